@@ -93,4 +93,3 @@ func (m Model) Hear(b Belief, r float64, confirmed bool) Belief {
 	w := m.Omega * m.Weight(confirmed)
 	return Belief{A: b.A + w*r, B: b.B + w*(1-r)}
 }
-
