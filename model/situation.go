@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -70,6 +71,26 @@ type Situation struct {
 	// Investment game.
 	Endowment  float64 `json:"endowment,omitempty" yaml:"endowment,omitempty"`   // whole units, >= 1
 	Multiplier float64 `json:"multiplier,omitempty" yaml:"multiplier,omitempty"` // m > 1, usually 3
+}
+
+// MarshalJSON writes only the fields that apply to the game, zeros
+// included: binary situations echo gain, loss, outside and control; the
+// investment game echoes endowment and multiplier.
+func (s Situation) MarshalJSON() ([]byte, error) {
+	if s.Game == Investment {
+		return json.Marshal(struct {
+			Game       Game    `json:"game"`
+			Endowment  float64 `json:"endowment"`
+			Multiplier float64 `json:"multiplier"`
+		}{s.Game, s.Endowment, s.Multiplier})
+	}
+	return json.Marshal(struct {
+		Game    Game     `json:"game"`
+		Gain    float64  `json:"gain"`
+		Loss    float64  `json:"loss"`
+		Outside float64  `json:"outside"`
+		Control *Control `json:"control,omitempty"`
+	}{s.Game, s.Gain, s.Loss, s.Outside, s.Control})
 }
 
 // Validate checks every field that applies to the game.
