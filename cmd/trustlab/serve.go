@@ -143,4 +143,3 @@ func defaultDataDir() string {
 func engines() (trustlab.Runner, trustlab.Fitter) {
 	return nil, nil
 }
-
