@@ -127,7 +127,7 @@ func ReadEdgeList(rd io.Reader, name string, n int, opts EdgeListOptions) (*Grap
 					return nil, fail(fs[f].col, "node id %s out of range [0, %d]", tok, limit-1)
 				}
 				hint := ""
-				if first {
+				if first && !numeric(fs[0].text) && !numeric(fs[1].text) {
 					hint = `; the only headers allowed are "from,to" and "source,target"`
 				}
 				return nil, fail(fs[f].col, "malformed node id %q: want a decimal integer%s", tok, hint)
@@ -217,6 +217,12 @@ func skipSpace(line []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// numeric reports whether a token starts like a number.
+func numeric(tok []byte) bool {
+	c := tok[0]
+	return c >= '0' && c <= '9' || c == '-' || c == '+'
 }
 
 func isHeader(a, b []byte) bool {

@@ -192,14 +192,30 @@ func WattsStrogatz(n, k int, beta float64, r *rand.Rand) (*Graph, error) {
 				if r.Float64() >= beta || int(deg[u]) >= n-1 {
 					continue
 				}
-				var w int
-				for {
-					w = r.IntN(n - 1)
-					if w >= u {
-						w++
+				// Rejection sampling; when u is linked to most nodes, after
+				// maxTries misses draw the c-th free node by enumeration.
+				const maxTries = 64
+				w := -1
+				for range maxTries {
+					x := r.IntN(n - 1)
+					if x >= u {
+						x++
 					}
-					if !hasEdge(u, w) {
+					if !hasEdge(u, x) {
+						w = x
 						break
+					}
+				}
+				if w < 0 {
+					c := r.IntN(n - 1 - int(deg[u]))
+					for x := range n {
+						if x != u && !hasEdge(u, x) {
+							if c == 0 {
+								w = x
+								break
+							}
+							c--
+						}
 					}
 				}
 				e := u*h + j - 1

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -364,5 +365,58 @@ func TestBarabasiAlbert(t *testing.T) {
 			t.Errorf("BarabasiAlbert(%d, %d): %d nodes with degree >= %d, want >= %.0f", tt.n, tt.m, tail, 10*tt.m, 0.003*float64(tt.n))
 		}
 		t.Logf("BarabasiAlbert(%d, %d): max degree %d, mean %.2f, %d nodes >= %d", tt.n, tt.m, maxDeg, mean, tail, 10*tt.m)
+	}
+}
+
+func FuzzGenerators(f *testing.F) {
+	f.Add(10, 3, 0.5, uint64(1))
+	f.Add(2, 1, 0.0, uint64(2))
+	f.Add(11, 10, 1.0, uint64(3))
+	f.Add(-1, -1, -1.0, uint64(4))
+	f.Fuzz(func(t *testing.T, n, k int, p float64, seed uint64) {
+		if n > 300 || k > 300 {
+			t.Skip() // keep each run small; size limits have their own tests
+		}
+		r := newRand(seed)
+		gens := []struct {
+			name string
+			gen  func() (*Graph, error)
+		}{
+			{"complete", func() (*Graph, error) { return Complete(n) }},
+			{"k-out", func() (*Graph, error) { return KOut(n, k, r) }},
+			{"erdos-renyi", func() (*Graph, error) { return ErdosRenyi(n, p, r) }},
+			{"watts-strogatz", func() (*Graph, error) { return WattsStrogatz(n, k, p, r) }},
+			{"barabasi-albert", func() (*Graph, error) { return BarabasiAlbert(n, k, r) }},
+		}
+		for _, gg := range gens {
+			g, err := gg.gen()
+			switch {
+			case err != nil && g != nil:
+				t.Fatalf("%s: both graph and error %v", gg.name, err)
+			case err != nil:
+				if !strings.HasPrefix(err.Error(), "network: "+gg.name+": ") {
+					t.Fatalf("%s: error %q does not name the generator", gg.name, err)
+				}
+			default:
+				if err := g.Validate(); err != nil {
+					t.Fatalf("%s: %v", gg.name, err)
+				}
+			}
+		}
+	})
+}
+
+// Dense lattices: almost every rewiring falls back from rejection to
+// enumeration; the graph must stay simple with the same edge count.
+func TestWattsStrogatzDense(t *testing.T) {
+	for _, tt := range []struct{ n, k int }{{200, 196}, {201, 198}, {300, 290}} {
+		g, err := WattsStrogatz(tt.n, tt.k, 1, newRand(9))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkUndirected(t, g)
+		if got, want := g.Edges(), int64(tt.n*tt.k); got != want {
+			t.Errorf("WattsStrogatz(%d, %d, 1): Edges = %d, want %d", tt.n, tt.k, got, want)
+		}
 	}
 }
