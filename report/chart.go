@@ -29,7 +29,7 @@ type Chart interface {
 const (
 	DefaultWidth  = 16 * vg.Centimeter
 	DefaultHeight = 10 * vg.Centimeter
-	// DefaultDPI gives 1210×756 pixels at the default size: sharp on
+	// DefaultDPI gives 1209×756 pixels at the default size: sharp on
 	// high-density screens and in slides.
 	DefaultDPI = 192
 )
