@@ -72,7 +72,7 @@ func (o SaveOptions) resolve() (SaveOptions, error) {
 	return o, nil
 }
 
-// Formats are the file formats written by Save, in order.
+// formats are the file formats written by Save, in order.
 var formats = [...]string{"svg", "png"}
 
 // Save draws c and writes it as dir/name.svg and dir/name.png. It returns
@@ -166,11 +166,12 @@ type entry struct {
 	thumbs []plot.Thumbnailer
 }
 
-// drawFrame draws p into c with the legend entries, if any, to the right of
-// the data area, top-aligned with it, so that the legend never covers data.
-// If the legend would take more than 40 % of the width it is drawn inside
-// the data area at the top left instead.
-// It returns the data area.
+// drawFrame draws p into c with the legend entries, if any, outside the
+// data area so that the legend never covers data: to the right, top-aligned
+// with the data area; or, when that would take more than 40 % of the width
+// (long names), below the plot, left-aligned with the data area. Only if
+// neither fits is it drawn inside the data area at the top left. It
+// returns the data area.
 func drawFrame(c draw.Canvas, p *plot.Plot, entries []entry) draw.Canvas {
 	if len(entries) == 0 {
 		p.Draw(c)
@@ -182,23 +183,35 @@ func drawFrame(c draw.Canvas, p *plot.Plot, entries []entry) draw.Canvas {
 	}
 	r := leg.Rectangle(c)
 	const gap, margin = 8, 4
-	w := r.Max.X - r.Min.X + vg.Points(gap+margin)
-	if w > 0.4*(c.Max.X-c.Min.X) {
-		p.Draw(c)
-		da := p.DataCanvas(c)
-		da.Min.X += vg.Points(margin)
-		da.Max.Y -= vg.Points(margin)
-		leg.Draw(da)
-		return p.DataCanvas(c)
+	lw, lh := r.Max.X-r.Min.X, r.Max.Y-r.Min.Y
+	switch {
+	case lw+vg.Points(gap+margin) <= 0.4*(c.Max.X-c.Min.X):
+		pc := c
+		pc.Max.X -= lw + vg.Points(gap+margin)
+		p.Draw(pc)
+		da := p.DataCanvas(pc)
+		lc := c
+		lc.Min.X = pc.Max.X + vg.Points(gap)
+		lc.Max.X -= vg.Points(margin)
+		lc.Min.Y, lc.Max.Y = da.Min.Y, da.Max.Y
+		leg.Draw(lc)
+		return da
+	case lh+vg.Points(gap) <= 0.4*(c.Max.Y-c.Min.Y):
+		pc := c
+		pc.Min.Y += lh + vg.Points(gap)
+		p.Draw(pc)
+		da := p.DataCanvas(pc)
+		lc := c
+		lc.Min.X = da.Min.X
+		lc.Max.Y = lc.Min.Y + lh
+		leg.Draw(lc)
+		return da
 	}
-	pc := c
-	pc.Max.X -= w
-	p.Draw(pc)
-	da := p.DataCanvas(pc)
-	lc := c
-	lc.Min.X = pc.Max.X + vg.Points(gap)
-	lc.Max.X -= vg.Points(margin)
-	lc.Min.Y, lc.Max.Y = da.Min.Y, da.Max.Y
+	p.Draw(c)
+	da := p.DataCanvas(c)
+	lc := da
+	lc.Min.X += vg.Points(margin)
+	lc.Max.Y -= vg.Points(margin)
 	leg.Draw(lc)
 	return da
 }

@@ -30,8 +30,8 @@
 // light grid lines, about five round-valued ticks per axis, series
 // coloured with the colour-blind-safe Okabe–Ito palette (see Color; line
 // styles and marker shapes change after eight series), and a legend to
-// the right of the data area — never over the data — whenever a chart has
-// two or more named series. Label axes with the quantity and its unit,
+// the right of the data area (below it for long names), never over the
+// data, whenever a chart has two or more named series. Label axes with the quantity and its unit,
 // e.g. "Trust (share sent, 0–1)".
 //
 // SVG output is deterministic: the same chart and options give the same
