@@ -260,6 +260,17 @@ func TestRenderOptionErrors(t *testing.T) {
 	}
 }
 
+// TestTinyFigure checks that a figure too small for its text still draws.
+func TestTinyFigure(t *testing.T) {
+	for name, c := range sampleCharts() {
+		for _, format := range []string{"svg", "png"} {
+			if err := Render(io.Discard, format, c, SaveOptions{Width: vg.Points(1), Height: vg.Points(1)}); err != nil {
+				t.Errorf("%s.%s: %v", name, format, err)
+			}
+		}
+	}
+}
+
 // TestEdgeCases draws degenerate but valid charts: they must render.
 func TestEdgeCases(t *testing.T) {
 	nan, inf := math.NaN(), math.Inf(1)

@@ -193,7 +193,7 @@ func (h Heatmap) Draw(c draw.Canvas) error {
 	cb := newPlot("", "", h.ZLabel)
 	cb.HideX()
 	cb.X.Padding, cb.Y.Padding = 0, 0
-	cb.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
+	cb.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true, Colors: 256})
 	barW := vg.Points(12)
 	const gap, margin = 14, 4
 	trial := cb.DataCanvas(c)
