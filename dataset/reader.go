@@ -294,7 +294,7 @@ func NewReader(r io.Reader, name string, spec Spec) (*Reader, error) {
 			rd.outcomes[strings.TrimSpace(v)] = l.o
 		}
 	}
-	rd.outcomeList = fmt.Sprintf("honoured: %s; betrayed: %s; none: %s", quoteList(ol.Honoured), quoteList(ol.Betrayed), quoteList(ol.None))
+	rd.outcomeList = labelList([]string{"honoured", "betrayed", "none"}, ol.Honoured, ol.Betrayed, ol.None)
 	cl := spec.choiceLabels()
 	rd.choices = map[string]int{}
 	for _, l := range []struct {
@@ -305,7 +305,7 @@ func NewReader(r io.Reader, name string, spec Spec) (*Reader, error) {
 			rd.choices[strings.TrimSpace(v)] = l.i
 		}
 	}
-	rd.choiceList = fmt.Sprintf("low: %s; high: %s; missed: %s", quoteList(cl.Low), quoteList(cl.High), quoteList(cl.Missed))
+	rd.choiceList = labelList([]string{"low", "high", "missed"}, cl.Low, cl.High, cl.Missed)
 	rd.na = map[string]bool{}
 	for _, v := range spec.naValues() {
 		rd.na[strings.TrimSpace(v)] = true
@@ -324,6 +324,18 @@ func NewReader(r io.Reader, name string, spec Spec) (*Reader, error) {
 	rd.byPartner = spec.OrderWithin == OrderWithinPartner
 	rd.partnerConst = spec.Game.Partner
 	return rd, nil
+}
+
+// labelList formats label classes for messages, omitting empty classes:
+// "honoured: recip; betrayed: defect".
+func labelList(names []string, lists ...[]string) string {
+	var parts []string
+	for i, l := range lists {
+		if len(l) > 0 {
+			parts = append(parts, names[i]+": "+quoteList(l))
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // ReadAll reads every subject of the CSV data in r.

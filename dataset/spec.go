@@ -155,14 +155,14 @@ func (c *ColumnList) UnmarshalYAML(n *yaml.Node) error {
 		out := make(ColumnList, 0, len(n.Content))
 		for _, e := range n.Content {
 			if e.Kind != yaml.ScalarNode {
-				return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: expected a column name", e.Line)}}
+				return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: column %d: expected a column name", e.Line, e.Column)}}
 			}
 			out = append(out, e.Value)
 		}
 		*c = out
 		return nil
 	}
-	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: expected a column name or a list of column names", n.Line)}}
+	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: column %d: expected a column name or a list of column names", n.Line, n.Column)}}
 }
 
 // Feedback values of Game.Feedback.

@@ -15,19 +15,37 @@ import (
 )
 
 // pos is the place of a key in a YAML file.
-type pos struct{ line, col, valueLine int }
+type pos struct{ line, col, valueLine, valueCol int }
 
 // positions maps dotted key paths ("columns.sent", "missed.0.column") to
 // where the key was written, so that checks made after decoding can name a
 // line and column.
 type positions map[string]pos
 
-// at returns line and column of a key path, or zeros when unknown.
+// at returns line and column of a key path, or of its nearest written
+// parent when the key itself is absent, or zeros when none is known.
 func (p positions) at(path string) (int, int) {
-	if q, ok := p[path]; ok {
-		return q.line, q.col
+	for path != "" {
+		if q, ok := p[path]; ok {
+			return q.line, q.col
+		}
+		i := strings.LastIndexByte(path, '.')
+		if i < 0 {
+			break
+		}
+		path = path[:i]
 	}
 	return 0, 0
+}
+
+// pathAtValue returns the key path whose value starts at line:col.
+func (p positions) pathAtValue(line, col int) string {
+	for k, q := range p {
+		if q.valueLine == line && q.valueCol == col {
+			return k
+		}
+	}
+	return ""
 }
 
 // pathAtLine returns the deepest key path whose value starts on line.
@@ -56,20 +74,20 @@ func collectPositions(n *yaml.Node, prefix string, out positions) {
 			if prefix != "" {
 				path = prefix + "." + k.Value
 			}
-			out[path] = pos{line: k.Line, col: k.Column, valueLine: v.Line}
+			out[path] = pos{line: k.Line, col: k.Column, valueLine: v.Line, valueCol: v.Column}
 			collectPositions(v, path, out)
 		}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
 			path := prefix + "." + strconv.Itoa(i)
-			out[path] = pos{line: c.Line, col: c.Column, valueLine: c.Line}
+			out[path] = pos{line: c.Line, col: c.Column, valueLine: c.Line, valueCol: c.Column}
 			collectPositions(c, path, out)
 		}
 	}
 }
 
 var (
-	reLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	reLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (?:column (\d+): )?(.*)$`)
 	reNotFound = regexp.MustCompile(`^field (.*) not found in type (\S+)$`)
 	reCannot   = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$")
 )
@@ -131,10 +149,18 @@ func yamlMessage(m, name string, p positions, out any) *Error {
 	e := &Error{File: name, Msg: strings.TrimPrefix(m, "yaml: ")}
 	if s := reLine.FindStringSubmatch(m); s != nil {
 		e.Line, _ = strconv.Atoi(s[1])
-		e.Msg = s[2]
-		if f := p.pathAtLine(e.Line); f != "" {
+		e.Msg = s[3]
+		f := ""
+		if s[2] != "" {
+			col, _ := strconv.Atoi(s[2])
+			f = p.pathAtValue(e.Line, col)
+		}
+		if f == "" {
+			f = p.pathAtLine(e.Line)
+		}
+		if f != "" {
 			e.Field = f
-			_, e.Column = p.at(f)
+			e.Line, e.Column = p.at(f)
 		}
 	}
 	if s := reNotFound.FindStringSubmatch(e.Msg); s != nil {
