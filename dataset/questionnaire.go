@@ -67,8 +67,8 @@ type Respondent struct {
 
 // Skipped is a respondent left out for missing responses.
 type Skipped struct {
-	ID      string
-	Line    int
+	ID      string   // respondent, as in Respondent.ID
+	Line    int      // line of the respondent's row
 	Missing []string // the items without a response
 }
 

@@ -56,24 +56,28 @@ func TestRealDatasets(t *testing.T) {
 		want       Stats
 		partners   map[string]int // trials per partner, summed over subjects
 		groups     map[string]int // subjects per group
+		outcomes   [3]int         // trials with NoOutcome, Honoured, Betrayed
 	}{
 		{
 			spec: "mikus2023", file: "mikus2023/trials.csv",
 			want:     Stats{Rows: 3750, Subjects: 75, Trials: 3750},
 			partners: map[string]int{"good": 1875, "bad": 1875},
 			groups:   map[string]int{"control": 37, "sulpiride": 38},
+			outcomes: [3]int{0, 1875, 1875},
 		},
 		{
 			spec: "srndna", file: "srndna/trials.csv",
 			want:     Stats{Rows: 15264, Subjects: 97, Trials: 14635, Missed: 629},
 			partners: map[string]int{"friend": 4904, "stranger": 4862, "computer": 4869},
 			groups:   map[string]int{"": 97},
+			outcomes: [3]int{2545, 6030, 6060},
 		},
 		{
 			spec: "berg1995", file: "berg1995/pairs.csv",
 			want:     Stats{Rows: 60, Subjects: 60, Trials: 60},
 			partners: map[string]int{"responder": 60},
 			groups:   map[string]int{"no_history": 32, "social_history": 28},
+			outcomes: [3]int{60, 0, 0},
 		},
 	}
 	for _, tc := range tests {
@@ -86,10 +90,12 @@ func TestRealDatasets(t *testing.T) {
 				t.Errorf("%d subjects, want %d", len(subs), tc.want.Subjects)
 			}
 			partners, groups := map[string]int{}, map[string]int{}
+			var outcomes [3]int
 			for _, s := range subs {
 				groups[s.Group]++
 				for i, tr := range s.Trials {
 					partners[tr.Partner]++
+					outcomes[tr.Outcome]++
 					if tr.Order != i {
 						t.Fatalf("subject %s trial %d: Order %d", s.ID, i, tr.Order)
 					}
@@ -103,6 +109,9 @@ func TestRealDatasets(t *testing.T) {
 			}
 			if !mapsEqual(partners, tc.partners) {
 				t.Errorf("trials per partner = %v, want %v", partners, tc.partners)
+			}
+			if outcomes != tc.outcomes {
+				t.Errorf("outcomes (none, honoured, betrayed) = %v, want %v", outcomes, tc.outcomes)
 			}
 			if !mapsEqual(groups, tc.groups) {
 				t.Errorf("subjects per group = %v, want %v", groups, tc.groups)

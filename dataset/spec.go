@@ -108,33 +108,33 @@ type Game struct {
 // Labels lists the values allowed in the label columns. Values are compared
 // exactly after trimming surrounding spaces.
 type Labels struct {
-	Outcome OutcomeLabels `yaml:"outcome"`
-	Choice  ChoiceLabels  `yaml:"choice"`
+	Outcome OutcomeLabels `yaml:"outcome"` // values of Columns.Outcome
+	Choice  ChoiceLabels  `yaml:"choice"`  // values of Columns.Choice
 }
 
 // OutcomeLabels maps values of the outcome column to outcomes. When all
 // three lists are empty the defaults are honoured: [reciprocate, recip,
 // honoured, "1"], betrayed: [betray, defect, betrayed, "0"], none: [NA, ""].
 type OutcomeLabels struct {
-	Honoured []string `yaml:"honoured"`
-	Betrayed []string `yaml:"betrayed"`
-	None     []string `yaml:"none"`
+	Honoured []string `yaml:"honoured"` // the trustee reciprocated
+	Betrayed []string `yaml:"betrayed"` // the trustee kept the money
+	None     []string `yaml:"none"`     // no outcome shown
 }
 
 // ChoiceLabels maps values of the choice column to the option taken. When
 // all three lists are empty the defaults are low: [low], high: [high],
 // missed: [missed].
 type ChoiceLabels struct {
-	Low    []string `yaml:"low"`
-	High   []string `yaml:"high"`
-	Missed []string `yaml:"missed"`
+	Low    []string `yaml:"low"`    // the lower offer was sent
+	High   []string `yaml:"high"`   // the higher offer was sent
+	Missed []string `yaml:"missed"` // no response: the row is skipped and counted
 }
 
 // MissedRule marks a row as a missed trial when column Column holds one of
 // Values.
 type MissedRule struct {
-	Column string   `yaml:"column"`
-	Values []string `yaml:"values"`
+	Column string   `yaml:"column"` // a CSV column (any, not only a role)
+	Values []string `yaml:"values"` // values marking the row as missed
 }
 
 // ColumnList is one column name or several. In YAML it is written either
