@@ -557,10 +557,8 @@ func (r *Reader) checkOrder(partner string, scoped bool) error {
 		key[i] = k
 	}
 	prev := r.lastKey
-	scope := fmt.Sprintf("subject %q", r.cur.ID)
 	if scoped {
 		prev = r.partnerAt[partner]
-		scope = fmt.Sprintf("subject %q, partner %q", r.cur.ID, partner)
 	}
 	if prev.key != nil {
 		blame := len(key) - 1
@@ -572,6 +570,10 @@ func (r *Reader) checkOrder(partner string, scoped bool) error {
 			}
 		}
 		if !after {
+			scope := fmt.Sprintf("subject %q", r.cur.ID)
+			if scoped {
+				scope = fmt.Sprintf("subject %q, partner %q", r.cur.ID, partner)
+			}
 			if len(key) == 1 {
 				return r.errAt(r.order[blame], "value %d is out of order: it must be greater than %d on line %d (%s)", key[0], prev.key[0], prev.line, scope)
 			}
