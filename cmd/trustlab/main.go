@@ -43,6 +43,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"decide", "evaluate one situation and explain every level of the pyramid", cmdDecide},
+		{"run", "run an agent-based simulation of a scenario file", cmdRun},
 		{"version", "print the version", cmdVersion},
 		{"help", "show this help", nil},
 	}

@@ -1,0 +1,145 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/trustlab/trustlab/internal/rng"
+)
+
+// The fast kernel for the PPB-1 case: binary situation without control,
+// uniform partner choice, own feedback, one group of probabilistic
+// trustees with static trustworthiness, fixed traits, a regular network.
+// It computes in float32 from the same stored state as the general path
+// and fuses the metrics into per-shard locals.
+//
+// Per agent it draws one 64-bit number x: the slot is the high half of
+// (x mod 2^32)*K, the trust decision compares the top 24 bits of x with
+// P(trust); a second 64-bit draw, when the agent trusts, decides the
+// honour with its top 24 bits.
+
+// fastParams are the model constants of the kernel, in float32.
+type fastParams struct {
+	gain, loss, outside float32
+	beta                float32
+	wPlus, wMinus       float32
+	gamma, decay        float32 // gamma and 1-gamma
+	n0                  float32
+}
+
+func (s *Sim) fastConsts() fastParams {
+	m := s.groups[0].Model
+	sit := s.sc.Situation
+	return fastParams{
+		gain: float32(sit.Gain), loss: float32(sit.Loss), outside: float32(sit.Outside),
+		beta: float32(m.Beta), wPlus: float32(m.WPlus), wMinus: float32(m.WMinus),
+		gamma: float32(m.Gamma), decay: float32(1 - m.Gamma), n0: float32(m.N0),
+	}
+}
+
+const u24 = 1.0 / (1 << 24)
+
+// sigmoid32 is 1/(1+exp(-x)) in float32.
+func sigmoid32(x float32) float32 {
+	return 1 / (1 + exp32(-x))
+}
+
+// exp32 is exp(x) for float32 with a relative error below 1e-6 (results
+// below 1e-38 flush to 0, above 1e38 saturate to +Inf): 2^(x*log2 e) split
+// into an integer power of two and a degree-6 Taylor polynomial of
+// 2^f = exp(f ln 2) on the remainder f in [-0.5, 0.5].
+func exp32(x float32) float32 {
+	const log2e = 1.4426950408889634
+	t := x * log2e
+	if t < -126 {
+		return 0
+	}
+	if t > 127 {
+		return float32(math.Inf(1))
+	}
+	fi := float32(math.Floor(float64(t) + 0.5))
+	f := t - fi
+	p := float32(1.0 + f*(0.69314718+f*(0.24022651+f*(0.055504109+f*(0.0096181291+f*(0.0013333558+f*0.00015403530))))))
+	return math.Float32frombits(math.Float32bits(p) + uint32(int32(fi))<<23)
+}
+
+// prior32 is the trait prior (a0, b0) in float32, the tau clamp of
+// model.Prior included.
+func prior32(n0, tau float32) (float32, float32) {
+	t := min(max(tau, 0.001), 0.999)
+	return n0 * t, n0 * (1 - t)
+}
+
+// fastShard steps shard h with the PPB-1 kernel.
+func (s *Sim) fastShard(w, h int) {
+	hi0, lo0 := rng.Key(s.sc.Seed, keyStep, uint64(s.step), uint64(h))
+	pcg := s.workerPCG[w]
+	pcg.Seed(hi0, lo0)
+	c := s.fastConsts()
+	K := s.g.K
+	uK := uint64(K)
+	adj := s.g.Adj
+	slots := s.slots
+	agents := s.agents
+	wt := s.w
+	lo, hi := s.shardRange(h)
+
+	var (
+		trusts, honoured                       int64
+		payoff, loss, belief, calib, cyn, tsum float64
+	)
+	for i := lo; i < hi; i++ {
+		x := pcg.Uint64()
+		k := int(((x & 0xffffffff) * uK) >> 32)
+		ag := &agents[i]
+		sl := &slots[i*K+k]
+		a, b := sl.A, sl.B
+		p := a / (a + b)
+		bal := p*c.gain - ag.Lambda*(1-p)*c.loss - c.outside
+		pt := sigmoid32(c.beta * bal)
+		a0, b0 := prior32(c.n0, ag.Trait)
+		j := adj[i*K+k]
+		wj := wt[j]
+		d := p - wj
+		belief += float64(p)
+		cyn += float64(d)
+		calib += float64(abs32(d))
+		tsum += float64(ag.Trait)
+		if float32(x>>40)*u24 < pt {
+			trusts++
+			ag.Given++
+			sl.Trusts++
+			y := pcg.Uint64()
+			if float32(y>>40)*u24 < wj {
+				honoured++
+				a = c.gamma*(a+c.wPlus) + c.decay*a0
+				b = c.gamma*b + c.decay*b0
+				ag.Payoff += float64(c.gain)
+				payoff += float64(c.gain)
+			} else {
+				a = c.gamma*a + c.decay*a0
+				b = c.gamma*(b+c.wMinus) + c.decay*b0
+				ag.Betrayed++
+				ag.Payoff -= float64(c.loss)
+				payoff -= float64(c.loss)
+				loss += float64(c.loss)
+			}
+		} else {
+			a = c.gamma*a + c.decay*a0
+			b = c.gamma*b + c.decay*b0
+			payoff += float64(c.outside)
+			ag.Payoff += float64(c.outside)
+		}
+		sl.A, sl.B = a, b
+	}
+	n := int64(hi - lo)
+	ac := &s.acc[h]
+	*ac = acc{
+		agents: n, acting: n, trust: trusts, distrust: n - trusts, engaged: trusts, honoured: honoured,
+		payoff: payoff, welfare: payoff, loss: loss, belief: belief, calib: calib, cynic: cyn, trait: tsum,
+	}
+	if c.loss == 0 {
+		ac.certainty, ac.trust = trusts, 0
+	}
+}
+
+func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
