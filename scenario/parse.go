@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -210,10 +209,11 @@ func contains(list []string, s string) bool {
 
 func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
 
-// number parses a scalar number (int or float tag).
-func (p *parser) number(n *yaml.Node, path, rng string) (float64, bool) {
+// number parses a scalar number (int or float tag); want describes the
+// allowed values, e.g. "a number in [0, 1]".
+func (p *parser) number(n *yaml.Node, path, want string) (float64, bool) {
 	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
-		p.fail(n, path, "%s: must be a number in %s", describe(n), rng)
+		p.fail(n, path, "%s: must be %s", describe(n), want)
 		return 0, false
 	}
 	v, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
@@ -227,7 +227,7 @@ func (p *parser) number(n *yaml.Node, path, rng string) (float64, bool) {
 		case ".nan":
 			v = math.NaN()
 		default:
-			p.fail(n, path, "%s: must be a number in %s", describe(n), rng)
+			p.fail(n, path, "%s: must be %s", describe(n), want)
 			return 0, false
 		}
 	}
@@ -243,7 +243,7 @@ func (p *parser) float(f fields, key string, dst *float64, lo, hi float64, loOpe
 	}
 	path := f.sub(key)
 	rng := interval(lo, hi, loOpen, hiOpen)
-	v, ok := p.number(n, path, rng)
+	v, ok := p.number(n, path, "a number in "+rng)
 	if !ok {
 		return false
 	}
@@ -296,7 +296,7 @@ func (p *parser) integer(f fields, key string, dst *int, lo, hi int, note string
 	}
 	path := f.sub(key)
 	rng := fmt.Sprintf("[%d, %d]%s", lo, hi, note)
-	v, ok := p.number(n, path, "whole numbers "+rng)
+	v, ok := p.number(n, path, "a whole number in "+rng)
 	if !ok {
 		return false
 	}
@@ -418,9 +418,6 @@ func (p *parser) scenario(root *yaml.Node) *Scenario {
 		p.boolean(o, "agents", &s.Outputs.Agents)
 		p.boolean(o, "plots", &s.Outputs.Plots)
 	}
-	if iv := s.Interventions; iv.FullFeedback > s.Steps || iv.SafeStart > s.Steps {
-		// Allowed, but pointless beyond the run: clamp silently in the engine.
-	}
 	return s
 }
 
@@ -443,7 +440,7 @@ func (p *parser) params(n *yaml.Node, path string) model.Params {
 		if v == nil {
 			continue
 		}
-		x, ok := p.number(v, f.sub(key), "the parameter's range")
+		x, ok := p.number(v, f.sub(key), "a number (see docs/simulation.md for its range)")
 		if !ok {
 			continue
 		}
@@ -537,7 +534,7 @@ func (p *parser) dist(n *yaml.Node, path string) (Dist, bool) {
 	nerr := len(p.errs)
 	if n.Kind == yaml.ScalarNode && (n.Tag == "!!int" || n.Tag == "!!float") {
 		d := Dist{Kind: DistFixed}
-		v, ok := p.number(n, path, "[0, 1]")
+		v, ok := p.number(n, path, "a number in [0, 1]")
 		if ok && !inRange(v, 0, 1, false, false) {
 			p.fail(n, path, "%s: must be in [0, 1] (or a mapping with key dist: %s)", n.Value, strings.Join(distKinds, ", "))
 			ok = false
@@ -974,12 +971,3 @@ func (p *parser) situation(n *yaml.Node, path string, s *Scenario) {
 	}
 }
 
-// sortedKeys is used by tests and docs.
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}

@@ -16,18 +16,18 @@ import (
 // Its JSON form is the canonical form that is hashed and embedded in run
 // manifests.
 type Scenario struct {
-	Name          string        `json:"name"`
-	Description   string        `json:"description,omitempty"`
-	Seed          uint64        `json:"seed"`
-	Steps         int           `json:"steps"`
-	Population    Population    `json:"population"`
-	Network       Network       `json:"network"`
-	Partner       Partner       `json:"partner"`
-	Situation     Situation     `json:"situation"`
-	Params        model.Params  `json:"params"` // scenario-wide parameters, every field explicit
+	Name          string         `json:"name"`
+	Description   string         `json:"description,omitempty"`
+	Seed          uint64         `json:"seed"`
+	Steps         int            `json:"steps"`
+	Population    Population     `json:"population"`
+	Network       Network        `json:"network"`
+	Partner       Partner        `json:"partner"`
+	Situation     Situation      `json:"situation"`
+	Params        model.Params   `json:"params"` // scenario-wide parameters, every field explicit
 	Feedback      model.Feedback `json:"feedback"`
-	Interventions Interventions `json:"interventions"`
-	Outputs       Outputs       `json:"outputs"`
+	Interventions Interventions  `json:"interventions"`
+	Outputs       Outputs        `json:"outputs"`
 
 	// File is the scenario file's path, for messages; Dir resolves the
 	// relative paths of edge lists and CSV files.

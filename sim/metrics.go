@@ -4,14 +4,14 @@ import "math"
 
 // acc holds one shard's sums for one group in one step.
 type acc struct {
-	agents, acting                         int64
-	trust, control, certainty, distrust    int64
-	engaged, honoured                      int64
-	payoff, welfare, controlCost, loss     float64
-	belief, calib, cynic, trait            float64
-	sent, returned                         float64
-	sentN, returnedN                       int64
-	_                                      [8]byte // keep neighbouring shards' sums off one cache line
+	agents, acting                      int64
+	trust, control, certainty, distrust int64
+	engaged, honoured                   int64
+	payoff, welfare, controlCost, loss  float64
+	belief, calib, cynic, trait         float64
+	sent, returned                      float64
+	sentN, returnedN                    int64
+	_                                   [8]byte // keep neighbouring shards' sums off one cache line
 }
 
 func (a *acc) add(b *acc) {

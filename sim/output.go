@@ -35,7 +35,7 @@ var AgentsHeader = []string{"id", "group", "behaviour", "trait_start", "trait_en
 
 // RunOptions tunes Run.
 type RunOptions struct {
-	Version  string                 // trustlab version for the manifest
+	Version  string                // trustlab version for the manifest
 	Progress func(done, total int) // called after every step, from Run's goroutine
 }
 
