@@ -348,7 +348,7 @@ func (p *parser) boolean(f fields, key string, dst *bool) bool {
 }
 
 var topKeys = []string{"name", "description", "seed", "steps", "population", "network", "partner",
-	"situation", "params", "feedback", "interventions", "outputs"}
+	"situation", "params", "feedback", "interventions", "betrayal_wave", "outputs"}
 
 func (p *parser) scenario(root *yaml.Node) *Scenario {
 	s := &Scenario{Seed: 1, Steps: 100, Outputs: Outputs{Agents: true, Plots: true}}
@@ -412,6 +412,16 @@ func (p *parser) scenario(root *yaml.Node) *Scenario {
 	s.Situation = Situation{Situation: model.Situation{Game: model.Binary, Gain: 1, Loss: 1}}
 	if n := f.get("situation"); n != nil {
 		p.situation(n, "situation", s)
+	}
+	if n := f.get("betrayal_wave"); n != nil {
+		wf := p.mapping(n, "betrayal_wave", "start", "steps")
+		w := &Wave{Start: 1, Steps: 1}
+		if wf.values != nil && (wf.get("start") == nil || wf.get("steps") == nil) {
+			p.fail(n, "betrayal_wave", "needs start (first step, 1-based) and steps (length)")
+		}
+		p.integer(wf, "start", &w.Start, 1, max(s.Steps, 1), " (1 to steps)")
+		p.integer(wf, "steps", &w.Steps, 1, MaxSteps, "")
+		s.BetrayalWave = w
 	}
 	if n := f.get("outputs"); n != nil {
 		o := p.mapping(n, "outputs", "agents", "plots")
@@ -970,4 +980,3 @@ func (p *parser) situation(n *yaml.Node, path string, s *Scenario) {
 		sit.Control = ctl
 	}
 }
-

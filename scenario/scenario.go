@@ -27,7 +27,10 @@ type Scenario struct {
 	Params        model.Params   `json:"params"` // scenario-wide parameters, every field explicit
 	Feedback      model.Feedback `json:"feedback"`
 	Interventions Interventions  `json:"interventions"`
-	Outputs       Outputs        `json:"outputs"`
+	// BetrayalWave, when set, makes every trustee betray during steps
+	// Start..Start+Steps-1 (1-based, as in steps.csv).
+	BetrayalWave *Wave   `json:"betrayal_wave,omitempty"`
+	Outputs      Outputs `json:"outputs"`
 
 	// File is the scenario file's path, for messages; Dir resolves the
 	// relative paths of edge lists and CSV files.
@@ -234,6 +237,15 @@ type Graduated struct {
 type Reappraisal struct {
 	WMinus float64 `json:"w_minus"`
 }
+
+// Wave is a span of steps during which every trustee betrays.
+type Wave struct {
+	Start int `json:"start"` // first step of the wave, 1-based
+	Steps int `json:"steps"` // length of the wave
+}
+
+// Active reports whether 1-based step t is in the wave.
+func (w *Wave) Active(t int) bool { return w != nil && t >= w.Start && t < w.Start+w.Steps }
 
 // Outputs selects optional outputs.
 type Outputs struct {

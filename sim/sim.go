@@ -363,7 +363,7 @@ func (s *Sim) fastApplies() bool {
 	sc := s.sc
 	iv := sc.Interventions
 	if sc.Situation.Game != model.Binary || sc.Situation.Control != nil || sc.Partner.Choice != scenario.ChooseUniform ||
-		sc.Feedback != model.FeedbackOwn || iv.GraduatedStakes != nil || iv.FullFeedback > 0 || iv.SafeStart > 0 ||
+		sc.Feedback != model.FeedbackOwn || iv.GraduatedStakes != nil || iv.FullFeedback > 0 || iv.SafeStart > 0 || sc.BetrayalWave != nil ||
 		len(s.groups) != 1 || s.g.K == 0 {
 		return false
 	}

@@ -48,6 +48,9 @@ func (s *Sim) seed(w, h int) *rand.Rand {
 // honourProb is the probability that trustee j honours a trust from the
 // trustor whose slot is sl, in this step.
 func (s *Sim) honourProb(j int, sl *slot, prev int) float64 {
+	if s.sc.BetrayalWave.Active(s.step + 1) {
+		return 0
+	}
 	b := &s.groups[s.agents[j].Group].Behaviour
 	switch b.Kind {
 	case scenario.Honour:
