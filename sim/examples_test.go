@@ -21,16 +21,6 @@ func loadExample(t *testing.T, name string) *scenario.Scenario {
 	return sc
 }
 
-func rowsOf(rows []Row, group string) []Row {
-	var out []Row
-	for _, r := range rows {
-		if r.Group == group {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // meanLast averages f over the last n rows.
 func meanLast(rows []Row, n int, f func(Row) float64) float64 {
 	s := 0.0

@@ -187,3 +187,18 @@ func TestFastMatchesGeneral(t *testing.T) {
 		}
 	}
 }
+
+// A run with plots writes the SVG and PNG figures and index.html.
+func TestRunReport(t *testing.T) {
+	sc := parse(t, "steps: 5\npopulation:\n  size: 500\n  groups:\n    - {name: a, share: 0.5}\n    - {name: b, share: 0.5, behaviour: betray}\nsituation: {control: {cost: 0.1}}\n")
+	dir := runDir(t, sc, Options{})
+	for _, name := range []string{"rates.svg", "rates.png", "calibration.svg", "calibration.png", "trait-payoff.svg", "payoff-by-group.png", IndexFile, ManifestFile} {
+		if st, err := os.Stat(filepath.Join(dir, name)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	html, _ := os.ReadFile(filepath.Join(dir, IndexFile))
+	if !bytes.Contains(html, []byte("rates.svg")) || !bytes.Contains(html, []byte("steps.csv")) {
+		t.Errorf("index.html does not link the figures and data")
+	}
+}
