@@ -125,6 +125,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/runs/{id}/manifest.json", s.jobFile(trustlab.KindRun, "manifest.json")},
 		{"GET", "/api/v1/runs/{id}/index.html", s.jobFile(trustlab.KindRun, "index.html")},
 		{"GET", "/api/v1/runs/{id}/plots/{name}", s.jobFile(trustlab.KindRun, "plots/")},
+		{"GET", "/api/v1/runs/{id}/{name}", s.jobFile(trustlab.KindRun, "")},
 
 		{"POST", "/api/v1/fits", s.submitFit},
 		{"GET", "/api/v1/fits", s.listJobs(trustlab.KindFit)},
@@ -135,6 +136,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/fits/{id}/manifest.json", s.jobFile(trustlab.KindFit, "manifest.json")},
 		{"GET", "/api/v1/fits/{id}/index.html", s.jobFile(trustlab.KindFit, "index.html")},
 		{"GET", "/api/v1/fits/{id}/plots/{name}", s.jobFile(trustlab.KindFit, "plots/")},
+		{"GET", "/api/v1/fits/{id}/{name}", s.jobFile(trustlab.KindFit, "")},
 	}
 }
 
