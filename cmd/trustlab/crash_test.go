@@ -200,4 +200,3 @@ func get(url string) ([]byte, error) {
 	}
 	return io.ReadAll(resp.Body)
 }
-
