@@ -27,6 +27,8 @@ func StatusCode(code string) int {
 		return http.StatusUnauthorized
 	case trustlab.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
+	case trustlab.EUNAVAILABLE:
+		return http.StatusNotImplemented
 	}
 	return http.StatusInternalServerError
 }
