@@ -182,14 +182,15 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// logger logs each request at Debug level and server errors at Error level.
+// logger logs each request at Debug level and server errors (5xx but
+// 501) at Error level.
 func (s *Server) logger(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		level := slog.LevelDebug
-		if sw.status >= 500 {
+		if sw.status >= 500 && sw.status != http.StatusNotImplemented {
 			level = slog.LevelError
 		}
 		if s.log.Enabled(r.Context(), level) {
