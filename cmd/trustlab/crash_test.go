@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -18,7 +19,7 @@ import (
 // slowScenario takes a few seconds: long enough to be killed during it.
 const slowScenario = `name: crash
 seed: 11
-steps: 400
+steps: 2000
 population:
   size: 4000
   groups:
@@ -30,6 +31,12 @@ outputs: {plots: false}
 
 // startBinary starts the built binary's serve and returns its base URL.
 func startBinary(t *testing.T, bin, data string) (*exec.Cmd, string) {
+	cmd, url, _ := startBinaryLogs(t, bin, data)
+	return cmd, url
+}
+
+// startBinaryLogs is startBinary that also returns the server's log.
+func startBinaryLogs(t *testing.T, bin, data string) (*exec.Cmd, string, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data)
 	stderr, err := cmd.StderrPipe()
@@ -41,22 +48,23 @@ func startBinary(t *testing.T, bin, data string) (*exec.Cmd, string) {
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	addr := make(chan string, 1)
+	logs := &syncBuffer{}
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
+			fmt.Fprintln(logs, sc.Text())
 			if m := listenRE.FindStringSubmatch(sc.Text()); m != nil {
 				addr <- m[1]
 			}
 		}
-		io.Copy(io.Discard, stderr)
 	}()
 	select {
 	case a := <-addr:
-		return cmd, "http://" + a
+		return cmd, "http://" + a, logs
 	case <-time.After(30 * time.Second):
 		t.Fatal("the server did not say where it listens")
 	}
-	return nil, ""
+	return nil, "", nil
 }
 
 // TestCrashDuringRun builds the binary, starts a long run and records
@@ -67,10 +75,7 @@ func TestCrashDuringRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs a simulation")
 	}
-	bin := filepath.Join(t.TempDir(), "trustlab")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	data := t.TempDir()
 	cmd, url := startBinary(t, bin, data)
 	s := &testServer{url: url}
@@ -107,11 +112,15 @@ func TestCrashDuringRun(t *testing.T) {
 			}
 		}
 	}()
-	// Kill it once the run has made progress.
+	// Kill it once the run has made progress and experiences are being
+	// recorded.
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		s.call(t, "GET", "/api/v1/runs/"+j.ID, nil, &j)
-		if j.Status == trustlab.JobRunning && j.Progress.Done > 0 {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if j.Status == trustlab.JobRunning && j.Progress.Done > 0 && n >= 20 {
 			break
 		}
 		if j.Status.Finished() || time.Now().After(deadline) {
@@ -169,6 +178,71 @@ func TestCrashDuringRun(t *testing.T) {
 	out, err := cmd2.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), " 0 cached values differed") {
 		t.Errorf("ledger rebuild after the crash: %v: %s", err, out)
+	}
+}
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// buildBinary builds trustlab once per test process.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "trustlab-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "trustlab")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// TestGracefulShutdownDuringRun sends SIGTERM during a run: the process
+// exits with status 0, and the run starts again at the next start without
+// counting an attempt.
+func TestGracefulShutdownDuringRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs a simulation")
+	}
+	bin := buildBinary(t)
+	data := t.TempDir()
+	cmd, url, logs := startBinaryLogs(t, bin, data)
+	s := &testServer{url: url}
+	var j trustlab.Job
+	if st := s.call(t, "POST", "/api/v1/runs", fmt.Sprintf(`{"scenario":%q}`, slowScenario), &j); st != 202 {
+		t.Fatalf("POST run: %d", st)
+	}
+	for deadline := time.Now().Add(60 * time.Second); j.Status != trustlab.JobRunning; time.Sleep(10 * time.Millisecond) {
+		s.call(t, "GET", "/api/v1/runs/"+j.ID, nil, &j)
+		if j.Status.Finished() || time.Now().After(deadline) {
+			t.Fatalf("run %s before SIGTERM", j.Status)
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("after SIGTERM: %v, want exit status 0", err)
+	}
+	time.Sleep(50 * time.Millisecond) // the last log lines
+	if !strings.Contains(logs.String(), "job stopped by the shutdown") {
+		t.Fatalf("SIGTERM did not stop the run (it finished first?): make slowScenario slower\n%s", logs)
+	}
+	_, url = startBinary(t, bin, data)
+	s = &testServer{url: url}
+	for deadline := time.Now().Add(120 * time.Second); !j.Status.Finished() && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		s.call(t, "GET", "/api/v1/runs/"+j.ID, nil, &j)
+	}
+	if j.Status != trustlab.JobDone || j.Attempts != 1 {
+		t.Errorf("after a graceful restart: %s with %d attempts (%s), want done with 1", j.Status, j.Attempts, j.Error)
 	}
 }
 
