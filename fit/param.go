@@ -101,15 +101,19 @@ type Interval struct {
 type Bounds [NumParams]Interval
 
 // DefaultBounds are wide enough for the data sets trustlab ships and keep
-// the optimizer away from degenerate corners (beta or phi -> infinity).
+// the optimizer away from degenerate corners. Beta is bounded by 100 (with
+// |B1| <= 1.5 that is a deterministic chooser already) and the evidence
+// weights by [0.1, 10] (a tenth to five times the default prior strength
+// per experience): below, tiny weights with a huge beta mimic ordinary
+// learning, a ridge on which estimates wander off (see docs/fitting.md).
 func DefaultBounds() Bounds {
 	return Bounds{
 		Tau:     {0.001, 0.999, Linear},
 		Lambda0: {0.01, 100, Logarithmic},
-		Kappa:   {0.01, 20, Logarithmic},
-		Beta:    {0.01, 1000, Logarithmic},
-		WPlus:   {0.01, 100, Logarithmic},
-		WMinus:  {0.01, 100, Logarithmic},
+		Kappa:   {0, 20, Linear},
+		Beta:    {0.1, 100, Logarithmic},
+		WPlus:   {0.1, 10, Logarithmic},
+		WMinus:  {0.1, 10, Logarithmic},
 		Gamma:   {0.01, 1, Linear},
 		N0:      {0.01, 1000, Logarithmic},
 		Phi:     {0.1, 1000, Logarithmic},
