@@ -94,3 +94,38 @@ func BenchmarkBinaryDecideUpdateLean(b *testing.B) {
 	}
 	b.ReportMetric(float64(trusts)/float64(b.N), "honoured/op")
 }
+
+// BenchmarkBinaryDecideUpdatePopulation cycles over 1,024 independent
+// agents, as the simulation engine does: consecutive decisions do not wait
+// for each other, so this measures throughput rather than latency.
+func BenchmarkBinaryDecideUpdatePopulation(b *testing.B) {
+	const agents = 1024
+	m := Default()
+	m.Gamma = 0.98
+	r := rand.New(rand.NewPCG(1, 2))
+	lambda := make([]float64, agents)
+	prior := make([]Belief, agents)
+	belief := make([]Belief, agents)
+	w := make([]float64, agents)
+	for i := range agents {
+		tau := 0.05 + 0.9*r.Float64()
+		lambda[i], prior[i] = m.Lambda(tau), m.Prior(tau)
+		belief[i], w[i] = prior[i], r.Float64()
+	}
+	trusts, i := 0, 0
+	for b.Loop() {
+		pt := m.Choose(BinaryBalance(belief[i].P(), lambda[i], 1, 1, 0))
+		trusted := r.Float64() < pt
+		honoured := trusted && r.Float64() < w[i]
+		out := 0.0
+		if honoured {
+			out = 1
+		}
+		if trusted {
+			trusts++
+		}
+		belief[i] = m.Update(belief[i], prior[i], out, honoured, trusted)
+		i = (i + 1) & (agents - 1)
+	}
+	b.ReportMetric(float64(trusts)/float64(b.N), "trusted/op")
+}
