@@ -169,6 +169,19 @@ type Estimate struct {
 	Evals, AtBest int
 	Converged     bool
 	Warnings      []string
+	// Expected is the predicted choice on every trial under the estimate,
+	// aligned with SubjectFit.Choices (see Prediction.Expected).
+	Expected []float64
+}
+
+// Choice is one observed choice, for comparing with predictions.
+type Choice struct {
+	Partner  string   // partner name
+	Index    int      // 1-based position among the trials with this partner
+	Response Response // kind of choice
+	// Observed is the choice as a fraction: sent/endowment, or 1 if the
+	// high offer (or sending, in binary choices) was chosen and 0 if not.
+	Observed float64
 }
 
 // SubjectFit is the fit of every variant to one subject.
@@ -177,6 +190,7 @@ type SubjectFit struct {
 	Trials    int
 	Estimates []Estimate // in the order of Options.Models
 	Warnings  []string   // about the subject as a whole
+	Choices   []Choice   // the observed choices, in order
 }
 
 // problem is one optimization: a variant on a subject.
@@ -443,8 +457,20 @@ func FitSubject(s *Sequence, trait *Trait, o Options) (SubjectFit, error) {
 
 func fitCompiled(c *compiled, s *Sequence, trait *Trait, o Options) SubjectFit {
 	sf := SubjectFit{ID: s.ID, Group: s.Group, Trials: len(s.Trials)}
+	seen := make([]int, len(s.Partners))
+	for i, t := range s.Trials {
+		seen[t.Partner]++
+		sf.Choices = append(sf.Choices, Choice{Partner: s.Partners[t.Partner], Index: seen[t.Partner], Response: c.trials[i].kind})
+	}
 	for _, v := range o.Models {
-		sf.Estimates = append(sf.Estimates, estimate(c, s.ID, v, trait, o))
+		e := estimate(c, s.ID, v, trait, o)
+		pred := Predict(s, e.Values, v.baseline)
+		e.Expected = make([]float64, len(pred))
+		for i, p := range pred {
+			e.Expected[i] = p.Expected
+			sf.Choices[i].Observed = p.Observed
+		}
+		sf.Estimates = append(sf.Estimates, e)
 	}
 	if full := sf.Estimates[0]; full.K >= full.N {
 		sf.Warnings = append(sf.Warnings, fmt.Sprintf("%d choices for %d free parameters: the estimates are not identified (pool subjects, or fix parameters)", full.N, full.K))
