@@ -103,3 +103,30 @@ func TestFitWorkersIdentical(t *testing.T) {
 		t.Errorf("subjects.csv differs between --workers 1 and 2:\n%s\n%s", got[0], got[1])
 	}
 }
+
+// A questionnaire score fixes tau (the score rescaled to [0, 1]).
+func TestFitQuestionnaireFixesTau(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"fit", testData, "--spec", testSpec, "--out", out, "--no-plots", "--no-cv", "--restarts", "1",
+		"--models", "no_trait", "--questionnaire", "testdata/fit/invented_answers.csv", "--key", "../../examples/data/general_trust_key.yaml"}, nil, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("fit: %v", err)
+	}
+	rows := readCSV(t, filepath.Join(out, "subjects.csv"))
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	// s1 answers 4,4,2(reversed: 4),3,4 on 1-5: mean 3.8, tau (3.8-1)/4 = 0.7.
+	if full := rows[1]; full[col["model"]] != "full" || full[col["tau"]] != "0.7" || full[col["tau_se"]] != "NA" || full[col["k"]] != "4" {
+		t.Errorf("full model: tau %s (se %s), k %s; want tau fixed at 0.7 with k 4", full[col["tau"]], full[col["tau_se"]], full[col["k"]])
+	}
+	if nt := rows[2]; nt[col["tau"]] != "0.5" {
+		t.Errorf("no_trait: tau %s, want 0.5", nt[col["tau"]])
+	}
+	man, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err != nil || !strings.Contains(string(man), `"cronbach_alpha"`) {
+		t.Errorf("manifest.json lacks the questionnaire: %v\n%s", err, man)
+	}
+}
