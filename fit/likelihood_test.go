@@ -202,3 +202,21 @@ func TestLogLikDoesNotAllocate(t *testing.T) {
 		t.Errorf("loglik allocates %v times per call, want 0", n)
 	}
 }
+
+// BenchmarkFitSubject is one mikus2023-sized subject with every model, 5
+// restarts, cross-validation refits and standard errors: 1/75 of
+// `trustlab fit` on mikus2023.
+func BenchmarkFitSubject(b *testing.B) {
+	s := mikusLike()
+	evals := 0
+	for b.Loop() {
+		sf, err := FitSubject(s, nil, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, e := range sf.Estimates {
+			evals += e.Evals
+		}
+	}
+	b.ReportMetric(float64(evals)/float64(b.N), "evals/op")
+}
