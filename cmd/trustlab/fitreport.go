@@ -19,7 +19,7 @@ type fitFigure struct {
 }
 
 // safeName turns a partner or parameter name into a file name part.
-func safeName(s string) string {
+func plotFileName(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
@@ -79,7 +79,7 @@ func fitPlots(dir string, w *fitWriter) (map[string][]fitFigure, error) {
 		}
 		chart := report.LineChart{Title: "Partner " + name + ": observed and predicted", XLabel: "trial with this partner", YLabel: ylabel,
 			Series: series, YMin: &zero, YMax: &one, Points: len(x) <= 40}
-		files, err := report.Save(dir, "choices_"+safeName(name), chart, report.SaveOptions{})
+		files, err := report.Save(dir, "choices_"+plotFileName(name), chart, report.SaveOptions{})
 		if err != nil {
 			return nil, err
 		}
@@ -215,7 +215,7 @@ func recoveryPlots(dir string, rec *fit.Recovery) (map[string][]string, error) {
 		}
 		chart := report.ScatterChart{Title: fmt.Sprintf("%s: r = %.2f", p.Name, p.Pearson), XLabel: "true " + label, YLabel: "estimated " + label,
 			Groups: []report.Series{{X: x, Y: y}}, Diagonal: true}
-		files, err := report.Save(dir, "recovery_"+safeName(p.Name), chart, report.SaveOptions{Width: 12 * 28.3464567, Height: 12 * 28.3464567})
+		files, err := report.Save(dir, "recovery_"+plotFileName(p.Name), chart, report.SaveOptions{Width: 12 * 28.3464567, Height: 12 * 28.3464567})
 		if err != nil {
 			return nil, err
 		}
