@@ -78,10 +78,8 @@ func (s *Sim) fastShard(w, h int) {
 	c := s.fastConsts()
 	K := s.g.K
 	uK := uint64(K)
-	adj := s.g.Adj
-	slots := s.slots
+	slots := s.fslots
 	agents := s.agents
-	wt := s.w
 	lo, hi := s.shardRange(h)
 
 	var (
@@ -89,16 +87,14 @@ func (s *Sim) fastShard(w, h int) {
 		payoff, loss, belief, calib, cyn, tsum float64
 		xs                                     [fastBatch]uint64
 		ks                                     [fastBatch]int32
-		wjs                                    [fastBatch]float32
 	)
 	for b0 := lo; b0 < hi; b0 += fastBatch {
 		nb := min(fastBatch, hi-b0)
-		// Draw the slots and gather the partners' trustworthiness.
+		// Draw the slots.
 		for q := range nb {
 			x := pcg.Uint64()
 			k := int32(((x & 0xffffffff) * uK) >> 32)
 			xs[q], ks[q] = x, k
-			wjs[q] = wt[adj[(b0+q)*K+int(k)]]
 		}
 		for q := range nb {
 			i := b0 + q
@@ -110,7 +106,7 @@ func (s *Sim) fastShard(w, h int) {
 			bal := p*c.gain - ag.Lambda*(1-p)*c.loss - c.outside
 			pt := 1 / (1 + exp32(-c.beta*bal)) // sigmoid32, inlined by hand
 			a0, b0 := prior32(c.n0, ag.Trait)
-			wj := wjs[q]
+			wj := sl.W
 			d := p - wj
 			belief += float64(p)
 			cyn += float64(d)
