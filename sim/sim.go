@@ -89,6 +89,7 @@ type Sim struct {
 	w      []float32  // base trustworthiness
 	slots  []slot     // general path
 	fslots []fastSlot // fast kernel (then slots is nil)
+	ftrait []float64  // fast kernel: sum of the (constant) traits per shard
 	stake  []float32  // graduated stakes, per slot
 
 	// Double-buffered per-trustee counts, indexed [t%2][j].
@@ -358,9 +359,11 @@ func (s *Sim) init() {
 	})
 	if s.fast {
 		// Every w is drawn: copy the neighbours' into the slots.
+		s.ftrait = make([]float64, s.shards)
 		s.parallel(func(_, h int) {
 			lo, hi := s.shardRange(h)
 			for i := lo; i < hi; i++ {
+				s.ftrait[h] += float64(s.agents[i].Trait)
 				base, d := s.base(i), s.deg(i)
 				for k := range d {
 					s.fslots[base+k].W = s.w[s.nbr(i, k)]
