@@ -90,6 +90,10 @@ func prior32(n0, tau float32) (float32, float32) {
 	return n0 * t, n0 * (1 - t)
 }
 
+// fastBlock is the number of agents whose random numbers the kernel draws
+// before it lets them act.
+const fastBlock = 256
+
 // fastShard steps shard h with the PPB-1 kernel.
 func (s *Sim) fastShard(w, h int) {
 	hi0, lo0 := rng.Key(s.sc.Seed, keyStep, uint64(s.step), uint64(h))
@@ -114,44 +118,52 @@ func (s *Sim) fastShard(w, h int) {
 		gPlus, gMinus       = c.gamma * c.wPlus, c.gamma * c.wMinus
 		gamma, decay, n0    = c.gamma, c.decay, c.n0
 	)
-	for q := range agents {
-		ag := &agents[q]
-		x := pcg.Uint64()
-		m := (x & 0xffff) * uK
-		for m&0xffff < reject {
-			x = pcg.Uint64()
-			m = (x & 0xffff) * uK
-		}
-		sl := &slots[q*K+int(m>>16)]
-		a, b := sl.A, sl.B
-		wj := sl.W
-		p := a / (a + b)
-		e := exp2c(clamp2(nbl * (p*gain - ag.Lambda*(1-p)*loss - outside))) // exp32(-beta*B)
-		d := p - wj
-		belief += float64(p)
-		cyn += float64(d)
-		calib += float64(abs32(d))
-		a0, b0 := prior32(n0, ag.Trait)
-		a, b = gamma*a+decay*a0, gamma*b+decay*b0
-		// Trust with probability sigmoid(beta*B) = 1/(1+e): u < 1/(1+e),
-		// without the division.
-		if float32(uint32(x>>16)&(1<<24-1))*u24*(1+e) < 1 {
-			trusts++
-			ag.Given++
-			sl.Trusts++
-			if float32(x>>40)*u24 < wj {
-				honoured++
-				a += gPlus
-				ag.Payoff += float64(gain)
-			} else {
-				b += gMinus
-				ag.Betrayed++
-				ag.Payoff -= float64(loss)
+	var xs [fastBlock]uint64
+	for q0 := 0; q0 < len(agents); q0 += fastBlock {
+		blk := agents[q0:min(q0+fastBlock, len(agents))]
+		// Draw the block's numbers first: a tight loop that keeps the
+		// generator in registers, and fewer live values in the next one.
+		for q := range blk {
+			x := pcg.Uint64()
+			for (x&0xffff)*uK&0xffff < reject {
+				x = pcg.Uint64()
 			}
-		} else {
-			ag.Payoff += float64(outside)
+			xs[q] = x
 		}
-		sl.A, sl.B = a, b
+		for q := range blk {
+			ag := &blk[q]
+			x := xs[q]
+			sl := &slots[(q0+q)*K+int((x&0xffff)*uK>>16)]
+			a, b := sl.A, sl.B
+			wj := sl.W
+			p := a / (a + b)
+			e := exp2c(clamp2(nbl * (p*gain - ag.Lambda*(1-p)*loss - outside))) // exp32(-beta*B)
+			d := p - wj
+			belief += float64(p)
+			cyn += float64(d)
+			calib += float64(abs32(d))
+			a0, b0 := prior32(n0, ag.Trait)
+			a, b = gamma*a+decay*a0, gamma*b+decay*b0
+			// Trust with probability sigmoid(beta*B) = 1/(1+e): u < 1/(1+e),
+			// without the division.
+			if float32(uint32(x>>16)&(1<<24-1))*u24*(1+e) < 1 {
+				trusts++
+				ag.Given++
+				sl.Trusts++
+				if float32(x>>40)*u24 < wj {
+					honoured++
+					a += gPlus
+					ag.Payoff += float64(gain)
+				} else {
+					b += gMinus
+					ag.Betrayed++
+					ag.Payoff -= float64(loss)
+				}
+			} else {
+				ag.Payoff += float64(outside)
+			}
+			sl.A, sl.B = a, b
+		}
 	}
 	n := int64(hi - lo)
 	betrayed := trusts - honoured
