@@ -12,12 +12,12 @@ import (
 // It computes in float32 from the same stored state as the general path
 // and fuses the metrics into per-shard locals.
 //
-// Agents are processed in batches: first the slots of a batch are drawn
-// and the partners' trustworthiness gathered, then the batch decides.
-// Per agent it draws one 64-bit number x: the slot is the high half of
-// (x mod 2^32)*K, the trust decision compares the top 24 bits of x with
-// P(trust); a second 64-bit draw, when the agent trusts, decides the
-// honour with its top 24 bits.
+// Each slot holds a copy of the neighbour's trustworthiness (fastSlot),
+// so the loop streams through the shard's agents and slots in order.
+// Per agent it draws one 64-bit number x: bits 0-15 pick the slot
+// (multiply-shift with rejection, exactly uniform), bits 16-39 are the
+// uniform u of the trust decision and bits 40-63 the uniform of the
+// honour decision (24 bits each, the float32 mantissa).
 
 // fastParams are the model constants of the kernel, in float32.
 type fastParams struct {
@@ -46,12 +46,31 @@ func sigmoid32(x float32) float32 {
 }
 
 // exp32 is exp(x) for float32 with a relative error below 1e-6 (results
-// clamped to [2^-126, 2^127]): 2^(x*log2 e) split
-// into an integer power of two and a degree-6 Taylor polynomial of
-// 2^f = exp(f ln 2) on the remainder f in [-0.5, 0.5].
+// clamped to [2^-126, 2^127]): 2^(x*log2 e) split into an integer power
+// of two and a degree-6 Taylor polynomial of 2^f = exp(f ln 2) on the
+// remainder f in [-0.5, 0.5]. The kernel calls its two halves, clamp2
+// and exp2c, directly so that both are inlined.
 func exp32(x float32) float32 {
-	const log2e = 1.4426950408889634
-	t := min(max(x*log2e, -126), 127)
+	return exp2c(clamp2(x * log2e))
+}
+
+const log2e = 1.4426950408889634
+
+// clamp2 clamps t to [-126, 127], the domain of exp2c. Branches, not
+// min/max: these do not need NaN and -0 semantics and compile to fewer
+// instructions.
+func clamp2(t float32) float32 {
+	if t < -126 {
+		t = -126
+	}
+	if t > 127 {
+		t = 127
+	}
+	return t
+}
+
+// exp2c is 2^t for t in [-126, 127].
+func exp2c(t float32) float32 {
 	ti := int32(t+128.5) - 128 // round to nearest: t+128.5 > 0, so truncation floors
 	f := t - float32(ti)
 	p := 1.0 + f*(0.69314718+f*(0.24022651+f*(0.055504109+f*(0.0096181291+f*(0.0013333558+f*0.00015403530)))))
@@ -61,14 +80,19 @@ func exp32(x float32) float32 {
 // prior32 is the trait prior (a0, b0) in float32, the tau clamp of
 // model.Prior included.
 func prior32(n0, tau float32) (float32, float32) {
-	t := min(max(tau, 0.001), 0.999)
+	t := tau
+	if t < 0.001 {
+		t = 0.001
+	}
+	if t > 0.999 {
+		t = 0.999
+	}
 	return n0 * t, n0 * (1 - t)
 }
 
-// fastBatch is the number of agents whose partners' trustworthiness the
-// kernel gathers before deciding: the gathers are independent loads, so
-// their cache misses overlap.
-const fastBatch = 128
+// fastBlock is the number of agents whose random numbers the kernel draws
+// before it lets them act.
+const fastBlock = 256
 
 // fastShard steps shard h with the PPB-1 kernel.
 func (s *Sim) fastShard(w, h int) {
@@ -78,79 +102,79 @@ func (s *Sim) fastShard(w, h int) {
 	c := s.fastConsts()
 	K := s.g.K
 	uK := uint64(K)
-	adj := s.g.Adj
-	slots := s.slots
-	agents := s.agents
-	wt := s.w
+	// Lemire's multiply-shift on 16 bits, rejecting the low products below
+	// 2^16 mod K so that every slot has the same probability (never
+	// rejects when K is a power of two).
+	reject := uint64((1<<16 - K) % K)
 	lo, hi := s.shardRange(h)
+	agents := s.agents[lo:hi]
+	slots := s.fslots[lo*K : hi*K]
 
 	var (
-		trusts, honoured                       int64
-		payoff, loss, belief, calib, cyn, tsum float64
-		xs                                     [fastBatch]uint64
-		ks                                     [fastBatch]int32
-		wjs                                    [fastBatch]float32
+		trusts, honoured    int64
+		belief, calib, cyn  float64
+		gain, loss, outside = c.gain, c.loss, c.outside
+		nbl                 = -c.beta * log2e
+		gPlus, gMinus       = c.gamma * c.wPlus, c.gamma * c.wMinus
+		gamma, decay, n0    = c.gamma, c.decay, c.n0
 	)
-	for b0 := lo; b0 < hi; b0 += fastBatch {
-		nb := min(fastBatch, hi-b0)
-		// Draw the slots and gather the partners' trustworthiness.
-		for q := range nb {
+	var xs [fastBlock]uint64
+	for q0 := 0; q0 < len(agents); q0 += fastBlock {
+		blk := agents[q0:min(q0+fastBlock, len(agents))]
+		// Draw the block's numbers first: a tight loop that keeps the
+		// generator in registers, and fewer live values in the next one.
+		for q := range blk {
 			x := pcg.Uint64()
-			k := int32(((x & 0xffffffff) * uK) >> 32)
-			xs[q], ks[q] = x, k
-			wjs[q] = wt[adj[(b0+q)*K+int(k)]]
+			for (x&0xffff)*uK&0xffff < reject {
+				x = pcg.Uint64()
+			}
+			xs[q] = x
 		}
-		for q := range nb {
-			i := b0 + q
+		for q := range blk {
+			ag := &blk[q]
 			x := xs[q]
-			ag := &agents[i]
-			sl := &slots[i*K+int(ks[q])]
+			sl := &slots[(q0+q)*K+int((x&0xffff)*uK>>16)]
 			a, b := sl.A, sl.B
+			wj := sl.W
 			p := a / (a + b)
-			bal := p*c.gain - ag.Lambda*(1-p)*c.loss - c.outside
-			pt := 1 / (1 + exp32(-c.beta*bal)) // sigmoid32, inlined by hand
-			a0, b0 := prior32(c.n0, ag.Trait)
-			wj := wjs[q]
+			e := exp2c(clamp2(nbl * (p*gain - ag.Lambda*(1-p)*loss - outside))) // exp32(-beta*B)
 			d := p - wj
 			belief += float64(p)
 			cyn += float64(d)
 			calib += float64(abs32(d))
-			tsum += float64(ag.Trait)
-			if float32(x>>40)*u24 < pt {
+			a0, b0 := prior32(n0, ag.Trait)
+			a, b = gamma*a+decay*a0, gamma*b+decay*b0
+			// Trust with probability sigmoid(beta*B) = 1/(1+e): u < 1/(1+e),
+			// without the division.
+			if float32(uint32(x>>16)&(1<<24-1))*u24*(1+e) < 1 {
 				trusts++
 				ag.Given++
 				sl.Trusts++
-				y := pcg.Uint64()
-				if float32(y>>40)*u24 < wj {
+				if float32(x>>40)*u24 < wj {
 					honoured++
-					a = c.gamma*(a+c.wPlus) + c.decay*a0
-					b = c.gamma*b + c.decay*b0
-					ag.Payoff += float64(c.gain)
-					payoff += float64(c.gain)
+					a += gPlus
+					ag.Payoff += float64(gain)
 				} else {
-					a = c.gamma*a + c.decay*a0
-					b = c.gamma*(b+c.wMinus) + c.decay*b0
+					b += gMinus
 					ag.Betrayed++
-					ag.Payoff -= float64(c.loss)
-					payoff -= float64(c.loss)
-					loss += float64(c.loss)
+					ag.Payoff -= float64(loss)
 				}
 			} else {
-				a = c.gamma*a + c.decay*a0
-				b = c.gamma*b + c.decay*b0
-				payoff += float64(c.outside)
-				ag.Payoff += float64(c.outside)
+				ag.Payoff += float64(outside)
 			}
 			sl.A, sl.B = a, b
 		}
 	}
 	n := int64(hi - lo)
+	betrayed := trusts - honoured
+	payoff := float64(gain)*float64(honoured) - float64(loss)*float64(betrayed) + float64(outside)*float64(n-trusts)
 	ac := &s.acc[h]
 	*ac = acc{
 		agents: n, acting: n, trust: trusts, distrust: n - trusts, engaged: trusts, honoured: honoured,
-		payoff: payoff, welfare: payoff, loss: loss, belief: belief, calib: calib, cynic: cyn, trait: tsum,
+		payoff: payoff, welfare: payoff, loss: float64(loss) * float64(betrayed),
+		belief: belief, calib: calib, cynic: cyn, trait: s.ftrait[h],
 	}
-	if c.loss == 0 {
+	if loss == 0 {
 		ac.certainty, ac.trust = trusts, 0
 	}
 }

@@ -219,7 +219,7 @@ func (s *Sim) Agents(f func(AgentRow)) {
 	for i := range s.n {
 		base, d := s.base(i), s.deg(i)
 		for k := range d {
-			if t := s.slots[base+k].Trusts; t > 0 {
+			if t := s.slotTrusts(base + k); t > 0 {
 				recv[s.nbr(i, k)] += uint64(t)
 			}
 		}
@@ -229,7 +229,7 @@ func (s *Sim) Agents(f func(AgentRow)) {
 		g := &s.groups[ag.Group]
 		f(AgentRow{
 			ID: i, Group: g.Name, Behaviour: g.Behaviour.Kind,
-			TraitStart: float64(s.trait0[i]), TraitEnd: float64(ag.Trait), Trustworthiness: float64(s.w[i]),
+			TraitStart: float64(s.traitStart(i)), TraitEnd: float64(ag.Trait), Trustworthiness: float64(s.w[i]),
 			Payoff: ag.Payoff, TrustsGiven: uint64(ag.Given), TrustsReceived: recv[i],
 			Controls: uint64(ag.Controls), Betrayals: uint64(ag.Betrayed),
 		})
@@ -281,9 +281,14 @@ func (s *Sim) Final() Final {
 			pay[h] += s.agents[i].Payoff
 			base, d := s.base(i), s.deg(i)
 			for k := range d {
-				sl := &s.slots[base+k]
-				p := float64(sl.A) / float64(sl.A+sl.B)
-				errs[h] += math.Abs(p - s.honourProb(s.nbr(i, k), sl, prev))
+				if s.fast {
+					sl := &s.fslots[base+k]
+					errs[h] += math.Abs(float64(sl.A)/float64(sl.A+sl.B) - float64(sl.W))
+				} else {
+					sl := &s.slots[base+k]
+					p := float64(sl.A) / float64(sl.A+sl.B)
+					errs[h] += math.Abs(p - s.honourProb(s.nbr(i, k), sl, prev))
+				}
 				cnt[h]++
 			}
 		}

@@ -94,7 +94,7 @@ func writeReport(dir string, s *Sim, rows []Row, man *Manifest) ([]string, error
 	}
 	for i := 0; i < s.n; i += stride {
 		ag := &s.agents[i]
-		pts[ag.Group].X = append(pts[ag.Group].X, float64(s.trait0[i]))
+		pts[ag.Group].X = append(pts[ag.Group].X, float64(s.traitStart(i)))
 		pts[ag.Group].Y = append(pts[ag.Group].Y, ag.Payoff)
 	}
 	var nonEmpty []report.Series

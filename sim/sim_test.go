@@ -113,6 +113,20 @@ func TestFastArithmetic(t *testing.T) {
 			t.Errorf("sigmoid32(%g) = %g, want %g", x, got, want)
 		}
 	}
+	// The kernel trusts when u*(1+exp32(-x)) < 1, which is u < sigmoid(x)
+	// away from a 1e-6 band around the boundary.
+	for _, x := range []float32{-12, -3, -0.5, 0, 0.2, 2, 9} {
+		sg := model.Sigmoid(float64(x))
+		for _, u := range []float64{sg - 1e-6, sg + 1e-6, sg / 2, (1 + sg) / 2} {
+			if u <= 0 || u >= 1 {
+				continue
+			}
+			got := float32(u)*(1+exp2c(clamp2(-x*log2e))) < 1
+			if want := u < sg; got != want {
+				t.Errorf("decision at x = %g, u = %g: %v, want %v", x, u, got, want)
+			}
+		}
+	}
 	for _, tau := range []float32{0, 0.0005, 0.05, 0.3, 0.5, 0.95, 1} {
 		a0, b0 := prior32(2, tau)
 		pr := m.Prior(float64(tau))
