@@ -43,6 +43,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"decide", "evaluate one situation and explain every level of the pyramid", cmdDecide},
+		{"serve", "serve the HTTP API with an embedded database (ledger, runs, fits)", cmdServe},
+		{"ledger", "relationships ledger maintenance: rebuild beliefs from the log", cmdLedger},
 		{"version", "print the version", cmdVersion},
 		{"help", "show this help", nil},
 	}
