@@ -16,6 +16,7 @@ const (
 	ECONFLICT     = "conflict"     // the request contradicts the stored state (idempotency key reused with another body; a run that is not finished)
 	EUNAUTHORIZED = "unauthorized" // missing or wrong credentials
 	ETOOLARGE     = "too_large"    // a request body over its limit
+	EUNAVAILABLE  = "unavailable"  // this build or configuration lacks the engine for the request
 	EINTERNAL     = "internal"     // anything else: a bug or an I/O failure
 )
 

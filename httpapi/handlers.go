@@ -247,8 +247,11 @@ func (s *Server) deleteJob(kind trustlab.JobKind) func(http.ResponseWriter, *htt
 	}
 }
 
-// jobFile serves an output file of a done job: name, or with a trailing
-// slash the folder in which the {name} path value is the file.
+// jobFile serves an output file of a done job: the file name, or with
+// name "" the file named by the {name} path value, or with name "plots/"
+// the plot (SVG or PNG) named by {name}. Plots sit beside the report in
+// the output folder, so that index.html's relative links work at
+// /api/v1/runs/{id}/index.html.
 func (s *Server) jobFile(kind trustlab.JobKind, name string) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		js, err := s.jobs()
@@ -256,12 +259,14 @@ func (s *Server) jobFile(kind trustlab.JobKind, name string) func(http.ResponseW
 			return err
 		}
 		file := name
-		if strings.HasSuffix(name, "/") {
-			base := r.PathValue("name")
-			if base == "" || base == "." || base == ".." || strings.ContainsAny(base, `/\`) {
-				return trustlab.Invalid(trustlab.FieldErrorf("name", "", "%q: not a plot file name", base))
+		if name == "" || name == "plots/" {
+			file = r.PathValue("name")
+			if file == "" || file == "." || file == ".." || strings.ContainsAny(file, `/\`) {
+				return trustlab.Invalid(trustlab.FieldErrorf("name", "", "%q: not a file name", file))
 			}
-			file = name + base
+			if ext := path.Ext(file); name == "plots/" && ext != ".svg" && ext != ".png" {
+				return trustlab.Invalid(trustlab.FieldErrorf("name", ".svg or .png", "%q: not a plot", file))
+			}
 		}
 		f, err := js.Open(r.Context(), kind, r.PathValue("id"), file)
 		if err != nil {

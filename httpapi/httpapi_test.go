@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -83,7 +84,7 @@ func errorBody(t testing.TB, b []byte) ErrorDetail {
 func TestStatusCode(t *testing.T) {
 	for code, want := range map[string]int{
 		"": 200, trustlab.EINVALID: 400, trustlab.EUNAUTHORIZED: 401, trustlab.ENOTFOUND: 404,
-		trustlab.ECONFLICT: 409, trustlab.ETOOLARGE: 413, trustlab.EINTERNAL: 500, "other": 500,
+		trustlab.ECONFLICT: 409, trustlab.ETOOLARGE: 413, trustlab.EUNAVAILABLE: 501, trustlab.EINTERNAL: 500, "other": 500,
 	} {
 		if got := StatusCode(code); got != want {
 			t.Errorf("StatusCode(%q) = %d, want %d", code, got, want)
@@ -338,4 +339,49 @@ func jsonFields(t reflect.Type) []string {
 		out = append(out, name)
 	}
 	return out
+}
+
+// fakeJobs records the submitted input.
+type fakeJobs struct {
+	trustlab.JobService
+	data, spec string
+}
+
+func (f *fakeJobs) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Job, error) {
+	b, _ := io.ReadAll(in.Data)
+	f.data, f.spec = string(b), string(in.Spec)
+	return trustlab.Job{ID: "j1", Kind: in.Kind, Status: trustlab.JobQueued}, nil
+}
+
+func TestFitUpload(t *testing.T) {
+	fj := &fakeJobs{}
+	h := newTest(t, Options{Jobs: fj, MaxUpload: 4 << 10})
+	form := func(data string) (string, *bytes.Buffer) {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		w, _ := mw.CreateFormFile("data", "trust.csv")
+		io.WriteString(w, data)
+		mw.WriteField("spec", "format: long\n")
+		mw.Close()
+		return mw.FormDataContentType(), &b
+	}
+	ct, body := form("subject,sent\n1,5\n")
+	r := httptest.NewRequest("POST", "/api/v1/fits", body)
+	r.Header.Set("Content-Type", ct)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != 202 || fj.data != "subject,sent\n1,5\n" || fj.spec != "format: long\n" || w.Header().Get("Location") != "/api/v1/fits/j1" {
+		t.Errorf("upload: %d %s; data %q spec %q", w.Code, w.Body, fj.data, fj.spec)
+	}
+	ct, body = form(strings.Repeat("x", 8<<10))
+	r = httptest.NewRequest("POST", "/api/v1/fits", body)
+	r.Header.Set("Content-Type", ct)
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != 413 {
+		t.Errorf("upload over the limit: %d, want 413", w.Code)
+	}
+	if status, _, _ := do(t, h, "POST", "/api/v1/fits", `{}`); status != 400 {
+		t.Errorf("JSON instead of multipart: %d, want 400", status)
+	}
 }

@@ -125,6 +125,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/runs/{id}/manifest.json", s.jobFile(trustlab.KindRun, "manifest.json")},
 		{"GET", "/api/v1/runs/{id}/index.html", s.jobFile(trustlab.KindRun, "index.html")},
 		{"GET", "/api/v1/runs/{id}/plots/{name}", s.jobFile(trustlab.KindRun, "plots/")},
+		{"GET", "/api/v1/runs/{id}/{name}", s.jobFile(trustlab.KindRun, "")},
 
 		{"POST", "/api/v1/fits", s.submitFit},
 		{"GET", "/api/v1/fits", s.listJobs(trustlab.KindFit)},
@@ -135,6 +136,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/fits/{id}/manifest.json", s.jobFile(trustlab.KindFit, "manifest.json")},
 		{"GET", "/api/v1/fits/{id}/index.html", s.jobFile(trustlab.KindFit, "index.html")},
 		{"GET", "/api/v1/fits/{id}/plots/{name}", s.jobFile(trustlab.KindFit, "plots/")},
+		{"GET", "/api/v1/fits/{id}/{name}", s.jobFile(trustlab.KindFit, "")},
 	}, s.labRoutes()...)
 }
 
@@ -180,14 +182,15 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// logger logs each request at Debug level and server errors at Error level.
+// logger logs each request at Debug level and server errors (5xx but
+// 501) at Error level.
 func (s *Server) logger(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		level := slog.LevelDebug
-		if sw.status >= 500 {
+		if sw.status >= 500 && sw.status != http.StatusNotImplemented {
 			level = slog.LevelError
 		}
 		if s.log.Enabled(r.Context(), level) {

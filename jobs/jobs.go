@@ -191,7 +191,7 @@ func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Jo
 	switch in.Kind {
 	case trustlab.KindRun:
 		if m.o.Runner == nil {
-			return trustlab.Job{}, trustlab.Errorf(trustlab.EINTERNAL, "no simulation engine configured")
+			return trustlab.Job{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server has no simulation engine")
 		}
 		if err := m.o.Runner.Check(in.Scenario); err != nil {
 			return trustlab.Job{}, invalid("scenario", err)
@@ -205,7 +205,7 @@ func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Jo
 		}
 	case trustlab.KindFit:
 		if m.o.Fitter == nil {
-			return trustlab.Job{}, trustlab.Errorf(trustlab.EINTERNAL, "no fitting engine configured")
+			return trustlab.Job{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server has no fitting engine yet: fit with the command line (trustlab fit DATA.csv --spec SPEC.yaml)")
 		}
 		if in.Data == nil {
 			return trustlab.Job{}, trustlab.Invalid(trustlab.FieldErrorf("data", "", "required: the data set (CSV)"))

@@ -232,3 +232,72 @@ func TestStopLeavesJobsQueued(t *testing.T) {
 		t.Errorf("after a graceful stop: %s with %d attempts, want queued with 0", got.Status, got.Attempts)
 	}
 }
+
+// echoFitter is a test double of a fitting engine: it checks the data
+// file's header and copies data and spec into its outputs.
+type echoFitter struct{}
+
+func (echoFitter) Check(dataPath string, spec []byte) error {
+	b, err := os.ReadFile(dataPath)
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(string(b), "subject,") {
+		return fmt.Errorf("data.csv:1: the header must start with subject")
+	}
+	return nil
+}
+
+func (echoFitter) Fit(ctx context.Context, dataPath string, spec []byte, out string, progress trustlab.ProgressFunc) ([]byte, error) {
+	b, err := os.ReadFile(dataPath)
+	if err != nil {
+		return nil, err
+	}
+	progress(1, 1)
+	if err := os.WriteFile(filepath.Join(out, "subjects.csv"), append(b, spec...), 0o644); err != nil {
+		return nil, err
+	}
+	return []byte(`{"fit":true}`), nil
+}
+
+func TestFit(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "trustlab.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	m := jobs.New(jobs.Options{Store: sqlite.NewJobStore(db), Fitter: echoFitter{}, Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err := m.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Stop(ctx)
+	if _, err := m.Submit(ctx, trustlab.JobInput{Kind: trustlab.KindFit, Data: strings.NewReader("id,x\n"), Spec: []byte("s")}); trustlab.ErrorCode(err) != trustlab.EINVALID {
+		t.Errorf("bad data: %v, want invalid", err)
+	}
+	if _, err := m.Submit(ctx, trustlab.JobInput{Kind: trustlab.KindRun, Scenario: []byte("steps: 1\n")}); trustlab.ErrorCode(err) != trustlab.EUNAVAILABLE {
+		t.Errorf("a run without a runner: %v, want unavailable", err)
+	}
+	j, err := m.Submit(ctx, trustlab.JobInput{Kind: trustlab.KindFit, Data: strings.NewReader("subject,x\n1,2\n"), Spec: []byte("spec: yes\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for !j.Status.Finished() && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+		j, _ = m.Job(ctx, trustlab.KindFit, j.ID)
+	}
+	if j.Status != trustlab.JobDone {
+		t.Fatalf("fit %+v", j)
+	}
+	f, err := m.Open(ctx, trustlab.KindFit, j.ID, "subjects.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(f)
+	if string(b) != "subject,x\n1,2\nspec: yes\n" {
+		t.Errorf("subjects.csv %q", b)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/trustlab/trustlab"
 	"github.com/trustlab/trustlab/model"
@@ -16,10 +17,22 @@ import (
 // derived from them with [trustlab.Apply] (one experience appended in time
 // order) or [trustlab.Replay] (an experience older than the party's latest,
 // a changed party, a rebuild), inside the transaction that changed the log.
-type LedgerService struct{ db *DB }
+type LedgerService struct {
+	db *DB
+
+	// decideStmt is the hot query of Decide, prepared once per reader
+	// connection.
+	decideOnce sync.Once
+	decideStmt *sql.Stmt
+	decideErr  error
+}
 
 // NewLedgerService returns the ledger stored in db.
 func NewLedgerService(db *DB) *LedgerService { return &LedgerService{db: db} }
+
+const decideQuery = `SELECT p.id, p.trait, p.params, p.current_trait, p.experiences, p.created_at, p.updated_at, p.last_time,
+		b.prior_a, b.prior_b, b.a, b.b, b.experiences, b.last_stake
+		FROM parties p LEFT JOIN beliefs b ON b.from_id = p.id AND b.to_id = ? WHERE p.id = ?`
 
 var _ trustlab.LedgerService = (*LedgerService)(nil)
 
@@ -401,9 +414,11 @@ func (s *LedgerService) Decide(ctx context.Context, from string, in trustlab.Led
 	var p partyRow
 	var pa, pb, a, b, stake sql.NullFloat64
 	var n sql.NullInt64
-	row := s.db.r.QueryRowContext(ctx, `SELECT p.id, p.trait, p.params, p.current_trait, p.experiences, p.created_at, p.updated_at, p.last_time,
-		b.prior_a, b.prior_b, b.a, b.b, b.experiences, b.last_stake
-		FROM parties p LEFT JOIN beliefs b ON b.from_id = p.id AND b.to_id = ? WHERE p.id = ?`, in.To, from)
+	s.decideOnce.Do(func() { s.decideStmt, s.decideErr = s.db.r.PrepareContext(context.Background(), decideQuery) })
+	if s.decideErr != nil {
+		return trustlab.LedgerDecision{}, internal("prepare", s.decideErr)
+	}
+	row := s.decideStmt.QueryRowContext(ctx, in.To, from)
 	p, err := scanParty(scanFunc(func(dst ...any) error { return row.Scan(append(dst, &pa, &pb, &a, &b, &n, &stake)...) }))
 	if errors.Is(err, sql.ErrNoRows) {
 		return trustlab.LedgerDecision{}, &trustlab.Error{Code: trustlab.ENOTFOUND, Field: "from", Message: fmt.Sprintf("no party %q (create it with PUT /api/v1/parties/%s)", from, from)}

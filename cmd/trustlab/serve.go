@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/engine"
 	"github.com/trustlab/trustlab/httpapi"
 	"github.com/trustlab/trustlab/jobs"
 	"github.com/trustlab/trustlab/sqlite"
@@ -141,6 +142,7 @@ func defaultDataDir() string {
 }
 
 // engines returns the simulation and fitting engines the server runs.
+// Scenarios sent to the server may not name files on it.
 func engines() (trustlab.Runner, trustlab.Fitter) {
-	return nil, nil
+	return engine.Sim{Version: version}, nil
 }

@@ -301,3 +301,69 @@ func TestServeConcurrentRequests(t *testing.T) {
 		t.Errorf("rebuild after concurrent writes: %q %v", rb.String(), err)
 	}
 }
+
+var httpClient = &http.Client{Timeout: 30 * time.Second}
+
+func TestServeRunsEndToEnd(t *testing.T) {
+	s := startServer(t, "")
+	scenario := strings.Replace(tinyScenario, "plots: false", "plots: true", 1)
+	var j trustlab.Job
+	if st := s.call(t, "POST", "/api/v1/runs", fmt.Sprintf(`{"scenario":%q}`, scenario), &j); st != 202 || j.Status != trustlab.JobQueued {
+		t.Fatalf("POST run: %d %+v", st, j)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for !j.Status.Finished() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		s.call(t, "GET", "/api/v1/runs/"+j.ID, nil, &j)
+	}
+	if j.Status != trustlab.JobDone || j.Progress != (trustlab.Progress{Done: 5, Total: 5}) || len(j.Manifest) == 0 {
+		t.Fatalf("run: %+v", j)
+	}
+	for _, f := range []string{"steps.csv", "agents.csv", "manifest.json", "index.html", "plots/rates.svg", "plots/rates.png", "rates.svg"} {
+		b, err := get(s.url + "/api/v1/runs/" + j.ID + "/" + f)
+		if err != nil || len(b) == 0 {
+			t.Errorf("%s: %v (%d bytes)", f, err, len(b))
+		}
+	}
+	var list struct{ Runs []trustlab.Job }
+	if s.call(t, "GET", "/api/v1/runs", nil, &list); len(list.Runs) != 1 || list.Runs[0].ID != j.ID {
+		t.Errorf("list: %+v", list)
+	}
+	var e struct {
+		Error struct {
+			Code, Message string
+		}
+	}
+	for _, tc := range []struct {
+		method, path, body string
+		status             int
+	}{
+		{"GET", "/api/v1/runs/" + j.ID + "/plots/steps.csv", "", 400},
+		{"GET", "/api/v1/runs/" + j.ID + "/nothing.csv", "", 404},
+		{"GET", "/api/v1/runs/nope", "", 404},
+		{"GET", "/api/v1/fits/" + j.ID, "", 404},
+		{"POST", "/api/v1/runs", `{"scenario":"steps: -1\n"}`, 400},
+		{"POST", "/api/v1/runs", `{"scenario":""}`, 400},
+	} {
+		if st := s.call(t, tc.method, tc.path, tc.body, &e); st != tc.status {
+			t.Errorf("%s %s: %d %+v, want %d", tc.method, tc.path, st, e, tc.status)
+		}
+	}
+	if st := s.call(t, "DELETE", "/api/v1/runs/"+j.ID, nil, nil); st != 204 {
+		t.Errorf("DELETE: %d", st)
+	}
+	if st := s.call(t, "GET", "/api/v1/runs/"+j.ID, nil, nil); st != 404 {
+		t.Errorf("GET after DELETE: %d", st)
+	}
+}
+
+const tinyScenario = `seed: 3
+steps: 5
+population:
+  size: 50
+  groups:
+    - {name: a, share: 0.5, trait: 0.8}
+    - {name: b, share: 0.5, trait: 0.2, behaviour: betray}
+network: {kind: k-out, k: 3}
+outputs: {plots: false}
+`
