@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/examples"
 )
 
 func TestLabSchemas(t *testing.T) {
@@ -24,6 +25,7 @@ func TestLabSchemas(t *testing.T) {
 	types := map[string]any{
 		"CurveInput": trustlab.CurveInput{}, "CurveOutput": trustlab.CurveOutput{}, "TraitCurve": trustlab.TraitCurve{},
 		"EncountersInput": trustlab.EncountersInput{}, "EncountersOutput": trustlab.EncountersOutput{}, "EncounterStep": trustlab.EncounterStep{},
+		"ExampleFile": examples.File{}, "ExampleList": examplesList{},
 	}
 	for name, v := range types {
 		s, ok := doc.Components.Schemas[name]
@@ -134,4 +136,28 @@ func FuzzEncountersBody(f *testing.F) {
 		`{"p":0.9,"n":20,"outcomes":[0.1,0.9],"situation":{"game":"investment","endowment":10,"multiplier":3}}`,
 		`{"belief":{"a":1e6,"b":1},"outcomes":[1,1,1],"params":{"w_plus":1e300}}`,
 		`{"outcomes":"honoured"}`, `{"outcomes":[2]}`, `{}`, `null`)
+}
+
+func TestExamples(t *testing.T) {
+	h := newTest(t, Options{})
+	status, b, _ := do(t, h, "GET", "/api/v1/examples", "")
+	if status != 200 {
+		t.Fatalf("status %d: %s", status, b)
+	}
+	var out examplesList
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, f := range out.Scenarios {
+		names[f.Name] = f.Text != "" && f.Description != ""
+	}
+	for _, want := range []string{"trust-trap", "learning-trust", "social-lubricant", "asymmetry", "investment-game", "ppb1"} {
+		if !names[want] {
+			t.Errorf("example %s missing or empty", want)
+		}
+	}
+	if len(out.Specs) == 0 {
+		t.Error("no data specs")
+	}
 }
