@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -367,3 +369,54 @@ population:
 network: {kind: k-out, k: 3}
 outputs: {plots: false}
 `
+
+// TestServeFitEndToEnd uploads the Berg et al. (1995) data set (read by
+// path from the shared data folder; skipped where it is absent) with its
+// spec and fetches the fit's tables.
+func TestServeFitEndToEnd(t *testing.T) {
+	const data = "/work/shared/data/berg1995/pairs.csv"
+	csv, err := os.ReadFile(data)
+	if err != nil {
+		t.Skipf("no shared data: %v", err)
+	}
+	spec, err := os.ReadFile(filepath.Join("..", "..", "examples", "data", "berg1995.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, "")
+	upload := func(csv, spec []byte) (int, trustlab.Job) {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		w, _ := mw.CreateFormFile("data", "pairs.csv")
+		w.Write(csv)
+		w, _ = mw.CreateFormFile("spec", "spec.yaml")
+		w.Write(spec)
+		mw.Close()
+		resp, err := httpClient.Post(s.url+"/api/v1/fits", mw.FormDataContentType(), &b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var j trustlab.Job
+		json.NewDecoder(resp.Body).Decode(&j)
+		return resp.StatusCode, j
+	}
+	if st, _ := upload([]byte("x,y\n1,2\n"), spec); st != 400 {
+		t.Errorf("data without the spec's columns: %d, want 400", st)
+	}
+	st, j := upload(csv, spec)
+	if st != 202 {
+		t.Fatalf("POST fit: %d", st)
+	}
+	for deadline := time.Now().Add(120 * time.Second); !j.Status.Finished() && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		s.call(t, "GET", "/api/v1/fits/"+j.ID, nil, &j)
+	}
+	if j.Status != trustlab.JobDone || len(j.Manifest) == 0 || j.Progress.Done != j.Progress.Total || j.Progress.Total == 0 {
+		t.Fatalf("fit: %+v", j)
+	}
+	for _, f := range []string{"subjects.csv", "comparison.csv", "manifest.json", "index.html"} {
+		if b, err := get(s.url + "/api/v1/fits/" + j.ID + "/" + f); err != nil || len(b) == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
