@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
@@ -99,4 +100,16 @@ export async function launch() {
 export async function shot(page, name) {
   mkdirSync(screenshots, { recursive: true });
   await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+/** assertText waits (up to 10 s) until the locator's text contains want. */
+export async function assertText(loc, want, timeout = 10000) {
+  const end = Date.now() + timeout;
+  let got = '';
+  while (Date.now() < end) {
+    got = (await loc.first().textContent({ timeout }).catch(() => '')) || '';
+    if (got.includes(want)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`text ${JSON.stringify(got)} does not contain ${JSON.stringify(want)}`);
 }

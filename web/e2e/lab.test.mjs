@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, shot, chromiumAvailable, CHROMIUM } from './harness.mjs';
+import { startServer, launch, shot, chromiumAvailable, CHROMIUM, assertText } from './harness.mjs';
 
 const ci = process.env.CI === 'true';
 const skip = !chromiumAvailable() && !ci ? `no browser at ${CHROMIUM} (install chromium; under CI=true this fails)` : false;
@@ -160,15 +160,3 @@ test('experience lab on a phone', { skip }, async () => {
   await shot(page, 'experience-phone');
   await page.close();
 });
-
-/** assertText waits (up to 10 s) until the locator's text contains want. */
-export async function assertText(loc, want, timeout = 10000) {
-  const end = Date.now() + timeout;
-  let got = '';
-  while (Date.now() < end) {
-    got = (await loc.first().textContent({ timeout }).catch(() => '')) || '';
-    if (got.includes(want)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`text ${JSON.stringify(got)} does not contain ${JSON.stringify(want)}`);
-}

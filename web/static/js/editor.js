@@ -15,7 +15,7 @@ export function locate(message) {
 
 /**
  * editor returns {el, textarea, value(), set(text), showErrors(list),
- * clearErrors()}. opts: label, name, rows, value, hint.
+ * clearErrors()}. opts: label, name, value, hint, short (a smaller box).
  */
 export function editor(opts) {
   const tid = id('editor');
@@ -23,7 +23,7 @@ export function editor(opts) {
   const gutter = h('div', { class: 'gutter', 'aria-hidden': 'true' });
   const backdrop = h('div', { class: 'backdrop', 'aria-hidden': 'true' });
   const textarea = h('textarea', {
-    id: tid, name: opts.name, rows: opts.rows || 22, spellcheck: 'false', autocomplete: 'off',
+    id: tid, name: opts.name, spellcheck: 'false', autocomplete: 'off',
     autocapitalize: 'off', wrap: 'off', 'aria-describedby': eid, 'data-testid': 'editor',
   });
   textarea.value = opts.value || '';
@@ -83,7 +83,7 @@ export function editor(opts) {
   const el = h('div', { class: 'field editor-field' },
     h('label', { for: tid }, opts.label),
     opts.hint ? h('p', { class: 'hint' }, opts.hint) : null,
-    h('div', { class: 'editor' }, gutter, h('div', { class: 'edit-area' }, backdrop, textarea)),
+    h('div', { class: opts.short ? 'editor short' : 'editor' }, gutter, h('div', { class: 'edit-area' }, backdrop, textarea)),
     list);
   paint();
 
