@@ -104,7 +104,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // routes lists every endpoint.
 func (s *Server) routes() []route {
-	return []route{
+	return append([]route{
 		{"GET", "/api/v1/openapi.json", s.openAPI},
 		{"GET", "/api/v1/health", s.health},
 		{"POST", "/api/v1/decide", s.decide},
@@ -137,7 +137,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/fits/{id}/index.html", s.jobFile(trustlab.KindFit, "index.html")},
 		{"GET", "/api/v1/fits/{id}/plots/{name}", s.jobFile(trustlab.KindFit, "plots/")},
 		{"GET", "/api/v1/fits/{id}/{name}", s.jobFile(trustlab.KindFit, "")},
-	}
+	}, s.labRoutes()...)
 }
 
 // auth requires the bearer token on every request when one is set.

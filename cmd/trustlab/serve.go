@@ -16,6 +16,7 @@ import (
 	"github.com/trustlab/trustlab/httpapi"
 	"github.com/trustlab/trustlab/jobs"
 	"github.com/trustlab/trustlab/sqlite"
+	"github.com/trustlab/trustlab/web"
 )
 
 const serveSynopsis = `trustlab serve [--addr 127.0.0.1:8080] [--data DIR] [--token T]
@@ -87,7 +88,7 @@ func cmdServe(e *env, args []string) error {
 		Dir: data, Workers: workers, Logger: log,
 	})
 	srv := httpapi.New(httpapi.Options{
-		Ledger: sqlite.NewLedgerService(db), Jobs: mgr, Token: token, Logger: log,
+		Ledger: sqlite.NewLedgerService(db), Jobs: mgr, Token: token, Logger: log, UI: web.Handler(),
 	})
 	bound, err := srv.Listen(addr)
 	if err != nil {

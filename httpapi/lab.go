@@ -1,0 +1,56 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/examples"
+)
+
+// labRoutes are the endpoints of the web laboratory: the pyramid explorer's
+// curves, the experience lab's encounter sequences, and the shipped example
+// scenarios and data specs for the simulation and fit pages.
+func (s *Server) labRoutes() []route {
+	return []route{
+		{"POST", "/api/v1/decide/curve", s.decideCurve},
+		{"POST", "/api/v1/encounters", s.encounters},
+		{"GET", "/api/v1/examples", s.examples},
+	}
+}
+
+func (s *Server) decideCurve(w http.ResponseWriter, r *http.Request) error {
+	var in trustlab.CurveInput
+	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
+		return err
+	}
+	out, err := trustlab.Curve(in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) encounters(w http.ResponseWriter, r *http.Request) error {
+	var in trustlab.EncountersInput
+	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
+		return err
+	}
+	out, err := trustlab.Encounters(in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// examplesList is the body of GET /api/v1/examples.
+type examplesList struct {
+	Scenarios []examples.File `json:"scenarios"`
+	Specs     []examples.File `json:"specs"`
+}
+
+func (s *Server) examples(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, examplesList{Scenarios: examples.Scenarios(), Specs: examples.Specs()})
+	return nil
+}

@@ -1,0 +1,115 @@
+// The test harness: builds trustlab, starts `trustlab serve` on a free
+// loopback port with a temporary data folder, and launches Debian's
+// Chromium headless through playwright-core.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+export const here = path.dirname(fileURLToPath(import.meta.url));
+export const repo = path.resolve(here, '..', '..');
+export const screenshots = path.join(repo, 'docs', 'screenshots');
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+let binary = null;
+
+/** build compiles ./cmd/trustlab once per test process. */
+export function build() {
+  if (binary) return binary;
+  const dir = mkdtempSync(path.join(tmpdir(), 'trustlab-e2e-bin-'));
+  binary = path.join(dir, 'trustlab');
+  execFileSync('go', ['build', '-o', binary, './cmd/trustlab'], { cwd: repo, stdio: 'inherit' });
+  return binary;
+}
+
+/**
+ * startServer runs `trustlab serve --addr 127.0.0.1:0 --data <tmp>` and
+ * resolves with {url, stop, logs} once the server logs the address it bound.
+ */
+export async function startServer() {
+  const bin = build();
+  const data = mkdtempSync(path.join(tmpdir(), 'trustlab-e2e-data-'));
+  const proc = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data', data, '--log-format', 'json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let logs = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`trustlab serve did not report its address in 30 s:\n${logs}`)), 30000);
+    const onData = (chunk) => {
+      logs += chunk;
+      for (const line of logs.split('\n')) {
+        try {
+          const rec = JSON.parse(line);
+          if (rec.msg === 'listening' && rec.addr) {
+            clearTimeout(timer);
+            resolve(`http://${rec.addr}`);
+            return;
+          }
+        } catch { /* partial or non-JSON line */ }
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`trustlab serve exited with ${code}:\n${logs}`)); });
+  });
+  return {
+    url,
+    logs: () => logs,
+    async stop() {
+      if (proc.exitCode === null) {
+        const done = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        await done;
+      }
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+/** chromiumAvailable reports whether the browser is installed. */
+export const chromiumAvailable = () => existsSync(CHROMIUM);
+
+/** launch starts headless Chromium with a fresh profile and no background traffic. */
+export async function launch() {
+  const profile = mkdtempSync(path.join(tmpdir(), 'trustlab-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+      '--disable-default-apps', '--disable-extensions'],
+    viewport: { width: 1280, height: 900 },
+    deviceScaleFactor: 1,
+    locale: 'en-GB',
+    timezoneId: 'UTC',
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** shot saves a full-page screenshot to docs/screenshots/<name>.png. */
+export async function shot(page, name) {
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+/** assertText waits (up to 10 s) until the locator's text contains want. */
+export async function assertText(loc, want, timeout = 10000) {
+  const end = Date.now() + timeout;
+  let got = '';
+  while (Date.now() < end) {
+    got = (await loc.first().textContent({ timeout }).catch(() => '')) || '';
+    if (got.includes(want)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`text ${JSON.stringify(got)} does not contain ${JSON.stringify(want)}`);
+}

@@ -1,0 +1,152 @@
+// Browser tests of the simulation and fit pages against a real
+// `trustlab serve`: a scenario with errors marked at their lines, a small
+// run with live progress and its charts, and a fit of a small invented
+// data set with its comparison table and per-subject chart.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { startServer, launch, shot, chromiumAvailable, CHROMIUM, here, assertText } from './harness.mjs';
+
+const ci = process.env.CI === 'true';
+const skip = !chromiumAvailable() && !ci ? `no browser at ${CHROMIUM} (install chromium; under CI=true this fails)` : false;
+
+let srv;
+let browser;
+
+before(async () => {
+  if (skip) return;
+  assert.ok(chromiumAvailable(), `Chromium is required at ${CHROMIUM} (apt-get install chromium)`);
+  srv = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+async function newPage(viewport = { width: 1280, height: 900 }) {
+  const page = await browser.context.newPage();
+  await page.setViewportSize(viewport);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('status of 400')) errors.push(m.text()); });
+  page.errors = errors;
+  return page;
+}
+
+const SMALL = `# A small trust trap for the browser test.
+name: browser-test
+seed: 7
+steps: 60
+population:
+  size: 300
+  trait: {dist: uniform, min: 0.05, max: 0.25}
+  trustworthiness: 0.95
+network: {kind: k-out, k: 4}
+situation: {game: binary, gain: 1, loss: 1}
+feedback: own
+`;
+
+test('simulations: errors at their lines, then a run with progress and charts', { skip }, async () => {
+  const page = await newPage();
+  await page.goto(`${srv.url}/runs`);
+  await assertText(page.locator('main'), 'No runs yet.');
+  // The examples come from the server.
+  const examples = page.getByLabel('Example scenario');
+  await assertText(examples, 'trust-trap');
+  await examples.selectOption('learning-trust');
+  await page.getByRole('button', { name: 'Load into the editor' }).click();
+  assert.match(await page.getByLabel('Scenario (YAML)').inputValue(), /name: learning-trust/);
+
+  // Two mistakes, on lines 4 and 7.
+  const bad = SMALL.replace('steps: 60', 'steps: -1').replace('  trustworthiness: 0.95', '  trustworthyness: 0.95');
+  await page.getByLabel('Scenario (YAML)').fill(bad);
+  await page.getByRole('button', { name: 'Run on the server' }).click();
+  await page.locator('.editor-errors li').first().waitFor();
+  const marked = await page.locator('.editor .ln.err').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
+  assert.deepEqual(marked, [4, 8], 'the gutter marks the lines of the two errors');
+  await assertText(page.locator('.editor-errors'), 'line 4, column 8: steps: -1');
+  await assertText(page.locator('.editor-errors'), 'population.trustworthyness: unknown key');
+  // The error's link puts the caret on its line.
+  await page.getByRole('button', { name: /line 8, column 3/ }).click();
+  const caretLine = await page.getByLabel('Scenario (YAML)').evaluate((t) => t.value.slice(0, t.selectionStart).split('\n').length);
+  assert.equal(caretLine, 8);
+  await shot(page, 'simulations-errors');
+
+  // Fixed, it runs; the page follows it to the end.
+  await page.getByLabel('Scenario (YAML)').fill(SMALL);
+  assert.equal(await page.locator('.editor .ln.err').count(), 0, 'editing clears the marks');
+  await page.getByRole('button', { name: 'Run on the server' }).click();
+  await page.waitForURL(/\/runs\/[A-Za-z0-9_-]+$/);
+  await assertText(page.locator('[data-testid="status"]'), 'done', 60000);
+  await assertText(page.locator('[data-testid="status"]'), '60 of 60 (100%)');
+  await assertText(page.locator('h1'), 'browser-test');
+  const charts = page.locator('[data-testid="run-charts"] img');
+  await charts.first().waitFor();
+  assert.ok(await charts.count() >= 2, 'the run shows its charts');
+  // Every chart loaded and has alternative text.
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="run-charts"] img')].every((i) => i.complete && i.naturalWidth > 0));
+  for (const alt of await charts.evaluateAll((els) => els.map((e) => e.alt))) assert.ok(alt.length > 10);
+  // The CSV download is the server's file.
+  const href = await page.getByRole('link', { name: 'steps.csv' }).getAttribute('href');
+  const csv = await (await fetch(srv.url + href)).text();
+  assert.match(csv.split('\n')[0], /^step,/);
+  assert.equal(csv.trim().split('\n').length - 1 >= 60, true, 'one row per step (at least)');
+  await shot(page, 'simulation-run');
+
+  // The run is listed with its name.
+  await page.getByRole('link', { name: '← All simulations' }).click();
+  const row = page.locator('[data-testid="runs-list"] tbody tr').first();
+  await assertText(row, 'browser-test');
+  await assertText(row, 'done');
+  await shot(page, 'simulations');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('fits: upload a small data set and see its fit', { skip }, async () => {
+  const page = await newPage();
+  await page.goto(`${srv.url}/fits`);
+  await assertText(page.getByLabel('Shipped data spec'), 'berg1995');
+  await page.setInputFiles('#fit-data', path.join(here, 'testdata', 'invented.csv'));
+  await page.setInputFiles('#fit-spec-file', path.join(here, 'testdata', 'invented-spec.yaml'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="editor"]').value.includes('name: invented'));
+  await page.getByRole('button', { name: 'Fit on the server' }).click();
+  await page.waitForURL(/\/fits\/[A-Za-z0-9_-]+$/);
+  await assertText(page.locator('[data-testid="status"]'), 'done', 120000);
+  const table = page.locator('[data-testid="comparison"]');
+  await table.waitFor();
+  const models = await table.locator('tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.model));
+  assert.deepEqual(models, ['full', 'no_asymmetry', 'no_risk', 'no_trait', 'no_learning', 'baseline']);
+  // The full model's ΔAIC against itself is zero.
+  const cells = await table.locator('tr[data-model="full"] td').allTextContents();
+  const head = await table.locator('thead th').allTextContents();
+  assert.equal(cells[head.indexOf('ΔAIC') - 1], '0.0');
+  // Per subject: estimates and the observed-against-predicted chart.
+  await assertText(page.locator('[data-testid="subject"] caption'), 'Estimates for subject s1');
+  await page.getByLabel('Subject', { exact: true }).selectOption('s4');
+  await assertText(page.locator('[data-testid="subject"] caption'), 'Estimates for subject s4');
+  const chart = page.locator('[data-testid="subject"] svg.chart');
+  await chart.waitFor();
+  assert.equal(await chart.locator('.series[data-series="observed"] .marker').count(), 5, 'five observed trials');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="fit-charts"] img')].every((i) => i.complete && i.naturalWidth > 0));
+  await shot(page, 'fit');
+  await page.getByRole('link', { name: '← All fits' }).click();
+  await assertText(page.locator('[data-testid="fits-list"]'), '6 subjects, 30 trials');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('simulations and fits on a phone', { skip }, async () => {
+  const page = await newPage({ width: 390, height: 844 });
+  for (const p of ['/runs', '/fits']) {
+    await page.goto(`${srv.url}${p}`);
+    await page.locator('[data-testid="editor"]').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${p}: no sideways scrolling on a phone (${overflow}px too wide)`);
+  }
+  await shot(page, 'fits-phone');
+  await page.close();
+});

@@ -1,0 +1,248 @@
+// Fits: upload a data set with its spec, fit the model on the server, and
+// see the model comparison and each subject's estimates and predictions.
+
+import { h, num, when } from './dom.js';
+import { get, getText, ApiError } from './api.js';
+import { editor } from './editor.js';
+import { select } from './controls.js';
+import { parseCSV, value } from './csv.js';
+import { lineChart } from './chart.js';
+import { jobList, watch, progressBar, deleteButton, fileLinks } from './jobs.js';
+import { navigate } from './app.js';
+
+/** mount shows the fit list and form, or one fit. */
+export function mount(main, fitId) {
+  return fitId ? mountFit(main, fitId) : mountList(main);
+}
+
+function mountList(main) {
+  const dataInput = h('input', { type: 'file', id: 'fit-data', name: 'data', accept: '.csv,text/csv', required: true, 'aria-describedby': 'fit-data-hint' });
+  const specFile = h('input', { type: 'file', id: 'fit-spec-file', accept: '.yaml,.yml,text/yaml' });
+  const ed = editor({ label: 'Data spec (YAML)', name: 'spec', short: true, value: '', hint: 'Which columns hold the subject, the amounts sent and returned, and the game (docs/data.md). Choose a shipped spec, load a file, or write one.' });
+  let specs = [];
+  const specSel = select({ name: 'spec-preset', label: 'Shipped data spec', value: '', options: [['', 'Loading…']] });
+  specSel.input.addEventListener('change', () => {
+    const s = specs.find((x) => x.name === specSel.value());
+    if (s) ed.set(s.text);
+  });
+  specFile.addEventListener('change', async () => {
+    const f = specFile.files[0];
+    if (f) ed.set(await f.text());
+  });
+  const status = h('p', { class: 'status-line', 'aria-live': 'polite' });
+  const errBox = h('div', { class: 'error', role: 'alert', hidden: true });
+  const submit = h('button', { type: 'submit', 'data-action': 'fit' }, 'Fit on the server');
+  const form = h('form', {
+    class: 'panel', 'aria-labelledby': 'new-fit-h',
+    onsubmit: async (e) => {
+      e.preventDefault();
+      errBox.hidden = true;
+      ed.clearErrors();
+      if (!dataInput.files[0]) { status.textContent = 'Choose a data file (CSV) first.'; dataInput.focus(); return; }
+      if (!ed.value().trim()) { status.textContent = 'Give a data spec first.'; ed.textarea.focus(); return; }
+      const fd = new FormData();
+      fd.append('data', dataInput.files[0], dataInput.files[0].name);
+      fd.append('spec', new Blob([ed.value()], { type: 'text/yaml' }), 'spec.yaml');
+      submit.disabled = true;
+      status.textContent = 'Uploading…';
+      try {
+        const res = await fetch('/api/v1/fits', { method: 'POST', body: fd });
+        const body = await res.json().catch(() => null);
+        if (!res.ok) throw new ApiError(res.status, body);
+        navigate(`/fits/${body.id}`);
+      } catch (err) {
+        const fields = err.fields || [];
+        const specMsgs = fields.filter((f) => f.field === 'spec').map((f) => f.message.replace(/^spec: /, ''));
+        if (specMsgs.length) ed.showErrors(specMsgs);
+        const rest = fields.filter((f) => f.field !== 'spec');
+        errBox.replaceChildren(h('p', {}, h('strong', {}, 'The server did not accept this: '), rest.length || specMsgs.length ? '' : err.message),
+          rest.length ? h('ul', {}, rest.map((f) => h('li', {}, f.message))) : '',
+          specMsgs.length ? h('p', {}, 'The spec\'s problems are marked at their lines.') : '');
+        errBox.hidden = false;
+        status.textContent = '';
+        submit.disabled = false;
+      }
+    },
+  },
+  h('h2', { id: 'new-fit-h' }, 'New fit'),
+  h('div', { class: 'field' }, h('label', { for: 'fit-data' }, 'Data set (CSV)'), dataInput,
+    h('p', { class: 'hint', id: 'fit-data-hint' }, 'One row per decision, as the spec describes. It is uploaded to this server only.')),
+  h('div', { class: 'field-row' }, specSel.el,
+    h('div', { class: 'field' }, h('label', { for: 'fit-spec-file' }, 'or a spec file'), specFile)),
+  ed.el,
+  h('div', { class: 'buttons' }, submit),
+  status, errBox);
+
+  const listBox = h('div', {}, h('p', { class: 'hint' }, 'Loading…'));
+  main.replaceChildren(
+    h('h1', {}, 'Fits'),
+    h('p', { class: 'lede' }, 'Fit the pyramid model to trust-game data, subject by subject, and compare it with its nested variants (no asymmetry, no risk weight, no trait, no learning) and a baseline by AIC, BIC and held-out log-likelihood.'),
+    h('div', { class: 'two' }, form,
+      h('section', { class: 'panel', 'aria-labelledby': 'past-fits-h' }, h('h2', { id: 'past-fits-h' }, 'Past fits'), listBox)));
+
+  get('/api/v1/examples').then((d) => {
+    specs = d.specs || [];
+    specSel.input.replaceChildren(h('option', { value: '' }, 'Choose a spec…'), ...specs.map((s) => h('option', { value: s.name }, s.name)));
+  }).catch(() => specSel.input.replaceChildren(h('option', { value: '' }, 'Unavailable')));
+  const describe = (j) => {
+    const m = j.manifest || {};
+    return m.subjects ? `${m.subjects} subjects, ${m.trials} trials` : '–';
+  };
+  jobList(listBox, 'fits', describe);
+  const refresh = setInterval(() => jobList(listBox, 'fits', describe), 4000);
+  return () => clearInterval(refresh);
+}
+
+const FILE_TEXT = {
+  'subjects.csv': 'estimates per subject and model, with standard errors and warnings',
+  'comparison.csv': 'the model comparison',
+  'predictions.csv': 'observed and predicted choices per trial',
+  'manifest.json': 'data and spec hashes, options, timings',
+  'index.html': 'the fit\'s report page',
+};
+
+function mountFit(main, fitId) {
+  const bar = progressBar('Progress of the fit');
+  const body = h('div', { class: 'run-body' });
+  main.replaceChildren(
+    h('p', { class: 'crumbs' }, h('a', { href: '/fits' }, '← All fits')),
+    h('h1', {}, `Fit ${fitId}`),
+    h('section', { class: 'panel', 'aria-label': 'Status' }, bar.el,
+      h('div', { class: 'buttons' }, deleteButton('fits', fitId, () => navigate('/fits')))),
+    body);
+  let shown = false;
+  const ctl = new AbortController();
+  const stop = watch('fits', fitId, (j) => {
+    bar.set(j);
+    if (j.status === 'done' && !shown) {
+      shown = true;
+      showFit(body, fitId, j, ctl.signal).catch((err) => {
+        if (err.name !== 'AbortError') body.append(h('p', { class: 'error', role: 'alert' }, `Cannot show the fit: ${err.message}`));
+      });
+    }
+    if (j.status === 'failed' && !shown) {
+      shown = true;
+      body.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, h('strong', {}, 'The fit failed: '), j.error || 'no reason given')));
+    }
+  }, (err) => {
+    body.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, err.status === 404 ? `There is no fit ${fitId}.` : err.message)));
+  });
+  return () => { stop(); ctl.abort(); };
+}
+
+async function showFit(body, fitId, j, signal) {
+  const base = `/api/v1/fits/${fitId}`;
+  const m = j.manifest || {};
+  const [cmpText, subjText, predText, report] = await Promise.all([
+    getText(`${base}/comparison.csv`, signal), getText(`${base}/subjects.csv`, signal),
+    getText(`${base}/predictions.csv`, signal).catch(() => ''), getText(`${base}/index.html`, signal).catch(() => ''),
+  ]);
+  const cmp = parseCSV(cmpText);
+  const subj = parseCSV(subjText);
+  const pred = predText ? parseCSV(predText) : { header: [], rows: [] };
+
+  const facts = [
+    ['Subjects fitted', m.fits], ['Subjects in the data', m.subjects], ['Trials', m.trials], ['Missed trials skipped', m.missed],
+    ['Models', (m.models || []).join(', ')], ['Pooling', m.pool], ['Restarts', m.restarts], ['Seed', m.seed],
+    ['Run time', m.seconds !== undefined ? `${num(m.seconds, 2)} s` : undefined], ['Submitted', when(j.created_at)], ['trustlab', m.version],
+  ].filter(([, v]) => v !== undefined && v !== null && v !== '');
+
+  body.replaceChildren(
+    h('section', { class: 'panel', 'aria-labelledby': 'fsum-h' }, h('h2', { id: 'fsum-h' }, 'Summary'),
+      h('dl', { class: 'facts' }, facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))),
+    comparisonTable(cmp),
+    subjectsSection(subj, pred),
+    reportFigures(report, base),
+    h('section', { class: 'panel', 'aria-labelledby': 'ffiles-h' }, h('h2', { id: 'ffiles-h' }, 'Files'),
+      fileLinks('fits', fitId, [...(m.outputs || ['subjects.csv', 'comparison.csv', 'index.html']), 'manifest.json'], (f) => FILE_TEXT[f])));
+}
+
+function comparisonTable(cmp) {
+  const cols = [
+    ['model', 'model', 'text'], ['description', 'what it assumes', 'text wrap'], ['k', 'k'], ['loglik', 'log-likelihood'],
+    ['aic', 'AIC'], ['delta_aic', 'ΔAIC'], ['bic', 'BIC'], ['delta_bic', 'ΔBIC'], ['cv_loglik', 'held-out log-lik.'],
+    ['best_aic', 'best AIC'], ['best_bic', 'best BIC'], ['best_cv', 'best CV'], ['with_warnings', 'with warnings'],
+  ].filter(([k]) => cmp.header.includes(k));
+  const fmtCell = (k, v) => {
+    if (['model', 'description'].includes(k)) return v;
+    const x = value(v);
+    if (x === null) return 'NA';
+    if (k.startsWith('delta')) return (x > 0.05 ? '+' : x < -0.05 ? '−' : '') + num(Math.abs(x), 1);
+    if (Number.isInteger(x)) return String(x);
+    return num(x, 1);
+  };
+  return h('section', { class: 'panel', 'aria-labelledby': 'cmp-h' },
+    h('h2', { id: 'cmp-h' }, 'Model comparison'),
+    h('p', { class: 'hint' }, 'Summed over the subjects. Lower AIC and BIC and a higher held-out log-likelihood are better; Δ is the difference from the full model; "best" counts the subjects for which a model wins.'),
+    h('div', { class: 'table-wrap' }, h('table', { 'data-testid': 'comparison' },
+      h('thead', {}, h('tr', {}, cols.map(([, t, c]) => h('th', { scope: 'col', class: c || '' }, t)))),
+      h('tbody', {}, cmp.rows.map((r) => h('tr', { 'data-model': r.model },
+        cols.map(([k, , c], i) => (i === 0 ? h('th', { scope: 'row', class: 'text' }, r[k]) : h('td', { class: c || '' }, fmtCell(k, r[k]))))))))));
+}
+
+const PARAMS = ['tau', 'lambda0', 'kappa', 'beta', 'w_plus', 'w_minus', 'gamma', 'n0', 'phi', 'base'];
+
+function subjectsSection(subj, pred) {
+  const ids = [...new Set(subj.rows.map((r) => r.subject))];
+  const sel = select({ name: 'subject', label: 'Subject', value: ids[0], options: ids.map((s) => [s, s]) });
+  const out = h('div', { 'data-testid': 'subject' });
+  const predCols = pred.header.filter((c) => !['subject', 'partner', 'trial', 'response', 'observed'].includes(c));
+  const show = () => {
+    const id = sel.value();
+    const rows = subj.rows.filter((r) => r.subject === id);
+    const params = PARAMS.filter((p) => rows.some((r) => value(r[p]) !== null));
+    const table = h('div', { class: 'table-wrap' }, h('table', { class: 'estimates' },
+      h('caption', {}, `Estimates for subject ${id} (standard errors in brackets where the Hessian gives them)`),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'text' }, 'model'), params.map((p) => h('th', { scope: 'col' }, p)),
+        h('th', { scope: 'col' }, 'log-lik.'), h('th', { scope: 'col' }, 'AIC'), h('th', { scope: 'col', class: 'text' }, 'warnings'))),
+      h('tbody', {}, rows.map((r) => h('tr', {},
+        h('th', { scope: 'row', class: 'text' }, r.model),
+        params.map((p) => h('td', {}, value(r[p]) === null ? '–' : num(value(r[p]), 3) + (value(r[`${p}_se`]) !== null ? ` (${num(value(r[`${p}_se`]), 3)})` : ''))),
+        h('td', {}, num(value(r.loglik), 2)), h('td', {}, num(value(r.aic), 2)),
+        h('td', { class: 'text wrap' }, r.warnings || ''))))));
+    const trials = pred.rows.filter((r) => r.subject === id);
+    let chart = null;
+    if (trials.length) {
+      const partners = [...new Set(trials.map((r) => r.partner))];
+      const pts = (col) => trials.map((r, i) => [partners.length > 1 ? i + 1 : value(r.trial), value(r[col])]);
+      const what = trials[0].response === 'amount' ? 'fraction of the endowment sent' : trials[0].response === 'binary' ? 'P(send)' : 'choice';
+      const series = [{ name: 'observed', points: pts('observed'), cls: 's3', markers: true },
+        ...predCols.filter((c) => ['full', 'no_learning', 'baseline'].includes(c)).map((c, i) => ({ name: `predicted: ${c}`, points: pts(c), cls: `s${i}`, dash: i > 0, markers: trials.length < 3 }))];
+      chart = lineChart({
+        width: Math.min(900, (out.parentElement && out.parentElement.clientWidth) || 640), heading: true, legend: true,
+        title: `Subject ${id}: observed and predicted, trial by trial`,
+        desc: `${trials.length} trial(s). Observed ${what} and each model's prediction at its own estimates.`,
+        x: { label: partners.length > 1 ? 'trial (all partners, in order)' : 'trial with this partner', short: 'trial', integer: true, min: Math.min(...series[0].points.map((p) => p[0])) - 0.5, max: Math.max(...series[0].points.map((p) => p[0])) + 0.5 },
+        y: { label: `${what} (0–1)`, short: what, min: 0, max: 1 },
+        series,
+      });
+    }
+    out.replaceChildren(table, chart || h('p', { class: 'hint' }, 'No per-trial predictions for this subject.'));
+  };
+  sel.input.addEventListener('change', show);
+  const section = h('section', { class: 'panel', 'aria-labelledby': 'subj-h' },
+    h('h2', { id: 'subj-h' }, 'Per subject'), h('div', { class: 'field-row' }, sel.el), out);
+  requestAnimationFrame(show);
+  return section;
+}
+
+/** reportFigures shows the figures of the fit's own report (index.html). */
+function reportFigures(html, base) {
+  if (!html) return '';
+  // Styles and scripts are dropped before parsing: the page's policy
+  // forbids inline styles, and nothing of the report runs here.
+  const clean = html.replace(/<(style|script)\b[\s\S]*?<\/\1\s*>/gi, '').replace(/\sstyle="[^"]*"/gi, '');
+  const doc = new DOMParser().parseFromString(clean, 'text/html');
+  const figs = [...doc.querySelectorAll('figure')].map((f) => {
+    const img = f.querySelector('img');
+    const src = img && img.getAttribute('src');
+    if (!src || /[:/\\]/.test(src)) return null; // only the report's own files
+    return { src, alt: img.getAttribute('alt') || src, caption: (f.querySelector('figcaption') || {}).textContent || '' };
+  }).filter(Boolean);
+  if (!figs.length) return '';
+  return h('section', { class: 'panel', 'aria-labelledby': 'fplots-h' },
+    h('h2', { id: 'fplots-h' }, 'Charts'),
+    h('div', { class: 'plots', 'data-testid': 'fit-charts' }, figs.map((f) => h('figure', { class: 'plot' },
+      h('img', { src: `${base}/${f.src}`, alt: f.alt }),
+      h('figcaption', {}, f.caption)))));
+}

@@ -1,0 +1,96 @@
+// Shared parts of the runs and fits pages: the list of past jobs, the
+// progress of one job, and the links to its files.
+
+import { h, when } from './dom.js';
+import { get, del } from './api.js';
+
+/** jobList fills el with a table of jobs of a kind ('runs' or 'fits'). */
+export async function jobList(el, kind, describe) {
+  let data;
+  try {
+    data = await get(`/api/v1/${kind}`);
+  } catch (err) {
+    el.replaceChildren(h('p', { class: 'error', role: 'alert' }, `Cannot list the ${kind}: ${err.message}`));
+    return;
+  }
+  const list = data[kind] || [];
+  if (!list.length) {
+    el.replaceChildren(h('p', { class: 'hint' }, `No ${kind} yet.`));
+    return;
+  }
+  el.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'jobs', 'data-testid': `${kind}-list` },
+    h('caption', { class: 'visually-hidden' }, `Past ${kind}, newest first`),
+    h('thead', {}, h('tr', {},
+      ['', 'what', 'status', 'progress', 'submitted', 'finished'].map((t, i) => h('th', { scope: 'col', class: 'text' }, i === 0 ? 'id' : t)))),
+    h('tbody', {}, list.map((j) => h('tr', { 'data-id': j.id, 'data-status': j.status },
+      h('td', { class: 'text' }, h('a', { href: `/${kind}/${j.id}` }, j.id)),
+      h('td', { class: 'text' }, describe(j)),
+      h('td', { class: 'text' }, statusBadge(j.status)),
+      h('td', { class: 'text' }, progressText(j)),
+      h('td', { class: 'text' }, when(j.created_at)),
+      h('td', { class: 'text' }, when(j.finished_at))))))));
+}
+
+export function statusBadge(status) {
+  return h('span', { class: `badge status-${status}` }, status);
+}
+
+export function progressText(j) {
+  const p = j.progress || {};
+  if (!p.total) return j.status === 'done' ? 'complete' : '–';
+  return `${p.done} of ${p.total} (${Math.floor((100 * p.done) / p.total)}%)`;
+}
+
+/**
+ * watch polls a job until it ends, calling onUpdate(job) each time, and
+ * returns a stop function.
+ */
+export function watch(kind, jobId, onUpdate, onError) {
+  let stopped = false;
+  let timer = null;
+  const tick = async () => {
+    try {
+      const j = await get(`/api/v1/${kind}/${jobId}`);
+      if (stopped) return;
+      onUpdate(j);
+      if (j.status === 'queued' || j.status === 'running') timer = setTimeout(tick, 400);
+    } catch (err) {
+      if (!stopped) onError(err);
+    }
+  };
+  tick();
+  return () => { stopped = true; clearTimeout(timer); };
+}
+
+/** progressBar returns {el, set(job)}: a labelled progress bar with live status text. */
+export function progressBar(label) {
+  const bar = h('progress', { max: 1, value: 0, 'aria-label': label });
+  const text = h('p', { class: 'status-line', 'aria-live': 'polite', 'data-testid': 'status' });
+  return {
+    el: h('div', { class: 'progress' }, bar, text),
+    set(j) {
+      const p = j.progress || {};
+      if (p.total) { bar.max = p.total; bar.value = p.done; } else if (j.status === 'done') { bar.max = 1; bar.value = 1; } else { bar.removeAttribute('value'); }
+      text.replaceChildren(statusBadge(j.status), ' ', progressText(j), j.error ? h('span', { class: 'job-error' }, ` — ${j.error}`) : '');
+    },
+  };
+}
+
+/** deleteButton deletes a job after confirmation and calls done. */
+export function deleteButton(kind, jobId, done) {
+  return h('button', {
+    type: 'button', class: 'secondary danger',
+    onclick: async () => {
+      if (!confirm(`Delete ${kind.slice(0, -1)} ${jobId} and its files?`)) return;
+      await del(`/api/v1/${kind}/${jobId}`);
+      done();
+    },
+  }, 'Delete');
+}
+
+/** fileLinks lists download links for a job's files. */
+export function fileLinks(kind, jobId, files, describe) {
+  return h('ul', { class: 'files' }, files.map((f) => h('li', {},
+    h('a', { href: `/api/v1/${kind}/${jobId}/${f}`, download: f.endsWith('.html') ? undefined : f, target: f.endsWith('.html') ? '_blank' : undefined, rel: 'noopener' }, f),
+    describe && describe(f) ? h('span', { class: 'hint' }, ` — ${describe(f)}`) : '')));
+}

@@ -1,0 +1,169 @@
+// Simulations: write or choose a scenario, run it on the server with live
+// progress, and see its charts; browse past runs.
+
+import { h, num, when } from './dom.js';
+import { get, post } from './api.js';
+import { editor } from './editor.js';
+import { select } from './controls.js';
+import { jobList, watch, progressBar, deleteButton, fileLinks } from './jobs.js';
+import { navigate } from './app.js';
+
+const STARTER = `# A small scenario: low-trait agents among trustworthy partners.
+name: my-scenario
+seed: 1
+steps: 100
+population:
+  size: 500
+  trait: {dist: uniform, min: 0.05, max: 0.25}
+  trustworthiness: 0.95
+network: {kind: k-out, k: 4}
+situation: {game: binary, gain: 1, loss: 1}
+feedback: own
+`;
+
+const DRAFT = 'trustlab.scenario.draft';
+
+/** mount shows the run list and editor, or one run. */
+export function mount(main, runId) {
+  return runId ? mountRun(main, runId) : mountList(main);
+}
+
+function mountList(main) {
+  const ed = editor({
+    label: 'Scenario (YAML)', name: 'scenario', value: sessionStorage.getItem(DRAFT) || STARTER,
+    hint: 'The format is in docs/simulation.md. Errors are marked at their line.',
+  });
+  ed.textarea.addEventListener('input', () => sessionStorage.setItem(DRAFT, ed.value()));
+  const status = h('p', { class: 'status-line', 'aria-live': 'polite' });
+  const exampleInfo = h('p', { class: 'hint example-info' });
+  let examples = [];
+  const exampleSel = select({ name: 'example', label: 'Example scenario', value: '', options: [['', 'Loading the examples…']] });
+  const load = h('button', {
+    type: 'button', class: 'secondary', disabled: true,
+    onclick: () => {
+      const ex = examples.find((e) => e.name === exampleSel.value());
+      if (ex) { ed.set(ex.text); sessionStorage.setItem(DRAFT, ex.text); status.textContent = `Loaded the example ${ex.name}.`; }
+    },
+  }, 'Load into the editor');
+  exampleSel.input.addEventListener('change', () => {
+    const ex = examples.find((e) => e.name === exampleSel.value());
+    exampleInfo.textContent = ex ? ex.description : '';
+  });
+  const runBtn = h('button', { type: 'submit', 'data-action': 'run' }, 'Run on the server');
+  const form = h('form', {
+    class: 'panel', 'aria-labelledby': 'new-run-h',
+    onsubmit: async (e) => {
+      e.preventDefault();
+      runBtn.disabled = true;
+      status.textContent = 'Submitting…';
+      try {
+        const job = await post('/api/v1/runs', { scenario: ed.value() });
+        ed.clearErrors();
+        navigate(`/runs/${job.id}`);
+      } catch (err) {
+        const msgs = err.fields && err.fields.length ? err.fields.map((f) => f.message) : [err.message];
+        ed.showErrors(msgs);
+        status.textContent = `The scenario has ${msgs.length} problem${msgs.length === 1 ? '' : 's'}; see below the editor.`;
+        runBtn.disabled = false;
+      }
+    },
+  },
+  h('h2', { id: 'new-run-h' }, 'New run'),
+  h('div', { class: 'field-row' }, exampleSel.el, load),
+  exampleInfo,
+  ed.el,
+  h('div', { class: 'buttons' }, runBtn),
+  status);
+
+  const listBox = h('div', { 'aria-live': 'off' }, h('p', { class: 'hint' }, 'Loading…'));
+  main.replaceChildren(
+    h('h1', {}, 'Simulations'),
+    h('p', { class: 'lede' }, 'Run an agent-based scenario on the server: a population of trustors with traits, partners with a trustworthiness, a network and a situation. Choose an example or write your own; the run reports its progress and, when done, its charts and tidy CSV files.'),
+    h('div', { class: 'two' }, form,
+      h('section', { class: 'panel', 'aria-labelledby': 'past-runs-h' },
+        h('h2', { id: 'past-runs-h' }, 'Past runs'), listBox)));
+
+  get('/api/v1/examples').then((d) => {
+    examples = d.scenarios || [];
+    exampleSel.input.replaceChildren(h('option', { value: '' }, 'Choose an example…'),
+      ...examples.map((e) => h('option', { value: e.name }, e.name)));
+    load.disabled = false;
+  }).catch((err) => {
+    exampleSel.input.replaceChildren(h('option', { value: '' }, 'Examples unavailable'));
+    exampleInfo.textContent = `The examples could not be loaded (${err.message}); paste a scenario instead.`;
+  });
+  const describe = (j) => (j.manifest && j.manifest.scenario && j.manifest.scenario.name) || '–';
+  jobList(listBox, 'runs', describe);
+  const refresh = setInterval(() => jobList(listBox, 'runs', describe), 4000);
+  return () => clearInterval(refresh);
+}
+
+const FILE_TEXT = {
+  'steps.csv': 'metrics per step (tidy CSV)',
+  'agents.csv': 'one row per agent at the end',
+  'manifest.json': 'seed, scenario, timings, files',
+  'index.html': 'the run\'s report page',
+};
+
+function mountRun(main, runId) {
+  const title = h('h1', {}, `Run ${runId}`);
+  const bar = progressBar('Progress of the run');
+  const body = h('div', { class: 'run-body' });
+  main.replaceChildren(
+    h('p', { class: 'crumbs' }, h('a', { href: '/runs' }, '← All simulations')),
+    title,
+    h('section', { class: 'panel', 'aria-label': 'Status' }, bar.el,
+      h('div', { class: 'buttons' }, deleteButton('runs', runId, () => navigate('/runs')))),
+    body);
+  let shown = false;
+  const stop = watch('runs', runId, (j) => {
+    bar.set(j);
+    const m = j.manifest;
+    if (m && m.scenario && m.scenario.name) {
+      title.textContent = `Run ${runId}: ${m.scenario.name}`;
+      document.title = `${m.scenario.name} · Simulations · trustlab`;
+    }
+    if (j.status === 'done' && !shown) {
+      shown = true;
+      showRun(body, runId, j);
+    }
+    if (j.status === 'failed' && !shown) {
+      shown = true;
+      body.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, h('strong', {}, 'The run failed: '), j.error || 'no reason given')));
+    }
+  }, (err) => {
+    body.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, err.status === 404 ? `There is no run ${runId}.` : err.message)));
+  });
+  return stop;
+}
+
+function showRun(body, runId, j) {
+  const m = j.manifest || {};
+  const files = m.files || [];
+  const svgs = files.filter((f) => f.endsWith('.svg'));
+  const sc = m.scenario || {};
+  const facts = [
+    ['Scenario', sc.name], ['Agents', m.agents], ['Steps', `${m.steps_done} of ${m.steps}`], ['Seed', m.seed],
+    ['Feedback', sc.feedback], ['Network', sc.network && sc.network.kind],
+    ['Mean |belief − truth| at the end', m.final && num(m.final.mean_abs_belief_error)],
+    ['Mean cumulative payoff per agent', m.final && num(m.final.mean_payoff)],
+    ['Interactions', m.interactions && m.interactions.toLocaleString('en')],
+    ['Run time', m.loop_seconds !== undefined && `${num(m.loop_seconds, 3)} s (${Math.round(m.interactions_per_second || 0).toLocaleString('en')} interactions/s)`],
+    ['Started', when(j.started_at)], ['trustlab', m.trustlab],
+  ].filter(([, v]) => v !== undefined && v !== null && v !== '');
+  body.replaceChildren(
+    h('section', { class: 'panel', 'aria-labelledby': 'sum-h' },
+      h('h2', { id: 'sum-h' }, 'Summary'),
+      h('dl', { class: 'facts' }, facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))),
+    h('section', { class: 'panel', 'aria-labelledby': 'charts-h' },
+      h('h2', { id: 'charts-h' }, 'Charts'),
+      svgs.length ? h('div', { class: 'plots', 'data-testid': 'run-charts' }, svgs.map((f) => h('figure', { class: 'plot' },
+        h('img', { src: `/api/v1/runs/${runId}/${f}`, alt: `Chart ${f.replace(/\.svg$/, '').replace(/-/g, ' ')} of run ${runId} (axis labels and units are in the image; the data are in steps.csv)`, loading: 'lazy' }),
+        h('figcaption', {}, h('a', { href: `/api/v1/runs/${runId}/${f.replace(/\.svg$/, '.png')}`, download: f.replace(/\.svg$/, '.png') }, `${f.replace(/\.svg$/, '')} (PNG)`)))))
+        : h('p', { class: 'hint' }, 'This run wrote no charts (outputs.plots is off).')),
+    h('section', { class: 'panel', 'aria-labelledby': 'files-h' },
+      h('h2', { id: 'files-h' }, 'Files'),
+      fileLinks('runs', runId, files.filter((f) => !f.endsWith('.svg') && !f.endsWith('.png')), (f) => FILE_TEXT[f])),
+    h('details', { class: 'panel' }, h('summary', {}, 'The scenario as the server resolved it'),
+      h('pre', { class: 'code' }, JSON.stringify(sc, null, 2))));
+}
