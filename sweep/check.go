@@ -198,7 +198,7 @@ func quoteLabel(v Value) string {
 func (sw *Sweep) describe(c Cell) string {
 	parts := make([]string, len(sw.Axes))
 	for k, i := range c.Values {
-		parts[k] = sw.Axes[k].Name + "=" + quoteLabel(sw.Axes[k].Values[i])
+		parts[k] = sw.Axes[k].Name + "=" + sw.Axes[k].Values[i].Label
 	}
 	return strings.Join(parts, ", ")
 }

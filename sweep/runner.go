@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Scenario is one scenario document handed to the engine: the base
@@ -54,8 +55,8 @@ type Series struct {
 func (r *Result) validate(keep Keep) error {
 	seen := map[string]bool{}
 	for _, m := range r.Summary {
-		if m.Name == "" || seen[m.Name] {
-			return fmt.Errorf("engine result: summary metric name %q empty or repeated", m.Name)
+		if !goodName(m.Name) || seen[m.Name] {
+			return fmt.Errorf("engine result: summary metric name %q is empty, repeated or has a comma, quote, # or line break", m.Name)
 		}
 		seen[m.Name] = true
 	}
@@ -68,8 +69,8 @@ func (r *Result) validate(keep Keep) error {
 		}
 		cols := map[string]bool{}
 		for _, c := range r.Series.Columns {
-			if c == "" || cols[c] {
-				return fmt.Errorf("engine result: series column %q empty or repeated", c)
+			if !goodName(c) || cols[c] {
+				return fmt.Errorf("engine result: series column %q is empty, repeated or has a comma, quote, # or line break", c)
 			}
 			cols[c] = true
 		}
@@ -86,4 +87,10 @@ func (r *Result) validate(keep Keep) error {
 		}
 	}
 	return nil
+}
+
+// goodName reports whether a metric or column name can go into cell files
+// and CSV headers unquoted.
+func goodName(s string) bool {
+	return s != "" && strings.TrimSpace(s) == s && !strings.ContainsAny(s, ",\"\n\r#")
 }

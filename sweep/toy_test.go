@@ -111,7 +111,7 @@ func (t *toyEngine) parse(s Scenario) (*toyScenario, error) {
 					return bad(v, "groups: must be a list")
 				}
 				for _, it := range v.Content {
-					sc.groups = append(sc.groups, toyGroup{trait: 0.5})
+					sc.groups = append(sc.groups, toyGroup{trait: 0.5, share: -1})
 					if err := walk(it, "group"); err != nil {
 						return err
 					}
@@ -139,11 +139,16 @@ func (t *toyEngine) parse(s Scenario) (*toyScenario, error) {
 	if err := walk(doc.Content[0], ""); err != nil {
 		return nil, err
 	}
-	total := 0.0
+	// Groups without a share share the rest.
+	total, unset := 0.0, 0
 	for _, g := range sc.groups {
-		total += g.share
+		if g.share < 0 {
+			unset++
+		} else {
+			total += g.share
+		}
 	}
-	if len(sc.groups) > 0 && math.Abs(total-1) > 1e-9 {
+	if len(sc.groups) > 0 && (unset == 0 && math.Abs(total-1) > 1e-9 || total > 1+1e-9) {
 		return nil, &toyErr{s.Name, 1, 1, fmt.Sprintf("population.groups: shares sum to %g, want 1", total)}
 	}
 	return sc, nil
