@@ -27,11 +27,13 @@ import (
 //	# seed 6262133911307018297
 //	# summary
 //	metric,value
-//	final_trust,0.53
+//	trust_rate,0.53
 //	# series
-//	step,trust_rate,welfare
-//	1,0.5,0.1
+//	step,group,trust_rate,welfare
+//	1,all,0.5,0.1
 //	# end sha256 8d2e...
+//
+// The summary is always there; the series only when the sweep keeps it.
 //
 // Numbers are written in their shortest round-trip form (NaN, +Inf and
 // -Inf as such), so reading a file back gives the exact values.
@@ -56,21 +58,20 @@ func encodeCell(hash string, r Run, res Result, keep Keep) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# %s cell\n# sweep %s\n# cell %d %s %s\n# replication %d\n# seed %d\n",
 		Format, hash, r.Cell.Index, r.Cell.ID, r.Cell.Key, r.Replication, r.Seed)
-	if keep.Summary {
-		b.WriteString("# summary\nmetric,value\n")
-		for _, m := range res.Summary {
-			fmt.Fprintf(&b, "%s,%s\n", m.Name, formatValue(m.Value))
-		}
+	b.WriteString("# summary\nmetric,value\n")
+	for _, m := range res.Summary {
+		fmt.Fprintf(&b, "%s,%s\n", m.Name, formatValue(m.Value))
 	}
 	if keep.Series {
-		b.WriteString("# series\n")
-		b.WriteString(strings.Join(res.Series.Columns, ","))
+		b.WriteString("# series\nstep,group,")
+		b.WriteString(strings.Join(res.Series.Metrics, ","))
 		b.WriteByte('\n')
 		for _, row := range res.Series.Rows {
-			for i, v := range row {
-				if i > 0 {
-					b.WriteByte(',')
-				}
+			b.WriteString(strconv.Itoa(row.Step))
+			b.WriteByte(',')
+			b.WriteString(row.Group)
+			for _, v := range row.Values {
+				b.WriteByte(',')
 				b.WriteString(formatValue(v))
 			}
 			b.WriteByte('\n')
@@ -173,7 +174,10 @@ func decodeCell(data []byte) (*cellFile, error) {
 					}
 				} else {
 					c.hasSer = true
-					c.result.Series.Columns = cols
+					if len(cols) < 3 || cols[0] != "step" || cols[1] != "group" {
+						return nil, bad("series header %q, want step,group,metrics...", sc.Text())
+					}
+					c.result.Series.Metrics = cols[2:]
 				}
 			default:
 				return nil, bad("unknown line %q", t)
@@ -193,16 +197,20 @@ func decodeCell(data []byte) (*cellFile, error) {
 			c.result.Summary = append(c.result.Summary, Metric{Name: name, Value: v})
 		case "series":
 			f := strings.Split(t, ",")
-			if len(f) != len(c.result.Series.Columns) {
-				return nil, bad("series row with %d values for %d columns", len(f), len(c.result.Series.Columns))
+			if len(f) != len(c.result.Series.Metrics)+2 {
+				return nil, bad("series row with %d values for %d columns", len(f), len(c.result.Series.Metrics)+2)
 			}
-			row := make([]float64, len(f))
-			for i, s := range f {
+			step, err := strconv.Atoi(f[0])
+			if err != nil {
+				return nil, bad("step %q", f[0])
+			}
+			row := Step{Step: step, Group: f[1], Values: make([]float64, len(f)-2)}
+			for i, s := range f[2:] {
 				v, err := strconv.ParseFloat(s, 64)
 				if err != nil {
 					return nil, bad("series value %q", s)
 				}
-				row[i] = v
+				row.Values[i] = v
 			}
 			c.result.Series.Rows = append(c.result.Series.Rows, row)
 		default:

@@ -213,7 +213,7 @@ func (c *cellFile) matches(spec *Spec, run Run) error {
 		return fmt.Errorf("holds cell %s replication %d, but its name says cell %s replication %d", c.id, c.rep, run.Cell.ID, run.Replication)
 	case c.cell != run.Cell.Index || c.seed != run.Seed:
 		return fmt.Errorf("cell index %d or seed %d differ from the sweep's (%d, %d)", c.cell, c.seed, run.Cell.Index, run.Seed)
-	case c.hasSum != spec.KeepSummary() || c.hasSer != spec.KeepSeries():
+	case !c.hasSum || c.hasSer != spec.KeepSeries():
 		return fmt.Errorf("keeps other outputs than the sweep")
 	}
 	return nil

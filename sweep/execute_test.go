@@ -316,7 +316,7 @@ func TestCellFileRoundTrip(t *testing.T) {
 	run := spec.Run(13)
 	res := Result{
 		Summary: []Metric{{"a", 0.1}, {"b", -3}, {"nan", nanValue()}},
-		Series:  Series{Columns: []string{"step", "x"}, Rows: [][]float64{{0, 1.0 / 3}, {1, 1e-300}}},
+		Series:  Series{Metrics: []string{"x"}, Rows: []Step{{0, "all", []float64{1.0 / 3}}, {1, "all", []float64{1e-300}}}},
 	}
 	data := encodeCell(spec.Hash, run, res, Keep{true, true})
 	c, err := decodeCell(data)

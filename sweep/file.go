@@ -20,10 +20,12 @@ const (
 	MaxRuns         = 10_000_000 // cells times replications
 )
 
-// Keep says which outputs of each run a sweep keeps.
+// Keep says which outputs of each run a sweep keeps. The end-of-run
+// metrics are always recorded (summary.csv and the plots need them); Keep
+// decides the per-run tables.
 type Keep struct {
-	Summary bool // end-of-run summary metrics: runs.csv
-	Series  bool // per-step series: steps.csv
+	Summary bool // runs.csv: the end-of-run metrics of every run
+	Series  bool // steps.csv: the per-step metrics of every run
 }
 
 // Axis is one parameter of the scenario that a sweep varies.
@@ -541,7 +543,7 @@ func labelOf(j json.RawMessage) string {
 }
 
 // reserved are the fixed columns of the output tables.
-var reserved = []string{"cell", "replication", "seed", "step", "metric", "n", "mean", "sd", "ci_low", "ci_high"}
+var reserved = []string{"cell", "replication", "seed", "step", "group", "metric", "n", "mean", "sd", "ci_low", "ci_high"}
 
 func (p *parser) checkAxes(sw *Sweep) error {
 	paths := map[string]int{}

@@ -154,7 +154,7 @@ func TestParseErrors(t *testing.T) {
 		{"repeated value", "scenario: base.yaml\naxes:\n  steps: [10, 20, 10.0]\n", "sweep.yaml:3:19: steps: value 10 repeats the value on line 3"},
 		{"repeated axis", "scenario: base.yaml\naxes:\n  - {path: steps, values: [1]}\n  - {path: steps, values: [2]}\n", "sweep.yaml:4:12: steps: axis repeated (first on line 3)"},
 		{"nested axes", "scenario: base.yaml\naxes:\n  feedback: [{regime: own}]\n  feedback.regime: [own]\n", "sweep.yaml:4:3: feedback.regime: lies inside the axis feedback (line 3): one axis would overwrite the other"},
-		{"reserved name", "scenario: base.yaml\naxes:\n  - {path: steps, name: seed, values: [1]}\n", `sweep.yaml:3:12: steps: column name "seed" is reserved (cell, replication, seed, step, metric, n, mean, sd, ci_low, ci_high): give the axis another name:`},
+		{"reserved name", "scenario: base.yaml\naxes:\n  - {path: steps, name: seed, values: [1]}\n", `sweep.yaml:3:12: steps: column name "seed" is reserved (cell, replication, seed, step, group, metric, n, mean, sd, ci_low, ci_high): give the axis another name:`},
 		{"same name", "scenario: base.yaml\naxes:\n  - {path: steps, name: x, values: [1]}\n  - {path: agents, name: x, values: [1]}\n", `sweep.yaml:4:12: agents: column name "x" is used by the axis on line 3: give one a different name:`},
 		{"range step zero", "scenario: base.yaml\naxes:\n  steps: {from: 0, to: 1, step: 0}\n", "sweep.yaml:3:33: steps.range.step: must be nonzero and lead from 0 to 1, got 0"},
 		{"range wrong direction", "scenario: base.yaml\naxes:\n  steps: {from: 0, to: 1, step: -0.1}\n", "sweep.yaml:3:33: steps.range.step: must be nonzero and lead from 0 to 1, got -0.1"},

@@ -45,7 +45,7 @@ func FuzzDecodeCell(f *testing.F) {
 		f.Fatal(err)
 	}
 	spec, _ := sw.Spec()
-	res := Result{Summary: []Metric{{"m", 1.5}}, Series: Series{Columns: []string{"step", "x"}, Rows: [][]float64{{1, 2}}}}
+	res := Result{Summary: []Metric{{"m", 1.5}}, Series: Series{Metrics: []string{"x"}, Rows: []Step{{1, "all", []float64{2}}}}}
 	f.Add(encodeCell(spec.Hash, spec.Run(1), res, Keep{true, true}))
 	f.Add([]byte("# end sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -54,8 +54,8 @@ func FuzzDecodeCell(f *testing.F) {
 			return
 		}
 		for _, row := range c.result.Series.Rows {
-			if len(row) != len(c.result.Series.Columns) {
-				t.Fatalf("row of %d values for %d columns", len(row), len(c.result.Series.Columns))
+			if len(row.Values) != len(c.result.Series.Metrics) {
+				t.Fatalf("row of %d values for %d metrics", len(row.Values), len(c.result.Series.Metrics))
 			}
 		}
 	})

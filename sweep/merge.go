@@ -15,13 +15,12 @@ type Collection struct {
 	Spec *Spec
 	// Files holds the path of each run's cell file, by run index.
 	Files []string
-	// Metrics names the end-of-run metrics (the summary metrics, or the
-	// series columns at the last step when only series are kept).
+	// Metrics names the end-of-run summary metrics.
 	Metrics []string
 	// Final holds each run's end-of-run metrics, by run index.
 	Final [][]float64
-	// Columns names the series columns (step first) when series are kept.
-	Columns []string
+	// Series names the per-step metrics when series are kept.
+	Series []string
 }
 
 // Collect gathers and verifies the cell files of a sweep from dirs. It
@@ -123,37 +122,21 @@ func (col *Collection) add(path string, byID map[string]int) error {
 	}
 	col.Files[i] = path
 
-	names, vals := finalValues(c)
+	names := make([]string, len(c.result.Summary))
+	vals := make([]float64, len(c.result.Summary))
+	for i, m := range c.result.Summary {
+		names[i], vals[i] = m.Name, m.Value
+	}
 	if col.Metrics == nil {
 		col.Metrics = names
-		if c.hasSer {
-			col.Columns = c.result.Series.Columns
-		}
+		col.Series = c.result.Series.Metrics
 	} else if !equalStrings(names, col.Metrics) {
 		return &Error{File: path, Msg: fmt.Sprintf("metrics %s differ from the other cell files' (%s): were the shards run with different versions of trustlab?", strings.Join(names, ","), strings.Join(col.Metrics, ","))}
-	} else if c.hasSer && !equalStrings(c.result.Series.Columns, col.Columns) {
-		return &Error{File: path, Msg: fmt.Sprintf("series columns %s differ from the other cell files' (%s)", strings.Join(c.result.Series.Columns, ","), strings.Join(col.Columns, ","))}
+	} else if !equalStrings(c.result.Series.Metrics, col.Series) {
+		return &Error{File: path, Msg: fmt.Sprintf("series metrics %s differ from the other cell files' (%s)", strings.Join(c.result.Series.Metrics, ","), strings.Join(col.Series, ","))}
 	}
 	col.Final[i] = vals
 	return nil
-}
-
-// finalValues returns a run's end-of-run metrics: the summary, or the
-// last step of the series when no summary is kept.
-func finalValues(c *cellFile) ([]string, []float64) {
-	if c.hasSum {
-		names := make([]string, len(c.result.Summary))
-		vals := make([]float64, len(c.result.Summary))
-		for i, m := range c.result.Summary {
-			names[i], vals[i] = m.Name, m.Value
-		}
-		return names, vals
-	}
-	s := c.result.Series
-	if len(s.Rows) == 0 {
-		return s.Columns[1:], nil
-	}
-	return s.Columns[1:], append([]float64(nil), s.Rows[len(s.Rows)-1][1:]...)
 }
 
 func equalStrings(a, b []string) bool {

@@ -3,7 +3,6 @@ package sweep
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 )
 
@@ -33,7 +32,8 @@ type Runner interface {
 
 // Result is the output of one run that a sweep keeps.
 type Result struct {
-	// Summary holds the end-of-run metrics, in the engine's order.
+	// Summary holds the end-of-run metrics, in the engine's order. Every
+	// run of a sweep must report the same metrics.
 	Summary []Metric
 	// Series holds the per-step metrics.
 	Series Series
@@ -45,14 +45,26 @@ type Metric struct {
 	Value float64
 }
 
-// Series is a per-step table: Columns[0] is "step", one row per step.
+// Series is a per-step table: one row per step and group.
 type Series struct {
-	Columns []string
-	Rows    [][]float64
+	// Metrics names the values of each row.
+	Metrics []string
+	Rows    []Step
+}
+
+// Step is a row of a Series: the metrics of one group (or of the whole
+// population, as the engine names it) after one step.
+type Step struct {
+	Step   int
+	Group  string
+	Values []float64
 }
 
 // validate checks the shape of a result against what the sweep keeps.
 func (r *Result) validate(keep Keep) error {
+	if len(r.Summary) == 0 {
+		return fmt.Errorf("engine result: no summary metrics")
+	}
 	seen := map[string]bool{}
 	for _, m := range r.Summary {
 		if !goodName(m.Name) || seen[m.Name] {
@@ -60,30 +72,25 @@ func (r *Result) validate(keep Keep) error {
 		}
 		seen[m.Name] = true
 	}
-	if keep.Summary && len(r.Summary) == 0 {
-		return fmt.Errorf("engine result: no summary metrics")
+	if !keep.Series {
+		return nil
 	}
-	if keep.Series {
-		if len(r.Series.Columns) < 2 || r.Series.Columns[0] != "step" {
-			return fmt.Errorf("engine result: series columns %q: want step and at least one metric", r.Series.Columns)
+	if len(r.Series.Metrics) == 0 || len(r.Series.Rows) == 0 {
+		return fmt.Errorf("engine result: empty series")
+	}
+	cols := map[string]bool{"step": true, "group": true}
+	for _, c := range r.Series.Metrics {
+		if !goodName(c) || cols[c] {
+			return fmt.Errorf("engine result: series metric %q is empty, repeated, step, group or has a comma, quote, # or line break", c)
 		}
-		cols := map[string]bool{}
-		for _, c := range r.Series.Columns {
-			if !goodName(c) || cols[c] {
-				return fmt.Errorf("engine result: series column %q is empty, repeated or has a comma, quote, # or line break", c)
-			}
-			cols[c] = true
+		cols[c] = true
+	}
+	for i, row := range r.Series.Rows {
+		if len(row.Values) != len(r.Series.Metrics) {
+			return fmt.Errorf("engine result: series row %d has %d values for %d metrics", i, len(row.Values), len(r.Series.Metrics))
 		}
-		for i, row := range r.Series.Rows {
-			if len(row) != len(r.Series.Columns) {
-				return fmt.Errorf("engine result: series row %d has %d values for %d columns", i, len(row), len(r.Series.Columns))
-			}
-			if s := row[0]; s != math.Trunc(s) || math.IsInf(s, 0) {
-				return fmt.Errorf("engine result: series row %d: step %v is not a whole number", i, s)
-			}
-		}
-		if len(r.Series.Rows) == 0 {
-			return fmt.Errorf("engine result: empty series")
+		if !goodName(row.Group) {
+			return fmt.Errorf("engine result: series row %d: group name %q is empty or has a comma, quote, # or line break", i, row.Group)
 		}
 	}
 	return nil

@@ -68,11 +68,10 @@ func (s *Spec) axisValues(row []any, c Cell, cols []Column) []any {
 //
 //   - runs: one row per run: cell, replication, seed, the axes, and the
 //     end-of-run summary metrics (when summaries are kept);
-//   - steps: one row per run and step: cell, replication, seed, the axes,
-//     step and the series metrics (when series are kept);
+//   - steps: one row per run, step and group: cell, replication, seed,
+//     the axes, step, group and the series metrics (when series are kept);
 //   - summary: one row per cell and metric: cell, the axes, metric, and
-//     n, mean, sd, ci_low, ci_high over the replications (always; from
-//     the last step when only series are kept).
+//     n, mean, sd, ci_low, ci_high over the replications (always).
 func (col *Collection) Tables() ([]Table, error) {
 	s := col.Spec
 	axes := s.axisColumns()
@@ -106,8 +105,8 @@ func (col *Collection) Tables() ([]Table, error) {
 		}})
 	}
 	if s.KeepSeries() {
-		cols := append(append(append([]Column{}, ids...), axes...), Column{"step", Int})
-		cols = append(cols, floatCols(col.Columns[1:])...)
+		cols := append(append(append([]Column{}, ids...), axes...), Column{"step", Int}, Column{"group", String})
+		cols = append(cols, floatCols(col.Series)...)
 		if err := uniqueColumns("steps", cols); err != nil {
 			return nil, err
 		}
@@ -118,11 +117,11 @@ func (col *Collection) Tables() ([]Table, error) {
 				if err != nil {
 					return err
 				}
-				for _, vals := range ser.Rows {
+				for _, st := range ser.Rows {
 					row := []any{int64(r.Cell.Index), int64(r.Replication), r.Seed}
 					row = s.axisValues(row, r.Cell, axes)
-					row = append(row, int64(vals[0]))
-					for _, v := range vals[1:] {
+					row = append(row, int64(st.Step), st.Group)
+					for _, v := range st.Values {
 						row = append(row, v)
 					}
 					if err := emit(row); err != nil {

@@ -176,7 +176,7 @@ func (t *toyEngine) Run(ctx context.Context, s Scenario, seed uint64) (Result, e
 	}
 	learn := map[string]float64{"own": 0.02, "full": 0.08, "social": 0.05}[sc.regime]
 	belief := 0.5
-	res := Result{Series: Series{Columns: []string{"step", "trust_rate", "welfare"}}}
+	res := Result{Series: Series{Metrics: []string{"trust_rate", "welfare"}}}
 	welfare := 0.0
 	for step := 1; step <= sc.steps; step++ {
 		trusted, gain := 0, 0.0
@@ -194,10 +194,10 @@ func (t *toyEngine) Run(ctx context.Context, s Scenario, seed uint64) (Result, e
 		belief += learn * ((1 - 2*exploit) - belief)
 		belief = math.Min(0.99, math.Max(0.01, belief))
 		welfare += gain / float64(sc.agents)
-		res.Series.Rows = append(res.Series.Rows, []float64{float64(step), rate, welfare})
+		res.Series.Rows = append(res.Series.Rows, Step{Step: step, Group: "all", Values: []float64{rate, welfare}})
 	}
 	last := res.Series.Rows[len(res.Series.Rows)-1]
-	res.Summary = []Metric{{"final_trust", last[1]}, {"welfare", last[2]}}
+	res.Summary = []Metric{{"final_trust", last.Values[0]}, {"welfare", last.Values[1]}}
 	n := t.calls.Add(1)
 	if t.afterRun != nil {
 		t.afterRun(n)
