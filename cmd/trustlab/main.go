@@ -43,6 +43,9 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"decide", "evaluate one situation and explain every level of the pyramid", cmdDecide},
+		{"run", "run an agent-based simulation of a scenario file", cmdRun},
+		{"fit", "fit the model to people's trust decisions and compare it with simpler models", cmdFit},
+		{"recover", "check that the model's parameters can be recovered from simulated choices", cmdRecover},
 		{"version", "print the version", cmdVersion},
 		{"help", "show this help", nil},
 	}

@@ -1,0 +1,264 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/trustlab/trustlab/dataset"
+	"github.com/trustlab/trustlab/fit"
+	"github.com/trustlab/trustlab/report"
+)
+
+// fitFigure is a saved figure with its caption.
+type fitFigure struct {
+	files        []string
+	caption, alt string
+}
+
+// safeName turns a partner or parameter name into a file name part.
+func plotFileName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteRune('_')
+		}
+	}
+	if b.Len() == 0 {
+		return "x"
+	}
+	return b.String()
+}
+
+// fitPlots draws observed against predicted choices by trial for each
+// partner, and the distributions of the full model's estimates.
+func fitPlots(dir string, w *fitWriter) (map[string][]fitFigure, error) {
+	figs := map[string][]fitFigure{}
+	zero, one := 0.0, 1.0
+	// Partners: at most 12 curves (pooled fits rename partners per subject).
+	partners := w.partnerOrder
+	if len(partners) > 12 {
+		partners = nil
+	}
+	for _, name := range partners {
+		cv := w.curves[name]
+		x := make([]float64, len(cv.obs))
+		obs := make([]float64, len(cv.obs))
+		for i := range x {
+			x[i] = float64(i + 1)
+			obs[i] = math.NaN()
+			if cv.count[i] > 0 {
+				obs[i] = cv.obs[i] / float64(cv.count[i])
+			}
+		}
+		series := []report.Series{{Name: "observed", X: x, Y: obs}}
+		for m, t := range w.totals {
+			if t.name != "full" && t.name != "no_learning" && t.name != "baseline" {
+				continue
+			}
+			y := make([]float64, len(x))
+			for i := range y {
+				y[i] = math.NaN()
+				if cv.count[i] > 0 {
+					y[i] = cv.pred[m][i] / float64(cv.count[i])
+				}
+			}
+			series = append(series, report.Series{Name: t.name, X: x, Y: y})
+		}
+		ylabel := "mean fraction of the endowment sent"
+		what := "the mean fraction sent"
+		if cv.kind == fit.TwoOption {
+			ylabel, what = "share choosing the high offer", "the share of high offers chosen"
+		} else if cv.kind == fit.Binary {
+			ylabel, what = "share sending", "the share sending"
+		}
+		chart := report.LineChart{Title: "Partner " + name + ": observed and predicted", XLabel: "trial with this partner", YLabel: ylabel,
+			Series: series, YMin: &zero, YMax: &one, Points: len(x) <= 40}
+		files, err := report.Save(dir, "choices_"+plotFileName(name), chart, report.SaveOptions{})
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for _, c := range cv.count {
+			n = max(n, c)
+		}
+		figs["choices"] = append(figs["choices"], fitFigure{files: files,
+			caption: fmt.Sprintf("Partner %s: %s by trial (mean over up to %d fits) and the mean prediction of the full model, the no-learning variant and the baseline, each at its own estimates.", name, what, n),
+			alt:     fmt.Sprintf("Line chart of %s with partner %s by trial, observed and predicted by three models.", what, name)})
+	}
+	for p := range fit.Base {
+		if !w.freeSeen[p] {
+			continue
+		}
+		var vals []float64
+		for _, e := range w.estimates {
+			if !math.IsNaN(e[p]) {
+				v := e[p]
+				if p != fit.Tau && p != fit.Gamma {
+					v = math.Log10(v)
+				}
+				vals = append(vals, v)
+			}
+		}
+		if len(vals) < 2 {
+			continue
+		}
+		label := p.String()
+		if p != fit.Tau && p != fit.Gamma {
+			label = "log10 " + label
+		}
+		h := report.Histogram{Title: "Full model: " + p.String(), XLabel: label, Samples: []report.Sample{{Name: p.String(), Values: vals}}}
+		files, err := report.Save(dir, "param_"+p.String(), h, report.SaveOptions{})
+		if err != nil {
+			return nil, err
+		}
+		figs["params"] = append(figs["params"], fitFigure{files: files,
+			caption: fmt.Sprintf("Distribution of the full model's estimates of %s over %d fits (estimates at a bound included).", label, len(vals)),
+			alt:     fmt.Sprintf("Histogram of %s estimates.", p)})
+	}
+	return figs, nil
+}
+
+func toFigures(fs []fitFigure) []report.Figure {
+	var out []report.Figure
+	for _, f := range fs {
+		out = append(out, report.NewFigure(f.files, f.caption, f.alt))
+	}
+	return out
+}
+
+func fitHTML(dir string, w *fitWriter, man manifest, spec dataset.Spec, figs map[string][]fitFigure) error {
+	var fixed []string
+	for p := range fit.Base {
+		if !w.freeSeen[p] {
+			fixed = append(fixed, p.String())
+		}
+	}
+	unit := "subject"
+	if man.Pool != "none" {
+		unit = "pool of subjects (" + man.Pool + ")"
+	}
+	intro := fmt.Sprintf("The pyramid model of trust fitted by maximum likelihood to %s (%s): %d subjects, %d trials, %d missed trials skipped. One fit per %s; %d restarts; cross-validation on the last %.0f%% of each partner's trials.",
+		filepath.Base(man.Data.Path), spec.Name, man.Subjects, man.Trials, man.Missed, unit, man.Restarts, 100*(1-man.CVFraction))
+	if man.NoCV {
+		intro = strings.Replace(intro, fmt.Sprintf("cross-validation on the last %.0f%% of each partner's trials", 100*(1-man.CVFraction)), "no cross-validation", 1)
+	}
+	intro += "\n\nEstimated in the full model: " + strings.Join(freeList(w), ", ") + ". Fixed: " + strings.Join(fixed, ", ") + " (MODEL.md defaults unless --fix says otherwise; see docs/fitting.md for why)."
+	if q := man.Questionnaire; q != nil {
+		intro += fmt.Sprintf("\n\nTrait from the questionnaire %s (%d items, Cronbach's alpha %.3f, standard error of tau %.3f): tau %s.", q.Scale, q.Items, float64(q.Alpha), float64(q.SEM), map[string]string{"fix": "fixed at the score", "prior": "estimated with a normal prior around the score"}[q.TauFrom])
+	}
+	var desc []string
+	for _, v := range fit.Variants() {
+		desc = append(desc, v.Name+": "+v.Description+".")
+	}
+	page := report.Page{
+		Title: "trustlab fit: " + spec.Name,
+		Intro: intro,
+		Sections: []report.Section{
+			{Heading: "Model comparison", Text: "Totals over fits. Lower AIC and BIC are better; the cross-validated log-likelihood scores held-out choices under parameters fitted to the earlier ones (higher is better). Δ is the difference from the full model.\n\n" + strings.Join(desc, "\n\n"),
+				Tables: []report.Table{{Caption: "Model comparison", Header: comparisonHeader, Rows: w.comparisonRows()}}},
+			{Heading: "Observed and predicted choices", Figures: toFigures(figs["choices"])},
+			{Heading: "Parameter estimates", Figures: toFigures(figs["params"])},
+		},
+		Manifest: man,
+		Files:    []report.Link{{Href: "subjects.csv"}, {Href: "comparison.csv"}, {Href: "predictions.csv"}, {Href: "manifest.json"}},
+	}
+	if len(figs["choices"]) == 0 {
+		page.Sections[1].Text = "Not drawn (more than 12 partners, or --no-plots): see predictions.csv."
+	}
+	if len(figs["params"]) == 0 {
+		page.Sections[2].Text = "Not drawn (--no-plots or fewer than two fits): see subjects.csv."
+	}
+	return writePage(dir, page)
+}
+
+func freeList(w *fitWriter) []string {
+	var out []string
+	for p := range fit.Base {
+		if w.freeSeen[p] {
+			out = append(out, p.String())
+		}
+	}
+	return out
+}
+
+func writePage(dir string, page report.Page) error {
+	f, err := os.Create(filepath.Join(dir, "index.html"))
+	if err != nil {
+		return err
+	}
+	if err := report.WriteHTML(f, page); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// recoveryPlots draws true against estimated values for every free
+// parameter and the ratio w_minus/w_plus.
+func recoveryPlots(dir string, rec *fit.Recovery) (map[string][]string, error) {
+	figs := map[string][]string{}
+	for _, p := range rec.Params {
+		if !p.Free {
+			continue
+		}
+		x, y := p.True, p.Estim
+		label := p.Name
+		if p.Range.Log {
+			x, y = logs(x), logs(y)
+			label = "log10 " + p.Name
+		}
+		chart := report.ScatterChart{Title: fmt.Sprintf("%s: r = %.2f", p.Name, p.Pearson), XLabel: "true " + label, YLabel: "estimated " + label,
+			Groups: []report.Series{{X: x, Y: y}}, Diagonal: true}
+		files, err := report.Save(dir, "recovery_"+plotFileName(p.Name), chart, report.SaveOptions{Width: 12 * 28.3464567, Height: 12 * 28.3464567})
+		if err != nil {
+			return nil, err
+		}
+		figs[p.Name] = files
+	}
+	return figs, nil
+}
+
+func logs(v []float64) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = math.Log10(x)
+	}
+	return out
+}
+
+func recoveryHTML(dir string, rec *fit.Recovery, man manifest, figs map[string][]string) error {
+	var rows [][]string
+	var figures []report.Figure
+	for _, p := range rec.Params {
+		if p.Free {
+			rows = append(rows, []string{p.Name, p.Range.String(), fmt.Sprintf("%.3f", p.Pearson), fmt.Sprintf("%.3f", p.Spearman), fmt.Sprintf("%+.3f", p.Bias), fmt.Sprintf("%+.3f", p.MedianBias), fmt.Sprint(p.AtBound), p.Note})
+			if f, ok := figs[p.Name]; ok {
+				figures = append(figures, report.NewFigure(f, fmt.Sprintf("%s: true against estimated over %d synthetic subjects; the dashed line is y = x (Pearson r %.3f on the drawing scale).", p.Name, len(p.True), p.Pearson),
+					fmt.Sprintf("Scatter plot of true and estimated %s.", p.Name)))
+			}
+		} else {
+			rows = append(rows, []string{p.Name, "fixed at " + num(p.Fixed), "NA", "NA", "NA", "NA", "NA", p.Note})
+		}
+	}
+	page := report.Page{
+		Title: "trustlab recover: parameter recovery",
+		Intro: fmt.Sprintf("%d synthetic subjects simulated by the pyramid model and fitted by maximum likelihood (%d restarts each). Design: %s.\n\nA parameter is recoverable when true and estimated values correlate strongly; r is the Pearson correlation on the scale the values were drawn on (log for log-uniform ranges).",
+			rec.Subjects, man.Restarts, designText(rec.Design)),
+		Sections: []report.Section{
+			{Heading: "Recovery per parameter", Tables: []report.Table{{Caption: "True against estimated values", Header: []string{"parameter", "drawn from", "r", "Spearman", "mean bias", "median bias", "at bound", "note"}, Rows: rows}}},
+			{Heading: "True against estimated", Figures: figures},
+		},
+		Manifest: man,
+		Files:    []report.Link{{Href: "recovery.csv"}, {Href: "subjects.csv"}, {Href: "manifest.json"}},
+	}
+	if len(figures) == 0 {
+		page.Sections[1].Text = "Not drawn (--no-plots)."
+	}
+	return writePage(dir, page)
+}

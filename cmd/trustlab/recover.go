@@ -1,0 +1,250 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/trustlab/trustlab/fit"
+)
+
+const recoverSynopsis = `trustlab recover [flags]
+
+Parameter recovery: simulate subjects with parameters drawn from stated
+ranges in a stated design, fit the full model to each, and report per
+parameter the correlation and bias between true and estimated values.
+
+The default design is like mikus2023: two partners x 25 trials that
+reciprocate on 72% and 28% of trials (shuffled per subject), graded amounts
+of 10, multiplier 3, a reciprocating partner returns half, feedback on every
+trial. Parameters fixed by default (lambda0, kappa, n0, gamma) are simulated
+at their fixed values and reported with the reason they are fixed.
+
+Outputs in --out: recovery.csv (one row per parameter), subjects.csv (true
+and estimated values per subject), scatter plots, index.html, manifest.json.
+
+Examples:
+  trustlab recover
+  trustlab recover --subjects 500 --range beta=1:20 --out rec
+  trustlab recover --partners a:40:0.8,b:40:0.5,c:40:0.2 --free gamma`
+
+func cmdRecover(e *env, args []string) error {
+	fs := flag.NewFlagSet("recover", flag.ContinueOnError)
+	var (
+		est                  estimationFlags
+		subjects             int
+		partners, out        string
+		ranges               listFlag
+		endowment            int
+		multiplier, honour   float64
+		feedback             string
+		interleaved, noPlots bool
+	)
+	est.register(fs)
+	fs.IntVar(&subjects, "subjects", 200, "synthetic subjects, [2, 100000]")
+	fs.StringVar(&partners, "partners", "good:25:0.72,bad:25:0.28", "design: partners as `name:trials:reciprocation,...`")
+	fs.IntVar(&endowment, "endowment", 10, "design: whole units the subject may send, [1, 1e6] (1: binary choices)")
+	fs.Float64Var(&multiplier, "multiplier", 3, "design: multiplier of the amount sent, (1, inf)")
+	fs.Float64Var(&honour, "honour-return", 0.5, "design: fraction of the multiplied amount a reciprocating partner returns, (0, 1]")
+	fs.StringVar(&feedback, "feedback", "every_trial", "design: every_trial or after_trust (outcome only when something was sent)")
+	fs.BoolVar(&interleaved, "interleaved", false, "design: alternate partners trial by trial instead of blocks")
+	fs.Var(&ranges, "range", "draw a parameter from `name=lo:hi` (repeatable; log-uniform except tau and gamma)")
+	fs.StringVar(&out, "out", "recover-out", "output `directory`")
+	fs.BoolVar(&noPlots, "no-plots", false, "write CSV and JSON only")
+	if err := parseFlags(fs, args, e.stdout, recoverSynopsis); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("recover: unexpected argument %q", fs.Arg(0))
+	}
+	fo, err := est.options()
+	if err != nil {
+		return err
+	}
+	if subjects < 2 || subjects > 100000 {
+		return usageErrorf("--subjects = %d: must be in [2, 100000]", subjects)
+	}
+	design, err := parseDesign(partners, endowment, multiplier, honour, feedback, interleaved)
+	if err != nil {
+		return err
+	}
+	ro := fit.RecoverOptions{Subjects: subjects, Design: design, Seed: est.seed, Fit: fo, Workers: est.workers, Ranges: map[fit.Param]fit.Range{}}
+	for _, r := range ranges {
+		if err := fit.ParseRange(ro.Ranges, r); err != nil {
+			return usageErrorf("%v", err)
+		}
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	add, finish := newProgress(e.stderr, subjects, "recover")
+	ro.Progress = add
+	start := time.Now()
+	rec, err := fit.Recover(e.ctx, ro)
+	finish()
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(start)
+	if err := writeRecovery(out, rec); err != nil {
+		return err
+	}
+	figs := map[string][]string{}
+	if !noPlots {
+		if figs, err = recoveryPlots(out, rec); err != nil {
+			return err
+		}
+	}
+	man := manifest{
+		Command: "recover", Version: version, Args: args, Seed: est.seed, Restarts: fo.Restarts,
+		Fixed: fo.Fixed.String(), Free: paramNames(fo.Free), Subjects: subjects,
+		Design: designText(rec.Design), Ranges: rangeText(rec), Seconds: elapsed.Seconds(),
+		Outputs: []string{"recovery.csv", "subjects.csv", "index.html"},
+	}
+	if err := writeJSON(out, "manifest.json", man); err != nil {
+		return err
+	}
+	if err := recoveryHTML(out, rec, man, figs); err != nil {
+		return err
+	}
+	printRecovery(e.stdout, rec)
+	fmt.Fprintf(e.stdout, "\n%d subjects fitted in %.1f s; outputs in %s\n", subjects, elapsed.Seconds(), out)
+	return nil
+}
+
+func parseDesign(partners string, endowment int, multiplier, honour float64, feedback string, interleaved bool) (fit.Design, error) {
+	d := fit.Design{Endowment: endowment, Multiplier: multiplier, HonourReturn: honour, Interleaved: interleaved}
+	for part := range strings.SplitSeq(partners, ",") {
+		f := strings.Split(strings.TrimSpace(part), ":")
+		if len(f) != 3 {
+			return d, usageErrorf("--partners %q: want name:trials:reciprocation, e.g. good:25:0.72", part)
+		}
+		n, err1 := strconv.Atoi(f[1])
+		q, err2 := strconv.ParseFloat(f[2], 64)
+		if err1 != nil || err2 != nil || n < 1 || n > 100000 || !(q >= 0 && q <= 1) {
+			return d, usageErrorf("--partners %q: trials must be a whole number in [1, 100000] and reciprocation in [0, 1]", part)
+		}
+		d.Partners = append(d.Partners, fit.PartnerDesign{Name: f[0], Trials: n, Reciprocation: q})
+	}
+	switch feedback {
+	case "every_trial":
+	case "after_trust":
+		d.AfterTrust = true
+	default:
+		return d, usageErrorf("--feedback = %q: must be every_trial or after_trust", feedback)
+	}
+	if endowment < 1 || endowment > 1e6 {
+		return d, usageErrorf("--endowment = %d: must be in [1, 1e6]", endowment)
+	}
+	if !(multiplier > 1) {
+		return d, usageErrorf("--multiplier = %g: must be in (1, inf)", multiplier)
+	}
+	if !(honour > 0 && honour <= 1) {
+		return d, usageErrorf("--honour-return = %g: must be in (0, 1]", honour)
+	}
+	return d, nil
+}
+
+func designText(d fit.Design) string {
+	var ps []string
+	for _, p := range d.Partners {
+		ps = append(ps, fmt.Sprintf("%s: %d trials, reciprocates %g", p.Name, p.Trials, p.Reciprocation))
+	}
+	fb := "feedback every trial"
+	if d.AfterTrust {
+		fb = "feedback after trust"
+	}
+	order := "blocks"
+	if d.Interleaved {
+		order = "interleaved"
+	}
+	return fmt.Sprintf("%s; endowment %d, multiplier %g, reciprocation returns %g; %s; %s",
+		strings.Join(ps, "; "), d.Endowment, d.Multiplier, d.HonourReturn, fb, order)
+}
+
+func rangeText(rec *fit.Recovery) map[string]string {
+	out := map[string]string{}
+	for _, p := range rec.Params {
+		if p.Free {
+			out[p.Name] = p.Range.String()
+		} else {
+			out[p.Name] = "fixed at " + num(p.Fixed)
+		}
+	}
+	return out
+}
+
+func paramNames(ps []fit.Param) []string {
+	out := []string{}
+	for _, p := range ps {
+		out = append(out, p.String())
+	}
+	return out
+}
+
+func writeRecovery(dir string, rec *fit.Recovery) error {
+	c, err := createCSV(dir, "recovery.csv", []string{"parameter", "free", "range", "fixed", "n", "pearson", "spearman", "bias", "median_bias", "at_bound", "note"})
+	if err != nil {
+		return err
+	}
+	for _, p := range rec.Params {
+		rng, fixed := p.Range.String(), "NA"
+		if !p.Free {
+			rng, fixed = "NA", num(p.Fixed)
+		}
+		c.write([]string{p.Name, strconv.FormatBool(p.Free), rng, fixed, strconv.Itoa(len(p.True)), num(p.Pearson), num(p.Spearman),
+			num(p.Bias), num(p.MedianBias), strconv.Itoa(p.AtBound), p.Note})
+	}
+	if err := c.Close(); err != nil {
+		return err
+	}
+	header := []string{"subject"}
+	var free []fit.Param
+	for p := range fit.Base {
+		if rec.Fits[0].Estimates[0].Free[p] {
+			free = append(free, p)
+			header = append(header, "true_"+p.String(), "est_"+p.String(), "se_"+p.String())
+		}
+	}
+	header = append(header, "loglik", "converged", "warnings")
+	s, err := createCSV(dir, "subjects.csv", header)
+	if err != nil {
+		return err
+	}
+	for i, sf := range rec.Fits {
+		e := sf.Estimates[0]
+		row := []string{sf.ID}
+		for _, p := range free {
+			row = append(row, num(rec.Truth[i][p]), num(e.Values[p]), num(e.SE[p]))
+		}
+		row = append(row, num(e.LogLik), strconv.FormatBool(e.Converged), strings.Join(append(sf.Warnings, e.Warnings...), "; "))
+		s.write(row)
+	}
+	return s.Close()
+}
+
+func printRecovery(w io.Writer, rec *fit.Recovery) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "parameter\tdrawn from\tr\tSpearman\tbias\tat bound\t\n")
+	for _, p := range rec.Params {
+		if !p.Free {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.3f\t%.3f\t%+.3f\t%d\t\n", p.Name, p.Range, p.Pearson, p.Spearman, p.Bias, p.AtBound)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nr: Pearson correlation of true and estimated values on the drawing scale (log for log-uniform ranges).\n")
+	for _, p := range rec.Params {
+		if !p.Free {
+			fmt.Fprintf(w, "%s %s\n", p.Name, p.Note)
+		}
+	}
+	if rec.NotConverged > 0 {
+		fmt.Fprintf(w, "%d of %d fits stopped at the evaluation limit\n", rec.NotConverged, rec.Subjects)
+	}
+}

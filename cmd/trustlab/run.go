@@ -1,0 +1,169 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/trustlab/trustlab/scenario"
+	"github.com/trustlab/trustlab/sim"
+)
+
+const runSynopsis = `trustlab run SCENARIO.yaml [--out DIR] [--workers N] [--seed S] [--steps T] [--quiet] [--force]
+
+Run an agent-based simulation of the pyramid model described by a scenario
+file (see docs/simulation.md and examples/). Writes steps.csv, agents.csv,
+plots (SVG and PNG), index.html and manifest.json into the output folder.
+Results depend on the seed only, never on --workers. Ctrl-C stops cleanly:
+the outputs so far are written and the manifest says complete: false.
+
+Examples:
+  trustlab run examples/trust-trap.yaml
+  trustlab run examples/ppb1.yaml --out runs/ppb1 --workers 2 --steps 20`
+
+func cmdRun(e *env, args []string) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	var (
+		out          string
+		workers      int
+		seed, steps  optFloat
+		quiet, force bool
+	)
+	fs.StringVar(&out, "out", "", "output `DIR` (default: runs/<time>-<scenario name>)")
+	fs.IntVar(&workers, "workers", 0, "worker goroutines, [1, 1024] (default: the number of CPUs); results do not depend on it")
+	fs.Var(&seed, "seed", "random seed, a whole number in [0, 2^64-1] (default: the scenario's seed)")
+	fs.Var(&steps, "steps", "number of steps, [1, 1e9] (default: the scenario's steps)")
+	fs.BoolVar(&quiet, "quiet", false, "no progress bar")
+	fs.BoolVar(&force, "force", false, "overwrite an output folder that already holds a run")
+
+	// Flags may come before or after the scenario file.
+	var positional []string
+	rest := args
+	for {
+		if err := parseFlags(fs, rest, e.stdout, runSynopsis); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(positional) != 1 {
+		if len(positional) == 0 {
+			return usageErrorf("run: missing the scenario file (trustlab run SCENARIO.yaml)")
+		}
+		return usageErrorf("run: one scenario file expected, got %d: %s", len(positional), strings.Join(positional, " "))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["workers"] && (workers < 1 || workers > 1024) {
+		return usageErrorf("--workers = %d: must be in [1, 1024]", workers)
+	}
+
+	sc, err := scenario.Load(positional[0])
+	if err != nil {
+		return usageErrorf("%s", strings.ReplaceAll(err.Error(), "\n", "\n"))
+	}
+	if seed.set {
+		if seed.v < 0 || seed.v != float64(uint64(seed.v)) || seed.v >= 1<<64 {
+			return usageErrorf("--seed = %g: must be a whole number in [0, 18446744073709551615]", seed.v)
+		}
+		sc.Seed = uint64(seed.v)
+	}
+	if steps.set {
+		if steps.v < 1 || steps.v > scenario.MaxSteps || steps.v != float64(int(steps.v)) {
+			return usageErrorf("--steps = %g: must be a whole number in [1, %d]", steps.v, scenario.MaxSteps)
+		}
+		sc.Steps = int(steps.v)
+	}
+	s, err := sim.New(sc, sim.Options{Workers: workers})
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+
+	if out == "" {
+		out = filepath.Join("runs", time.Now().Format("20060102-150405")+"-"+safeName(sc.Name))
+	}
+	if err := prepareOut(out, force); err != nil {
+		return err
+	}
+
+	var bar *progressbar.ProgressBar
+	progress := func(done, total int) {}
+	if !quiet && isTerminal(e.stderr) {
+		bar = progressbar.NewOptions(sc.Steps,
+			progressbar.OptionSetWriter(e.stderr),
+			progressbar.OptionSetDescription(sc.Name),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionShowElapsedTimeOnFinish(),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+		progress = func(done, total int) { bar.Set(done) }
+	}
+	man, err := sim.Run(e.ctx, s, out, sim.RunOptions{Version: version, Progress: progress})
+	if bar != nil {
+		bar.Exit()
+	}
+	if err != nil {
+		if errors.Is(err, sim.ErrInterrupted) {
+			return fmt.Errorf("%v; outputs so far are in %s (manifest.json says complete: false)", err, out)
+		}
+		return fmt.Errorf("run: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "%s: %d agents x %d steps in %.3g s (%.3g interactions/s, %s kernel, %d workers)\n",
+		sc.Name, man.Agents, man.StepsDone, man.LoopSeconds, man.InteractionsPerSecond, man.Kernel, man.Workers)
+	fmt.Fprintf(e.stdout, "outputs in %s: %s\n", out, strings.Join(man.Files, ", "))
+	return nil
+}
+
+// prepareOut creates the output folder, refusing one that holds a run
+// (a manifest.json or steps.csv) unless force is set.
+func prepareOut(dir string, force bool) error {
+	st, err := os.Stat(dir)
+	switch {
+	case err == nil && !st.IsDir():
+		return usageErrorf("--out = %q: exists and is not a folder", dir)
+	case err == nil:
+		for _, name := range []string{sim.ManifestFile, sim.StepsFile} {
+			if _, err := os.Stat(filepath.Join(dir, name)); err == nil && !force {
+				return usageErrorf("--out = %q: already holds a run (%s); use --force to overwrite it", dir, name)
+			}
+		}
+		return nil
+	case errors.Is(err, os.ErrNotExist):
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("--out = %q: %w", dir, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("--out = %q: %w", dir, err)
+}
+
+func safeName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
+			return r
+		}
+		return '-'
+	}, s)
+	if s == "" {
+		return "run"
+	}
+	return s
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

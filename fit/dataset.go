@@ -1,0 +1,154 @@
+package fit
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/trustlab/trustlab/dataset"
+)
+
+// FromSubject prepares a subject read by the dataset package for fitting.
+//
+//   - Offered amounts (Trial.Options) become TwoOption trials; other
+//     trials are graded amounts (Binary with an endowment of 1) and need
+//     whole endowments and amounts.
+//   - With an outcome column the belief is over the probability of
+//     reciprocation (OutcomeBelief): honoured gives r = 1 and confirms
+//     trust, betrayed gives r = 0, and a trial without an outcome brings no
+//     evidence. The gain per unit sent is g = m*h - 1 with h the fraction a
+//     reciprocating partner returns: the spec's game.return_on_honour, or
+//     else the returned amounts of honoured trials.
+//   - Without one the belief is over the return fraction (ReturnBelief):
+//     r = returned/(m*sent) whenever something was sent and the returned
+//     amount is known, confirming trust when m*r >= 1.
+func FromSubject(s *dataset.Subject, spec dataset.Spec) (*Sequence, error) {
+	seq := &Sequence{ID: s.ID, Group: s.Group, Partners: s.Partners()}
+	index := make(map[string]int, len(seq.Partners))
+	for i, p := range seq.Partners {
+		index[p] = i
+	}
+	outcomes := false
+	for _, t := range s.Trials {
+		if t.Outcome != dataset.NoOutcome {
+			outcomes = true
+			break
+		}
+	}
+	if spec.Columns.Outcome != "" || outcomes {
+		seq.Belief = OutcomeBelief
+	} else {
+		seq.Belief = ReturnBelief
+	}
+	h := math.NaN()
+	if seq.Belief == OutcomeBelief {
+		if spec.Game.ReturnOnHonour != nil {
+			h = *spec.Game.ReturnOnHonour
+		} else {
+			sum, n := 0.0, 0
+			for _, t := range s.Trials {
+				if t.Outcome == dataset.Honoured && t.Sent > 0 && !math.IsNaN(t.Returned) {
+					sum += t.Returned / (t.Multiplier * t.Sent)
+					n++
+				}
+			}
+			if n == 0 {
+				return nil, fmt.Errorf("subject %q: the return on reciprocation is unknown: set game.return_on_honour in the data spec (the fraction of the multiplied amount a reciprocating partner returns) or give a returned column", s.ID)
+			}
+			h = sum / float64(n)
+		}
+	}
+	for _, t := range s.Trials {
+		ft := Trial{Partner: index[t.Partner], Endowment: t.Endowment, Sent: t.Sent, Multiplier: t.Multiplier, Line: t.Line}
+		switch {
+		case len(t.Options) == 2:
+			ft.Response = TwoOption
+			ft.Low, ft.High, ft.TookHigh = t.Options[0], t.Options[1], t.Chosen == 1
+		case t.Endowment == 1:
+			ft.Response = Binary
+		default:
+			ft.Response = Amount
+		}
+		if ft.Response != TwoOption && (t.Endowment != math.Trunc(t.Endowment) || t.Sent != math.Trunc(t.Sent)) {
+			return nil, fmt.Errorf("line %d: subject %q: sent %g of %g: graded amounts must be whole units (the likelihood is a beta-binomial over 0..endowment)", t.Line, s.ID, t.Sent, t.Endowment)
+		}
+		switch seq.Belief {
+		case OutcomeBelief:
+			ft.Gain = t.Multiplier*h - 1
+			ft.Evidence = t.Outcome != dataset.NoOutcome
+			ft.Confirmed = t.Outcome == dataset.Honoured
+			if ft.Confirmed {
+				ft.R = 1
+			}
+		case ReturnBelief:
+			if t.Sent > 0 && !math.IsNaN(t.Returned) {
+				ft.Evidence = true
+				ft.R = min(max(t.Returned/(t.Multiplier*t.Sent), 0), 1)
+				ft.Confirmed = t.Multiplier*ft.R >= 1
+			}
+		}
+		seq.Trials = append(seq.Trials, ft)
+	}
+	if err := seq.Validate(); err != nil {
+		return nil, err
+	}
+	return seq, nil
+}
+
+// Pool joins several subjects into one pseudo-subject for a pooled fit
+// (one parameter set for all): each subject keeps its own partners
+// (renamed "subject/partner"), so no belief carries over from one subject
+// to another. Use it when subjects make too few choices to be fitted one
+// by one (berg1995: one decision each).
+func Pool(id, group string, seqs []*Sequence) (*Sequence, error) {
+	if len(seqs) == 0 {
+		return nil, fmt.Errorf("pool %q: no subjects", id)
+	}
+	out := &Sequence{ID: id, Group: group, Belief: seqs[0].Belief}
+	for _, s := range seqs {
+		if s.Belief != out.Belief {
+			return nil, fmt.Errorf("pool %q: subjects %q and %q have different kinds of evidence (%v, %v)", id, seqs[0].ID, s.ID, out.Belief, s.Belief)
+		}
+		off := len(out.Partners)
+		for _, p := range s.Partners {
+			out.Partners = append(out.Partners, s.ID+"/"+p)
+		}
+		for _, t := range s.Trials {
+			t.Partner += off
+			out.Trials = append(out.Trials, t)
+		}
+	}
+	return out, nil
+}
+
+// Traits turns questionnaire scores into measured traits by respondent ID:
+// tau is the score rescaled to [0, 1] and SD its standard error of
+// measurement, sd(tau over respondents)*sqrt(1 - alpha).
+func Traits(sc *dataset.Scores) (map[string]Trait, error) {
+	n := len(sc.Respondents)
+	if n == 0 {
+		return nil, fmt.Errorf("questionnaire %s: no scored respondents", sc.Scale)
+	}
+	mean := 0.0
+	for _, r := range sc.Respondents {
+		mean += r.Tau / float64(n)
+	}
+	ss := 0.0
+	for _, r := range sc.Respondents {
+		ss += (r.Tau - mean) * (r.Tau - mean)
+	}
+	sd := math.NaN()
+	if n > 1 {
+		sd = math.Sqrt(ss / float64(n-1))
+	}
+	sem := sd * math.Sqrt(1-sc.Alpha)
+	out := make(map[string]Trait, n)
+	for _, r := range sc.Respondents {
+		id := strings.TrimSpace(r.ID)
+		if _, dup := out[id]; dup {
+			return nil, fmt.Errorf("questionnaire %s: respondent %q on line %d appears twice", sc.Scale, id, r.Line)
+		}
+		out[id] = Trait{Tau: r.Tau, SD: sem}
+	}
+	return out, nil
+}

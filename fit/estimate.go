@@ -1,0 +1,571 @@
+package fit
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"slices"
+	"strconv"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize"
+
+	"github.com/trustlab/trustlab/internal/rng"
+	"github.com/trustlab/trustlab/model"
+)
+
+// TraitMode says how a measured trait (a questionnaire score) enters the fit.
+type TraitMode int
+
+const (
+	// TraitFix fixes tau at the measured score.
+	TraitFix TraitMode = iota
+	// TraitPrior keeps tau free but adds the penalty
+	// (tau - score)^2 / (2*SD^2) to the negative log-likelihood: a normal
+	// prior centred on the score whose SD is the scale's standard error of
+	// measurement. Estimates are then maximum a posteriori; the reported
+	// log-likelihood, AIC and BIC exclude the penalty.
+	TraitPrior
+)
+
+// String returns "fix" or "prior".
+func (m TraitMode) String() string {
+	if m == TraitPrior {
+		return "prior"
+	}
+	return "fix"
+}
+
+// ParseTraitMode parses "fix" (or "") and "prior".
+func ParseTraitMode(s string) (TraitMode, error) {
+	switch s {
+	case "", "fix":
+		return TraitFix, nil
+	case "prior":
+		return TraitPrior, nil
+	}
+	return 0, fmt.Errorf("--tau-from = %q: must be fix or prior", s)
+}
+
+// Trait is a measured trait: a questionnaire score rescaled to [0, 1] and
+// its standard error of measurement.
+type Trait struct {
+	Tau float64
+	SD  float64 // SD*sqrt(1 - alpha) over respondents; used by TraitPrior
+}
+
+// Options control estimation. The zero value fits every variant with the
+// defaults below.
+type Options struct {
+	// Models are the variants to fit, the full model first; nil means all.
+	Models []Variant
+	// Fixed holds parameters fixed by the user (--fix), for every variant
+	// except where a variant imposes its own value.
+	Fixed Fixed
+	// Free lists parameters to estimate that are fixed by default (lambda0,
+	// kappa, n0; see DefaultFree).
+	Free []Param
+	// Restarts is the number of optimizer starts per fit (default 5): the
+	// MODEL.md defaults, then points of a Halton sequence rotated by a
+	// stream keyed by (Seed, subject ID).
+	Restarts int
+	// Seed keys the restart points.
+	Seed uint64
+	// Bounds are the estimation bounds (zero entries: DefaultBounds).
+	Bounds Bounds
+	// CVFraction is the fraction of each partner's trials, the earliest,
+	// used to fit in cross-validation; the rest are scored (default 0.8).
+	CVFraction float64
+	// NoCV skips the cross-validation fits.
+	NoCV bool
+	// MaxEvals caps the likelihood evaluations of one optimizer run
+	// (default 5000).
+	MaxEvals int
+	// TraitMode says how Sequence.Trait is used (fix or prior).
+	TraitMode TraitMode
+}
+
+// DefaultFree are the parameters estimated by default, if the subject's
+// data inform them. lambda0, kappa, n0 and gamma are fixed at MODEL.md's
+// defaults: lambda(tau) = lambda0*exp(kappa*(0.5 - tau)) is one number per
+// subject, so lambda0, kappa and tau cannot be told apart by the risk
+// weight alone; the belief mean is unchanged when n0, w_plus and w_minus
+// are scaled together; and with 25 trials per partner forgetting (gamma)
+// trades off against the evidence weights (recovery of every parameter
+// drops below r = 0.55 when gamma is free). Options.Free frees them; see
+// docs/fitting.md.
+var DefaultFree = []Param{Tau, Beta, WPlus, WMinus, Phi}
+
+// start values of the first restart (MODEL.md defaults; gamma below its
+// bound 1 so that the optimizer can move it).
+var startValues = func() Values {
+	v := DefaultValues()
+	v[Gamma] = 0.9
+	return v
+}()
+
+func (o Options) resolve() (Options, error) {
+	if o.Models == nil {
+		o.Models = Variants()
+	}
+	if o.Restarts <= 0 {
+		o.Restarts = 5
+	}
+	if o.CVFraction == 0 {
+		o.CVFraction = 0.8
+	}
+	if !(o.CVFraction > 0 && o.CVFraction <= 1) {
+		return o, fmt.Errorf("cross-validation fraction %g: must be in (0, 1]", o.CVFraction)
+	}
+	if o.MaxEvals <= 0 {
+		o.MaxEvals = 5000
+	}
+	var err error
+	if o.Bounds, err = o.Bounds.resolve(); err != nil {
+		return o, err
+	}
+	for p, x := range o.Fixed {
+		if err := CheckValue(p, x); err != nil {
+			return o, fmt.Errorf("fixed %w", err)
+		}
+	}
+	for _, p := range o.Free {
+		if p < 0 || p >= Base {
+			return o, fmt.Errorf("cannot free %v", p)
+		}
+	}
+	return o, nil
+}
+
+// Estimate is the fit of one variant to one subject.
+type Estimate struct {
+	Model string
+	// Values holds every parameter: estimates for free ones, fixed values
+	// otherwise.
+	Values Values
+	// SE are the standard errors of the free parameters from the numerical
+	// Hessian (delta method from the unbounded scale); NaN for fixed
+	// parameters or when the Hessian is not positive definite.
+	SE Values
+	// Free marks the estimated parameters (w_minus also when tied to a
+	// free w_plus).
+	Free [NumParams]bool
+	// Used marks the parameters the variant and the data use; the others
+	// are reported as NA.
+	Used [NumParams]bool
+	K    int // number of estimated parameters
+	N    int // choices scored
+	// LogLik is the maximised log-likelihood; AIC = 2K - 2LogLik,
+	// BIC = K log N - 2LogLik.
+	LogLik, AIC, BIC float64
+	// CVLogLik is the log-likelihood of the held-out trials (the last of
+	// each partner) under the parameters fitted to the others; CVN is
+	// their number. NaN and 0 without held-out trials or with NoCV.
+	CVLogLik float64
+	CVN      int
+	// Evals counts likelihood evaluations; AtBest the restarts that ended
+	// within 0.01 of the best log-likelihood.
+	Evals, AtBest int
+	Converged     bool
+	Warnings      []string
+	// Expected is the predicted choice on every trial under the estimate,
+	// aligned with SubjectFit.Choices (see Prediction.Expected).
+	Expected []float64
+}
+
+// Choice is one observed choice, for comparing with predictions.
+type Choice struct {
+	Partner  string   // partner name
+	Index    int      // 1-based position among the trials with this partner
+	Response Response // kind of choice
+	// Observed is the choice as a fraction: sent/endowment, or 1 if the
+	// high offer (or sending, in binary choices) was chosen and 0 if not.
+	Observed float64
+}
+
+// SubjectFit is the fit of every variant to one subject.
+type SubjectFit struct {
+	ID, Group string
+	Trials    int
+	Estimates []Estimate // in the order of Options.Models
+	Warnings  []string   // about the subject as a whole
+	Choices   []Choice   // the observed choices, in order
+}
+
+// problem is one optimization: a variant on a subject.
+type problem struct {
+	c        *compiled
+	baseline bool
+	tieW     bool
+	free     []Param
+	iv       []Interval
+	fixed    Values
+	used     [NumParams]bool
+	mask     uint8
+	prior    *Trait // tau penalty (TraitPrior)
+	beliefs  []model.Belief
+	evals    int
+}
+
+func (p *problem) values(z []float64) Values {
+	v := p.fixed
+	for i, q := range p.free {
+		v[q] = p.iv[i].toNatural(z[i])
+	}
+	if p.tieW {
+		v[WMinus] = v[WPlus]
+	}
+	return v
+}
+
+func (p *problem) objective(z []float64) float64 {
+	p.evals++
+	v := p.values(z)
+	nll := -p.c.loglik(&v, p.baseline, p.mask, p.beliefs)
+	if p.prior != nil && !p.baseline && slices.Contains(p.free, Tau) {
+		d := (v[Tau] - p.prior.Tau) / p.prior.SD
+		nll += 0.5 * d * d
+	}
+	if math.IsNaN(nll) {
+		return math.Inf(1)
+	}
+	return nll
+}
+
+// applies reports which parameters the subject's data inform.
+func applies(c *compiled) (used [NumParams]bool) {
+	used[Tau], used[Lambda0], used[Kappa], used[Beta], used[N0] = true, true, true, true, true
+	// Evidence informs a later choice only if the same partner is met again.
+	pending := make([]uint8, c.partners) // bit 1: confirmation seen, bit 2: betrayal seen
+	for i := range c.trials {
+		t := &c.trials[i]
+		if pending[t.partner] != 0 {
+			used[Gamma] = true
+			used[WPlus] = used[WPlus] || pending[t.partner]&1 != 0
+			used[WMinus] = used[WMinus] || pending[t.partner]&2 != 0
+		}
+		if t.evidence {
+			if t.confirmed {
+				pending[t.partner] |= 1
+			} else {
+				pending[t.partner] |= 2
+			}
+		}
+		if t.kind == Amount {
+			used[Phi] = true
+		}
+	}
+	return used
+}
+
+// newProblem sets up variant v on compiled subject c.
+func newProblem(c *compiled, v Variant, o Options, trait *Trait) (*problem, []string) {
+	var notes []string
+	p := &problem{c: c, baseline: v.baseline, tieW: v.tieW, mask: partAll, beliefs: make([]model.Belief, c.partners)}
+	data := applies(c)
+	p.fixed = DefaultValues()
+	isFixed := [NumParams]bool{}
+	for q, x := range o.Fixed {
+		p.fixed[q], isFixed[q] = x, true
+	}
+	if trait != nil && !v.baseline {
+		switch o.TraitMode {
+		case TraitFix:
+			p.fixed[Tau], isFixed[Tau] = trait.Tau, true
+		case TraitPrior:
+			p.prior = trait
+		}
+	}
+	for q, x := range v.force {
+		p.fixed[q], isFixed[q] = x, true
+	}
+	if v.baseline {
+		p.used[Base] = true
+		p.used[Phi] = data[Phi]
+		p.free = []Param{Base}
+		if data[Phi] && !isFixed[Phi] {
+			p.free = append(p.free, Phi)
+		}
+	} else {
+		p.used = data
+		if _, ok := v.force[WPlus]; ok { // no learning: nothing to forget either
+			p.used[WPlus], p.used[WMinus], p.used[Gamma] = false, false, false
+		}
+		if v.tieW && data[WPlus] != data[WMinus] {
+			p.used[WPlus], p.used[WMinus] = true, true
+		}
+		candidates := append(slices.Clone(DefaultFree), o.Free...)
+		for q := range NumParams {
+			if !slices.Contains(candidates, q) || isFixed[q] || !p.used[q] {
+				continue
+			}
+			if v.tieW && q == WMinus {
+				continue
+			}
+			p.free = append(p.free, q)
+		}
+		if v.tieW && isFixed[WPlus] {
+			p.fixed[WMinus] = p.fixed[WPlus]
+		}
+	}
+	for _, q := range p.free {
+		p.iv = append(p.iv, o.Bounds[q])
+	}
+	return p, notes
+}
+
+// starts returns the restart points on the unbounded scale: the start
+// values, then a Halton sequence (bases 2, 3, 5, ...) rotated by a stream
+// keyed by (seed, subject ID) and squeezed into the middle 80% of each
+// parameter's range.
+func (p *problem) starts(id string, o Options) [][]float64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	r := rng.Stream(o.Seed, h.Sum64())
+	shift := make([]float64, NumParams)
+	for i := range shift {
+		shift[i] = r.Float64()
+	}
+	out := make([][]float64, o.Restarts)
+	for k := range out {
+		z := make([]float64, len(p.free))
+		for i, q := range p.free {
+			if k == 0 {
+				z[i] = p.iv[i].toUnbounded(startValues[q])
+				continue
+			}
+			u := halton(k, primes[q]) + shift[q]
+			u = 0.1 + 0.8*(u-math.Floor(u))
+			z[i] = math.Log(u / (1 - u))
+		}
+		out[k] = z
+	}
+	return out
+}
+
+var primes = [NumParams]int{2, 3, 5, 7, 11, 13, 17, 19, 23, 29}
+
+// halton is the k-th element of the van der Corput sequence in base b.
+func halton(k, b int) float64 {
+	f, x := 1.0, 0.0
+	for ; k > 0; k /= b {
+		f /= float64(b)
+		x += f * float64(k%b)
+	}
+	return x
+}
+
+// run is the result of minimizing from one start.
+type run struct {
+	z         []float64
+	f         float64
+	converged bool
+}
+
+// minimize runs Nelder-Mead from each start, then polishes the best point
+// with a second Nelder-Mead from a small simplex. It returns the best point
+// and how many runs ended within 0.01 of it.
+func (p *problem) minimize(starts [][]float64, maxEvals int) (best run, atBest int) {
+	if len(p.free) == 0 {
+		return run{z: nil, f: p.objective(nil), converged: true}, len(starts)
+	}
+	runs := make([]run, 0, len(starts))
+	for _, z0 := range starts {
+		runs = append(runs, p.nelderMead(z0, 0.8, maxEvals))
+	}
+	best = runs[0]
+	for _, r := range runs[1:] {
+		if r.f < best.f {
+			best = r
+		}
+	}
+	for _, r := range runs {
+		if r.f <= best.f+0.01 {
+			atBest++
+		}
+	}
+	polished := p.nelderMead(best.z, 0.05, maxEvals)
+	if polished.f <= best.f {
+		polished.converged = polished.converged || best.converged && polished.f > best.f-1e-6
+		best = polished
+	}
+	return best, atBest
+}
+
+func (p *problem) nelderMead(z0 []float64, size float64, maxEvals int) run {
+	prob := optimize.Problem{Func: p.objective}
+	settings := &optimize.Settings{
+		Converger:       &optimize.FunctionConverge{Absolute: 1e-7, Relative: 1e-10, Iterations: 25 * len(z0)},
+		FuncEvaluations: maxEvals,
+	}
+	res, err := optimize.Minimize(prob, slices.Clone(z0), settings, &optimize.NelderMead{SimplexSize: size})
+	if res == nil {
+		return run{z: slices.Clone(z0), f: p.objective(z0)}
+	}
+	conv := err == nil && res.Status == optimize.FunctionConvergence
+	return run{z: res.X, f: res.F, converged: conv}
+}
+
+// hessian is the central-difference Hessian of the objective at z with
+// step h on the unbounded scale.
+func (p *problem) hessian(z []float64, h float64) *mat.SymDense {
+	d := len(z)
+	H := mat.NewSymDense(d, nil)
+	x := slices.Clone(z)
+	f0 := p.objective(x)
+	at := func(i int, di float64, j int, dj float64) float64 {
+		x[i] += di
+		x[j] += dj
+		f := p.objective(x)
+		x[i] -= di
+		x[j] -= dj
+		return f
+	}
+	for i := range d {
+		fp := at(i, h, i, 0)
+		fm := at(i, -h, i, 0)
+		H.SetSym(i, i, (fp-2*f0+fm)/(h*h))
+		for j := i + 1; j < d; j++ {
+			v := (at(i, h, j, h) - at(i, h, j, -h) - at(i, -h, j, h) + at(i, -h, j, -h)) / (4 * h * h)
+			H.SetSym(i, j, v)
+		}
+	}
+	return H
+}
+
+// FitSubject fits every variant of o.Models to s. Sequence validation
+// errors are returned; problems of the fit itself are warnings.
+func FitSubject(s *Sequence, trait *Trait, o Options) (SubjectFit, error) {
+	o, err := o.resolve()
+	if err != nil {
+		return SubjectFit{}, err
+	}
+	if err := s.Validate(); err != nil {
+		return SubjectFit{}, err
+	}
+	if trait != nil {
+		if err := CheckValue(Tau, trait.Tau); err != nil {
+			return SubjectFit{}, fmt.Errorf("subject %q: measured trait: %w", s.ID, err)
+		}
+		if o.TraitMode == TraitPrior && !(trait.SD > 0) {
+			return SubjectFit{}, fmt.Errorf("subject %q: measured trait: standard error %g must be positive for --tau-from prior", s.ID, trait.SD)
+		}
+	}
+	return fitCompiled(compile(s, o.CVFraction), s, trait, o), nil
+}
+
+func fitCompiled(c *compiled, s *Sequence, trait *Trait, o Options) SubjectFit {
+	sf := SubjectFit{ID: s.ID, Group: s.Group, Trials: len(s.Trials)}
+	seen := make([]int, len(s.Partners))
+	for i, t := range s.Trials {
+		seen[t.Partner]++
+		sf.Choices = append(sf.Choices, Choice{Partner: s.Partners[t.Partner], Index: seen[t.Partner], Response: c.trials[i].kind})
+	}
+	for _, v := range o.Models {
+		e := estimate(c, s.ID, v, trait, o)
+		pred := Predict(s, e.Values, v.baseline)
+		e.Expected = make([]float64, len(pred))
+		for i, p := range pred {
+			e.Expected[i] = p.Expected
+			sf.Choices[i].Observed = p.Observed
+		}
+		sf.Estimates = append(sf.Estimates, e)
+	}
+	if full := sf.Estimates[0]; full.K >= full.N {
+		sf.Warnings = append(sf.Warnings, fmt.Sprintf("%d choices for %d free parameters: the estimates are not identified (pool subjects, or fix parameters)", full.N, full.K))
+	}
+	return sf
+}
+
+func estimate(c *compiled, id string, v Variant, trait *Trait, o Options) Estimate {
+	p, notes := newProblem(c, v, o, trait)
+	e := Estimate{Model: v.Name, K: len(p.free), N: len(c.trials), Warnings: notes, CVLogLik: math.NaN()}
+	for _, q := range p.free {
+		e.Free[q] = true
+	}
+	if p.tieW && e.Free[WPlus] {
+		e.Free[WMinus] = true
+	}
+	e.Used = p.used
+	best, atBest := p.minimize(p.starts(id, o), o.MaxEvals)
+	e.Values = p.values(best.z)
+	e.LogLik = p.c.loglik(&e.Values, p.baseline, partAll, p.beliefs)
+	e.AIC = 2*float64(e.K) - 2*e.LogLik
+	e.BIC = float64(e.K)*math.Log(float64(e.N)) - 2*e.LogLik
+	e.Converged, e.AtBest = best.converged, atBest
+	if !best.converged {
+		e.Warnings = append(e.Warnings, "not converged: the optimizer stopped at its evaluation limit")
+	}
+	for i := range e.SE {
+		e.SE[i] = math.NaN()
+	}
+	atBound := false
+	for i, q := range p.free {
+		u := model.Sigmoid(best.z[i])
+		if u < 1e-3 || u > 1-1e-3 {
+			atBound = true
+			side, b := "lower", p.iv[i].Lo
+			if u > 0.5 {
+				side, b = "upper", p.iv[i].Hi
+			}
+			e.Warnings = append(e.Warnings, fmt.Sprintf("%v at its %s bound %s", q, side, strconv.FormatFloat(b, 'g', -1, 64)))
+		}
+	}
+	if len(p.free) > 0 {
+		se, err := standardErrors(p, best.z)
+		if err != nil {
+			if !atBound {
+				e.Warnings = append(e.Warnings, err.Error())
+			}
+		} else {
+			for i, q := range p.free {
+				e.SE[q] = se[i]
+			}
+			if p.tieW && e.Free[WPlus] {
+				e.SE[WMinus] = e.SE[WPlus]
+			}
+		}
+	}
+	if !o.NoCV && c.nTest > 0 && c.nTrain > 0 {
+		// Fit the early trials of each partner, from the full-data
+		// optimum and the default start, then score the held-out trials.
+		p.mask = partTrain
+		st := p.starts(id, o)[:1]
+		if best.z != nil {
+			st = append(st, best.z)
+		}
+		cv, _ := p.minimize(st, o.MaxEvals)
+		cvv := p.values(cv.z)
+		e.CVLogLik = c.loglik(&cvv, p.baseline, partTest, p.beliefs)
+		e.CVN = c.nTest
+		p.mask = partAll
+	}
+	e.Evals = p.evals
+	return e
+}
+
+var errNotPD = errors.New("Hessian not positive definite: standard errors unavailable (flat or ridge-shaped likelihood)")
+
+// standardErrors inverts the Hessian on the unbounded scale and maps the
+// diagonal to the parameters' scales with the delta method.
+func standardErrors(p *problem, z []float64) ([]float64, error) {
+	H := p.hessian(z, 1e-3)
+	var ch mat.Cholesky
+	if ok := ch.Factorize(H); !ok {
+		return nil, errNotPD
+	}
+	var inv mat.SymDense
+	if err := ch.InverseTo(&inv); err != nil {
+		return nil, errNotPD
+	}
+	se := make([]float64, len(z))
+	for i := range z {
+		vz := inv.At(i, i)
+		if !(vz > 0) || math.IsInf(vz, 0) {
+			return nil, errNotPD
+		}
+		se[i] = math.Abs(p.iv[i].deriv(z[i])) * math.Sqrt(vz)
+	}
+	return se, nil
+}

@@ -1,0 +1,255 @@
+package fit
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/trustlab/trustlab/model"
+)
+
+// Param names one fitted quantity: a parameter of the pyramid model, or the
+// constant choice tendency of the baseline.
+type Param int
+
+// The parameters, in the order of outputs.
+const (
+	Tau     Param = iota // trust trait tau
+	Lambda0              // base risk weight lambda0
+	Kappa                // trait slope of the risk weight
+	Beta                 // inverse temperature
+	WPlus                // evidence weight of a confirmation
+	WMinus               // evidence weight of a betrayal
+	Gamma                // retention of evidence
+	N0                   // prior strength
+	Phi                  // precision of graded amounts
+	Base                 // baseline only: constant intended fraction / P(high) / P(send)
+	NumParams
+)
+
+var paramNames = [NumParams]string{"tau", "lambda0", "kappa", "beta", "w_plus", "w_minus", "gamma", "n0", "phi", "base"}
+
+// String returns the name used in flags, files and messages ("w_plus").
+func (p Param) String() string {
+	if p >= 0 && p < NumParams {
+		return paramNames[p]
+	}
+	return "Param(" + strconv.Itoa(int(p)) + ")"
+}
+
+// ParseParam parses a parameter name; "w-plus" is accepted for "w_plus".
+func ParseParam(s string) (Param, error) {
+	n := strings.ReplaceAll(strings.TrimSpace(s), "-", "_")
+	for i, name := range paramNames {
+		if n == name {
+			return Param(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown parameter %q: must be one of %s", s, strings.Join(paramNames[:Base], ", "))
+}
+
+// Values holds one value per Param, indexed by Param.
+type Values [NumParams]float64
+
+// Model returns the model the values describe: lambda0, kappa, beta,
+// w_plus, w_minus, gamma, n0 and phi from v, every other parameter at its
+// MODEL.md default (zeta = 0, eta = 0).
+func (v Values) Model() model.Model {
+	m := model.Default()
+	m.Lambda0, m.Kappa, m.Beta = v[Lambda0], v[Kappa], v[Beta]
+	m.WPlus, m.WMinus, m.Gamma = v[WPlus], v[WMinus], v[Gamma]
+	m.N0, m.Phi = v[N0], v[Phi]
+	return m
+}
+
+// DefaultValues are MODEL.md's defaults (tau = 0.5, an average trait) and
+// base = 0.5.
+func DefaultValues() Values {
+	d := model.Default()
+	var v Values
+	v[Tau] = 0.5
+	v[Lambda0], v[Kappa], v[Beta] = d.Lambda0, d.Kappa, d.Beta
+	v[WPlus], v[WMinus], v[Gamma] = d.WPlus, d.WMinus, d.Gamma
+	v[N0], v[Phi], v[Base] = d.N0, d.Phi, 0.5
+	return v
+}
+
+// Scale is how a bounded parameter is mapped to the unbounded scale the
+// optimizer works on.
+type Scale int
+
+const (
+	// Linear: x = lo + (hi-lo)*sigmoid(z), a logit between the bounds
+	// (tau, gamma, base).
+	Linear Scale = iota
+	// Logarithmic: log x = log lo + (log hi - log lo)*sigmoid(z), a log
+	// scale between the bounds (the positive parameters).
+	Logarithmic
+)
+
+// Interval bounds one parameter during estimation. The zero Interval means
+// the default for that parameter.
+type Interval struct {
+	Lo, Hi float64
+	Scale  Scale
+}
+
+// Bounds are the estimation bounds of every parameter, like benchstat's
+// Thresholds: a zero entry means the default of DefaultBounds.
+type Bounds [NumParams]Interval
+
+// DefaultBounds are wide enough for the data sets trustlab ships and keep
+// the optimizer away from degenerate corners. Beta is bounded by 100 (with
+// |B1| <= 1.5 that is a deterministic chooser already) and the evidence
+// weights by [0.1, 10] (a tenth to five times the default prior strength
+// per experience): below, tiny weights with a huge beta mimic ordinary
+// learning, a ridge on which estimates wander off (see docs/fitting.md).
+func DefaultBounds() Bounds {
+	return Bounds{
+		Tau:     {0.001, 0.999, Linear},
+		Lambda0: {0.01, 100, Logarithmic},
+		Kappa:   {0, 20, Linear},
+		Beta:    {0.1, 100, Logarithmic},
+		WPlus:   {0.1, 10, Logarithmic},
+		WMinus:  {0.1, 10, Logarithmic},
+		Gamma:   {0.01, 1, Linear},
+		N0:      {0.01, 1000, Logarithmic},
+		Phi:     {0.1, 1000, Logarithmic},
+		Base:    {1e-4, 1 - 1e-4, Linear},
+	}
+}
+
+// resolve fills zero entries with defaults and checks the rest.
+func (b Bounds) resolve() (Bounds, error) {
+	d := DefaultBounds()
+	for p := range NumParams {
+		iv := b[p]
+		if iv == (Interval{}) {
+			b[p] = d[p]
+			continue
+		}
+		if !(iv.Lo < iv.Hi) || math.IsInf(iv.Lo, 0) || math.IsInf(iv.Hi, 0) || (iv.Scale == Logarithmic && iv.Lo <= 0) {
+			return b, fmt.Errorf("bounds of %v = [%g, %g]: need finite lo < hi (lo > 0 on a log scale)", p, iv.Lo, iv.Hi)
+		}
+	}
+	return b, nil
+}
+
+// toNatural maps an unbounded z to the parameter's scale.
+func (iv Interval) toNatural(z float64) float64 {
+	u := model.Sigmoid(z)
+	if iv.Scale == Logarithmic {
+		return math.Exp(math.Log(iv.Lo) + (math.Log(iv.Hi)-math.Log(iv.Lo))*u)
+	}
+	return iv.Lo + (iv.Hi-iv.Lo)*u
+}
+
+// unit maps x into [0, 1] between the bounds (on the interval's scale).
+func (iv Interval) unit(x float64) float64 {
+	var u float64
+	if iv.Scale == Logarithmic {
+		u = (math.Log(x) - math.Log(iv.Lo)) / (math.Log(iv.Hi) - math.Log(iv.Lo))
+	} else {
+		u = (x - iv.Lo) / (iv.Hi - iv.Lo)
+	}
+	return min(max(u, 0), 1)
+}
+
+// toUnbounded maps x to z, clamping x strictly inside the bounds.
+func (iv Interval) toUnbounded(x float64) float64 {
+	u := min(max(iv.unit(x), 1e-9), 1-1e-9)
+	return math.Log(u / (1 - u))
+}
+
+// deriv is dx/dz at z, for the delta method.
+func (iv Interval) deriv(z float64) float64 {
+	u := model.Sigmoid(z)
+	du := u * (1 - u)
+	if iv.Scale == Logarithmic {
+		return iv.toNatural(z) * (math.Log(iv.Hi) - math.Log(iv.Lo)) * du
+	}
+	return (iv.Hi - iv.Lo) * du
+}
+
+// Fixed assigns values to parameters held constant during estimation.
+type Fixed map[Param]float64
+
+// ParseFix parses a --fix value: one or more name=value pairs separated by
+// commas ("gamma=1,phi=10"), and merges them into dst (later values win).
+// Values are checked against the model's ranges (tau in [0, 1], gamma in
+// (0, 1], ...); base cannot be fixed.
+func ParseFix(dst Fixed, s string) error {
+	if strings.TrimSpace(s) == "" {
+		return fmt.Errorf("--fix: empty: give name=value, e.g. gamma=1")
+	}
+	for part := range strings.SplitSeq(s, ",") {
+		name, val, ok := strings.Cut(part, "=")
+		if !ok {
+			return fmt.Errorf("--fix %q: want name=value, e.g. gamma=1", strings.TrimSpace(part))
+		}
+		p, err := ParseParam(name)
+		if err != nil || p == Base {
+			return fmt.Errorf("--fix %q: unknown parameter %q: must be one of %s", strings.TrimSpace(part), strings.TrimSpace(name), strings.Join(paramNames[:Base], ", "))
+		}
+		x, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		if err != nil {
+			return fmt.Errorf("--fix %s = %q: not a number", p, strings.TrimSpace(val))
+		}
+		if err := CheckValue(p, x); err != nil {
+			return fmt.Errorf("--fix %w", err)
+		}
+		dst[p] = x
+	}
+	return nil
+}
+
+// CheckValue checks that x is an allowed value of p under MODEL.md.
+func CheckValue(p Param, x float64) error {
+	lo, hi, loOpen, rng := 0.0, math.Inf(1), false, ""
+	switch p {
+	case Tau:
+		hi, rng = 1, "[0, 1]"
+	case Lambda0:
+		hi, rng = 1000, "[0, 1000]"
+	case Kappa:
+		hi, rng = 50, "[0, 50]"
+	case Beta:
+		hi, rng = 1e4, "[0, 1e4]"
+	case WPlus, WMinus:
+		rng = "[0, inf)"
+	case Gamma:
+		hi, loOpen, rng = 1, true, "(0, 1]"
+	case N0:
+		lo, hi, rng = 0.001, 1e5, "[0.001, 1e5]"
+	case Phi:
+		loOpen, rng = true, "(0, inf)"
+	case Base:
+		loOpen, hi, rng = true, 1, "(0, 1)"
+	default:
+		return fmt.Errorf("unknown parameter %v", p)
+	}
+	ok := !math.IsNaN(x) && !math.IsInf(x, 0) && x <= hi && (x > lo || (!loOpen && x == lo))
+	if p == Base && x == 1 {
+		ok = false
+	}
+	if !ok {
+		return fmt.Errorf("%v = %s: must be in %s", p, strconv.FormatFloat(x, 'g', -1, 64), rng)
+	}
+	return nil
+}
+
+// String formats the fixed values as name=value pairs in Param order.
+func (f Fixed) String() string {
+	keys := make([]Param, 0, len(f))
+	for p := range f {
+		keys = append(keys, p)
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, p := range keys {
+		parts[i] = p.String() + "=" + strconv.FormatFloat(f[p], 'g', -1, 64)
+	}
+	return strings.Join(parts, ",")
+}

@@ -1,0 +1,320 @@
+package fit
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/trustlab/trustlab/internal/rng"
+)
+
+// Range is where recovery draws a parameter's true values: uniformly
+// between Lo and Hi, on a log scale if Log.
+type Range struct {
+	Lo, Hi float64
+	Log    bool
+}
+
+func (r Range) String() string {
+	s := fmt.Sprintf("[%s, %s]", strconv.FormatFloat(r.Lo, 'g', -1, 64), strconv.FormatFloat(r.Hi, 'g', -1, 64))
+	if r.Log {
+		return "log-uniform " + s
+	}
+	return "uniform " + s
+}
+
+// DefaultRanges are the stated ranges of recovery: typical of people in
+// repeated trust games (a trait around the middle, choices neither random
+// nor deterministic, experiences weighing a half to twice the default).
+func DefaultRanges() map[Param]Range {
+	return map[Param]Range{
+		Tau:     {0.2, 0.8, false},
+		Lambda0: {0.5, 2, true},
+		Kappa:   {0.5, 4, false},
+		Beta:    {2, 10, true},
+		WPlus:   {0.5, 2, true},
+		WMinus:  {0.5, 2, true},
+		Gamma:   {0.7, 1, false},
+		N0:      {1, 4, true},
+		Phi:     {3, 21, true},
+	}
+}
+
+// ParseRange parses name=lo:hi (a log scale for positive parameters other
+// than tau and gamma) into dst.
+func ParseRange(dst map[Param]Range, s string) error {
+	name, val, ok := strings.Cut(s, "=")
+	if !ok {
+		return fmt.Errorf("--range %q: want name=lo:hi, e.g. beta=2:10", s)
+	}
+	p, err := ParseParam(name)
+	if err != nil || p == Base {
+		return fmt.Errorf("--range %q: unknown parameter %q: must be one of %s", s, strings.TrimSpace(name), strings.Join(paramNames[:Base], ", "))
+	}
+	los, his, ok := strings.Cut(val, ":")
+	if !ok {
+		return fmt.Errorf("--range %s = %q: want lo:hi", p, val)
+	}
+	lo, err1 := strconv.ParseFloat(strings.TrimSpace(los), 64)
+	hi, err2 := strconv.ParseFloat(strings.TrimSpace(his), 64)
+	if err1 != nil || err2 != nil {
+		return fmt.Errorf("--range %s = %q: lo and hi must be numbers", p, val)
+	}
+	if !(lo <= hi) {
+		return fmt.Errorf("--range %s = %q: need lo <= hi", p, val)
+	}
+	for _, x := range []float64{lo, hi} {
+		if err := CheckValue(p, x); err != nil {
+			return fmt.Errorf("--range %w", err)
+		}
+	}
+	r := Range{Lo: lo, Hi: hi, Log: p != Tau && p != Gamma}
+	if r.Log && lo <= 0 {
+		return fmt.Errorf("--range %s = %q: lo must be positive (drawn on a log scale)", p, val)
+	}
+	dst[p] = r
+	return nil
+}
+
+func (r Range) draw(u float64) float64 {
+	if r.Log {
+		return math.Exp(math.Log(r.Lo) + u*(math.Log(r.Hi)-math.Log(r.Lo)))
+	}
+	return r.Lo + u*(r.Hi-r.Lo)
+}
+
+// RecoverOptions configure a parameter-recovery study. The zero value
+// simulates 200 subjects in the mikus2023 design and fits the full model.
+type RecoverOptions struct {
+	Subjects int    // default 200
+	Design   Design // default MikusDesign
+	// Ranges override DefaultRanges for some parameters.
+	Ranges map[Param]Range
+	Seed   uint64
+	// Fit are the estimation options; Models is ignored (the full model
+	// is fitted) and cross-validation is skipped. Parameters fixed there
+	// (or not free by default) are simulated at their fixed value.
+	Fit     Options
+	Workers int
+	// Progress, if set, is called after each subject is fitted.
+	Progress func()
+}
+
+// ParamRecovery compares true and estimated values of one parameter.
+type ParamRecovery struct {
+	Name  string
+	Free  bool
+	Range Range // where true values were drawn (free parameters)
+	// Fixed is the value simulated and assumed when not free.
+	Fixed float64
+	// Pearson is the correlation of true and estimated values on the
+	// drawing scale (log for log ranges); Spearman the rank correlation.
+	Pearson, Spearman float64
+	// Bias is the mean of estimate - truth; MedianBias the median; on the
+	// parameter's natural scale.
+	Bias, MedianBias float64
+	// AtBound counts estimates at an estimation bound.
+	AtBound int
+	// Note says why a parameter is not estimated, or how to read it.
+	Note        string
+	True, Estim []float64
+}
+
+// Recovery is the result of Recover.
+type Recovery struct {
+	Subjects int
+	Design   Design
+	Params   []ParamRecovery // the free parameters, w_minus/w_plus, then the fixed ones
+	Truth    []Values
+	Fits     []SubjectFit
+	// NotConverged counts fits that stopped at the evaluation limit.
+	NotConverged int
+}
+
+// notIdentified says why a parameter is fixed by default.
+var notIdentified = map[Param]string{
+	Lambda0: "fixed at 1 by default: the risk weight lambda(tau) = lambda0*exp(kappa*(0.5-tau)) is one number per subject, and tau already moves it; lambda0 and tau trade off (free it with --free lambda0)",
+	Kappa:   "fixed at 2 by default: like lambda0, kappa only rescales the one risk weight per subject that tau already sets (free it with --free kappa)",
+	N0:      "fixed at 2 by default: scaling n0, w_plus and w_minus together leaves every belief mean, and so every choice probability, unchanged; n0 sets the scale of the evidence weights",
+	Gamma:   "fixed at 1 (no forgetting) by default: with 25 trials per partner forgetting trades off against the evidence weights, and freeing it degrades the recovery of every parameter (free it with --free gamma)",
+}
+
+// Recover simulates subjects with parameters drawn from the ranges, fits
+// the full model to each, and compares true and estimated values. Subject
+// i draws its parameters from stream (Seed, 0, i) and its choices from
+// (Seed, 1, i), so results do not depend on the number of workers.
+func Recover(ctx context.Context, o RecoverOptions) (*Recovery, error) {
+	if o.Subjects <= 0 {
+		o.Subjects = 200
+	}
+	design, err := o.Design.resolve()
+	if err != nil {
+		return nil, err
+	}
+	ranges := DefaultRanges()
+	for p, r := range o.Ranges {
+		ranges[p] = r
+	}
+	fo := o.Fit
+	fo.Models = Variants()[:1]
+	fo.NoCV = true
+	if fo, err = fo.resolve(); err != nil {
+		return nil, err
+	}
+	free := map[Param]bool{}
+	for _, p := range append(slices.Clone(DefaultFree), fo.Free...) {
+		if _, fixed := fo.Fixed[p]; !fixed {
+			free[p] = true
+		}
+	}
+	truth := make([]Values, o.Subjects)
+	i := 0
+	next := func() (Job, bool, error) {
+		if i == o.Subjects {
+			return Job{}, false, nil
+		}
+		v := DefaultValues()
+		for p, x := range fo.Fixed {
+			v[p] = x
+		}
+		r := rng.Stream(o.Seed, 0, uint64(i))
+		for p := range Base {
+			u := r.Float64() // one draw per parameter, free or not, so ranges stay aligned
+			if free[p] {
+				v[p] = ranges[p].draw(u)
+			}
+		}
+		truth[i] = v
+		s, err := Simulate(rng.Stream(o.Seed, 1, uint64(i)), fmt.Sprintf("sim%03d", i+1), design, v)
+		if err != nil {
+			return Job{}, false, err
+		}
+		i++
+		return Job{Seq: s}, true, nil
+	}
+	rec := &Recovery{Subjects: o.Subjects, Design: design, Truth: truth}
+	err = Run(ctx, next, fo, o.Workers, func(sf SubjectFit) error {
+		rec.Fits = append(rec.Fits, sf)
+		if !sf.Estimates[0].Converged {
+			rec.NotConverged++
+		}
+		if o.Progress != nil {
+			o.Progress()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	order := []Param{Tau, Beta, WPlus, WMinus, Phi, Gamma, Lambda0, Kappa, N0}
+	for _, p := range order {
+		pr := ParamRecovery{Name: p.String(), Free: free[p], Range: ranges[p]}
+		if !pr.Free {
+			pr.Fixed = truth[0][p]
+			pr.Note = notIdentified[p]
+			if _, ok := fo.Fixed[p]; ok {
+				pr.Note = "fixed with --fix"
+			}
+			pr.Pearson, pr.Spearman, pr.Bias, pr.MedianBias = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+			rec.Params = append(rec.Params, pr)
+			continue
+		}
+		bounds := fo.Bounds[p]
+		for k, sf := range rec.Fits {
+			est := sf.Estimates[0].Values[p]
+			pr.True = append(pr.True, truth[k][p])
+			pr.Estim = append(pr.Estim, est)
+			if u := bounds.unit(est); u < 1e-3 || u > 1-1e-3 {
+				pr.AtBound++
+			}
+		}
+		pr.compare(pr.Range.Log)
+		if p == WPlus || p == WMinus {
+			pr.Note = "the scale of the evidence weights is weakly identified (it sets how fast beliefs leave the prior); their ratio is what choices reveal"
+		}
+		rec.Params = append(rec.Params, pr)
+		if p == WMinus && free[WPlus] {
+			ratio := ParamRecovery{Name: "w_minus/w_plus", Free: true, Range: Range{Lo: ranges[WMinus].Lo / ranges[WPlus].Hi, Hi: ranges[WMinus].Hi / ranges[WPlus].Lo, Log: true},
+				Note: "asymmetry of learning: how much more a betrayal weighs than a confirmation (drawn as the ratio of two log-uniform weights)"}
+			for k, sf := range rec.Fits {
+				e := sf.Estimates[0].Values
+				ratio.True = append(ratio.True, truth[k][WMinus]/truth[k][WPlus])
+				ratio.Estim = append(ratio.Estim, e[WMinus]/e[WPlus])
+			}
+			ratio.compare(true)
+			rec.Params = append(rec.Params, ratio)
+		}
+	}
+	return rec, nil
+}
+
+// compare fills the correlations and biases from True and Estim.
+func (pr *ParamRecovery) compare(logScale bool) {
+	n := len(pr.True)
+	a, b := make([]float64, n), make([]float64, n)
+	d := make([]float64, n)
+	sum := 0.0
+	for i := range n {
+		a[i], b[i] = pr.True[i], pr.Estim[i]
+		if logScale {
+			a[i], b[i] = math.Log(a[i]), math.Log(b[i])
+		}
+		d[i] = pr.Estim[i] - pr.True[i]
+		sum += d[i]
+	}
+	pr.Pearson = stat.Correlation(a, b, nil)
+	pr.Spearman = spearman(a, b)
+	pr.Bias = sum / float64(n)
+	slices.Sort(d)
+	pr.MedianBias = median(d)
+}
+
+func median(sorted []float64) float64 {
+	n := len(sorted)
+	if n == 0 {
+		return math.NaN()
+	}
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
+}
+
+// spearman is the Pearson correlation of the ranks (ties averaged).
+func spearman(a, b []float64) float64 {
+	return stat.Correlation(ranks(a), ranks(b), nil)
+}
+
+func ranks(x []float64) []float64 {
+	idx := make([]int, len(x))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(i, j int) int {
+		switch {
+		case x[i] < x[j]:
+			return -1
+		case x[i] > x[j]:
+			return 1
+		}
+		return 0
+	})
+	r := make([]float64, len(x))
+	for i := 0; i < len(idx); {
+		j := i
+		for j+1 < len(idx) && x[idx[j+1]] == x[idx[i]] {
+			j++
+		}
+		avg := float64(i+j)/2 + 1
+		for k := i; k <= j; k++ {
+			r[idx[k]] = avg
+		}
+		i = j + 1
+	}
+	return r
+}

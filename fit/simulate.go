@@ -1,0 +1,143 @@
+package fit
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/trustlab/trustlab/model"
+)
+
+// PartnerDesign is one partner of a simulated design.
+type PartnerDesign struct {
+	Name string
+	// Trials is the number of trials with this partner.
+	Trials int
+	// Reciprocation is the share of trials on which the partner
+	// reciprocates; the exact count round(Reciprocation*Trials) is shuffled
+	// per subject (a pseudo-random schedule, as in mikus2023).
+	Reciprocation float64
+}
+
+// Design is the task simulated subjects face. The zero value is the
+// mikus2023 design: two partners x 25 trials reciprocating on 72% and 28%
+// of trials, graded amounts of 10, multiplier 3, a reciprocating partner
+// returning half the multiplied amount, feedback on every trial.
+type Design struct {
+	Partners     []PartnerDesign
+	Endowment    int     // default 10
+	Multiplier   float64 // default 3
+	HonourReturn float64 // fraction of the multiplied amount returned when reciprocating, default 0.5
+	// AfterTrust gives feedback only when something was sent (the
+	// default is feedback on every trial).
+	AfterTrust bool
+	// Interleaved alternates partners trial by trial instead of meeting
+	// them in blocks.
+	Interleaved bool
+}
+
+// MikusDesign is the default design (see Design).
+func MikusDesign() Design {
+	return Design{
+		Partners:   []PartnerDesign{{"good", 25, 0.72}, {"bad", 25, 0.28}},
+		Endowment:  10,
+		Multiplier: 3, HonourReturn: 0.5,
+	}
+}
+
+func (d Design) resolve() (Design, error) {
+	def := MikusDesign()
+	if d.Partners == nil {
+		d.Partners = def.Partners
+	}
+	if d.Endowment == 0 {
+		d.Endowment = def.Endowment
+	}
+	if d.Multiplier == 0 {
+		d.Multiplier = def.Multiplier
+	}
+	if d.HonourReturn == 0 {
+		d.HonourReturn = def.HonourReturn
+	}
+	for _, p := range d.Partners {
+		if p.Trials < 1 || p.Trials > 1e5 || !(p.Reciprocation >= 0 && p.Reciprocation <= 1) {
+			return d, fmt.Errorf("design: partner %q: trials %d must be in [1, 100000] and reciprocation %g in [0, 1]", p.Name, p.Trials, p.Reciprocation)
+		}
+	}
+	if len(d.Partners) == 0 || d.Endowment < 1 || d.Endowment > 1e6 || !(d.Multiplier > 1) || !(d.HonourReturn > 0 && d.HonourReturn <= 1) {
+		return d, fmt.Errorf("design: need at least one partner, endowment in [1, 1e6], multiplier > 1, honour return in (0, 1]")
+	}
+	return d, nil
+}
+
+// Simulate draws one subject's choices in design d under values v (tau
+// and the model parameters): the model's own generative process, with
+// every random draw from r.
+func Simulate(r *rand.Rand, id string, d Design, v Values) (*Sequence, error) {
+	d, err := d.resolve()
+	if err != nil {
+		return nil, err
+	}
+	m := v.Model()
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Sequence{ID: id, Belief: OutcomeBelief}
+	type slot struct{ partner, trial int }
+	var order []slot
+	schedules := make([][]bool, len(d.Partners))
+	for i, p := range d.Partners {
+		s.Partners = append(s.Partners, p.Name)
+		n := int(math.Round(p.Reciprocation * float64(p.Trials)))
+		sch := make([]bool, p.Trials)
+		for j := range n {
+			sch[j] = true
+		}
+		r.Shuffle(len(sch), func(a, b int) { sch[a], sch[b] = sch[b], sch[a] })
+		schedules[i] = sch
+	}
+	if d.Interleaved {
+		for t := 0; ; t++ {
+			added := false
+			for i, p := range d.Partners {
+				if t < p.Trials {
+					order = append(order, slot{i, t})
+					added = true
+				}
+			}
+			if !added {
+				break
+			}
+		}
+	} else {
+		for i, p := range d.Partners {
+			for t := range p.Trials {
+				order = append(order, slot{i, t})
+			}
+		}
+	}
+	gain := d.Multiplier*d.HonourReturn - 1
+	lambda := m.Lambda(v[Tau])
+	prior := m.Prior(v[Tau])
+	beliefs := make([]model.Belief, len(d.Partners))
+	for i := range beliefs {
+		beliefs[i] = prior
+	}
+	for _, sl := range order {
+		b := beliefs[sl.partner]
+		bal := model.BinaryBalance(b.P(), lambda, gain, 1, 0)
+		sent := m.Amount(m.Fraction(bal), d.Endowment).Rand(r)
+		honoured := schedules[sl.partner][sl.trial]
+		t := Trial{Partner: sl.partner, Response: Amount, Endowment: float64(d.Endowment), Sent: float64(sent),
+			Multiplier: d.Multiplier, Gain: gain, Evidence: !d.AfterTrust || sent > 0, Confirmed: honoured}
+		if honoured {
+			t.R = 1
+		}
+		if d.Endowment == 1 {
+			t.Response = Binary
+		}
+		s.Trials = append(s.Trials, t)
+		beliefs[sl.partner] = m.Update(b, prior, t.R, t.Confirmed, t.Evidence)
+	}
+	return s, nil
+}

@@ -1,0 +1,90 @@
+package scenario
+
+import (
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// maxCSVRows bounds a CSV distribution column.
+const maxCSVRows = 50_000_000
+
+// readCSV reads d.Column of d.File into d.Values. Problems in the CSV file
+// are reported at their own file:line:column; a missing file or column at
+// the scenario's node.
+func (p *parser) readCSV(d *Dist, node *yaml.Node, path string) {
+	name := p.resolve(d.File)
+	data, err := os.ReadFile(name)
+	if err != nil {
+		p.fail(node, path, "%q: cannot read: %v", d.File, unwrapPath(err))
+		return
+	}
+	h := sha256.Sum256(data)
+	d.SHA256 = hex.EncodeToString(h[:])
+	d.File = name
+	r := csv.NewReader(strings.NewReader(string(data)))
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err != nil {
+		p.csvError(name, err, node, path)
+		return
+	}
+	col := -1
+	for i, hname := range header {
+		if strings.TrimSpace(strings.TrimPrefix(hname, "\ufeff")) == d.Column {
+			col = i
+		}
+	}
+	if col < 0 {
+		p.fail(node, path, "%q has no column %q (columns: %s)", d.File, d.Column, strings.Join(header, ", "))
+		return
+	}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			p.csvError(name, err, node, path)
+			return
+		}
+		line, column := r.FieldPos(col)
+		v, err := strconv.ParseFloat(strings.TrimSpace(rec[col]), 64)
+		if err != nil || !inRange(v, 0, 1, false, false) {
+			p.errs = append(p.errs, &Error{File: name, Line: line, Column: column, Path: d.Column,
+				Msg: fmt.Sprintf("%q: must be a number in [0, 1]", rec[col])})
+			return
+		}
+		if len(d.Values) >= maxCSVRows {
+			p.fail(node, path, "%q: more than %d rows", d.File, maxCSVRows)
+			return
+		}
+		d.Values = append(d.Values, v)
+	}
+	if len(d.Values) == 0 {
+		p.fail(node, path, "%q: column %q has no values", d.File, d.Column)
+		return
+	}
+	d.Rows = len(d.Values)
+}
+
+func (p *parser) csvError(name string, err error, node *yaml.Node, path string) {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		p.errs = append(p.errs, &Error{File: name, Line: pe.Line, Column: pe.Column, Msg: pe.Err.Error()})
+		return
+	}
+	if err == io.EOF {
+		p.fail(node, path, "%q: empty file (want a header line and values)", name)
+		return
+	}
+	p.fail(node, path, "%q: %v", name, err)
+}

@@ -1,0 +1,320 @@
+package sim
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/trustlab/trustlab/scenario"
+)
+
+// Files written into a run's output folder.
+const (
+	StepsFile    = "steps.csv"
+	AgentsFile   = "agents.csv"
+	ManifestFile = "manifest.json"
+	IndexFile    = "index.html"
+)
+
+// StepsHeader is the header of steps.csv.
+var StepsHeader = []string{"step", "group", "agents", "trust_rate", "control_rate", "certainty_rate", "distrust_rate",
+	"honour_rate", "mean_payoff", "welfare", "control_cost", "loss", "mean_belief", "calibration_error",
+	"cynicism", "mean_trait", "sent_fraction", "return_fraction"}
+
+// AgentsHeader is the header of agents.csv.
+var AgentsHeader = []string{"id", "group", "behaviour", "trait_start", "trait_end", "trustworthiness", "payoff",
+	"trusts_given", "trusts_received", "controls", "betrayals"}
+
+// RunOptions tunes Run.
+type RunOptions struct {
+	Version  string                // trustlab version for the manifest
+	Progress func(done, total int) // called after every step, from Run's goroutine
+}
+
+// Manifest describes a run: what ran, how long it took and whether it
+// finished. It is written to manifest.json.
+type Manifest struct {
+	Trustlab     string          `json:"trustlab"`
+	ScenarioFile string          `json:"scenario_file"`
+	ScenarioHash string          `json:"scenario_hash"`
+	Scenario     json.RawMessage `json:"scenario"`
+	Seed         uint64          `json:"seed"`
+	Workers      int             `json:"workers"`
+	Shards       int             `json:"shards"`
+	ShardSize    int             `json:"shard_size"`
+	Kernel       string          `json:"kernel"`
+	Agents       int             `json:"agents"`
+	Steps        int             `json:"steps"`
+	StepsDone    int             `json:"steps_done"`
+	Complete     bool            `json:"complete"`
+
+	Start                 time.Time `json:"start"`
+	End                   time.Time `json:"end"`
+	LoopSeconds           float64   `json:"loop_seconds"`
+	Interactions          int64     `json:"interactions"`
+	InteractionsPerSecond float64   `json:"interactions_per_second"`
+	PeakRSSBytes          int64     `json:"peak_rss_bytes"`
+	StateBytes            int64     `json:"state_bytes"`
+	StateBytesPerAgent    float64   `json:"state_bytes_per_agent"`
+	PeakRSSBytesPerAgent  float64   `json:"peak_rss_bytes_per_agent"`
+
+	Final Final    `json:"final"`
+	Files []string `json:"files"`
+}
+
+// Final holds end-of-run measures.
+type Final struct {
+	// MeanAbsBeliefError is the mean over every (agent, slot) of
+	// |a/(a+b) - the neighbour's true trustworthiness| (PPB-1).
+	MeanAbsBeliefError float64 `json:"mean_abs_belief_error"`
+	MeanPayoff         float64 `json:"mean_payoff"` // cumulative payoff per agent
+}
+
+// ErrInterrupted is returned by Run when its context was cancelled: the
+// outputs so far are written and the manifest says complete: false.
+var ErrInterrupted = errors.New("run interrupted")
+
+// Run steps s to the end of its scenario (or until ctx is cancelled) and
+// writes steps.csv, agents.csv, the plots, index.html and manifest.json
+// into dir, which must exist. It returns the manifest.
+func Run(ctx context.Context, s *Sim, dir string, opt RunOptions) (*Manifest, error) {
+	sc := s.sc
+	man := &Manifest{
+		Trustlab: opt.Version, ScenarioFile: sc.File, ScenarioHash: sc.Hash(), Scenario: sc.Canonical(),
+		Seed: sc.Seed, Workers: s.workers, Shards: s.shards, ShardSize: ShardSize, Kernel: s.Kernel(),
+		Agents: s.n, Steps: sc.Steps, Start: time.Now().UTC(),
+	}
+	if err := writeManifest(dir, man); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(filepath.Join(dir, StepsFile))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	bw := bufio.NewWriterSize(f, 1<<16)
+	bw.WriteString(strings.Join(StepsHeader, ",") + "\n")
+	man.Files = append(man.Files, StepsFile)
+
+	var rows []Row
+	var loop time.Duration
+	interrupted := false
+	for s.step < sc.Steps {
+		if ctx.Err() != nil {
+			interrupted = true
+			break
+		}
+		t0 := time.Now()
+		r := s.Step()
+		loop += time.Since(t0)
+		rows = append(rows, r...)
+		var buf []byte
+		for _, row := range r {
+			buf = appendRow(buf[:0], row)
+			bw.Write(buf)
+		}
+		if opt.Progress != nil {
+			opt.Progress(s.step, sc.Steps)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	man.StepsDone = s.step
+	man.LoopSeconds = loop.Seconds()
+	man.Interactions = s.interactions
+	if loop > 0 {
+		man.InteractionsPerSecond = float64(s.interactions) / loop.Seconds()
+	}
+	man.Final = s.Final()
+	if sc.Outputs.Agents {
+		if err := s.writeAgents(filepath.Join(dir, AgentsFile)); err != nil {
+			return nil, err
+		}
+		man.Files = append(man.Files, AgentsFile)
+	}
+	man.StateBytes = s.StateBytes()
+	man.StateBytesPerAgent = float64(man.StateBytes) / float64(s.n)
+	man.PeakRSSBytes = PeakRSS()
+	man.PeakRSSBytesPerAgent = float64(man.PeakRSSBytes) / float64(s.n)
+	man.Complete = !interrupted
+	man.End = time.Now().UTC()
+	if sc.Outputs.Plots && len(rows) > 0 {
+		files, err := writeReport(dir, s, rows, man)
+		if err != nil {
+			return nil, err
+		}
+		man.Files = append(man.Files, files...)
+	}
+	man.Files = append(man.Files, ManifestFile)
+	if err := writeManifest(dir, man); err != nil {
+		return nil, err
+	}
+	if interrupted {
+		return man, fmt.Errorf("%w after %d of %d steps", ErrInterrupted, s.step, sc.Steps)
+	}
+	return man, nil
+}
+
+func writeManifest(dir string, m *Manifest) error {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, ManifestFile), append(b, '\n'), 0o644)
+}
+
+// appendFloat writes v with 8 significant digits, NA for NaN.
+func appendFloat(b []byte, v float64) []byte {
+	if math.IsNaN(v) {
+		return append(b, "NA"...)
+	}
+	return strconv.AppendFloat(b, v, 'g', 8, 64)
+}
+
+func appendRow(b []byte, r Row) []byte {
+	b = strconv.AppendInt(b, int64(r.Step), 10)
+	b = append(b, ',')
+	b = append(b, r.Group...)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, r.Agents, 10)
+	for _, v := range []float64{r.TrustRate, r.ControlRate, r.CertaintyRate, r.DistrustRate, r.HonourRate,
+		r.MeanPayoff, r.Welfare, r.ControlCost, r.Loss, r.MeanBelief, r.CalibrationError, r.Cynicism,
+		r.MeanTrait, r.SentFraction, r.ReturnFraction} {
+		b = append(b, ',')
+		b = appendFloat(b, v)
+	}
+	return append(b, '\n')
+}
+
+// AgentRow is one line of agents.csv.
+type AgentRow struct {
+	ID              int
+	Group           string
+	Behaviour       string
+	TraitStart      float64
+	TraitEnd        float64
+	Trustworthiness float64
+	Payoff          float64
+	TrustsGiven     uint64
+	TrustsReceived  uint64
+	Controls        uint64
+	Betrayals       uint64
+}
+
+// Agents calls f for every agent in id order.
+func (s *Sim) Agents(f func(AgentRow)) {
+	recv := make([]uint64, s.n)
+	for i := range s.n {
+		base, d := s.base(i), s.deg(i)
+		for k := range d {
+			if t := s.slots[base+k].Trusts; t > 0 {
+				recv[s.nbr(i, k)] += uint64(t)
+			}
+		}
+	}
+	for i := range s.n {
+		ag := &s.agents[i]
+		g := &s.groups[ag.Group]
+		f(AgentRow{
+			ID: i, Group: g.Name, Behaviour: g.Behaviour.Kind,
+			TraitStart: float64(s.trait0[i]), TraitEnd: float64(ag.Trait), Trustworthiness: float64(s.w[i]),
+			Payoff: ag.Payoff, TrustsGiven: uint64(ag.Given), TrustsReceived: recv[i],
+			Controls: uint64(ag.Controls), Betrayals: uint64(ag.Betrayed),
+		})
+	}
+}
+
+func (s *Sim) writeAgents(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	bw.WriteString(strings.Join(AgentsHeader, ",") + "\n")
+	var b []byte
+	s.Agents(func(r AgentRow) {
+		b = strconv.AppendInt(b[:0], int64(r.ID), 10)
+		b = append(b, ',')
+		b = append(b, r.Group...)
+		b = append(b, ',')
+		b = append(b, r.Behaviour...)
+		for _, v := range []float64{r.TraitStart, r.TraitEnd, r.Trustworthiness, r.Payoff} {
+			b = append(b, ',')
+			b = appendFloat(b, v)
+		}
+		for _, v := range []uint64{r.TrustsGiven, r.TrustsReceived, r.Controls, r.Betrayals} {
+			b = append(b, ',')
+			b = strconv.AppendUint(b, v, 10)
+		}
+		b = append(b, '\n')
+		bw.Write(b)
+	})
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// Final computes the end-of-run measures (in parallel, reduced in shard
+// order).
+func (s *Sim) Final() Final {
+	errs := make([]float64, s.shards)
+	cnt := make([]int64, s.shards)
+	pay := make([]float64, s.shards)
+	prev := 1 - s.step%2 // the buffer the last step wrote
+	s.parallel(func(w, h int) {
+		lo, hi := s.shardRange(h)
+		for i := lo; i < hi; i++ {
+			pay[h] += s.agents[i].Payoff
+			base, d := s.base(i), s.deg(i)
+			for k := range d {
+				sl := &s.slots[base+k]
+				p := float64(sl.A) / float64(sl.A+sl.B)
+				errs[h] += math.Abs(p - s.honourProb(s.nbr(i, k), sl, prev))
+				cnt[h]++
+			}
+		}
+	})
+	var e, p float64
+	var c int64
+	for h := range s.shards {
+		e += errs[h]
+		c += cnt[h]
+		p += pay[h]
+	}
+	return Final{MeanAbsBeliefError: ratio(e, float64(c)), MeanPayoff: p / float64(s.n)}
+}
+
+// PeakRSS is the process's peak resident set size (VmHWM) in bytes, 0
+// where /proc is not available.
+func PeakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			f := strings.Fields(v)
+			if len(f) >= 1 {
+				kb, _ := strconv.ParseInt(f[0], 10, 64)
+				return kb * 1024
+			}
+		}
+	}
+	return 0
+}
+
+var _ = scenario.MaxSize

@@ -1,0 +1,413 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/trustlab/trustlab/internal/rng"
+	"github.com/trustlab/trustlab/model"
+	"github.com/trustlab/trustlab/network"
+	"github.com/trustlab/trustlab/scenario"
+)
+
+// ShardSize is the number of consecutive agents in a shard, the unit of
+// parallel work and of random streams. It does not depend on the number
+// of workers.
+const ShardSize = 4096
+
+// Keys of the random streams (the first key after the seed).
+const (
+	keyNetwork uint64 = iota + 1
+	keyGroups
+	keyInit
+	keyStep
+)
+
+// Options tunes the engine. The zero value uses GOMAXPROCS workers and
+// the fast kernel where it applies.
+type Options struct {
+	// Workers is the number of goroutines stepping shards; 0 means
+	// runtime.GOMAXPROCS(0). Results do not depend on it.
+	Workers int
+	// General forces the general path even where the fast kernel applies.
+	General bool
+}
+
+// slot is what an agent keeps about one out-neighbour: its belief
+// Beta(A, B) and how often it trusted that neighbour.
+type slot struct {
+	A, B   float32
+	Trusts uint32
+}
+
+// agent is the per-agent state that changes.
+type agent struct {
+	Trait    float32 // current trait tau
+	Lambda   float32 // lambda(tau), kept for the fast kernel
+	Payoff   float64 // cumulative payoff as trustor
+	Given    uint32  // trusts given
+	Controls uint32  // engagements under control
+	Betrayed uint32  // betrayals experienced (engaged and not confirmed)
+	Group    uint8
+}
+
+// group is a resolved group with what the hot loop needs.
+type group struct {
+	scenario.Group
+	size int
+}
+
+// Sim is a population ready to step. Build it with New; it is not safe
+// for concurrent use.
+type Sim struct {
+	sc      *scenario.Scenario
+	n       int
+	g       *network.Graph
+	groups  []group
+	workers int
+	fast    bool
+	shards  int
+
+	agents []agent
+	trait0 []float32
+	w      []float32 // base trustworthiness
+	slots  []slot
+	stake  []float32 // graduated stakes, per slot
+
+	// Double-buffered per-trustee counts, indexed [t%2][j].
+	recip      bool
+	approached [2][]int32
+	trusted    [2][]int32
+	social     bool
+	honRep     [2][]int32
+	betRep     [2][]int32
+	lastPart   []int32 // partner of the agent's last engagement, -1 if none
+	lastRep    []int8  // +1 confirmed, -1 betrayed, 0 none
+
+	step         int   // steps done
+	interactions int64 // encounters so far
+	acc          []acc // [shard*len(groups)+g]
+	workerPCG    []*rand.PCG
+	workerRand   []*rand.Rand
+}
+
+// New builds the population of a scenario: the network, the groups, the
+// traits, trustworthiness and prior beliefs. Errors are problems of the
+// input (an unreadable or malformed edge list, for instance).
+func New(sc *scenario.Scenario, opt Options) (*Sim, error) {
+	n := sc.Population.Size
+	if n < 2 || len(sc.Population.Groups) == 0 || len(sc.Population.Groups) > scenario.MaxGroups {
+		return nil, fmt.Errorf("sim: scenario not resolved: population.size = %d, %d groups", n, len(sc.Population.Groups))
+	}
+	s := &Sim{sc: sc, n: n, workers: opt.Workers}
+	if s.workers <= 0 {
+		s.workers = runtime.GOMAXPROCS(0)
+	}
+	s.shards = (n + ShardSize - 1) / ShardSize
+	if s.workers > s.shards {
+		s.workers = s.shards
+	}
+	g, err := buildNetwork(sc)
+	if err != nil {
+		return nil, err
+	}
+	s.g = g
+	for _, gr := range sc.Population.Groups {
+		s.groups = append(s.groups, group{Group: gr})
+		switch gr.Behaviour.Kind {
+		case scenario.Reciprocal:
+			s.recip = true
+		}
+	}
+	s.social = sc.Feedback == model.FeedbackSocial
+	if s.social && sc.Situation.Game != model.Binary {
+		return nil, errors.New(sc.File + ": feedback: social reports apply to binary situations only")
+	}
+	s.init()
+	s.fast = !opt.General && s.fastApplies()
+	s.acc = make([]acc, s.shards*len(s.groups))
+	for range s.workers {
+		p := rand.NewPCG(0, 0)
+		s.workerPCG = append(s.workerPCG, p)
+		s.workerRand = append(s.workerRand, rand.New(p))
+	}
+	return s, nil
+}
+
+func buildNetwork(sc *scenario.Scenario) (*network.Graph, error) {
+	n := sc.Population.Size
+	net := sc.Network
+	r := rng.Stream(sc.Seed, keyNetwork)
+	var (
+		g   *network.Graph
+		err error
+	)
+	switch net.Kind {
+	case scenario.NetComplete:
+		g, err = network.Complete(n)
+	case scenario.NetKOut:
+		g, err = network.KOut(n, net.K, r)
+	case scenario.NetErdosRenyi:
+		g, err = network.ErdosRenyi(n, net.P, r)
+	case scenario.NetWattsStrogatz:
+		g, err = network.WattsStrogatz(n, net.K, net.Rewire, r)
+	case scenario.NetBarabasiAlbert:
+		g, err = network.BarabasiAlbert(n, net.M, r)
+	case scenario.NetEdgeList:
+		f, ferr := os.Open(net.File)
+		if ferr != nil {
+			return nil, fmt.Errorf("%s: network.file: cannot read: %w", sc.File, ferr)
+		}
+		defer f.Close()
+		g, err = network.ReadEdgeList(f, net.File, n, network.EdgeListOptions{Undirected: net.Undirected})
+	default:
+		return nil, fmt.Errorf("sim: unknown network kind %q", net.Kind)
+	}
+	if err != nil {
+		var pe *network.ParseError
+		if errors.As(err, &pe) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s: network: %w", sc.File, err)
+	}
+	return g, nil
+}
+
+// deg is the out-degree of agent i.
+func (s *Sim) deg(i int) int {
+	switch {
+	case s.g.Complete:
+		return s.n - 1
+	case s.g.K > 0:
+		return s.g.K
+	}
+	return int(s.g.Off[i+1] - s.g.Off[i])
+}
+
+// base is the index of agent i's first slot.
+func (s *Sim) base(i int) int {
+	switch {
+	case s.g.Complete:
+		return i * (s.n - 1)
+	case s.g.K > 0:
+		return i * s.g.K
+	}
+	return int(s.g.Off[i])
+}
+
+// nbr is the partner in slot k of agent i.
+func (s *Sim) nbr(i, k int) int {
+	switch {
+	case s.g.Complete:
+		if k < i {
+			return k
+		}
+		return k + 1
+	case s.g.K > 0:
+		return int(s.g.Adj[i*s.g.K+k])
+	}
+	return int(s.g.Adj[s.g.Off[i]+int64(k)])
+}
+
+func (s *Sim) numSlots() int {
+	switch {
+	case s.g.Complete:
+		return s.n * (s.n - 1)
+	case s.g.K > 0:
+		return s.n * s.g.K
+	}
+	return len(s.g.Adj)
+}
+
+// parallel runs f(worker, shard) for every shard on s.workers goroutines.
+func (s *Sim) parallel(f func(w, shard int)) {
+	if s.workers == 1 {
+		for h := range s.shards {
+			f(0, h)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range s.workers {
+		wg.Go(func() {
+			for {
+				h := int(next.Add(1) - 1)
+				if h >= s.shards {
+					return
+				}
+				f(w, h)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func (s *Sim) shardRange(h int) (lo, hi int) {
+	lo = h * ShardSize
+	return lo, min(lo+ShardSize, s.n)
+}
+
+// init assigns groups, draws traits and trustworthiness and sets every
+// belief to its trait prior.
+func (s *Sim) init() {
+	n := s.n
+	sc := s.sc
+	s.agents = make([]agent, n)
+	s.trait0 = make([]float32, n)
+	s.w = make([]float32, n)
+	s.slots = make([]slot, s.numSlots())
+
+	// Groups: counts by cumulative rounding of the shares, then a random
+	// permutation so that groups do not follow the network's layout.
+	if len(s.groups) > 1 {
+		cum := 0.0
+		start := 0
+		for gi := range s.groups {
+			cum += s.groups[gi].Share
+			end := int(cum*float64(n) + 0.5)
+			if gi == len(s.groups)-1 {
+				end = n
+			}
+			end = max(start, min(end, n))
+			for i := start; i < end; i++ {
+				s.agents[i].Group = uint8(gi)
+			}
+			s.groups[gi].size = end - start
+			start = end
+		}
+		r := rng.Stream(sc.Seed, keyGroups)
+		for i := n - 1; i > 0; i-- {
+			j := r.IntN(i + 1)
+			s.agents[i].Group, s.agents[j].Group = s.agents[j].Group, s.agents[i].Group
+		}
+	} else {
+		s.groups[0].size = n
+	}
+
+	// CSV columns with one value per agent of the group are assigned in
+	// order of agent id; others are resampled.
+	var rank []int32
+	for _, g := range s.groups {
+		if (g.Trait.Kind == scenario.DistCSV && g.Trait.Rows == g.size) ||
+			(g.Trustworthiness.Kind == scenario.DistCSV && g.Trustworthiness.Rows == g.size) {
+			rank = make([]int32, n)
+			cnt := make([]int32, len(s.groups))
+			for i := range n {
+				gi := s.agents[i].Group
+				rank[i] = cnt[gi]
+				cnt[gi]++
+			}
+			break
+		}
+	}
+	draw := func(d scenario.Dist, size int, i int, r *rand.Rand) float64 {
+		if d.Kind == scenario.DistCSV && d.Rows == size {
+			return d.Values[rank[i]]
+		}
+		return d.Sample(r)
+	}
+	s.parallel(func(w, h int) {
+		r := rng.Stream(sc.Seed, keyInit, uint64(h))
+		lo, hi := s.shardRange(h)
+		for i := lo; i < hi; i++ {
+			ag := &s.agents[i]
+			g := &s.groups[ag.Group]
+			tau := draw(g.Trait, g.size, i, r)
+			wv := draw(g.Trustworthiness, g.size, i, r)
+			ag.Trait = float32(tau)
+			s.trait0[i] = ag.Trait
+			ag.Lambda = float32(g.Model.Lambda(float64(ag.Trait)))
+			s.w[i] = float32(wv)
+			prior := g.Model.Prior(float64(ag.Trait))
+			a, b := float32(prior.A), float32(prior.B)
+			base, d := s.base(i), s.deg(i)
+			for k := range d {
+				s.slots[base+k] = slot{A: a, B: b}
+			}
+		}
+	})
+	if gs := sc.Interventions.GraduatedStakes; gs != nil {
+		s.stake = make([]float32, len(s.slots))
+		st := float32(gs.Start)
+		for i := range s.stake {
+			s.stake[i] = st
+		}
+	}
+	if s.recip {
+		for b := range 2 {
+			s.approached[b] = make([]int32, n)
+			s.trusted[b] = make([]int32, n)
+		}
+	}
+	if s.social {
+		for b := range 2 {
+			s.honRep[b] = make([]int32, n)
+			s.betRep[b] = make([]int32, n)
+		}
+		s.lastPart = make([]int32, n)
+		for i := range s.lastPart {
+			s.lastPart[i] = -1
+		}
+		s.lastRep = make([]int8, n)
+	}
+}
+
+// fastApplies reports whether the PPB-1 kernel can run this scenario.
+func (s *Sim) fastApplies() bool {
+	sc := s.sc
+	iv := sc.Interventions
+	if sc.Situation.Game != model.Binary || sc.Situation.Control != nil || sc.Partner.Choice != scenario.ChooseUniform ||
+		sc.Feedback != model.FeedbackOwn || iv.GraduatedStakes != nil || iv.FullFeedback > 0 || iv.SafeStart > 0 || sc.BetrayalWave != nil ||
+		len(s.groups) != 1 || s.g.K == 0 {
+		return false
+	}
+	g := s.groups[0]
+	m := g.Model
+	return g.Behaviour.Kind == scenario.Probabilistic && m.Eta == 0 && m.Zeta == 0 && !m.Deterministic
+}
+
+// Kernel names the stepping path: "fast" (PPB-1 kernel) or "general".
+func (s *Sim) Kernel() string {
+	if s.fast {
+		return "fast"
+	}
+	return "general"
+}
+
+// N is the number of agents.
+func (s *Sim) N() int { return s.n }
+
+// Steps is the number of steps done.
+func (s *Sim) Steps() int { return s.step }
+
+// Interactions is the number of encounters so far.
+func (s *Sim) Interactions() int64 { return s.interactions }
+
+// Workers is the number of workers in use (at most the number of shards).
+func (s *Sim) Workers() int { return s.workers }
+
+// Shards is the number of shards.
+func (s *Sim) Shards() int { return s.shards }
+
+// Scenario returns the scenario being run.
+func (s *Sim) Scenario() *scenario.Scenario { return s.sc }
+
+// StateBytes is the memory held by the population's arrays and the
+// network: the engine's footprint apart from the Go runtime.
+func (s *Sim) StateBytes() int64 {
+	b := s.g.Bytes()
+	b += int64(cap(s.agents)) * 32
+	b += 4 * int64(cap(s.trait0)+cap(s.w)+cap(s.stake))
+	b += 12 * int64(cap(s.slots))
+	for k := range 2 {
+		b += 4 * int64(cap(s.approached[k])+cap(s.trusted[k])+cap(s.honRep[k])+cap(s.betRep[k]))
+	}
+	b += 4*int64(cap(s.lastPart)) + int64(cap(s.lastRep))
+	return b
+}

@@ -1,0 +1,204 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/trustlab/trustlab/model"
+	"github.com/trustlab/trustlab/scenario"
+)
+
+func parse(t testing.TB, src string) *scenario.Scenario {
+	t.Helper()
+	sc, err := scenario.Parse([]byte(src), "test.yaml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+// runDir runs sc into a temp folder and returns it.
+func runDir(t testing.TB, sc *scenario.Scenario, opt Options) string {
+	t.Helper()
+	s, err := New(sc, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), s, dir, RunOptions{Version: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// runRows steps sc to the end and returns every row.
+func runRows(t testing.TB, sc *scenario.Scenario, opt Options) ([]Row, *Sim) {
+	t.Helper()
+	s, err := New(sc, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []Row
+	for s.Steps() < sc.Steps {
+		rows = append(rows, s.Step()...)
+	}
+	return rows, s
+}
+
+const mixed = `
+seed: 7
+steps: 25
+population:
+  size: 9000
+  groups:
+    - {name: honest, share: 0.5, trustworthiness: {dist: beta, a: 8, b: 2}}
+    - {name: recip, share: 0.2, behaviour: {kind: reciprocal, slope: 0.6}}
+    - {name: cons, share: 0.2, behaviour: {kind: con-artist, honours: 2}, params: {eta: 0.01}}
+    - {name: cheats, share: 0.1, behaviour: betray}
+network: {kind: barabasi-albert, m: 3}
+partner: {choice: belief, beta: 5}
+situation: {game: binary, gain: 1, loss: 1, control: {cost: 0.3, loss: 0.2}}
+params: {gamma: 0.98}
+feedback: {regime: social, weight: 0.3}
+interventions: {graduated_stakes: {start: 0.2}, full_feedback: 3, safe_start: 2}
+outputs: {plots: false}
+`
+
+// Property 8: the same seed gives byte-identical outputs for any number of
+// workers, on the general path and on the fast kernel.
+func TestWorkersIdentical(t *testing.T) {
+	for _, tc := range []struct{ name, src string }{
+		{"general", mixed},
+		{"fast", "seed: 3\nsteps: 15\npopulation: {size: 10000}\nparams: {gamma: 0.98}\noutputs: {plots: false}\n"},
+		{"investment", "seed: 3\nsteps: 10\npopulation: {size: 9000}\nsituation: {game: investment}\nnetwork: {kind: erdos-renyi, p: 0.001}\noutputs: {plots: false}\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var ref [2][]byte
+			for _, w := range []int{1, 2, 3} {
+				sc := parse(t, tc.src)
+				dir := runDir(t, sc, Options{Workers: w})
+				for k, name := range []string{StepsFile, AgentsFile} {
+					b, err := os.ReadFile(filepath.Join(dir, name))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if w == 1 {
+						ref[k] = b
+						continue
+					}
+					if !bytes.Equal(b, ref[k]) {
+						t.Errorf("%s with %d workers differs from 1 worker", name, w)
+					}
+				}
+			}
+			t.Logf("steps.csv %d bytes, agents.csv %d bytes identical for workers 1, 2, 3", len(ref[0]), len(ref[1]))
+		})
+	}
+}
+
+// The fast kernel's inlined arithmetic equals the model package's.
+func TestFastArithmetic(t *testing.T) {
+	m := model.Default()
+	m.Gamma = 0.98
+	for _, x := range []float32{-80, -20, -5, -1, -0.3, 0, 0.01, 0.5, 1, 3, 10, 40, 80} {
+		got, want := float64(exp32(x)), math.Exp(float64(x))
+		if math.Abs(got-want) > 1e-6*want {
+			t.Errorf("exp32(%g) = %g, want %g", x, got, want)
+		}
+		if got, want := float64(sigmoid32(x)), model.Sigmoid(float64(x)); math.Abs(got-want) > 1e-6 {
+			t.Errorf("sigmoid32(%g) = %g, want %g", x, got, want)
+		}
+	}
+	for _, tau := range []float32{0, 0.0005, 0.05, 0.3, 0.5, 0.95, 1} {
+		a0, b0 := prior32(2, tau)
+		pr := m.Prior(float64(tau))
+		if math.Abs(float64(a0)-pr.A) > 1e-6 || math.Abs(float64(b0)-pr.B) > 1e-6 {
+			t.Errorf("prior32(%g) = %g, %g; want %+v", tau, a0, b0, pr)
+		}
+		lam := float32(m.Lambda(float64(tau)))
+		p := float32(0.37)
+		bal := p*1 - lam*(1-p)*1 - 0
+		if want := model.BinaryBalance(0.37, float64(lam), 1, 1, 0); math.Abs(float64(bal)-want) > 1e-6 {
+			t.Errorf("balance %g, want %g", bal, want)
+		}
+	}
+	// The update branches of the kernel.
+	b := model.Belief{A: 1.3, B: 0.7}
+	prior := model.Belief{A: 0.6, B: 1.4}
+	g, d := float32(m.Gamma), float32(1-m.Gamma)
+	a32, b32 := float32(b.A), float32(b.B)
+	cases := []struct {
+		r                   float64
+		confirmed, evidence bool
+		a, b                float32
+	}{
+		{1, true, true, g*(a32+1) + d*0.6, g*b32 + d*1.4},
+		{0, false, true, g*a32 + d*0.6, g*(b32+2) + d*1.4},
+		{0, false, false, g*a32 + d*0.6, g*b32 + d*1.4},
+	}
+	for _, c := range cases {
+		want := m.Update(b, prior, c.r, c.confirmed, c.evidence)
+		if math.Abs(float64(c.a)-want.A) > 1e-6 || math.Abs(float64(c.b)-want.B) > 1e-6 {
+			t.Errorf("update %+v: kernel %g, %g; model %+v", c, c.a, c.b, want)
+		}
+	}
+}
+
+// The fast kernel and the general path agree in distribution: over seeds,
+// the means of the last step's metrics differ by less than 4 standard
+// errors (plus a small absolute slack for float32 rounding).
+func TestFastMatchesGeneral(t *testing.T) {
+	const seeds = 6
+	src := "steps: 30\npopulation: {size: 8000}\nparams: {gamma: 0.98}\noutputs: {plots: false}\n"
+	metric := func(r Row) []float64 {
+		return []float64{r.TrustRate, r.HonourRate, r.MeanPayoff, r.MeanBelief, r.CalibrationError, r.Cynicism}
+	}
+	names := []string{"trust_rate", "honour_rate", "mean_payoff", "mean_belief", "calibration_error", "cynicism"}
+	var sums [2][6][2]float64 // path, metric, (sum, sumsq)
+	for seed := range seeds {
+		for path, general := range []bool{false, true} {
+			sc := parse(t, src)
+			sc.Seed = uint64(seed + 100)
+			rows, s := runRows(t, sc, Options{General: general})
+			if s.Kernel() != map[bool]string{false: "fast", true: "general"}[general] {
+				t.Fatalf("kernel %s, general=%v", s.Kernel(), general)
+			}
+			for k, v := range metric(rows[len(rows)-1]) {
+				sums[path][k][0] += v
+				sums[path][k][1] += v * v
+			}
+		}
+	}
+	for k, name := range names {
+		var mean, v [2]float64
+		for p := range 2 {
+			mean[p] = sums[p][k][0] / seeds
+			v[p] = max(0, sums[p][k][1]/seeds-mean[p]*mean[p]) / (seeds - 1)
+		}
+		se := math.Sqrt(v[0] + v[1])
+		diff := math.Abs(mean[0] - mean[1])
+		t.Logf("%s: fast %.5f, general %.5f, |diff| %.5f, 4 se %.5f", name, mean[0], mean[1], diff, 4*se)
+		if diff > 4*se+2e-4 {
+			t.Errorf("%s: fast %.5f vs general %.5f: |diff| %.5f > 4 se + 2e-4 = %.5f", name, mean[0], mean[1], diff, 4*se+2e-4)
+		}
+	}
+}
+
+// A run with plots writes the SVG and PNG figures and index.html.
+func TestRunReport(t *testing.T) {
+	sc := parse(t, "steps: 5\npopulation:\n  size: 500\n  groups:\n    - {name: a, share: 0.5}\n    - {name: b, share: 0.5, behaviour: betray}\nsituation: {control: {cost: 0.1}}\n")
+	dir := runDir(t, sc, Options{})
+	for _, name := range []string{"rates.svg", "rates.png", "calibration.svg", "calibration.png", "trait-payoff.svg", "payoff-by-group.png", IndexFile, ManifestFile} {
+		if st, err := os.Stat(filepath.Join(dir, name)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	html, _ := os.ReadFile(filepath.Join(dir, IndexFile))
+	if !bytes.Contains(html, []byte("rates.svg")) || !bytes.Contains(html, []byte("steps.csv")) {
+		t.Errorf("index.html does not link the figures and data")
+	}
+}
