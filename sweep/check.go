@@ -27,9 +27,13 @@ type doc struct {
 // origin marks a node that a sweep put into a scenario.
 type origin struct {
 	axis    int  // index of the axis
+	link    int  // 0: the axis's path; j > 0: its With[j-1]
 	value   int  // index of the value
 	created bool // a key (or mapping) the base lacked
 }
+
+// target returns the axis (or With parameter) an origin points at.
+func (sw *Sweep) target(o *origin) *Axis { return sw.Axes[o.axis].paths()[o.link] }
 
 // build substitutes the given values (one index per axis, -1 to skip an
 // axis) into a copy of the base.
@@ -39,17 +43,18 @@ func (sw *Sweep) build(vals []int) (*doc, error) {
 		if i < 0 {
 			continue
 		}
-		a := sw.Axes[k]
-		n := clone(a.Values[i].node)
-		d.origin[n] = origin{axis: k, value: i}
-		created, err := set(d.root.Content[0], splitPath(a.Path), n)
-		if err != nil {
-			return nil, errorf(sw.File, a.Line, a.Column, a.Path, "%v", err)
-		}
-		for _, c := range created {
-			if c != n {
-				c.Line, c.Column = a.Line, a.Column
-				d.origin[c] = origin{axis: k, value: i, created: true}
+		for j, a := range sw.Axes[k].paths() {
+			n := clone(a.Values[i].node)
+			d.origin[n] = origin{axis: k, link: j, value: i}
+			created, err := set(d.root.Content[0], splitPath(a.Path), n)
+			if err != nil {
+				return nil, errorf(sw.File, a.Line, a.Column, a.Path, "%v", err)
+			}
+			for _, c := range created {
+				if c != n {
+					c.Line, c.Column = a.Line, a.Column
+					d.origin[c] = origin{axis: k, link: j, value: i, created: true}
+				}
 			}
 		}
 	}
@@ -131,12 +136,12 @@ func (d *doc) check(sw *Sweep, r Runner, cell string) error {
 	}
 	switch {
 	case at != nil && at.from != nil && at.from.created:
-		a := sw.Axes[at.from.axis]
+		a := sw.target(at.from)
 		_, found, _ := lookup(sw.base.Content[0], splitPath(a.Path))
 		return errorf(sw.File, a.Line, a.Column, a.Path, "%s is not in the base scenario %s, and the scenario format does not accept it: %s",
 			pathOf(splitPath(a.Path)[:found+1]), sw.baseName, msg)
 	case at != nil && at.from != nil:
-		a := sw.Axes[at.from.axis]
+		a := sw.target(at.from)
 		return errorf(sw.File, at.line, at.col, a.Path, "value %s: %s", quoteLabel(a.Values[at.from.value]), msg)
 	case cell == "" && at != nil:
 		return errorf(at.file, at.line, at.col, "", "%s", msg)

@@ -39,6 +39,19 @@ type Axis struct {
 	Values []Value
 	// Line and Column locate the axis in the sweep file (0 when unknown).
 	Line, Column int
+	// With lists parameters set together with this one (with:): value i
+	// of the axis goes with value i of each, e.g. the other groups'
+	// shares, which must still sum to 1. Their Name and With are unused.
+	With []Axis
+}
+
+// paths returns the axis's path and those of its With parameters.
+func (a *Axis) paths() []*Axis {
+	out := []*Axis{a}
+	for i := range a.With {
+		out = append(out, &a.With[i])
+	}
+	return out
 }
 
 // Value is one value of an axis.
@@ -320,7 +333,7 @@ func (p *parser) axes(n *yaml.Node) ([]Axis, error) {
 	case yaml.SequenceNode:
 		for i, it := range n.Content {
 			where := fmt.Sprintf("axes[%d]", i)
-			keys, err := p.mapping(it, where, []string{"path", "name", "values", "range"})
+			keys, err := p.mapping(it, where, []string{"path", "name", "values", "range", "with"})
 			if err != nil {
 				return nil, err
 			}
@@ -352,11 +365,11 @@ func (p *parser) axes(n *yaml.Node) ([]Axis, error) {
 				keys = map[string]*yaml.Node{"range": v}
 			case v.Kind == yaml.MappingNode:
 				var err error
-				if keys, err = p.mapping(v, k.Value, []string{"name", "values", "range"}); err != nil {
+				if keys, err = p.mapping(v, k.Value, []string{"name", "values", "range", "with"}); err != nil {
 					return nil, err
 				}
 			default:
-				return nil, p.at(v, k.Value, "must be a list of values, a range {from, to, step} or {name, values|range}, got %s", show(v))
+				return nil, p.at(v, k.Value, "must be a list of values, a range {from, to, step} or {name, values|range, with}, got %s", show(v))
 			}
 			a, err := p.axis(k.Value, k, keys)
 			if err != nil {
@@ -388,9 +401,6 @@ var pathSyntax = regexp.MustCompile(`^[^.\s]+(\.[^.\s]+)*$`)
 
 func (p *parser) axis(path string, at *yaml.Node, keys map[string]*yaml.Node) (Axis, error) {
 	a := Axis{Path: path, Name: path, Line: at.Line, Column: at.Column}
-	if !pathSyntax.MatchString(path) {
-		return a, p.at(at, path, "not a scenario path: keys and list items joined by dots, e.g. population.groups.exploiter.share")
-	}
 	if n := keys["name"]; n != nil {
 		name, err := p.str(n, path+".name")
 		if err != nil {
@@ -401,26 +411,59 @@ func (p *parser) axis(path string, at *yaml.Node, keys map[string]*yaml.Node) (A
 		}
 		a.Name = name
 	}
-	vals, rng := keys["values"], keys["range"]
+	if err := p.axisValues(&a, at, keys["values"], keys["range"]); err != nil {
+		return a, err
+	}
+	if w := keys["with"]; w != nil {
+		if w.Kind != yaml.MappingNode || len(w.Content) == 0 {
+			return a, p.at(w, path+".with", "must be a mapping from scenario paths to lists of values (as many as the axis has), got %s", show(w))
+		}
+		for i := 0; i+1 < len(w.Content); i += 2 {
+			k, v := w.Content[i], w.Content[i+1]
+			l := Axis{Path: k.Value, Name: k.Value, Line: k.Line, Column: k.Column}
+			var vals, rng *yaml.Node
+			if v.Kind == yaml.MappingNode {
+				rng = v
+			} else {
+				vals = v
+			}
+			if err := p.axisValues(&l, k, vals, rng); err != nil {
+				return a, err
+			}
+			if len(l.Values) != len(a.Values) {
+				return a, p.at(k, path+".with."+k.Value, "%d values, but the axis %s has %d: value i of each goes with value i of the axis", len(l.Values), path, len(a.Values))
+			}
+			a.With = append(a.With, l)
+		}
+	}
+	return a, nil
+}
+
+// axisValues reads the values (a list) or the range of an axis.
+func (p *parser) axisValues(a *Axis, at, vals, rng *yaml.Node) error {
+	path := a.Path
+	if !pathSyntax.MatchString(path) {
+		return p.at(at, path, "not a scenario path: keys and list items joined by dots, e.g. population.groups.exploiter.share")
+	}
 	switch {
 	case vals != nil && rng != nil:
-		return a, p.at(rng, path, "give either values: or range:, not both")
+		return p.at(rng, path, "give either values: or range:, not both")
 	case vals == nil && rng == nil:
-		return a, p.at(at, path, "missing values: (a list) or range: {from, to, step}")
+		return p.at(at, path, "missing values: (a list) or range: {from, to, step}")
 	case vals != nil:
 		if vals.Kind != yaml.SequenceNode {
-			return a, p.at(vals, path+".values", "must be a list, got %s", show(vals))
+			return p.at(vals, path+".values", "must be a list, got %s", show(vals))
 		}
 		if len(vals.Content) == 0 {
-			return a, p.at(vals, path+".values", "empty: an axis needs at least one value")
+			return p.at(vals, path+".values", "empty: an axis needs at least one value")
 		}
 		if len(vals.Content) > MaxAxisValues {
-			return a, p.at(vals, path+".values", "%d values: at most %d", len(vals.Content), MaxAxisValues)
+			return p.at(vals, path+".values", "%d values: at most %d", len(vals.Content), MaxAxisValues)
 		}
 		for _, v := range vals.Content {
 			val, err := newValue(clone(v))
 			if err != nil {
-				return a, p.at(v, path, "value %s: %v", show(v), err)
+				return p.at(v, path, "value %s: %v", show(v), err)
 			}
 			val.Line, val.Column = v.Line, v.Column
 			a.Values = append(a.Values, val)
@@ -428,18 +471,11 @@ func (p *parser) axis(path string, at *yaml.Node, keys map[string]*yaml.Node) (A
 	default:
 		vs, err := p.rangeValues(rng, path)
 		if err != nil {
-			return a, err
+			return err
 		}
 		a.Values = vs
 	}
-	seen := map[string]int{}
-	for _, v := range a.Values {
-		if l, dup := seen[string(v.JSON)]; dup {
-			return a, errorf(p.file, v.Line, v.Column, path, "value %s repeats the value on line %d", v.Label, l)
-		}
-		seen[string(v.JSON)] = v.Line
-	}
-	return a, nil
+	return nil
 }
 
 // rangeValues expands {from, to, step} into decimal-clean values: each is
@@ -549,13 +585,30 @@ func (p *parser) checkAxes(sw *Sweep) error {
 	paths := map[string]int{}
 	names := map[string]int{}
 	runs := sw.Replications
-	for _, a := range sw.Axes {
-		if l, dup := paths[a.Path]; dup {
-			return errorf(p.file, a.Line, a.Column, a.Path, "axis repeated (first on line %d)", l)
+	var all []*Axis
+	for k := range sw.Axes {
+		a := &sw.Axes[k]
+		for _, l := range a.paths() {
+			if line, dup := paths[l.Path]; dup {
+				return errorf(p.file, l.Line, l.Column, l.Path, "path repeated (first on line %d)", line)
+			}
+			paths[l.Path] = l.Line
+			all = append(all, l)
 		}
-		paths[a.Path] = a.Line
-		if l, dup := names[a.Name]; dup {
-			return errorf(p.file, a.Line, a.Column, a.Path, "column name %q is used by the axis on line %d: give one a different name:", a.Name, l)
+		// Values repeat only if the whole tuple does.
+		seen := map[string]int{}
+		for i, v := range a.Values {
+			key := string(v.JSON)
+			for _, l := range a.With {
+				key += "\x00" + string(l.Values[i].JSON)
+			}
+			if line, dup := seen[key]; dup {
+				return errorf(p.file, v.Line, v.Column, a.Path, "value %s repeats the value on line %d", v.Label, line)
+			}
+			seen[key] = v.Line
+		}
+		if line, dup := names[a.Name]; dup {
+			return errorf(p.file, a.Line, a.Column, a.Path, "column name %q is used by the axis on line %d: give one a different name:", a.Name, line)
 		}
 		names[a.Name] = a.Line
 		for _, r := range reserved {
@@ -569,17 +622,17 @@ func (p *parser) checkAxes(sw *Sweep) error {
 		runs *= len(a.Values)
 	}
 	// Nested paths would overwrite each other.
-	for _, a := range sw.Axes {
-		for _, b := range sw.Axes {
+	for _, a := range all {
+		for _, b := range all {
 			if a.Path != b.Path && strings.HasPrefix(b.Path, a.Path+".") {
-				return errorf(p.file, b.Line, b.Column, b.Path, "lies inside the axis %s (line %d): one axis would overwrite the other", a.Path, a.Line)
+				return errorf(p.file, b.Line, b.Column, b.Path, "lies inside %s (line %d): one would overwrite the other", a.Path, a.Line)
 			}
 		}
 	}
 	// Paths must be addressable in the base: a missing mapping key may be
 	// an optional scenario key (Check asks the engine), but a list item
 	// that is not there or a scalar addressed inside never works.
-	for _, a := range sw.Axes {
+	for _, a := range all {
 		if _, _, why := lookup(sw.base.Content[0], splitPath(a.Path)); why != "" {
 			return errorf(p.file, a.Line, a.Column, a.Path, "not in the base scenario %s: %s", sw.baseName, why)
 		}

@@ -156,6 +156,13 @@ func (col *Collection) axesSection() report.Section {
 			vals = append(vals, s.Label(k, v))
 		}
 		t.Rows = append(t.Rows, []string{a.Name, a.Path, strings.Join(vals, ", ")})
+		for _, l := range a.With {
+			var vals []string
+			for _, v := range l.Values {
+				vals = append(vals, labelOf(v))
+			}
+			t.Rows = append(t.Rows, []string{"(set with " + a.Name + ")", l.Path, strings.Join(vals, ", ")})
+		}
 	}
 	sec := report.Section{Heading: "Axes"}
 	if len(s.Axes) > 0 {

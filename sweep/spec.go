@@ -36,6 +36,13 @@ type SpecAxis struct {
 	Path   string            `json:"path"`
 	Name   string            `json:"name"`
 	Values []json.RawMessage `json:"values"`
+	With   []SpecLink        `json:"with,omitempty"`
+}
+
+// SpecLink is a parameter set together with an axis (with:).
+type SpecLink struct {
+	Path   string            `json:"path"`
+	Values []json.RawMessage `json:"values"`
 }
 
 // Spec resolves the sweep into its Spec.
@@ -55,6 +62,13 @@ func (sw *Sweep) Spec() (*Spec, error) {
 		sa := SpecAxis{Path: a.Path, Name: a.Name}
 		for _, v := range a.Values {
 			sa.Values = append(sa.Values, v.JSON)
+		}
+		for _, l := range a.With {
+			sl := SpecLink{Path: l.Path}
+			for _, v := range l.Values {
+				sl.Values = append(sl.Values, v.JSON)
+			}
+			sa.With = append(sa.With, sl)
 		}
 		s.Axes = append(s.Axes, sa)
 	}
@@ -96,6 +110,11 @@ func (s *Spec) Verify() error {
 		if len(a.Values) == 0 {
 			return fmt.Errorf("axis %s has no values", a.Path)
 		}
+		for _, l := range a.With {
+			if len(l.Values) != len(a.Values) {
+				return fmt.Errorf("axis %s: %s has %d values for %d", a.Path, l.Path, len(l.Values), len(a.Values))
+			}
+		}
 		if runs > MaxRuns/len(a.Values) {
 			return fmt.Errorf("more than %d runs", MaxRuns)
 		}
@@ -135,7 +154,8 @@ type Cell struct {
 	// ID is the first 16 hex digits of the SHA-256 of Key.
 	ID string
 	// Key is the canonical JSON object {path: value} of the cell's axis
-	// values, paths sorted: the cell's identity.
+	// values (and of the parameters set with them), paths sorted: the
+	// cell's identity.
 	Key string
 	// Values holds, per axis, the index of the cell's value.
 	Values []int
@@ -162,21 +182,28 @@ func (s *Spec) Cell(i int) Cell {
 		c.Values[k] = rest % n
 		rest /= n
 	}
-	order := make([]int, len(s.Axes))
-	for k := range order {
-		order[k] = k
+	type kv struct {
+		path  string
+		value json.RawMessage
 	}
-	sort.Slice(order, func(a, b int) bool { return s.Axes[order[a]].Path < s.Axes[order[b]].Path })
+	var kvs []kv
+	for k, a := range s.Axes {
+		kvs = append(kvs, kv{a.Path, a.Values[c.Values[k]]})
+		for _, l := range a.With {
+			kvs = append(kvs, kv{l.Path, l.Values[c.Values[k]]})
+		}
+	}
+	sort.Slice(kvs, func(i, j int) bool { return kvs[i].path < kvs[j].path })
 	var b bytes.Buffer
 	b.WriteByte('{')
-	for j, k := range order {
+	for j, e := range kvs {
 		if j > 0 {
 			b.WriteByte(',')
 		}
-		p, _ := json.Marshal(s.Axes[k].Path)
+		p, _ := json.Marshal(e.path)
 		b.Write(p)
 		b.WriteByte(':')
-		b.Write(s.Axes[k].Values[c.Values[k]])
+		b.Write(e.value)
 	}
 	b.WriteByte('}')
 	c.Key = b.String()
