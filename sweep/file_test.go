@@ -240,7 +240,7 @@ func TestCheckWithEngine(t *testing.T) {
 			`sweep.yaml:5:29: feedback: value {"omega":"x","regime":"full"}: omega: must be a number in [0, 10], got "x"`},
 		{"with: shares that sum to 1", baseList, "scenario: base.yaml\naxes:\n  - path: population.groups.exploiter.share\n    values: [0.2, 0.5]\n    with:\n      population.groups.cooperator.share: [0.8, 0.5]\n", ""},
 		{"with: a wrong value", baseList, "scenario: base.yaml\naxes:\n  - path: population.groups.exploiter.share\n    values: [0.2, 0.5]\n    with:\n      population.groups.cooperator.share: [0.8, half]\n",
-			`sweep.yaml:6:48: population.groups.cooperator.share: value "half": share: must be a number in [0, 1], got "half"`},
+			`sweep.yaml:6:49: population.groups.cooperator.share: value "half": share: must be a number in [0, 1], got "half"`},
 		{"bad base", "steps: 0\n", "scenario: base.yaml\naxes:\n  agents: [10]\n", "DIR/base.yaml:1:8: steps: 0 out of range [1, 1000]"},
 		{"bad inline base", "", "base:\n  steps: 20\n  agents: many\naxes:\n  steps: [10]\n",
 			`sweep.yaml:3:11: agents: must be a whole number in [1, 100000], got "many"`},
