@@ -45,7 +45,12 @@ const maxTableCells = 200
 // relative to dir.
 func (col *Collection) WriteReport(dir string, opt ReportOptions) ([]string, error) {
 	s := col.Spec
-	metrics := col.Metrics
+	var metrics []string
+	for _, m := range col.Metrics {
+		if !col.allNaN(m) { // e.g. sent_fraction outside the investment game
+			metrics = append(metrics, m)
+		}
+	}
 	if opt.Metrics != nil {
 		metrics = nil
 		for _, m := range opt.Metrics {
