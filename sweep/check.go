@@ -137,9 +137,15 @@ func (d *doc) check(sw *Sweep, r Runner, cell string) error {
 	switch {
 	case at != nil && at.from != nil && at.from.created:
 		a := sw.target(at.from)
-		_, found, _ := lookup(sw.base.Content[0], splitPath(a.Path))
-		return errorf(sw.File, a.Line, a.Column, a.Path, "%s is not in the base scenario %s, and the scenario format does not accept it: %s",
-			pathOf(splitPath(a.Path)[:found+1]), sw.baseName, msg)
+		segs := splitPath(a.Path)
+		_, found, _ := lookup(sw.base.Content[0], segs)
+		missing := pathOf(segs[:found+1])
+		msg = strings.TrimPrefix(msg, missing+": ")
+		what := "not in the base scenario"
+		if found+1 < len(segs) {
+			what = missing + " is not in the base scenario"
+		}
+		return errorf(sw.File, a.Line, a.Column, a.Path, "%s %s, and the scenario format does not accept it: %s", what, sw.baseName, msg)
 	case at != nil && at.from != nil:
 		a := sw.target(at.from)
 		return errorf(sw.File, at.line, at.col, a.Path, "value %s: %s", quoteLabel(a.Values[at.from.value]), msg)

@@ -227,7 +227,7 @@ func TestCheckWithEngine(t *testing.T) {
 	}{
 		{"ok", baseList, "scenario: base.yaml\naxes:\n  feedback.regime: [own, full]\n  feedback.omega: [0.2, 1]\n", ""},
 		{"unknown key", baseList, "scenario: base.yaml\naxes:\n  feedback.regim: [own, full]\n",
-			`sweep.yaml:3:3: feedback.regim: feedback.regim is not in the base scenario DIR/base.yaml, and the scenario format does not accept it: unknown key "regim" (allowed: regime, omega)`},
+			`sweep.yaml:3:3: feedback.regim: not in the base scenario DIR/base.yaml, and the scenario format does not accept it: unknown key "regim" (allowed: regime, omega)`},
 		{"unknown section", baseList, "scenario: base.yaml\naxes:\n  network.degree: [4, 8]\n",
 			`sweep.yaml:3:3: network.degree: network is not in the base scenario DIR/base.yaml, and the scenario format does not accept it: unknown key "network" (allowed: steps, agents, population, feedback)`},
 		{"wrong type", baseList, "scenario: base.yaml\naxes:\n  - path: steps\n    values: [10, twenty, 30]\n",

@@ -105,7 +105,7 @@ func cmdSweep(e *env, args []string) error {
 	if !shard.Whole() {
 		where = fmt.Sprintf(", shard %s (%s)", shard, source)
 	}
-	if !quiet {
+	header := func() {
 		fmt.Fprintf(e.stderr, "sweep %s: %d cells x %d replications = %d runs%s\n", spec.Name, spec.NumCells(), spec.Replications, spec.NumRuns(), where)
 	}
 	var bar *progressbar.ProgressBar
@@ -113,6 +113,7 @@ func cmdSweep(e *env, args []string) error {
 	opt.Workers, opt.Shard = workers, shard
 	if !quiet && isTerminal(e.stderr) {
 		opt.Start = func(todo, done int) {
+			header()
 			if done > 0 {
 				fmt.Fprintf(e.stderr, "resuming: %d runs already done\n", done)
 			}
@@ -133,6 +134,7 @@ func cmdSweep(e *env, args []string) error {
 		start := time.Now()
 		opt.Start = func(t, done int) {
 			todo = t
+			header()
 			fmt.Fprintf(e.stderr, "%d runs already done, %d to run\n", done, todo)
 		}
 		opt.Progress = func() {
