@@ -52,6 +52,7 @@ const (
 	EnvSlurmCount = "SLURM_ARRAY_TASK_COUNT"
 	EnvSlurmMin   = "SLURM_ARRAY_TASK_MIN"
 	EnvSlurmStep  = "SLURM_ARRAY_TASK_STEP"
+	EnvSlurmMax   = "SLURM_ARRAY_TASK_MAX"
 	EnvK8sIndex   = "JOB_COMPLETION_INDEX"
 	EnvShards     = "TRUSTLAB_SHARDS"
 )
@@ -104,6 +105,18 @@ func ShardFromEnv(getenv func(string) string, count int) (sh Shard, source strin
 		}
 		if n < 1 || n > MaxShards {
 			return Shard{}, "", fmt.Errorf("%s=%d: must be in [1, %d]", EnvSlurmCount, n, MaxShards)
+		}
+		// A list such as --array=3,5 (resubmitting some tasks) numbers its
+		// tasks otherwise: refuse it rather than guess.
+		if getenv(EnvSlurmMax) != "" {
+			hi, err := get(EnvSlurmMax, -1)
+			if err != nil {
+				return Shard{}, "", err
+			}
+			if hi < lo || (hi-lo)/step+1 != n {
+				return Shard{}, "", fmt.Errorf("the job array is not a contiguous range (%s=%d, %s=%d, %s=%d): to re-run some shards of an array, give --shard %d/N with the original N",
+					EnvSlurmMin, lo, EnvSlurmMax, hi, EnvSlurmCount, n, tid)
+			}
 		}
 		if tid < lo || (tid-lo)%step != 0 || (tid-lo)/step >= n {
 			return Shard{}, "", fmt.Errorf("%s=%d does not fit the array %s=%d, %s=%d, %s=%d: use a contiguous array such as --array=0-%d (or --array=1-%d)",
