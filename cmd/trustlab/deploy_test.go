@@ -25,9 +25,9 @@ type k8sDoc struct {
 		Name string `yaml:"name"`
 	} `yaml:"metadata"`
 	Spec struct {
-		CompletionMode string `yaml:"completionMode"`
-		Completions    int    `yaml:"completions"`
-		Parallelism    int    `yaml:"parallelism"`
+		CompletionMode string   `yaml:"completionMode"`
+		Completions    int      `yaml:"completions"`
+		Parallelism    int      `yaml:"parallelism"`
 		AccessModes    []string `yaml:"accessModes"`
 		Template       struct {
 			Spec struct {
