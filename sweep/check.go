@@ -123,7 +123,13 @@ func (d *doc) check(sw *Sweep, r Runner, cell string) error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
+	// Of several problems (joined errors, one per line), report the
+	// first: positions of the others would point into the generated
+	// document.
+	msg, rest, more := strings.Cut(err.Error(), "\n")
+	if more {
+		msg += fmt.Sprintf(" (and %d more problems)", strings.Count(rest, "\n")+1)
+	}
 	var at *place
 	if m := docPos.FindStringSubmatchIndex(msg); m != nil {
 		line, _ := strconv.Atoi(sub(msg, m, 1))
