@@ -48,8 +48,13 @@ type DecideOutput struct {
 
 // Decide validates the input and explains the decision. Invalid input
 // returns an error joining a *model.RangeError (or a plain error) for each
-// problem, named by its JSON field.
+// problem, named by its JSON field; its [ErrorCode] is EINVALID.
 func Decide(in DecideInput) (DecideOutput, error) {
+	out, err := decide(in)
+	return out, Invalid(err)
+}
+
+func decide(in DecideInput) (DecideOutput, error) {
 	m, err := in.Params.Model()
 	if err != nil {
 		return DecideOutput{}, prefix("params.", err)
@@ -97,6 +102,9 @@ func Decide(in DecideInput) (DecideOutput, error) {
 
 // prefix renames the fields of the range errors in err with a prefix.
 func prefix(p string, err error) error {
+	if err == nil {
+		return nil
+	}
 	var out []error
 	for _, e := range unjoin(err) {
 		var re *model.RangeError

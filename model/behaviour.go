@@ -56,6 +56,18 @@ func (k Kind) String() string {
 // MarshalText implements encoding.TextMarshaler.
 func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
+// UnmarshalText implements encoding.TextUnmarshaler: it parses "distrust",
+// "trust", "control" and "certainty".
+func (k *Kind) UnmarshalText(b []byte) error {
+	for _, c := range []Kind{KindDistrust, KindTrust, KindControl, KindCertainty} {
+		if string(b) == c.String() {
+			*k = c
+			return nil
+		}
+	}
+	return fmt.Errorf("kind = %q: must be one of distrust, trust, control, certainty", b)
+}
+
 // Classify names the kind of an act in a situation.
 func Classify(a Act, s Situation) Kind {
 	switch a {

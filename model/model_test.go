@@ -457,3 +457,17 @@ func TestInvestmentExplain(t *testing.T) {
 		t.Errorf("ambiguity: extra risk stranger %.4f, known %.4f", stranger, known)
 	}
 }
+
+func TestKindText(t *testing.T) {
+	for _, k := range []Kind{KindDistrust, KindTrust, KindControl, KindCertainty} {
+		b, _ := k.MarshalText()
+		var got Kind
+		if err := got.UnmarshalText(b); err != nil || got != k {
+			t.Errorf("round trip of %v: %v, %v", k, got, err)
+		}
+	}
+	var k Kind
+	if err := k.UnmarshalText([]byte("faith")); err == nil {
+		t.Error("UnmarshalText(faith) accepted")
+	}
+}

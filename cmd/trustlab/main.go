@@ -48,6 +48,8 @@ func commands() []command {
 		{"recover", "check that the model's parameters can be recovered from simulated choices", cmdRecover},
 		{"sweep", "run a parameter sweep (locally, or one shard of it on a cluster)", cmdSweep},
 		{"merge", "combine the shards of a sweep into tables, plots and index.html", cmdMerge},
+		{"serve", "serve the HTTP API with an embedded database (ledger, runs, fits)", cmdServe},
+		{"ledger", "relationships ledger maintenance: rebuild beliefs from the log", cmdLedger},
 		{"version", "print the version", cmdVersion},
 		{"help", "show this help", nil},
 	}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/engine"
+	"github.com/trustlab/trustlab/httpapi"
+	"github.com/trustlab/trustlab/jobs"
+	"github.com/trustlab/trustlab/sqlite"
+)
+
+const serveSynopsis = `trustlab serve [--addr 127.0.0.1:8080] [--data DIR] [--token T]
+
+Serve the HTTP API (/api/v1, see docs/api.md) with an embedded SQLite
+database in the data folder: decisions, the relationships ledger, and
+simulation runs and fits in the background. A non-loopback --addr requires
+a token (--token or TRUSTLAB_TOKEN), which every request must then carry as
+"Authorization: Bearer T". Ctrl-C (SIGINT) or SIGTERM shuts down gracefully;
+runs in progress start again at the next start.
+
+Examples:
+  trustlab serve
+  TRUSTLAB_TOKEN=s3cret trustlab serve --addr 0.0.0.0:8080 --data /var/lib/trustlab`
+
+func cmdServe(e *env, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var (
+		addr, data, token, logLevel, logFormat string
+		workers                                int
+	)
+	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "listen `address` host:port (port 0 picks a free port)")
+	fs.StringVar(&data, "data", "", "data `DIR` holding trustlab.db and the outputs of runs and fits (default: "+defaultDataDir()+")")
+	fs.StringVar(&token, "token", "", "bearer `token` required on every request (default: $TRUSTLAB_TOKEN); required unless --addr is loopback")
+	fs.IntVar(&workers, "workers", 1, "runs and fits computed at once, [1, 64]")
+	fs.StringVar(&logLevel, "log-level", "info", "log level: debug (logs every request), info, warn, error")
+	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json")
+	if err := parseFlags(fs, args, e.stdout, serveSynopsis); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	if token == "" {
+		token = os.Getenv("TRUSTLAB_TOKEN")
+	}
+	if workers < 1 || workers > 64 {
+		return usageErrorf("--workers = %d: must be in [1, 64]", workers)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(logLevel)); err != nil {
+		return usageErrorf("--log-level = %q: must be one of debug, info, warn, error", logLevel)
+	}
+	hopts := &slog.HandlerOptions{Level: level}
+	var log *slog.Logger
+	switch logFormat {
+	case "text":
+		log = slog.New(slog.NewTextHandler(e.stderr, hopts))
+	case "json":
+		log = slog.New(slog.NewJSONHandler(e.stderr, hopts))
+	default:
+		return usageErrorf("--log-format = %q: must be text or json", logFormat)
+	}
+	if data == "" {
+		data = defaultDataDir()
+	}
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		return fmt.Errorf("--data: %w", err)
+	}
+
+	db, err := sqlite.Open(e.ctx, filepath.Join(data, "trustlab.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	runner, fitter := engines()
+	mgr := jobs.New(jobs.Options{
+		Store: sqlite.NewJobStore(db), Runner: runner, Fitter: fitter,
+		Dir: data, Workers: workers, Logger: log,
+	})
+	srv := httpapi.New(httpapi.Options{
+		Ledger: sqlite.NewLedgerService(db), Jobs: mgr, Token: token, Logger: log,
+	})
+	bound, err := srv.Listen(addr)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	if err := mgr.Start(e.ctx); err != nil {
+		return fmt.Errorf("recovering unfinished jobs: %w", err)
+	}
+	log.Info("listening", "addr", bound.String(), "url", "http://"+bound.String()+"/api/v1/", "data", data,
+		"auth", token != "", "version", version, "go", runtime.Version())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve() }()
+	select {
+	case err = <-errc:
+	case <-e.ctx.Done():
+		log.Info("shutting down")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err = errors.Join(err, srv.Shutdown(ctx), mgr.Stop(ctx))
+	if err == nil {
+		log.Info("stopped")
+	}
+	return err
+}
+
+// defaultDataDir is trustlab's folder in the user's data directory:
+// $XDG_DATA_HOME/trustlab (~/.local/share/trustlab) on Unix,
+// ~/Library/Application Support/trustlab on macOS, %LocalAppData%\trustlab
+// on Windows.
+func defaultDataDir() string {
+	switch runtime.GOOS {
+	case "windows":
+		if d := os.Getenv("LocalAppData"); d != "" {
+			return filepath.Join(d, "trustlab")
+		}
+	case "darwin":
+		if h, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(h, "Library", "Application Support", "trustlab")
+		}
+	default:
+		if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+			return filepath.Join(d, "trustlab")
+		}
+		if h, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(h, ".local", "share", "trustlab")
+		}
+	}
+	return "trustlab-data"
+}
+
+// engines returns the simulation and fitting engines the server runs.
+// Scenarios sent to the server may not name files on it.
+func engines() (trustlab.Runner, trustlab.Fitter) {
+	return engine.Sim{Version: version}, cliFitter{}
+}

@@ -1,0 +1,61 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/engine"
+)
+
+const tiny = `seed: 3
+steps: 5
+population:
+  size: 50
+  groups:
+    - {name: a, share: 0.5, trait: 0.8}
+    - {name: b, share: 0.5, trait: 0.2, behaviour: betray}
+network: {kind: k-out, k: 3}
+outputs: {plots: false}
+`
+
+func TestRunsATinySimulation(t *testing.T) {
+	out := t.TempDir()
+	var last [2]int
+	man, err := engine.Sim{Version: "test"}.Run(context.Background(), []byte(tiny), out, func(d, n int) { last = [2]int{d, n} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Complete  bool `json:"complete"`
+		StepsDone int  `json:"steps_done"`
+	}
+	if err := json.Unmarshal(man, &m); err != nil {
+		t.Fatal(err)
+	}
+	if !m.Complete || last != [2]int{5, 5} {
+		t.Errorf("manifest %s, last progress %v", man, last)
+	}
+	if _, err := os.Stat(filepath.Join(out, "steps.csv")); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	for _, tc := range []struct{ name, scenario, want string }{
+		{"bad value", strings.Replace(tiny, "steps: 5", "steps: -5", 1), "scenario.yaml:2"},
+		{"file", tiny + "\n" + `extra: {file: /etc/passwd}`, "cannot name files"},
+		{"edge list", strings.Replace(tiny, "network: {kind: k-out, k: 3}", "network: {kind: edge-list, file: /etc/passwd}", 1), "scenario.yaml:8"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := engine.Sim{}.Check([]byte(tc.scenario))
+			if trustlab.ErrorCode(err) != trustlab.EINVALID || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Check: %v (code %q), want invalid mentioning %q", err, trustlab.ErrorCode(err), tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,10 @@
+// Package httpapi is trustlab's HTTP API under /api/v1: decisions, the
+// relationships ledger, simulation runs and fits, and an OpenAPI 3
+// document of all of it at /api/v1/openapi.json. It depends only on the
+// service interfaces of package trustlab; the command wires in the store.
+//
+// Every error is answered with a JSON body {"error": {"code", "message",
+// "fields"}}; [StatusCode] maps error codes to HTTP status codes in one
+// place. Middleware requires the bearer token when one is set, limits
+// request bodies, recovers from panics and logs with log/slog.
+package httpapi

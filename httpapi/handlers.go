@@ -1,0 +1,304 @@
+package httpapi
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/trustlab/trustlab"
+)
+
+func (s *Server) decide(w http.ResponseWriter, r *http.Request) error {
+	var in trustlab.DecideInput
+	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
+		return err
+	}
+	out, err := trustlab.Decide(in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) listParties(w http.ResponseWriter, r *http.Request) error {
+	ps, err := s.opts.Ledger.Parties(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"parties": ps})
+	return nil
+}
+
+func (s *Server) putParty(w http.ResponseWriter, r *http.Request) error {
+	var in trustlab.PartyInput
+	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
+		return err
+	}
+	p, created, err := s.opts.Ledger.PutParty(r.Context(), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, p)
+	return nil
+}
+
+func (s *Server) getParty(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.opts.Ledger.Party(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) recordExperience(w http.ResponseWriter, r *http.Request) error {
+	var in trustlab.ExperienceInput
+	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
+		return err
+	}
+	e, created, err := s.opts.Ledger.RecordExperience(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, e)
+	return nil
+}
+
+func (s *Server) belief(w http.ResponseWriter, r *http.Request) error {
+	h, err := s.opts.Ledger.Belief(r.Context(), r.PathValue("from"), r.PathValue("to"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, h)
+	return nil
+}
+
+func (s *Server) ledgerDecide(w http.ResponseWriter, r *http.Request) error {
+	var in trustlab.LedgerDecideInput
+	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
+		return err
+	}
+	d, err := s.opts.Ledger.Decide(r.Context(), r.PathValue("from"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+func (s *Server) jobs() (trustlab.JobService, error) {
+	if s.opts.Jobs == nil {
+		return nil, trustlab.Errorf(trustlab.EINTERNAL, "httpapi: no job service configured")
+	}
+	return s.opts.Jobs, nil
+}
+
+// submitRun accepts a scenario as the raw body (YAML) or as JSON
+// {"scenario": "<YAML text>"}.
+func (s *Server) submitRun(w http.ResponseWriter, r *http.Request) error {
+	js, err := s.jobs()
+	if err != nil {
+		return err
+	}
+	var scenario []byte
+	if isJSON(r) {
+		var in struct {
+			Scenario string `json:"scenario"`
+		}
+		if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
+			return err
+		}
+		scenario = []byte(in.Scenario)
+	} else {
+		scenario, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
+		if err != nil {
+			return jsonError(err)
+		}
+	}
+	if len(strings.TrimSpace(string(scenario))) == 0 {
+		return trustlab.Invalid(trustlab.FieldErrorf("scenario", "", "required: the scenario file (YAML) as the body, or JSON {\"scenario\": \"...\"}"))
+	}
+	j, err := js.Submit(r.Context(), trustlab.JobInput{Kind: trustlab.KindRun, Scenario: scenario})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/runs/"+j.ID)
+	writeJSON(w, http.StatusAccepted, j)
+	return nil
+}
+
+// submitFit accepts multipart/form-data with a file "data" (CSV) and a
+// file or field "spec" (YAML).
+func (s *Server) submitFit(w http.ResponseWriter, r *http.Request) error {
+	js, err := s.jobs()
+	if err != nil {
+		return err
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "multipart/form-data" {
+		return trustlab.Invalid(trustlab.FieldErrorf("body", "", "Content-Type %q: send multipart/form-data with a file \"data\" (CSV) and \"spec\" (YAML), e.g. curl -F data=@trust.csv -F spec=@spec.yaml", mt))
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxUpload)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return trustlab.Errorf(trustlab.ETOOLARGE, "body: larger than the upload limit of %d bytes", mbe.Limit)
+		}
+		return trustlab.Errorf(trustlab.EINVALID, "body: %v", err)
+	}
+	defer r.MultipartForm.RemoveAll()
+	spec, err := formBytes(r, "spec", s.opts.MaxBody)
+	if err != nil {
+		return err
+	}
+	f, _, err := r.FormFile("data")
+	if err != nil {
+		return trustlab.Invalid(trustlab.FieldErrorf("data", "", "required: the data set as a CSV file part (curl -F data=@trust.csv)"))
+	}
+	defer f.Close()
+	j, err := js.Submit(r.Context(), trustlab.JobInput{Kind: trustlab.KindFit, Data: f, Spec: spec})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/fits/"+j.ID)
+	writeJSON(w, http.StatusAccepted, j)
+	return nil
+}
+
+// formBytes returns a multipart part given as a file or a plain field.
+func formBytes(r *http.Request, name string, limit int64) ([]byte, error) {
+	if f, _, err := r.FormFile(name); err == nil {
+		defer f.Close()
+		b, err := io.ReadAll(io.LimitReader(f, limit+1))
+		if err != nil {
+			return nil, trustlab.Errorf(trustlab.EINVALID, "%s: %v", name, err)
+		}
+		if int64(len(b)) > limit {
+			return nil, trustlab.Errorf(trustlab.ETOOLARGE, "%s: larger than %d bytes", name, limit)
+		}
+		return b, nil
+	}
+	if v := r.FormValue(name); v != "" {
+		return []byte(v), nil
+	}
+	return nil, trustlab.Invalid(trustlab.FieldErrorf(name, "", "required: the data spec as a YAML file part (curl -F spec=@spec.yaml)"))
+}
+
+func isJSON(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mt == "application/json"
+}
+
+func (s *Server) listJobs(kind trustlab.JobKind) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		js, err := s.jobs()
+		if err != nil {
+			return err
+		}
+		list, err := js.Jobs(r.Context(), kind)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, map[string]any{string(kind) + "s": list})
+		return nil
+	}
+}
+
+func (s *Server) getJob(kind trustlab.JobKind) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		js, err := s.jobs()
+		if err != nil {
+			return err
+		}
+		j, err := js.Job(r.Context(), kind, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, j)
+		return nil
+	}
+}
+
+func (s *Server) deleteJob(kind trustlab.JobKind) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		js, err := s.jobs()
+		if err != nil {
+			return err
+		}
+		if err := js.Delete(r.Context(), kind, r.PathValue("id")); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+}
+
+// jobFile serves an output file of a done job: the file name, or with
+// name "" the file named by the {name} path value, or with name "plots/"
+// the plot (SVG or PNG) named by {name}. Plots sit beside the report in
+// the output folder, so that index.html's relative links work at
+// /api/v1/runs/{id}/index.html.
+func (s *Server) jobFile(kind trustlab.JobKind, name string) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		js, err := s.jobs()
+		if err != nil {
+			return err
+		}
+		file := name
+		if name == "" || name == "plots/" {
+			file = r.PathValue("name")
+			if file == "" || file == "." || file == ".." || strings.ContainsAny(file, `/\`) {
+				return trustlab.Invalid(trustlab.FieldErrorf("name", "", "%q: not a file name", file))
+			}
+			if ext := path.Ext(file); name == "plots/" && ext != ".svg" && ext != ".png" {
+				return trustlab.Invalid(trustlab.FieldErrorf("name", ".svg or .png", "%q: not a plot", file))
+			}
+		}
+		f, err := js.Open(r.Context(), kind, r.PathValue("id"), file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		rs, ok := f.(io.ReadSeeker)
+		if !ok {
+			return trustlab.Errorf(trustlab.EINTERNAL, "%s: not seekable", file)
+		}
+		ct := mime.TypeByExtension(path.Ext(file))
+		switch path.Ext(file) {
+		case ".csv":
+			ct = "text/csv; charset=utf-8"
+		case ".json":
+			ct = "application/json"
+		}
+		if ct != "" {
+			w.Header().Set("Content-Type", ct)
+		}
+		http.ServeContent(w, r, path.Base(file), modTime(st), rs)
+		return nil
+	}
+}
+
+func modTime(st fs.FileInfo) time.Time {
+	if st == nil {
+		return time.Time{}
+	}
+	return st.ModTime()
+}

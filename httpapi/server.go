@@ -1,0 +1,284 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/trustlab/trustlab"
+)
+
+// Options configure a Server. The zero value of each limit and timeout
+// means its default.
+type Options struct {
+	Ledger trustlab.LedgerService
+	Jobs   trustlab.JobService
+
+	// Token, when set, is required on every request as
+	// "Authorization: Bearer <Token>". Listen refuses a non-loopback
+	// address without one.
+	Token string
+
+	// Logger receives the server's logs (default: slog.Default()).
+	// Requests are logged at Debug level, server errors at Error level.
+	Logger *slog.Logger
+
+	// UI, when set, serves the web UI at /.
+	UI http.Handler
+
+	MaxBody   int64 // JSON request bodies, default 1 MiB
+	MaxUpload int64 // data set uploads (POST /fits), default 64 MiB
+
+	ReadHeaderTimeout time.Duration // default 10s
+	ReadTimeout       time.Duration // default 5m (uploads)
+	WriteTimeout      time.Duration // default 5m (downloads)
+	IdleTimeout       time.Duration // default 2m
+}
+
+// Server is the HTTP API.
+type Server struct {
+	opts    Options
+	log     *slog.Logger
+	handler http.Handler
+	srv     *http.Server
+	ln      net.Listener
+}
+
+// route is one endpoint; the OpenAPI test walks this table.
+type route struct {
+	method, pattern string
+	handle          func(w http.ResponseWriter, r *http.Request) error
+}
+
+// New returns a server for opts.
+func New(opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	def := func(v *int64, d int64) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&opts.MaxBody, 1<<20)
+	def(&opts.MaxUpload, 64<<20)
+	dur := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	dur(&opts.ReadHeaderTimeout, 10*time.Second)
+	dur(&opts.ReadTimeout, 5*time.Minute)
+	dur(&opts.WriteTimeout, 5*time.Minute)
+	dur(&opts.IdleTimeout, 2*time.Minute)
+	s := &Server{opts: opts, log: opts.Logger}
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		h := rt.handle
+		mux.HandleFunc(rt.method+" "+rt.pattern, func(w http.ResponseWriter, r *http.Request) {
+			if err := h(w, r); err != nil {
+				s.writeError(w, r, err)
+			}
+		})
+	}
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, trustlab.Errorf(trustlab.ENOTFOUND, "no endpoint %s %s (see /api/v1/openapi.json)", r.Method, r.URL.Path))
+	})
+	if opts.UI != nil {
+		mux.Handle("/", opts.UI)
+	}
+	s.handler = s.recoverer(s.logger(s.auth(mux)))
+	return s
+}
+
+// Handler returns the API with its middleware.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// routes lists every endpoint.
+func (s *Server) routes() []route {
+	return []route{
+		{"GET", "/api/v1/openapi.json", s.openAPI},
+		{"GET", "/api/v1/health", s.health},
+		{"POST", "/api/v1/decide", s.decide},
+
+		{"GET", "/api/v1/parties", s.listParties},
+		{"PUT", "/api/v1/parties/{id}", s.putParty},
+		{"GET", "/api/v1/parties/{id}", s.getParty},
+		{"POST", "/api/v1/experiences", s.recordExperience},
+		{"GET", "/api/v1/parties/{from}/beliefs/{to}", s.belief},
+		{"POST", "/api/v1/parties/{from}/decide", s.ledgerDecide},
+
+		{"POST", "/api/v1/runs", s.submitRun},
+		{"GET", "/api/v1/runs", s.listJobs(trustlab.KindRun)},
+		{"GET", "/api/v1/runs/{id}", s.getJob(trustlab.KindRun)},
+		{"DELETE", "/api/v1/runs/{id}", s.deleteJob(trustlab.KindRun)},
+		{"GET", "/api/v1/runs/{id}/steps.csv", s.jobFile(trustlab.KindRun, "steps.csv")},
+		{"GET", "/api/v1/runs/{id}/agents.csv", s.jobFile(trustlab.KindRun, "agents.csv")},
+		{"GET", "/api/v1/runs/{id}/manifest.json", s.jobFile(trustlab.KindRun, "manifest.json")},
+		{"GET", "/api/v1/runs/{id}/index.html", s.jobFile(trustlab.KindRun, "index.html")},
+		{"GET", "/api/v1/runs/{id}/plots/{name}", s.jobFile(trustlab.KindRun, "plots/")},
+		{"GET", "/api/v1/runs/{id}/{name}", s.jobFile(trustlab.KindRun, "")},
+
+		{"POST", "/api/v1/fits", s.submitFit},
+		{"GET", "/api/v1/fits", s.listJobs(trustlab.KindFit)},
+		{"GET", "/api/v1/fits/{id}", s.getJob(trustlab.KindFit)},
+		{"DELETE", "/api/v1/fits/{id}", s.deleteJob(trustlab.KindFit)},
+		{"GET", "/api/v1/fits/{id}/subjects.csv", s.jobFile(trustlab.KindFit, "subjects.csv")},
+		{"GET", "/api/v1/fits/{id}/comparison.csv", s.jobFile(trustlab.KindFit, "comparison.csv")},
+		{"GET", "/api/v1/fits/{id}/manifest.json", s.jobFile(trustlab.KindFit, "manifest.json")},
+		{"GET", "/api/v1/fits/{id}/index.html", s.jobFile(trustlab.KindFit, "index.html")},
+		{"GET", "/api/v1/fits/{id}/plots/{name}", s.jobFile(trustlab.KindFit, "plots/")},
+		{"GET", "/api/v1/fits/{id}/{name}", s.jobFile(trustlab.KindFit, "")},
+	}
+}
+
+// auth requires the bearer token on every request when one is set.
+func (s *Server) auth(next http.Handler) http.Handler {
+	if s.opts.Token == "" {
+		return next
+	}
+	want := []byte("Bearer " + s.opts.Token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := []byte(r.Header.Get("Authorization"))
+		if subtle.ConstantTimeCompare(got, want) != 1 {
+			msg := "a bearer token is required: send the header Authorization: Bearer <token>"
+			if len(got) > 0 {
+				msg = "wrong bearer token"
+			}
+			s.writeError(w, r, trustlab.Errorf(trustlab.EUNAUTHORIZED, "%s", msg))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusWriter records the status code for the log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logger logs each request at Debug level and server errors (5xx but
+// 501) at Error level.
+func (s *Server) logger(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		level := slog.LevelDebug
+		if sw.status >= 500 && sw.status != http.StatusNotImplemented {
+			level = slog.LevelError
+		}
+		if s.log.Enabled(r.Context(), level) {
+			s.log.LogAttrs(r.Context(), level, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.Int("status", sw.status), slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr))
+		}
+	})
+}
+
+// recoverer answers a panic (a bug) with 500 and logs its stack.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.writeError(w, r, errors.New("panic"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Listen binds addr. It refuses an address that is not loopback unless a
+// token is set.
+func (s *Server) Listen(addr string) (net.Addr, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("--addr = %q: %v (want host:port, for example 127.0.0.1:8080)", addr, err)
+	}
+	if s.opts.Token == "" && !isLoopbackHost(host) {
+		return nil, fmt.Errorf("--addr = %q is not a loopback address: set a token (--token or TRUSTLAB_TOKEN) so that every request must carry it, or listen on 127.0.0.1", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && s.opts.Token == "" && !tcp.IP.IsLoopback() {
+		ln.Close()
+		return nil, fmt.Errorf("--addr = %q bound %v, which is not loopback: set a token (--token or TRUSTLAB_TOKEN)", addr, tcp.IP)
+	}
+	s.ln = ln
+	s.srv = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: s.opts.ReadHeaderTimeout,
+		ReadTimeout:       s.opts.ReadTimeout,
+		WriteTimeout:      s.opts.WriteTimeout,
+		IdleTimeout:       s.opts.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	return ln.Addr(), nil
+}
+
+// isLoopbackHost reports whether host names only loopback interfaces.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Serve serves on the listener bound by Listen until Shutdown; it returns
+// nil after a graceful shutdown.
+func (s *Server) Serve() error {
+	if s.srv == nil {
+		return errors.New("httpapi: Serve before Listen")
+	}
+	err := s.srv.Serve(s.ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting connections and waits for the requests in
+// flight until ctx is done.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if s.srv == nil {
+		return nil
+	}
+	return s.srv.Shutdown(ctx)
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}

@@ -1,0 +1,112 @@
+package trustlab
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"time"
+)
+
+// JobKind is what a job computes: a simulation run or a fit.
+type JobKind string
+
+// Job kinds.
+const (
+	KindRun JobKind = "run"
+	KindFit JobKind = "fit"
+)
+
+// JobStatus is where a job is in its life.
+type JobStatus string
+
+// Job statuses. A job goes queued -> running -> done | failed | cancelled.
+const (
+	JobQueued    JobStatus = "queued"
+	JobRunning   JobStatus = "running"
+	JobDone      JobStatus = "done"
+	JobFailed    JobStatus = "failed"
+	JobCancelled JobStatus = "cancelled"
+)
+
+// Finished reports whether the status is final.
+func (s JobStatus) Finished() bool { return s == JobDone || s == JobFailed || s == JobCancelled }
+
+// Progress counts units of work (simulation steps, fitted subjects).
+type Progress struct {
+	Done  int `json:"done"`
+	Total int `json:"total"`
+}
+
+// Job is a simulation run or a fit, with its state and, once done, the
+// manifest its engine wrote.
+type Job struct {
+	ID         string          `json:"id"`
+	Kind       JobKind         `json:"kind"`
+	Status     JobStatus       `json:"status"`
+	Progress   Progress        `json:"progress"`
+	Error      string          `json:"error,omitempty"`
+	Attempts   int             `json:"attempts"` // starts so far; a restart during a run starts it again
+	CreatedAt  time.Time       `json:"created_at"`
+	StartedAt  *time.Time      `json:"started_at,omitempty"`
+	FinishedAt *time.Time      `json:"finished_at,omitempty"`
+	Manifest   json.RawMessage `json:"manifest,omitempty"`
+}
+
+// JobInput is what a job is submitted with: a scenario (runs), or a data
+// set and its spec (fits).
+type JobInput struct {
+	Kind     JobKind
+	Scenario []byte    // run: the scenario file (YAML)
+	Data     io.Reader // fit: the data set (CSV), streamed to disk
+	Spec     []byte    // fit: the data spec (YAML)
+}
+
+// ProgressFunc reports that done of total units of work are complete.
+type ProgressFunc func(done, total int)
+
+// Runner runs a simulation. Check validates a scenario without running it
+// (errors name the line and field); Run writes the outputs (steps.csv,
+// agents.csv, manifest.json, plots/, index.html) into outDir and returns the
+// manifest. Run stops early with ctx's error when ctx is cancelled.
+type Runner interface {
+	Check(scenario []byte) error
+	Run(ctx context.Context, scenario []byte, outDir string, progress ProgressFunc) (manifest []byte, err error)
+}
+
+// Fitter fits the model to a data set described by a spec. Check validates
+// the spec (and the data's header); Fit writes subjects.csv, comparison.csv,
+// manifest.json, plots/ and index.html into outDir and returns the manifest.
+type Fitter interface {
+	Check(dataPath string, spec []byte) error
+	Fit(ctx context.Context, dataPath string, spec []byte, outDir string, progress ProgressFunc) (manifest []byte, err error)
+}
+
+// JobService runs jobs in the background and keeps them and their outputs.
+type JobService interface {
+	// Submit validates the input, stores the job and queues it.
+	Submit(ctx context.Context, in JobInput) (Job, error)
+	// Job returns one job of a kind (ENOTFOUND if unknown).
+	Job(ctx context.Context, kind JobKind, id string) (Job, error)
+	// Jobs lists the jobs of a kind, newest first.
+	Jobs(ctx context.Context, kind JobKind) ([]Job, error)
+	// Delete cancels the job if it is queued or running, then deletes it
+	// and its files.
+	Delete(ctx context.Context, kind JobKind, id string) error
+	// Open opens an output file of a done job by its slash-separated name
+	// relative to the output folder (for example "steps.csv" or
+	// "plots/trust.svg"); ECONFLICT if the job is not done, ENOTFOUND if
+	// there is no such file.
+	Open(ctx context.Context, kind JobKind, id, name string) (fs.File, error)
+}
+
+// JobStore keeps jobs durably. Jobs are written before their work starts
+// and after every change of status, so a killed process loses none.
+type JobStore interface {
+	CreateJob(ctx context.Context, j Job) error
+	UpdateJob(ctx context.Context, j Job) error // all mutable fields; ENOTFOUND if deleted
+	Job(ctx context.Context, id string) (Job, error)
+	Jobs(ctx context.Context, kind JobKind) ([]Job, error) // newest first
+	UnfinishedJobs(ctx context.Context) ([]Job, error)     // queued or running, oldest first
+	DeleteJob(ctx context.Context, id string) error
+}

@@ -1,0 +1,499 @@
+// Package jobs runs simulation runs and fits in the background: it
+// implements [trustlab.JobService] on a [trustlab.JobStore], a
+// [trustlab.Runner] and a [trustlab.Fitter].
+//
+// Each job has a folder DIR/runs/ID or DIR/fits/ID holding its input
+// (scenario.yaml; data.csv and spec.yaml) and its outputs in out/. The
+// store records every change of status before the work it announces, so
+// a job is never lost: when the process stops during a job (killed, or
+// shut down), the next [Manager.Start] starts it again from its input,
+// which gives the same outputs because runs and fits depend only on their
+// input and seed. A job interrupted MaxAttempts times is marked failed
+// instead, so a job that kills the process cannot loop forever.
+package jobs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/trustlab/trustlab"
+)
+
+// Options configure a Manager; zero values mean defaults.
+type Options struct {
+	Store  trustlab.JobStore
+	Runner trustlab.Runner
+	Fitter trustlab.Fitter
+	Dir    string // the data folder
+
+	Workers          int           // jobs run at once, default 1 (an engine uses every core)
+	MaxAttempts      int           // starts before an interrupted job is failed, default 3
+	ProgressInterval time.Duration // least time between progress writes, default 250ms
+	Logger           *slog.Logger
+}
+
+// Manager queues, runs, cancels and deletes jobs.
+type Manager struct {
+	o   Options
+	log *slog.Logger
+
+	mu       sync.Mutex
+	queue    []string
+	wake     chan struct{}
+	running  map[string]*active
+	stopping bool
+
+	base   context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// active is a job being worked on.
+type active struct {
+	cancel  context.CancelFunc
+	deleted bool
+	done    chan struct{}
+}
+
+var _ trustlab.JobService = (*Manager)(nil)
+
+// New returns a manager; call Start before submitting jobs.
+func New(o Options) *Manager {
+	if o.Workers <= 0 {
+		o.Workers = 1
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 3
+	}
+	if o.ProgressInterval <= 0 {
+		o.ProgressInterval = 250 * time.Millisecond
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return &Manager{o: o, log: o.Logger, wake: make(chan struct{}, 1), running: map[string]*active{}}
+}
+
+// Start recovers the jobs a previous process left unfinished (queued ones
+// are queued again; running ones are started again, or failed after
+// MaxAttempts starts), removes folders of deleted jobs and starts the
+// workers.
+func (m *Manager) Start(ctx context.Context) error {
+	if err := os.MkdirAll(m.kindDir(trustlab.KindRun), 0o755); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(m.kindDir(trustlab.KindFit), 0o755); err != nil {
+		return err
+	}
+	left, err := m.o.Store.UnfinishedJobs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, j := range left {
+		if j.Status == trustlab.JobRunning {
+			if j.Attempts >= m.o.MaxAttempts {
+				now := time.Now()
+				j.Status, j.FinishedAt = trustlab.JobFailed, &now
+				j.Error = fmt.Sprintf("interrupted by a restart %d times; not started again (see the server log)", j.Attempts)
+				m.log.Warn("job failed: interrupted too often", "kind", j.Kind, "id", j.ID, "attempts", j.Attempts)
+			} else {
+				j.Status = trustlab.JobQueued
+				m.log.Info("job interrupted by a restart: starting it again", "kind", j.Kind, "id", j.ID, "attempts", j.Attempts)
+			}
+			if err := m.o.Store.UpdateJob(ctx, j); err != nil {
+				return err
+			}
+		}
+		if j.Status == trustlab.JobQueued {
+			m.queue = append(m.queue, j.ID)
+		}
+	}
+	m.sweep(ctx)
+	m.base, m.cancel = context.WithCancel(context.Background())
+	for range m.o.Workers {
+		m.wg.Go(m.worker)
+	}
+	m.signal()
+	return nil
+}
+
+// sweep removes job folders that have no job (left by a crash between
+// writing a job's input and storing it, or during a delete).
+func (m *Manager) sweep(ctx context.Context) {
+	for _, kind := range []trustlab.JobKind{trustlab.KindRun, trustlab.KindFit} {
+		entries, err := os.ReadDir(m.kindDir(kind))
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if _, err := m.o.Store.Job(ctx, e.Name()); trustlab.ErrorCode(err) == trustlab.ENOTFOUND {
+				m.log.Info("removing the folder of a deleted job", "dir", filepath.Join(m.kindDir(kind), e.Name()))
+				os.RemoveAll(filepath.Join(m.kindDir(kind), e.Name()))
+			}
+		}
+	}
+}
+
+// Stop cancels the jobs in progress, leaving them queued for the next
+// Start, and waits for the workers until ctx is done.
+func (m *Manager) Stop(ctx context.Context) error {
+	m.mu.Lock()
+	m.stopping = true
+	m.mu.Unlock()
+	if m.cancel != nil {
+		m.cancel()
+	}
+	done := make(chan struct{})
+	go func() { m.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (m *Manager) kindDir(kind trustlab.JobKind) string {
+	return filepath.Join(m.o.Dir, string(kind)+"s")
+}
+
+func (m *Manager) jobDir(kind trustlab.JobKind, id string) string {
+	return filepath.Join(m.kindDir(kind), id)
+}
+
+func (m *Manager) signal() {
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+}
+
+func newID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Submit validates the input, writes it to the job's folder, stores the
+// job as queued and queues it.
+func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Job, error) {
+	id := newID()
+	dir := m.jobDir(in.Kind, id)
+	switch in.Kind {
+	case trustlab.KindRun:
+		if m.o.Runner == nil {
+			return trustlab.Job{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server has no simulation engine")
+		}
+		if err := m.o.Runner.Check(in.Scenario); err != nil {
+			return trustlab.Job{}, invalid("scenario", err)
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return trustlab.Job{}, err
+		}
+		if err := writeFile(filepath.Join(dir, "scenario.yaml"), in.Scenario); err != nil {
+			os.RemoveAll(dir)
+			return trustlab.Job{}, err
+		}
+	case trustlab.KindFit:
+		if m.o.Fitter == nil {
+			return trustlab.Job{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server has no fitting engine yet: fit with the command line (trustlab fit DATA.csv --spec SPEC.yaml)")
+		}
+		if in.Data == nil {
+			return trustlab.Job{}, trustlab.Invalid(trustlab.FieldErrorf("data", "", "required: the data set (CSV)"))
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return trustlab.Job{}, err
+		}
+		data := filepath.Join(dir, "data.csv")
+		err := copyFile(data, in.Data)
+		if err == nil {
+			err = writeFile(filepath.Join(dir, "spec.yaml"), in.Spec)
+		}
+		if err != nil {
+			os.RemoveAll(dir)
+			return trustlab.Job{}, err
+		}
+		if err := m.o.Fitter.Check(data, in.Spec); err != nil {
+			os.RemoveAll(dir)
+			return trustlab.Job{}, invalid("spec", err)
+		}
+	default:
+		return trustlab.Job{}, trustlab.Invalid(trustlab.FieldErrorf("kind", "run, fit", "%q: unknown job kind", in.Kind))
+	}
+	j := trustlab.Job{ID: id, Kind: in.Kind, Status: trustlab.JobQueued, CreatedAt: time.Now().UTC()}
+	if err := m.o.Store.CreateJob(ctx, j); err != nil {
+		os.RemoveAll(dir)
+		return trustlab.Job{}, err
+	}
+	m.mu.Lock()
+	m.queue = append(m.queue, id)
+	m.mu.Unlock()
+	m.signal()
+	m.log.Info("job queued", "kind", in.Kind, "id", id)
+	return j, nil
+}
+
+// invalid marks an engine's validation error as bad input.
+func invalid(field string, err error) error {
+	if trustlab.ErrorCode(err) != trustlab.EINTERNAL {
+		return err
+	}
+	return trustlab.Invalid(&trustlab.Error{Code: trustlab.EINVALID, Field: field, Message: err.Error()})
+}
+
+// writeFile writes b durably: to a temporary file, synced, then renamed.
+func writeFile(path string, b []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	return err
+}
+
+func copyFile(path string, r io.Reader) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(f, r)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Job returns one job of a kind.
+func (m *Manager) Job(ctx context.Context, kind trustlab.JobKind, id string) (trustlab.Job, error) {
+	j, err := m.o.Store.Job(ctx, id)
+	if err == nil && j.Kind != kind {
+		return trustlab.Job{}, &trustlab.Error{Code: trustlab.ENOTFOUND, Field: "id", Message: fmt.Sprintf("no %s %q", kind, id)}
+	}
+	if trustlab.ErrorCode(err) == trustlab.ENOTFOUND {
+		return trustlab.Job{}, &trustlab.Error{Code: trustlab.ENOTFOUND, Field: "id", Message: fmt.Sprintf("no %s %q", kind, id)}
+	}
+	return j, err
+}
+
+// Jobs lists the jobs of a kind, newest first.
+func (m *Manager) Jobs(ctx context.Context, kind trustlab.JobKind) ([]trustlab.Job, error) {
+	return m.o.Store.Jobs(ctx, kind)
+}
+
+// Delete cancels a queued or running job, waits for it to stop, and
+// deletes it and its folder.
+func (m *Manager) Delete(ctx context.Context, kind trustlab.JobKind, id string) error {
+	if _, err := m.Job(ctx, kind, id); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	for i, q := range m.queue {
+		if q == id {
+			m.queue = append(m.queue[:i], m.queue[i+1:]...)
+			break
+		}
+	}
+	a := m.running[id]
+	if a != nil {
+		a.deleted = true
+		a.cancel()
+	}
+	m.mu.Unlock()
+	if a != nil {
+		select {
+		case <-a.done:
+		case <-ctx.Done():
+			return trustlab.Errorf(trustlab.EINTERNAL, "%s %s: still stopping: %v", kind, id, ctx.Err())
+		}
+	}
+	if err := m.o.Store.DeleteJob(ctx, id); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(m.jobDir(kind, id)); err != nil {
+		m.log.Warn("removing a deleted job's folder", "dir", m.jobDir(kind, id), "err", err)
+	}
+	m.log.Info("job deleted", "kind", kind, "id", id)
+	return nil
+}
+
+// Open opens an output file of a done job.
+func (m *Manager) Open(ctx context.Context, kind trustlab.JobKind, id, name string) (fs.File, error) {
+	j, err := m.Job(ctx, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	if j.Status != trustlab.JobDone {
+		return nil, trustlab.Errorf(trustlab.ECONFLICT, "%s %s is %s: its outputs are served once it is done", kind, id, j.Status)
+	}
+	root, err := os.OpenRoot(filepath.Join(m.jobDir(kind, id), "out"))
+	if err != nil {
+		return nil, trustlab.Errorf(trustlab.ENOTFOUND, "%s %s has no outputs", kind, id)
+	}
+	defer root.Close()
+	f, err := root.Open(filepath.FromSlash(name))
+	if err != nil {
+		return nil, &trustlab.Error{Code: trustlab.ENOTFOUND, Field: "name", Message: fmt.Sprintf("%s %s has no output %q", kind, id, name)}
+	}
+	if st, err := f.Stat(); err != nil || st.IsDir() {
+		f.Close()
+		return nil, &trustlab.Error{Code: trustlab.ENOTFOUND, Field: "name", Message: fmt.Sprintf("%s %s has no output %q", kind, id, name)}
+	}
+	return f, nil
+}
+
+// worker runs queued jobs until Stop.
+func (m *Manager) worker() {
+	for {
+		m.mu.Lock()
+		var id string
+		if len(m.queue) > 0 && !m.stopping {
+			id, m.queue = m.queue[0], m.queue[1:]
+		}
+		more := len(m.queue) > 0
+		m.mu.Unlock()
+		if id == "" {
+			select {
+			case <-m.wake:
+				continue
+			case <-m.base.Done():
+				return
+			}
+		}
+		if more {
+			m.signal() // let another worker take the next one
+		}
+		m.runJob(id)
+	}
+}
+
+// runJob works on one job and records its outcome.
+func (m *Manager) runJob(id string) {
+	ctx := context.Background() // store writes must happen even when stopping
+	j, err := m.o.Store.Job(ctx, id)
+	if err != nil || j.Status != trustlab.JobQueued {
+		return // deleted meanwhile
+	}
+	jctx, cancel := context.WithCancel(m.base)
+	defer cancel()
+	a := &active{cancel: cancel, done: make(chan struct{})}
+	defer close(a.done)
+	m.mu.Lock()
+	m.running[id] = a
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		delete(m.running, id)
+		m.mu.Unlock()
+	}()
+
+	now := time.Now().UTC()
+	j.Status, j.StartedAt, j.FinishedAt = trustlab.JobRunning, &now, nil
+	j.Attempts++
+	j.Progress, j.Error, j.Manifest = trustlab.Progress{}, "", nil
+	if err := m.o.Store.UpdateJob(ctx, j); err != nil {
+		m.log.Error("job: cannot record its start", "id", id, "err", err)
+		return
+	}
+	m.log.Info("job started", "kind", j.Kind, "id", id, "attempt", j.Attempts)
+
+	dir := m.jobDir(j.Kind, id)
+	out := filepath.Join(dir, "out")
+	var manifest []byte
+	err = os.RemoveAll(out)
+	if err == nil {
+		err = os.MkdirAll(out, 0o755)
+	}
+	var pmu sync.Mutex
+	last := time.Time{}
+	progress := func(done, total int) {
+		pmu.Lock()
+		defer pmu.Unlock()
+		j.Progress = trustlab.Progress{Done: done, Total: total}
+		if t := time.Now(); t.Sub(last) >= m.o.ProgressInterval || done == total {
+			last = t
+			if err := m.o.Store.UpdateJob(ctx, j); err != nil && trustlab.ErrorCode(err) != trustlab.ENOTFOUND {
+				m.log.Warn("job: cannot record progress", "id", id, "err", err)
+			}
+		}
+	}
+	if err == nil {
+		manifest, err = m.work(jctx, j.Kind, dir, out, progress)
+	}
+	pmu.Lock()
+	defer pmu.Unlock()
+
+	m.mu.Lock()
+	deleted, stopping := a.deleted, m.stopping
+	m.mu.Unlock()
+	fin := time.Now().UTC()
+	switch {
+	case deleted:
+		return // Delete removes it
+	case err != nil && jctx.Err() != nil && stopping:
+		// Shutting down: leave it queued for the next start; this start
+		// does not count as an interruption.
+		j.Status, j.StartedAt, j.Progress = trustlab.JobQueued, nil, trustlab.Progress{}
+		j.Attempts--
+		m.log.Info("job stopped by the shutdown: it starts again at the next start", "kind", j.Kind, "id", id)
+	case err != nil && jctx.Err() != nil:
+		j.Status, j.FinishedAt, j.Error = trustlab.JobCancelled, &fin, "cancelled"
+	case err != nil:
+		j.Status, j.FinishedAt, j.Error = trustlab.JobFailed, &fin, err.Error()
+		m.log.Warn("job failed", "kind", j.Kind, "id", id, "err", err)
+	default:
+		j.Status, j.FinishedAt, j.Manifest = trustlab.JobDone, &fin, manifest
+		if j.Progress.Total > 0 {
+			j.Progress.Done = j.Progress.Total
+		}
+		m.log.Info("job done", "kind", j.Kind, "id", id, "seconds", fin.Sub(now).Seconds())
+	}
+	if err := m.o.Store.UpdateJob(ctx, j); err != nil && trustlab.ErrorCode(err) != trustlab.ENOTFOUND {
+		m.log.Error("job: cannot record its end", "id", id, "err", err)
+	}
+}
+
+// work calls the engine on the job's input.
+func (m *Manager) work(ctx context.Context, kind trustlab.JobKind, dir, out string, progress trustlab.ProgressFunc) (manifest []byte, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("engine panic: %v", v)
+		}
+	}()
+	switch kind {
+	case trustlab.KindRun:
+		scenario, err := os.ReadFile(filepath.Join(dir, "scenario.yaml"))
+		if err != nil {
+			return nil, err
+		}
+		return m.o.Runner.Run(ctx, scenario, out, progress)
+	case trustlab.KindFit:
+		spec, err := os.ReadFile(filepath.Join(dir, "spec.yaml"))
+		if err != nil {
+			return nil, err
+		}
+		return m.o.Fitter.Fit(ctx, filepath.Join(dir, "data.csv"), spec, out, progress)
+	}
+	return nil, fmt.Errorf("unknown job kind %q", kind)
+}
