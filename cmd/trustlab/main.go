@@ -46,6 +46,8 @@ func commands() []command {
 		{"run", "run an agent-based simulation of a scenario file", cmdRun},
 		{"fit", "fit the model to people's trust decisions and compare it with simpler models", cmdFit},
 		{"recover", "check that the model's parameters can be recovered from simulated choices", cmdRecover},
+		{"sweep", "run a parameter sweep (locally, or one shard of it on a cluster)", cmdSweep},
+		{"merge", "combine the shards of a sweep into tables, plots and index.html", cmdMerge},
 		{"serve", "serve the HTTP API with an embedded database (ledger, runs, fits)", cmdServe},
 		{"ledger", "relationships ledger maintenance: rebuild beliefs from the log", cmdLedger},
 		{"version", "print the version", cmdVersion},

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
+)
+
+// The deployment files in deploy/ cannot run here (no Docker, Kubernetes
+// or Slurm), so these tests check what can be checked: the manifests
+// parse and agree with each other, and the Slurm scripts run a real sweep
+// with the variables Slurm would set.
+
+type k8sDoc struct {
+	Kind     string `yaml:"kind"`
+	Metadata struct {
+		Name string `yaml:"name"`
+	} `yaml:"metadata"`
+	Spec struct {
+		CompletionMode string   `yaml:"completionMode"`
+		Completions    int      `yaml:"completions"`
+		Parallelism    int      `yaml:"parallelism"`
+		AccessModes    []string `yaml:"accessModes"`
+		Template       struct {
+			Spec struct {
+				RestartPolicy string `yaml:"restartPolicy"`
+				Containers    []struct {
+					Image string   `yaml:"image"`
+					Args  []string `yaml:"args"`
+					Env   []struct {
+						Name, Value string
+					} `yaml:"env"`
+					VolumeMounts []struct {
+						Name      string `yaml:"name"`
+						MountPath string `yaml:"mountPath"`
+					} `yaml:"volumeMounts"`
+				} `yaml:"containers"`
+				Volumes []struct {
+					Name                  string `yaml:"name"`
+					PersistentVolumeClaim struct {
+						ClaimName string `yaml:"claimName"`
+					} `yaml:"persistentVolumeClaim"`
+				} `yaml:"volumes"`
+			} `yaml:"spec"`
+		} `yaml:"template"`
+	} `yaml:"spec"`
+}
+
+func readK8s(t *testing.T, path string) []k8sDoc {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dec := yaml.NewDecoder(f)
+	var docs []k8sDoc
+	for {
+		var d k8sDoc
+		if err := dec.Decode(&d); err != nil {
+			if err.Error() == "EOF" {
+				return docs
+			}
+			t.Fatalf("%s: %v", path, err)
+		}
+		docs = append(docs, d)
+	}
+}
+
+func TestKubernetesManifests(t *testing.T) {
+	sweepDocs := readK8s(t, "../../deploy/k8s/sweep.yaml")
+	mergeDocs := readK8s(t, "../../deploy/k8s/merge.yaml")
+	if len(sweepDocs) != 2 || sweepDocs[0].Kind != "PersistentVolumeClaim" || sweepDocs[1].Kind != "Job" {
+		t.Fatalf("sweep.yaml: want a PersistentVolumeClaim and a Job, got %d documents", len(sweepDocs))
+	}
+	pvc, job := sweepDocs[0], sweepDocs[1]
+	if !cmp.Equal(pvc.Spec.AccessModes, []string{"ReadWriteMany"}) {
+		t.Errorf("PVC access modes %v: the shards' pods write at once, so ReadWriteMany", pvc.Spec.AccessModes)
+	}
+	if job.Spec.CompletionMode != "Indexed" || job.Spec.Completions < 1 || job.Spec.Parallelism < 1 {
+		t.Errorf("sweep Job: completionMode %q, completions %d, parallelism %d", job.Spec.CompletionMode, job.Spec.Completions, job.Spec.Parallelism)
+	}
+	c := job.Spec.Template.Spec.Containers[0]
+	shards := ""
+	for _, e := range c.Env {
+		if e.Name == "TRUSTLAB_SHARDS" {
+			shards = e.Value
+		}
+	}
+	if shards != fmt.Sprint(job.Spec.Completions) {
+		t.Errorf("TRUSTLAB_SHARDS = %q, but completions = %d: they must agree", shards, job.Spec.Completions)
+	}
+	merge := mergeDocs[0].Spec.Template.Spec
+	mc := merge.Containers[0]
+	if len(c.Args) < 4 || c.Args[0] != "sweep" || c.Args[2] != "--out" || mc.Args[0] != "merge" || mc.Args[1] != c.Args[3] {
+		t.Errorf("sweep args %q, merge args %q: merge must read the sweep's --out", c.Args, mc.Args)
+	}
+	if c.Image != mc.Image {
+		t.Errorf("images differ: %s and %s", c.Image, mc.Image)
+	}
+	claim := func(s k8sDoc) string { return s.Spec.Template.Spec.Volumes[0].PersistentVolumeClaim.ClaimName }
+	if claim(job) != pvc.Metadata.Name || claim(mergeDocs[0]) != pvc.Metadata.Name {
+		t.Errorf("claims %q and %q, PVC %q", claim(job), claim(mergeDocs[0]), pvc.Metadata.Name)
+	}
+	if job.Spec.Template.Spec.RestartPolicy != "Never" || merge.RestartPolicy != "Never" {
+		t.Errorf("restart policies %q and %q: Indexed Jobs with backoffLimitPerIndex need Never", job.Spec.Template.Spec.RestartPolicy, merge.RestartPolicy)
+	}
+	// The sweep args parse as a trustlab command line.
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), append(c.Args[:1:1], "-h"), nil, &stdout, &stderr)
+	if exitCode(err, &stderr) != 0 {
+		t.Errorf("trustlab %s -h: %v", c.Args[0], err)
+	}
+}
+
+func TestDockerfile(t *testing.T) {
+	b, err := os.ReadFile("../../deploy/Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"FROM golang:1.26 AS build", "CGO_ENABLED=0", "./cmd/trustlab", "COPY --from=build /out/trustlab", "ENTRYPOINT"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("Dockerfile lacks %q", want)
+		}
+	}
+}
+
+// buildCLI builds trustlab into a temporary directory.
+func buildCLI(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "trustlab")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func TestSlurmScripts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the CLI")
+	}
+	for _, s := range []string{"sweep.sbatch", "merge.sbatch", "submit.sh"} {
+		if out, err := exec.Command("bash", "-n", "../../deploy/slurm/"+s).CombinedOutput(); err != nil {
+			t.Errorf("bash -n %s: %v\n%s", s, err, out)
+		}
+	}
+	bin := buildCLI(t)
+	root := t.TempDir()
+	whole := filepath.Join(root, "whole")
+	cli(t, context.Background(), "sweep", "testdata/sweep/tiny.yaml", "--out", whole, "--quiet", "--no-plots")
+
+	// The array's tasks, with the variables Slurm sets (an array 1-3, so
+	// SLURM_ARRAY_TASK_MIN matters), then the merge job.
+	out := filepath.Join(root, "slurm")
+	script := func(name string, env ...string) string {
+		cmd := exec.Command("bash", "../../deploy/slurm/"+name)
+		cmd.Env = append(os.Environ(), append([]string{"TRUSTLAB=" + bin, "SWEEP=testdata/sweep/tiny.yaml", "OUT=" + out}, env...)...)
+		b, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s %v: %v\n%s", name, env, err, b)
+		}
+		return string(b)
+	}
+	for id := 1; id <= 3; id++ {
+		log := script("sweep.sbatch", fmt.Sprintf("SLURM_ARRAY_TASK_ID=%d", id), "SLURM_ARRAY_TASK_COUNT=3",
+			"SLURM_ARRAY_TASK_MIN=1", "SLURM_ARRAY_TASK_MAX=3", "SLURM_CPUS_PER_TASK=2")
+		if !strings.Contains(log, fmt.Sprintf("shard %d/3 (SLURM_ARRAY_TASK_ID=%d", id-1, id)) {
+			t.Errorf("task %d log:\n%s", id, log)
+		}
+	}
+	// Re-running one shard by hand resumes (nothing to do).
+	if log := script("sweep.sbatch", "SHARD=1/3"); !strings.Contains(log, "0 run now") {
+		t.Errorf("SHARD=1/3 log:\n%s", log)
+	}
+	script("merge.sbatch")
+	want, got := readTables(t, whole), readTables(t, out)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Slurm shards merged differ from the whole sweep:\n%s", diff)
+	}
+	if _, err := os.Stat(filepath.Join(out, "summary.parquet")); err != nil {
+		t.Error(err)
+	}
+
+	// submit.sh with a stand-in sbatch that records its arguments.
+	fake := t.TempDir()
+	logFile := filepath.Join(fake, "calls")
+	os.WriteFile(filepath.Join(fake, "sbatch"), []byte("#!/bin/bash\necho \"$*\" >> "+logFile+"\necho 4242\n"), 0o755)
+	cmd := exec.Command("bash", "../../deploy/slurm/submit.sh", "s.yaml", filepath.Join(root, "sub"), "5")
+	cmd.Env = append(os.Environ(), "PATH="+fake+":"+os.Getenv("PATH"))
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("submit.sh: %v\n%s", err, b)
+	}
+	calls, _ := os.ReadFile(logFile)
+	lines := strings.Split(strings.TrimSpace(string(calls)), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "--array=0-4") || !strings.Contains(lines[0], "SWEEP=s.yaml") ||
+		!strings.Contains(lines[1], "--dependency=afterok:4242") || !strings.HasSuffix(lines[1], "merge.sbatch") {
+		t.Errorf("sbatch calls:\n%s", calls)
+	}
+}

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/trustlab/trustlab/scenario"
+	"github.com/trustlab/trustlab/sweep"
+)
+
+const sweepSynopsis = `trustlab sweep SWEEP.yaml --out DIR [--workers N] [--shard I/N | --shards N] [--format csv|parquet] [--no-plots] [--quiet]
+
+Run a parameter sweep: a base scenario, axes of values for any of its
+parameters, and replications (see docs/sweeps.md and examples/sweeps/).
+Every run's seed derives from the sweep seed and the cell's values, so
+results never depend on --workers or on sharding. Each run is written to
+DIR/cells as soon as it finishes; running the same command again skips
+finished runs and re-runs incomplete ones. Without sharding, the tables
+(runs.csv, steps.csv, summary.csv), plots and index.html are written to
+DIR at the end.
+
+On a cluster, each task runs one shard: --shard I/N, or the scheduler's
+variables (Slurm job arrays: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT;
+Kubernetes Indexed Jobs: JOB_COMPLETION_INDEX with --shards N or
+TRUSTLAB_SHARDS). Then 'trustlab merge DIR' writes the tables
+(docs/deploy.md).
+
+Examples:
+  trustlab sweep examples/sweeps/exploiters.yaml --out sweeps/exploiters
+  trustlab sweep examples/sweeps/exploiters.yaml --out /shared/exploiters --shard 2/8`
+
+func cmdSweep(e *env, args []string) error {
+	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
+	var (
+		out, shardFlag, format string
+		workers, shards        int
+		noPlots, quiet         bool
+	)
+	fs.StringVar(&out, "out", "", "output `DIR` (required); run the same command again to resume")
+	fs.IntVar(&workers, "workers", 0, "runs at once, [1, 1024] (default: the number of CPUs); results do not depend on it")
+	fs.StringVar(&shardFlag, "shard", "", "run only shard `I/N`: the runs whose index is I modulo N (default: from the scheduler's environment, or the whole sweep)")
+	fs.IntVar(&shards, "shards", 0, "number of shards `N` for a Kubernetes Indexed Job (JOB_COMPLETION_INDEX gives I)")
+	fs.StringVar(&format, "format", "csv", "table format: csv, or parquet for CSV and Parquet")
+	fs.BoolVar(&noPlots, "no-plots", false, "write no plots and no index.html")
+	fs.BoolVar(&quiet, "quiet", false, "no progress bar or progress lines")
+	positional, err := parseInterspersed(fs, args, e.stdout, sweepSynopsis)
+	if err != nil {
+		return err
+	}
+	if len(positional) != 1 {
+		if len(positional) == 0 {
+			return usageErrorf("sweep: missing the sweep file (trustlab sweep SWEEP.yaml --out DIR)")
+		}
+		return usageErrorf("sweep: one sweep file expected, got %d: %s", len(positional), strings.Join(positional, " "))
+	}
+	if out == "" {
+		return usageErrorf("sweep: --out DIR is required (the directory that holds the runs; give the same one to resume)")
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["workers"] && (workers < 1 || workers > 1024) {
+		return usageErrorf("--workers = %d: must be in [1, 1024]", workers)
+	}
+	parquet, err := parseFormat(format)
+	if err != nil {
+		return err
+	}
+	if set["shards"] && (shards < 1 || shards > sweep.MaxShards) {
+		return usageErrorf("--shards = %d: must be in [1, %d]", shards, sweep.MaxShards)
+	}
+	var shard sweep.Shard
+	source := ""
+	if shardFlag != "" {
+		if set["shards"] {
+			return usageErrorf("--shards: give either --shard I/N or --shards N (with JOB_COMPLETION_INDEX), not both")
+		}
+		if shard, err = sweep.ParseShard(shardFlag); err != nil {
+			return usageErrorf("--shard = %v", err)
+		}
+		source = "--shard"
+	} else {
+		if shard, source, err = sweep.ShardFromEnv(os.Getenv, shards); err != nil {
+			return usageErrorf("%v", err)
+		}
+		if set["shards"] && source == "" {
+			return usageErrorf("--shards = %d: %s is not set; to run one shard by hand, give --shard I/N", shards, sweep.EnvK8sIndex)
+		}
+	}
+
+	sw, err := sweep.Load(positional[0])
+	if err != nil {
+		return sweepInputError(err)
+	}
+	spec, err := sw.Spec()
+	if err != nil {
+		return sweepInputError(err)
+	}
+	where := ""
+	if !shard.Whole() {
+		where = fmt.Sprintf(", shard %s (%s)", shard, source)
+	}
+	header := func() {
+		fmt.Fprintf(e.stderr, "sweep %s: %d cells x %d replications = %d runs%s\n", spec.Name, spec.NumCells(), spec.Replications, spec.NumRuns(), where)
+	}
+	var bar *progressbar.ProgressBar
+	var opt sweep.Options
+	opt.Workers, opt.Shard = workers, shard
+	if !quiet && isTerminal(e.stderr) {
+		opt.Start = func(todo, done int) {
+			header()
+			if done > 0 {
+				fmt.Fprintf(e.stderr, "resuming: %d runs already done\n", done)
+			}
+			bar = progressbar.NewOptions(todo,
+				progressbar.OptionSetWriter(e.stderr),
+				progressbar.OptionSetDescription("runs"),
+				progressbar.OptionShowCount(),
+				progressbar.OptionSetPredictTime(true),
+				progressbar.OptionShowElapsedTimeOnFinish(),
+				progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionClearOnFinish(),
+			)
+		}
+		opt.Progress = func() { bar.Add(1) }
+	} else if !quiet {
+		// Logs of cluster jobs: a line at every tenth of the shard.
+		var todo, ran int
+		start := time.Now()
+		opt.Start = func(t, done int) {
+			todo = t
+			header()
+			fmt.Fprintf(e.stderr, "%d runs already done, %d to run\n", done, todo)
+		}
+		opt.Progress = func() {
+			ran++
+			if ran == todo || ran*10/todo != (ran-1)*10/todo {
+				el := time.Since(start)
+				eta := time.Duration(float64(el) / float64(ran) * float64(todo-ran))
+				fmt.Fprintf(e.stderr, "%d/%d runs (%.0f%%), elapsed %s, remaining ~%s\n", ran, todo, 100*float64(ran)/float64(todo), el.Round(time.Second), eta.Round(time.Second))
+			}
+		}
+	}
+	t0 := time.Now()
+	st, err := sweep.Execute(e.ctx, sw, out, sweep.Engine{}, opt)
+	if bar != nil {
+		bar.Exit()
+	}
+	for _, r := range st.Redone {
+		fmt.Fprintf(e.stderr, "re-ran %s\n", r)
+	}
+	if err != nil {
+		return sweepInputError(err)
+	}
+	fmt.Fprintf(e.stdout, "%d runs%s: %d done before, %d run now", st.Runs, where, st.Skipped, st.Ran)
+	if st.Ran > 0 {
+		fmt.Fprintf(e.stdout, " in %.3g s", time.Since(t0).Seconds())
+	}
+	fmt.Fprintln(e.stdout)
+	if !shard.Whole() {
+		fmt.Fprintf(e.stdout, "cell files in %s/%s; when every shard is done: trustlab merge %s\n", out, sweep.CellsDir, out)
+		return nil
+	}
+	return finish(e, []string{out}, out, parquet, noPlots)
+}
+
+// finish writes the tables, plots and index.html of a complete sweep.
+func finish(e *env, dirs []string, out string, parquet, noPlots bool) error {
+	_, files, err := sweep.Finish(dirs, out, sweep.FinishOptions{Parquet: parquet, NoPlots: noPlots, Report: sweep.ReportOptions{Version: version}})
+	if err != nil {
+		return sweepInputError(err)
+	}
+	var shown []string
+	plots := 0
+	for _, f := range files {
+		if strings.HasPrefix(f, sweep.PlotsDir+"/") {
+			plots++
+			continue
+		}
+		shown = append(shown, f)
+	}
+	if plots > 0 {
+		shown = append(shown, fmt.Sprintf("%d plots in %s/", plots, sweep.PlotsDir))
+	}
+	fmt.Fprintf(e.stdout, "outputs in %s: %s\n", out, strings.Join(shown, ", "))
+	return nil
+}
+
+// sweepInputError turns problems of the user's files (*sweep.Error, a
+// base scenario's *scenario.Error) into usage errors (exit status 2).
+func sweepInputError(err error) error {
+	var se *sweep.Error
+	var ce *scenario.Error
+	if errors.As(err, &se) || errors.As(err, &ce) {
+		return usageErrorf("%v", err)
+	}
+	return err
+}
+
+func parseFormat(f string) (parquet bool, err error) {
+	switch f {
+	case "csv":
+		return false, nil
+	case "parquet":
+		return true, nil
+	}
+	return false, usageErrorf("--format = %q: must be csv or parquet (parquet writes CSV and Parquet)", f)
+}

@@ -1,0 +1,230 @@
+package sweep
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// docName is the name under which generated scenario documents are handed
+// to Runner.Check, so that positions in its errors can be found and mapped
+// back to the base scenario or the sweep file.
+const docName = "trustlab-sweep-cell.yaml"
+
+var docPos = regexp.MustCompile(regexp.QuoteMeta(docName) + `(?::(\d+))?(?::(\d+))?`)
+
+// doc is a generated scenario: the base with values substituted, and
+// where each substituted subtree came from.
+type doc struct {
+	root   *yaml.Node            // a document node
+	origin map[*yaml.Node]origin // substituted values and created keys
+}
+
+// origin marks a node that a sweep put into a scenario.
+type origin struct {
+	axis    int  // index of the axis
+	link    int  // 0: the axis's path; j > 0: its With[j-1]
+	value   int  // index of the value
+	created bool // a key (or mapping) the base lacked
+}
+
+// target returns the axis (or With parameter) an origin points at.
+func (sw *Sweep) target(o *origin) *Axis { return sw.Axes[o.axis].paths()[o.link] }
+
+// build substitutes the given values (one index per axis, -1 to skip an
+// axis) into a copy of the base.
+func (sw *Sweep) build(vals []int) (*doc, error) {
+	d := &doc{root: clone(sw.base), origin: map[*yaml.Node]origin{}}
+	for k, i := range vals {
+		if i < 0 {
+			continue
+		}
+		for j, a := range sw.Axes[k].paths() {
+			n := clone(a.Values[i].node)
+			d.origin[n] = origin{axis: k, link: j, value: i}
+			created, err := set(d.root.Content[0], splitPath(a.Path), n)
+			if err != nil {
+				return nil, errorf(sw.File, a.Line, a.Column, a.Path, "%v", err)
+			}
+			for _, c := range created {
+				if c != n {
+					c.Line, c.Column = a.Line, a.Column
+					d.origin[c] = origin{axis: k, link: j, value: i, created: true}
+				}
+			}
+		}
+	}
+	return d, nil
+}
+
+func (d *doc) bytes() []byte {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(d.root); err != nil {
+		panic(fmt.Sprintf("sweep: encoding a scenario tree: %v", err)) // the tree came from a parse
+	}
+	enc.Close()
+	return b.Bytes()
+}
+
+// place is where a position of a generated document came from.
+type place struct {
+	file      string
+	line, col int
+	from      *origin // nil: the base scenario
+}
+
+// where maps a line and column of the generated document b back to where
+// that value was written: the base scenario, or the sweep file for an
+// inline base and for substituted values.
+func (d *doc) where(sw *Sweep, b []byte, line, col int) (place, bool) {
+	var gen yaml.Node
+	if yaml.Unmarshal(b, &gen) != nil {
+		return place{}, false
+	}
+	var best place
+	found := false
+	var walk func(g, o *yaml.Node, from *origin)
+	walk = func(g, o *yaml.Node, from *origin) {
+		if f, ok := d.origin[o]; ok {
+			from = &f
+		}
+		// With a column, the deepest node starting there; without, the
+		// first node on the line.
+		if g.Kind != yaml.DocumentNode && g.Line == line && (col == 0 && !found || col != 0 && g.Column == col) {
+			file := sw.baseName
+			if from != nil {
+				file = sw.File
+			}
+			best, found = place{file: file, line: o.Line, col: o.Column, from: from}, true
+		}
+		for i := range g.Content {
+			if i < len(o.Content) {
+				walk(g.Content[i], o.Content[i], from)
+			}
+		}
+	}
+	walk(&gen, d.root, nil)
+	return best, found
+}
+
+// check hands the document to the engine. An error is rewritten to point
+// where the fault was written: a value of an axis, an axis path that the
+// scenario format does not accept, or the base scenario (for a cell that
+// is invalid as a whole, such as shares not summing to 1).
+func (d *doc) check(sw *Sweep, r Runner, cell string) error {
+	b := d.bytes()
+	err := r.Check(Scenario{Name: docName, Dir: sw.baseDir, YAML: b})
+	if err == nil {
+		return nil
+	}
+	// Of several problems (joined errors, one per line), report the
+	// first: positions of the others would point into the generated
+	// document.
+	msg, rest, more := strings.Cut(err.Error(), "\n")
+	if more {
+		msg += fmt.Sprintf(" (and %d more problems)", strings.Count(rest, "\n")+1)
+	}
+	var at *place
+	if m := docPos.FindStringSubmatchIndex(msg); m != nil {
+		line, _ := strconv.Atoi(sub(msg, m, 1))
+		col, _ := strconv.Atoi(sub(msg, m, 2))
+		if p, ok := d.where(sw, b, line, col); ok {
+			at = &p
+		}
+		rest := strings.TrimPrefix(msg[m[1]:], ": ")
+		msg = strings.TrimSpace(msg[:m[0]] + rest)
+	}
+	switch {
+	case at != nil && at.from != nil && at.from.created:
+		a := sw.target(at.from)
+		segs := splitPath(a.Path)
+		_, found, _ := lookup(sw.base.Content[0], segs)
+		missing := pathOf(segs[:found+1])
+		msg = strings.TrimPrefix(msg, missing+": ")
+		what := "not in the base scenario"
+		if found+1 < len(segs) {
+			what = missing + " is not in the base scenario"
+		}
+		return errorf(sw.File, a.Line, a.Column, a.Path, "%s %s, and the scenario format does not accept it: %s", what, sw.baseName, msg)
+	case at != nil && at.from != nil:
+		a := sw.target(at.from)
+		return errorf(sw.File, at.line, at.col, a.Path, "value %s: %s", quoteLabel(a.Values[at.from.value]), msg)
+	case cell == "" && at != nil:
+		return errorf(at.file, at.line, at.col, "", "%s", msg)
+	case cell == "":
+		return errorf(sw.File, sw.baseLine, 0, "base", "%s", msg)
+	case at != nil:
+		return errorf(sw.File, sw.Axes[0].Line, sw.Axes[0].Column, "cell "+cell, "%s (at %s:%d:%d)", msg, at.file, at.line, at.col)
+	}
+	return errorf(sw.File, sw.Axes[0].Line, sw.Axes[0].Column, "cell "+cell, "%s", msg)
+}
+
+func sub(s string, m []int, i int) string {
+	if m[2*i] < 0 {
+		return ""
+	}
+	return s[m[2*i]:m[2*i+1]]
+}
+
+// Check checks the sweep against the engine before anything runs: the
+// base scenario, then every cell. Errors point at the sweep file's line of
+// the faulty value, or of the axis whose path the scenario format does
+// not accept, or name the cell that is invalid as a whole.
+func (sw *Sweep) Check(r Runner) error {
+	if sw.baseSrc != nil {
+		if err := r.Check(Scenario{Name: sw.baseName, Dir: sw.baseDir, YAML: sw.baseSrc}); err != nil {
+			return err
+		}
+	} else {
+		d, _ := sw.build(nil)
+		if err := d.check(sw, r, ""); err != nil {
+			return err
+		}
+	}
+	spec, err := sw.Spec()
+	if err != nil {
+		return err
+	}
+	for i := 0; i < spec.NumCells(); i++ {
+		c := spec.Cell(i)
+		d, err := sw.build(c.Values)
+		if err != nil {
+			return err
+		}
+		if err := d.check(sw, r, sw.describe(c)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func quoteLabel(v Value) string {
+	if len(v.JSON) > 0 && v.JSON[0] == '"' {
+		return string(v.JSON)
+	}
+	return v.Label
+}
+
+// describe formats a cell's values for messages: name=value, ...
+func (sw *Sweep) describe(c Cell) string {
+	parts := make([]string, len(sw.Axes))
+	for k, i := range c.Values {
+		parts[k] = sw.Axes[k].Name + "=" + sw.Axes[k].Values[i].Label
+	}
+	return strings.Join(parts, ", ")
+}
+
+// CellScenario returns the scenario document of cell c.
+func (sw *Sweep) CellScenario(c Cell) (Scenario, error) {
+	d, err := sw.build(c.Values)
+	if err != nil {
+		return Scenario{}, err
+	}
+	return Scenario{Name: fmt.Sprintf("%s (cell %d: %s)", sw.baseName, c.Index, sw.describe(c)), Dir: sw.baseDir, YAML: d.bytes()}, nil
+}

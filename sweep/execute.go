@@ -1,0 +1,220 @@
+package sweep
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// Options control Execute. The zero value runs the whole sweep with one
+// worker per CPU.
+type Options struct {
+	// Workers is the number of runs executed at once; 0 means GOMAXPROCS.
+	Workers int
+	// Shard selects the runs to execute; the zero value is all of them.
+	Shard Shard
+	// Start, if set, is called once before any run with the number of
+	// runs to execute and the number already done.
+	Start func(todo, done int)
+	// Progress, if set, is called after each finished run, from one
+	// goroutine at a time.
+	Progress func()
+}
+
+// Stats reports what Execute did.
+type Stats struct {
+	Runs    int      // runs in the shard
+	Skipped int      // valid cell files found and kept
+	Ran     int      // runs executed
+	Redone  []string // cell files found incomplete or damaged, re-run
+}
+
+// Paths of an output directory.
+const (
+	SpecFile = "sweep.json"
+	CellsDir = "cells"
+)
+
+// Execute runs the runs of opt.Shard that have no valid cell file in
+// dir/cells, opt.Workers at a time, and writes each result as a cell file
+// as soon as it finishes (atomically). It first checks the whole sweep
+// with the engine and writes dir/sweep.json; a directory holding another
+// sweep's results is refused and left untouched. Cell files cut short or
+// damaged are re-run. When ctx is cancelled, finished cell files stay and
+// running the same sweep again resumes.
+func Execute(ctx context.Context, sw *Sweep, dir string, r Runner, opt Options) (Stats, error) {
+	var st Stats
+	if err := sw.Check(r); err != nil {
+		return st, err
+	}
+	spec, err := sw.Spec()
+	if err != nil {
+		return st, err
+	}
+	if err := prepareDir(dir, spec); err != nil {
+		return st, err
+	}
+	cells := filepath.Join(dir, CellsDir)
+	var todo []Run
+	for i := 0; i < spec.NumRuns(); i++ {
+		if !opt.Shard.Has(i) {
+			continue
+		}
+		st.Runs++
+		run := spec.Run(i)
+		path := filepath.Join(cells, cellName(run))
+		removeTemps(path)
+		data, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			todo = append(todo, run)
+			continue
+		}
+		if err != nil {
+			return st, err
+		}
+		c, err := decodeCell(data)
+		if err != nil {
+			st.Redone = append(st.Redone, fmt.Sprintf("%s: %v", path, err))
+			todo = append(todo, run)
+			continue
+		}
+		if err := c.matches(spec, run); err != nil {
+			return st, &Error{File: path, Msg: err.Error()}
+		}
+		st.Skipped++
+	}
+	if opt.Start != nil {
+		opt.Start(len(todo), st.Skipped)
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	var mu sync.Mutex
+	for _, run := range todo {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			if gctx.Err() != nil {
+				return nil
+			}
+			if err := execOne(gctx, sw, spec, r, cells, run); err != nil {
+				return err
+			}
+			mu.Lock()
+			st.Ran++
+			if opt.Progress != nil {
+				opt.Progress()
+			}
+			mu.Unlock()
+			return nil
+		})
+	}
+	err = g.Wait()
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil && ctx.Err() != nil {
+		return st, fmt.Errorf("interrupted with %d of %d runs of shard %s done (finished runs are kept: run the same command again to resume): %w",
+			st.Skipped+st.Ran, st.Runs, opt.Shard, ctx.Err())
+	}
+	return st, err
+}
+
+func execOne(ctx context.Context, sw *Sweep, spec *Spec, r Runner, cells string, run Run) error {
+	sc, err := sw.CellScenario(run.Cell)
+	if err != nil {
+		return err
+	}
+	res, err := r.Run(ctx, sc, run.Seed)
+	if err == nil {
+		err = res.validate(sw.Keep)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("cell %d (%s) replication %d, seed %d: %w", run.Cell.Index, sw.describe(run.Cell), run.Replication, run.Seed, err)
+	}
+	return writeAtomic(filepath.Join(cells, cellName(run)), encodeCell(spec.Hash, run, res, sw.Keep), false)
+}
+
+// prepareDir creates dir and dir/cells and writes dir/sweep.json, or
+// checks that an existing one describes the same sweep.
+func prepareDir(dir string, spec *Spec) error {
+	if err := os.MkdirAll(filepath.Join(dir, CellsDir), 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, SpecFile)
+	old, err := readSpec(path)
+	switch {
+	case err == nil:
+		if old.Hash != spec.Hash {
+			return &Error{File: path, Msg: fmt.Sprintf("this directory holds the results of another sweep (hash %s; this sweep's is %s): use another --out directory, or remove it to start over", short(old.Hash), short(spec.Hash))}
+		}
+		return nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	b, err := json.MarshalIndent(spec, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, append(b, '\n'), true)
+}
+
+// readSpec reads and verifies a sweep.json.
+func readSpec(path string) (*Spec, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var s Spec
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("not a sweep description: %v", err)}
+	}
+	if err := s.Verify(); err != nil {
+		return nil, &Error{File: path, Msg: err.Error()}
+	}
+	return &s, nil
+}
+
+// removeTemps removes temporary files left by an interrupted write of
+// path (path.*.tmp).
+func removeTemps(path string) {
+	matches, _ := filepath.Glob(globEscape(path) + ".*.tmp")
+	for _, m := range matches {
+		os.Remove(m)
+	}
+}
+
+func globEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`).Replace(s)
+}
+
+// matches checks that a valid cell file belongs to run of spec.
+func (c *cellFile) matches(spec *Spec, run Run) error {
+	switch {
+	case c.hash != spec.Hash:
+		return fmt.Errorf("written by another sweep (hash %s; this sweep's is %s)", short(c.hash), short(spec.Hash))
+	case c.id != run.Cell.ID || c.key != run.Cell.Key || c.rep != run.Replication:
+		return fmt.Errorf("holds cell %s replication %d, but its name says cell %s replication %d", c.id, c.rep, run.Cell.ID, run.Replication)
+	case c.cell != run.Cell.Index || c.seed != run.Seed:
+		return fmt.Errorf("cell index %d or seed %d differ from the sweep's (%d, %d)", c.cell, c.seed, run.Cell.Index, run.Seed)
+	case !c.hasSum || c.hasSer != spec.KeepSeries():
+		return fmt.Errorf("keeps other outputs than the sweep")
+	}
+	return nil
+}

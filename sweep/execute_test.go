@@ -1,0 +1,339 @@
+package sweep
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const sweep2x3 = `name: toy
+scenario: base.yaml
+seed: 11
+replications: 3
+keep: [summary, series]
+axes:
+  population.groups.exploiter.share: [0.1, 0.3, 0.5]
+  population.groups.cooperator.share: [0.9, 0.7, 0.5]
+  feedback.regime: [own, full]
+`
+
+// A sweep whose cells must satisfy a cross-axis rule (shares sum to 1)
+// would fail Check; the test sweeps use independent axes.
+const sweepToy = `name: toy
+scenario: base.yaml
+seed: 11
+replications: 3
+keep: [summary, series]
+axes:
+  population.groups.exploiter.share: [0.1, 0.3]
+  feedback.regime: [own, full, social]
+  steps: [5, 8]
+`
+
+const baseNoShares = `steps: 20
+agents: 50
+population:
+  groups:
+    - name: cooperator
+      trait: 0.6
+    - name: exploiter
+      share: 0.2
+      trait: 0.3
+feedback:
+  regime: own
+`
+
+// tables runs Collect on dirs and writes the tables into out, returning
+// their contents by file name.
+func tables(t *testing.T, out string, dirs ...string) map[string]string {
+	t.Helper()
+	col, err := Collect(dirs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files, err := col.WriteTables(out, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[filepath.Base(f)] = string(b)
+	}
+	return got
+}
+
+func execute(t *testing.T, sw *Sweep, dir string, r Runner, opt Options) Stats {
+	t.Helper()
+	st, err := Execute(context.Background(), sw, dir, r, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestShardedEqualsUnsharded(t *testing.T) {
+	sw := mustLoad(t, baseNoShares, sweepToy)
+	root := t.TempDir()
+	whole := filepath.Join(root, "whole")
+	st := execute(t, sw, whole, &toyEngine{}, Options{Workers: 1})
+	if st.Runs != 36 || st.Ran != 36 || st.Skipped != 0 {
+		t.Fatalf("stats %+v, want 36 runs run", st)
+	}
+	want := tables(t, whole, whole)
+	if len(want) != 3 || strings.Count(want["runs.csv"], "\n") != 37 || strings.Count(want["steps.csv"], "\n") != 1+18*(5+8) {
+		t.Fatalf("tables: %d files, runs.csv %d lines, steps.csv %d lines", len(want), strings.Count(want["runs.csv"], "\n"), strings.Count(want["steps.csv"], "\n"))
+	}
+	for _, n := range []int{2, 3} {
+		// Shards into separate directories, merged.
+		var dirs []string
+		for i := range n {
+			d := filepath.Join(root, "sep", string(rune('0'+n)), string(rune('0'+i)))
+			st := execute(t, sw, d, &toyEngine{}, Options{Workers: 2, Shard: Shard{i, n}})
+			if st.Runs != 36/n {
+				t.Errorf("shard %d/%d has %d runs, want %d", i, n, st.Runs, 36/n)
+			}
+			dirs = append(dirs, d)
+		}
+		got := tables(t, filepath.Join(root, "merged", string(rune('0'+n))), dirs...)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%d shards in separate directories: tables differ (-whole +merged):\n%s", n, diff)
+		}
+		// Shards into one shared directory.
+		shared := filepath.Join(root, "shared", string(rune('0'+n)))
+		for i := range n {
+			execute(t, sw, shared, &toyEngine{}, Options{Workers: 2, Shard: Shard{i, n}})
+		}
+		if diff := cmp.Diff(want, tables(t, shared, shared)); diff != "" {
+			t.Errorf("%d shards in one directory: tables differ (-whole +merged):\n%s", n, diff)
+		}
+	}
+}
+
+func TestAddingValueKeepsOtherCells(t *testing.T) {
+	root := t.TempDir()
+	a := mustLoad(t, baseNoShares, sweepToy)
+	b := mustLoad(t, baseNoShares, strings.Replace(sweepToy, "[0.1, 0.3]", "[0.1, 0.2, 0.3]", 1))
+	execute(t, a, filepath.Join(root, "a"), &toyEngine{}, Options{})
+	execute(t, b, filepath.Join(root, "b"), &toyEngine{}, Options{})
+	files, _ := filepath.Glob(filepath.Join(root, "a", CellsDir, "*.cell"))
+	if len(files) != 36 {
+		t.Fatalf("%d cell files, want 36", len(files))
+	}
+	for _, f := range files {
+		ra := readCell(t, f)
+		rb := readCell(t, filepath.Join(root, "b", CellsDir, filepath.Base(f)))
+		if ra.seed != rb.seed || !cmp.Equal(ra.result, rb.result) {
+			t.Errorf("%s: results changed when a value was added to an axis", filepath.Base(f))
+		}
+	}
+}
+
+func readCell(t *testing.T, path string) *cellFile {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := decodeCell(b)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return c
+}
+
+func TestRestartAfterInterrupt(t *testing.T) {
+	sw := mustLoad(t, baseNoShares, sweepToy)
+	root := t.TempDir()
+	want := filepath.Join(root, "want")
+	execute(t, sw, want, &toyEngine{}, Options{Workers: 2})
+
+	// Interrupt after 10 runs (as Ctrl-C or a killed job would), leaving a
+	// temporary file of a write in progress.
+	dir := filepath.Join(root, "restarted")
+	ctx, cancel := context.WithCancel(context.Background())
+	eng := &toyEngine{afterRun: func(n int64) {
+		if n == 10 {
+			cancel()
+		}
+	}}
+	st, err := Execute(ctx, sw, dir, eng, Options{Workers: 2})
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "run the same command again to resume") {
+		t.Fatalf("interrupted Execute: %v", err)
+	}
+	done, _ := filepath.Glob(filepath.Join(dir, CellsDir, "*.cell"))
+	if len(done) < 8 || len(done) > 12 || st.Ran != len(done) {
+		t.Fatalf("%d cell files after the interrupt (stats %+v), want about 10", len(done), st)
+	}
+	spec := mustSpec(t, sw)
+	tmp := filepath.Join(dir, CellsDir, cellName(spec.Run(35))+".123.tmp")
+	if err := os.WriteFile(tmp, []byte("# trustlab-sweep/1 cell\n# sweep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	eng2 := &toyEngine{}
+	st = execute(t, sw, dir, eng2, Options{Workers: 2})
+	if st.Skipped != len(done) || st.Ran != 36-len(done) || int(eng2.calls.Load()) != st.Ran {
+		t.Errorf("restart: stats %+v with %d engine runs, want %d skipped and %d run", st, eng2.calls.Load(), len(done), 36-len(done))
+	}
+	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
+		t.Errorf("temporary file left behind: %v", err)
+	}
+	if diff := cmp.Diff(tables(t, want, want), tables(t, dir, dir)); diff != "" {
+		t.Errorf("restarted sweep differs from an uninterrupted one:\n%s", diff)
+	}
+	// A third run has nothing to do.
+	eng3 := &toyEngine{}
+	if st := execute(t, sw, dir, eng3, Options{}); st.Ran != 0 || st.Skipped != 36 || eng3.calls.Load() != 0 {
+		t.Errorf("complete sweep re-run: %+v", st)
+	}
+}
+
+func TestDamagedCellRerun(t *testing.T) {
+	sw := mustLoad(t, baseNoShares, sweepToy)
+	dir := t.TempDir()
+	execute(t, sw, dir, &toyEngine{}, Options{})
+	want := tables(t, dir, dir)
+	spec := mustSpec(t, sw)
+	cut := filepath.Join(dir, CellsDir, cellName(spec.Run(7)))
+	flip := filepath.Join(dir, CellsDir, cellName(spec.Run(20)))
+	b, _ := os.ReadFile(cut)
+	os.WriteFile(cut, b[:len(b)/2], 0o644)
+	b, _ = os.ReadFile(flip)
+	os.WriteFile(flip, bytes.Replace(b, []byte("0."), []byte("1."), 1), 0o644)
+
+	// Merging now fails, naming the file.
+	if _, err := Collect([]string{dir}); err == nil || !strings.Contains(err.Error(), cut) || !strings.Contains(err.Error(), "cut short") {
+		t.Errorf("Collect with a cut file: %v", err)
+	}
+	eng := &toyEngine{}
+	st := execute(t, sw, dir, eng, Options{})
+	if st.Ran != 2 || len(st.Redone) != 2 || !strings.Contains(st.Redone[0], "no end line") || !strings.Contains(st.Redone[1], "checksum mismatch") {
+		t.Errorf("stats %+v, want the two damaged files re-run", st)
+	}
+	if diff := cmp.Diff(want, tables(t, dir, dir)); diff != "" {
+		t.Errorf("tables after re-running damaged cells differ:\n%s", diff)
+	}
+}
+
+func TestOtherSweepRefused(t *testing.T) {
+	dir := t.TempDir()
+	a := mustLoad(t, baseNoShares, sweepToy)
+	execute(t, a, dir, &toyEngine{}, Options{})
+	before := snapshot(t, dir)
+	b := mustLoad(t, baseNoShares, strings.Replace(sweepToy, "seed: 11", "seed: 12", 1))
+	_, err := Execute(context.Background(), b, dir, &toyEngine{}, Options{})
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, SpecFile)+": this directory holds the results of another sweep") {
+		t.Fatalf("Execute of another sweep into the directory: %v", err)
+	}
+	if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
+		t.Errorf("files changed:\n%s", diff)
+	}
+}
+
+// snapshot returns every file under dir with its content.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			b, _ := os.ReadFile(p)
+			out[p] = string(b)
+		}
+		return err
+	})
+	return out
+}
+
+func TestEngineFailure(t *testing.T) {
+	sw := mustLoad(t, baseNoShares, sweepToy)
+	spec := mustSpec(t, sw)
+	bad := spec.Run(5)
+	dir := t.TempDir()
+	_, err := Execute(context.Background(), sw, dir, &toyEngine{failOn: map[uint64]bool{bad.Seed: true}}, Options{Workers: 1})
+	want := "cell 1 (population.groups.exploiter.share=0.1, feedback.regime=own, steps=8) replication 2, seed "
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("error %v, want it to start with %q", err, want)
+	}
+	done, _ := filepath.Glob(filepath.Join(dir, CellsDir, "*.cell"))
+	if len(done) != 5 {
+		t.Errorf("%d cell files kept, want the 5 finished before the failure", len(done))
+	}
+}
+
+func TestMergeErrors(t *testing.T) {
+	root := t.TempDir()
+	a := mustLoad(t, baseNoShares, sweepToy)
+	b := mustLoad(t, baseNoShares, strings.Replace(sweepToy, "seed: 11", "seed: 12", 1))
+	dir := func(n string) string { return filepath.Join(root, n) }
+	execute(t, a, dir("a0"), &toyEngine{}, Options{Shard: Shard{0, 2}})
+	execute(t, a, dir("a1"), &toyEngine{}, Options{Shard: Shard{1, 2}})
+	execute(t, a, dir("a1again"), &toyEngine{}, Options{Shard: Shard{1, 2}})
+	execute(t, b, dir("b1"), &toyEngine{}, Options{Shard: Shard{1, 2}})
+	os.MkdirAll(dir("empty"), 0o755)
+	tests := []struct {
+		name string
+		dirs []string
+		want string
+	}{
+		{"different sweeps", []string{dir("a0"), dir("b1")}, dir("b1") + "/sweep.json: sweep hash "},
+		{"missing shard", []string{dir("a0")}, dir("a0") + ": 18 of 36 runs missing: cell 0 (population.groups.exploiter.share=0.1, feedback.regime=own, steps=5) replication 1; "},
+		{"duplicate shard", []string{dir("a0"), dir("a1"), dir("a1again")}, "is also in " + dir("a1") + "/cells/"},
+		{"not a sweep directory", []string{dir("empty")}, dir("empty") + ": no sweep.json: not the output directory of trustlab sweep"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Collect(tt.dirs)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Collect: %v\nwant it to contain %q", err, tt.want)
+			}
+		})
+	}
+	// A cell file of another sweep slipped into a directory.
+	files, _ := filepath.Glob(filepath.Join(dir("b1"), CellsDir, "*.cell"))
+	alien := filepath.Join(dir("a1"), CellsDir, "x-"+filepath.Base(files[0]))
+	data, _ := os.ReadFile(files[0])
+	os.WriteFile(alien, data, 0o644)
+	if _, err := Collect([]string{dir("a0"), dir("a1")}); err == nil || !strings.Contains(err.Error(), alien+": written by another sweep") {
+		t.Errorf("Collect with an alien cell file: %v", err)
+	}
+}
+
+func TestCellFileRoundTrip(t *testing.T) {
+	spec := mustSpec(t, mustLoad(t, baseNoShares, sweepToy))
+	run := spec.Run(13)
+	res := Result{
+		Summary: []Metric{{"a", 0.1}, {"b", -3}, {"nan", nanValue()}},
+		Series:  Series{Metrics: []string{"x"}, Rows: []Step{{0, "all", []float64{1.0 / 3}}, {1, "all", []float64{1e-300}}}},
+	}
+	data := encodeCell(spec.Hash, run, res, Keep{true, true})
+	c, err := decodeCell(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.matches(spec, run); err != nil {
+		t.Error(err)
+	}
+	if !cmp.Equal(c.result, res, cmp.Comparer(func(x, y float64) bool { return x == y || x != x && y != y })) {
+		t.Errorf("round trip: got %+v, want %+v", c.result, res)
+	}
+	for n := 0; n < len(data); n++ {
+		if _, err := decodeCell(data[:n]); err == nil {
+			t.Fatalf("a file cut to %d of %d bytes was accepted", n, len(data))
+		}
+	}
+}
+
+func nanValue() float64 { var z float64; return z / z }

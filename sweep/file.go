@@ -1,0 +1,641 @@
+package sweep
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Limits on the size of a sweep.
+const (
+	MaxReplications = 100_000    // replications per cell
+	MaxAxisValues   = 100_000    // values of one axis (a range, a list)
+	MaxRuns         = 10_000_000 // cells times replications
+)
+
+// Keep says which outputs of each run a sweep keeps. The end-of-run
+// metrics are always recorded (summary.csv and the plots need them); Keep
+// decides the per-run tables.
+type Keep struct {
+	Summary bool // runs.csv: the end-of-run metrics of every run
+	Series  bool // steps.csv: the per-step metrics of every run
+}
+
+// Axis is one parameter of the scenario that a sweep varies.
+type Axis struct {
+	// Path addresses the parameter in the scenario YAML: mapping keys and
+	// list items (by their name: or 0-based index) joined by dots.
+	Path string
+	// Name is the axis's column in the output tables (default: Path).
+	Name string
+	// Values are the values the axis takes, in order.
+	Values []Value
+	// Line and Column locate the axis in the sweep file (0 when unknown).
+	Line, Column int
+	// With lists parameters set together with this one (with:): value i
+	// of the axis goes with value i of each, e.g. the other groups'
+	// shares, which must still sum to 1. Their Name and With are unused.
+	With []Axis
+}
+
+// paths returns the axis's path and those of its With parameters.
+func (a *Axis) paths() []*Axis {
+	out := []*Axis{a}
+	for i := range a.With {
+		out = append(out, &a.With[i])
+	}
+	return out
+}
+
+// Value is one value of an axis.
+type Value struct {
+	// JSON is the canonical JSON of the value: its identity for cell ids
+	// and seeds (0.10 and 0.1 are the same value).
+	JSON json.RawMessage
+	// Label is the value as written in tables: a string or number as is,
+	// a list or mapping as its canonical JSON.
+	Label string
+	// Number is the value when IsNumber.
+	Number   float64
+	IsNumber bool
+	// Line and Column locate the value in the sweep file (0 when unknown).
+	Line, Column int
+
+	node *yaml.Node // the YAML substituted into the scenario
+}
+
+// Sweep is a parsed sweep file: a base scenario, the axes it varies, the
+// number of replications and the outputs to keep. Parse checks its
+// structure; Check checks every cell's scenario with the engine.
+type Sweep struct {
+	// File is the sweep file's name, for messages.
+	File string
+	// Name titles the sweep in reports (default: the file's base name).
+	Name string
+	// Seed is the sweep seed from which every run's seed is derived.
+	Seed uint64
+	// Replications is the number of runs of every cell, each with its
+	// own seed.
+	Replications int
+	// Keep selects the outputs kept.
+	Keep Keep
+	// Axes are the varied parameters; cells are their Cartesian product
+	// in order (the last axis varies fastest).
+	Axes []Axis
+	// Scenario is the base scenario's file name as given in the sweep file
+	// (relative to it), or "" for an inline base:.
+	Scenario string
+
+	base     *yaml.Node // the base scenario document (a mapping)
+	baseSrc  []byte     // the base scenario file's bytes ("" when inline)
+	baseName string     // file name for the base in messages
+	baseDir  string     // directory for relative paths in the scenario
+	baseLine int        // line of base: or scenario: in the sweep file
+}
+
+// Load reads and parses a sweep file, and the base scenario file it names.
+func Load(path string) (*Sweep, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, src)
+}
+
+// Parse parses a sweep file. name is its path: a base scenario given with
+// scenario: is read relative to its directory. Errors name the file, line,
+// column and key.
+func Parse(name string, src []byte) (*Sweep, error) {
+	p := &parser{file: name}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, p.yamlError(err)
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, errorf(name, 1, 0, "", "empty sweep file: expected keys %s", allowedTop)
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, errorf(name, root.Line, root.Column, "", "a sweep file is a mapping with keys %s", allowedTop)
+	}
+	sw := &Sweep{File: name, Seed: 1, Replications: 1, Keep: Keep{Summary: true}}
+	keys, err := p.mapping(root, "", strings.Split(allowedTop, ", "))
+	if err != nil {
+		return nil, err
+	}
+	if n := keys["name"]; n != nil {
+		if sw.Name, err = p.str(n, "name"); err != nil {
+			return nil, err
+		}
+	} else {
+		sw.Name = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+	}
+	if n := keys["seed"]; n != nil {
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+			return nil, p.at(n, "seed", "must be a whole number in [0, 18446744073709551615], got %s", show(n))
+		}
+		s, err := strconv.ParseUint(n.Value, 0, 64)
+		if err != nil {
+			return nil, p.at(n, "seed", "must be a whole number in [0, 18446744073709551615], got %s", show(n))
+		}
+		sw.Seed = s
+	}
+	if n := keys["replications"]; n != nil {
+		r, err := p.integer(n, "replications", 1, MaxReplications)
+		if err != nil {
+			return nil, err
+		}
+		sw.Replications = r
+	}
+	if n := keys["keep"]; n != nil {
+		if sw.Keep, err = p.keep(n); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.base(sw, keys, root); err != nil {
+		return nil, err
+	}
+	if n := keys["axes"]; n != nil {
+		if sw.Axes, err = p.axes(n); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.checkAxes(sw); err != nil {
+		return nil, err
+	}
+	return sw, nil
+}
+
+const allowedTop = "name, scenario, base, seed, replications, keep, axes"
+
+type parser struct{ file string }
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+func (p *parser) yamlError(err error) error {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		l, _ := strconv.Atoi(m[1])
+		return errorf(p.file, l, 0, "", "%s", msg[len(m[0]):])
+	}
+	return errorf(p.file, 0, 0, "", "%s", strings.TrimPrefix(msg, "yaml: "))
+}
+
+func (p *parser) at(n *yaml.Node, path, format string, a ...any) *Error {
+	return errorf(p.file, n.Line, n.Column, path, format, a...)
+}
+
+// show formats a node for messages.
+func show(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Tag == "!!str" {
+			return strconv.Quote(n.Value)
+		}
+		return n.Value
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "nothing"
+}
+
+// mapping checks that n is a mapping whose keys are all allowed and
+// unique, and returns them.
+func (p *parser) mapping(n *yaml.Node, path string, allowed []string) (map[string]*yaml.Node, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, p.at(n, path, "must be a mapping with keys %s, got %s", strings.Join(allowed, ", "), show(n))
+	}
+	out := map[string]*yaml.Node{}
+	lines := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		kp := k.Value
+		if path != "" {
+			kp = path + "." + k.Value
+		}
+		ok := false
+		for _, a := range allowed {
+			ok = ok || a == k.Value
+		}
+		if !ok {
+			return nil, p.at(k, kp, "unknown key (allowed: %s)", strings.Join(allowed, ", "))
+		}
+		if l, dup := lines[k.Value]; dup {
+			return nil, p.at(k, kp, "key repeated (first on line %d)", l)
+		}
+		lines[k.Value] = k.Line
+		if v.Kind == yaml.AliasNode && v.Alias != nil {
+			v = v.Alias
+		}
+		out[k.Value] = v
+	}
+	return out, nil
+}
+
+func (p *parser) str(n *yaml.Node, path string) (string, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return "", p.at(n, path, "must be a string, got %s", show(n))
+	}
+	return n.Value, nil
+}
+
+func (p *parser) integer(n *yaml.Node, path string, lo, hi int) (int, error) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!int" {
+		if v, err := strconv.ParseInt(n.Value, 0, 64); err == nil && v >= int64(lo) && v <= int64(hi) {
+			return int(v), nil
+		}
+	}
+	return 0, p.at(n, path, "must be a whole number in [%d, %d], got %s", lo, hi, show(n))
+}
+
+func (p *parser) keep(n *yaml.Node) (Keep, error) {
+	const allowed = "summary, series"
+	var k Keep
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		items = n.Content
+		if len(items) == 0 {
+			return k, p.at(n, "keep", "must name at least one of %s", allowed)
+		}
+	}
+	for _, it := range items {
+		if it.Kind != yaml.ScalarNode {
+			return k, p.at(it, "keep", "must be summary, series or a list of them, got %s", show(it))
+		}
+		switch it.Value {
+		case "summary":
+			k.Summary = true
+		case "series":
+			k.Series = true
+		default:
+			return k, p.at(it, "keep", "unknown output %q (allowed: %s)", it.Value, allowed)
+		}
+	}
+	return k, nil
+}
+
+// base reads the base scenario: a file (scenario:) or inline (base:).
+func (p *parser) base(sw *Sweep, keys map[string]*yaml.Node, root *yaml.Node) error {
+	file, inline := keys["scenario"], keys["base"]
+	switch {
+	case file != nil && inline != nil:
+		return p.at(inline, "base", "give either scenario: (a file) or base: (inline), not both")
+	case file == nil && inline == nil:
+		return p.at(root, "scenario", "missing: give the base scenario as scenario: FILE or inline as base:")
+	case inline != nil:
+		if inline.Kind != yaml.MappingNode {
+			return p.at(inline, "base", "must be a mapping (a scenario), got %s", show(inline))
+		}
+		sw.base = &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{clone(inline)}, Line: inline.Line, Column: inline.Column}
+		sw.baseName, sw.baseDir, sw.baseLine = p.file, filepath.Dir(p.file), inline.Line
+		return nil
+	}
+	rel, err := p.str(file, "scenario")
+	if err != nil {
+		return err
+	}
+	path := rel
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(filepath.Dir(p.file), rel)
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return p.at(file, "scenario", "cannot read the base scenario: %v", err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return (&parser{file: path}).yamlError(err)
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return errorf(path, 1, 0, "", "a scenario must be a mapping")
+	}
+	sw.Scenario, sw.base, sw.baseSrc = rel, &doc, src
+	sw.baseName, sw.baseDir, sw.baseLine = path, filepath.Dir(path), file.Line
+	return nil
+}
+
+// axes reads axes: as a list of {path, name, values|range} or as a
+// mapping from path to a list of values, a range or {name, values|range}.
+func (p *parser) axes(n *yaml.Node) ([]Axis, error) {
+	var out []Axis
+	switch n.Kind {
+	case yaml.SequenceNode:
+		for i, it := range n.Content {
+			where := fmt.Sprintf("axes[%d]", i)
+			keys, err := p.mapping(it, where, []string{"path", "name", "values", "range", "with"})
+			if err != nil {
+				return nil, err
+			}
+			pn := keys["path"]
+			if pn == nil {
+				return nil, p.at(it, where, "missing path: (the scenario parameter to vary, e.g. population.groups.exploiter.share)")
+			}
+			path, err := p.str(pn, where+".path")
+			if err != nil {
+				return nil, err
+			}
+			a, err := p.axis(path, pn, keys)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, a)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if v.Kind == yaml.AliasNode && v.Alias != nil {
+				v = v.Alias
+			}
+			var keys map[string]*yaml.Node
+			switch {
+			case v.Kind == yaml.SequenceNode:
+				keys = map[string]*yaml.Node{"values": v}
+			case v.Kind == yaml.MappingNode && hasKey(v, "from", "to", "step"):
+				keys = map[string]*yaml.Node{"range": v}
+			case v.Kind == yaml.MappingNode:
+				var err error
+				if keys, err = p.mapping(v, k.Value, []string{"name", "values", "range", "with"}); err != nil {
+					return nil, err
+				}
+			default:
+				return nil, p.at(v, k.Value, "must be a list of values, a range {from, to, step} or {name, values|range, with}, got %s", show(v))
+			}
+			a, err := p.axis(k.Value, k, keys)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, a)
+		}
+	default:
+		return nil, p.at(n, "axes", "must be a list of axes ({path, values|range}) or a mapping from path to values, got %s", show(n))
+	}
+	if len(out) == 0 {
+		return nil, p.at(n, "axes", "no axis given (omit axes: to run replications of the base scenario alone)")
+	}
+	return out, nil
+}
+
+func hasKey(n *yaml.Node, keys ...string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		for _, k := range keys {
+			if n.Content[i].Value == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var pathSyntax = regexp.MustCompile(`^[^.\s]+(\.[^.\s]+)*$`)
+
+func (p *parser) axis(path string, at *yaml.Node, keys map[string]*yaml.Node) (Axis, error) {
+	a := Axis{Path: path, Name: path, Line: at.Line, Column: at.Column}
+	if n := keys["name"]; n != nil {
+		name, err := p.str(n, path+".name")
+		if err != nil {
+			return a, err
+		}
+		if strings.TrimSpace(name) == "" || strings.ContainsAny(name, ",\"\n\r") {
+			return a, p.at(n, path+".name", "must be a non-empty column name without commas, quotes or line breaks, got %q", name)
+		}
+		a.Name = name
+	}
+	if err := p.axisValues(&a, at, keys["values"], keys["range"]); err != nil {
+		return a, err
+	}
+	if w := keys["with"]; w != nil {
+		if w.Kind != yaml.MappingNode || len(w.Content) == 0 {
+			return a, p.at(w, path+".with", "must be a mapping from scenario paths to lists of values (as many as the axis has), got %s", show(w))
+		}
+		for i := 0; i+1 < len(w.Content); i += 2 {
+			k, v := w.Content[i], w.Content[i+1]
+			l := Axis{Path: k.Value, Name: k.Value, Line: k.Line, Column: k.Column}
+			var vals, rng *yaml.Node
+			if v.Kind == yaml.MappingNode {
+				rng = v
+			} else {
+				vals = v
+			}
+			if err := p.axisValues(&l, k, vals, rng); err != nil {
+				return a, err
+			}
+			if len(l.Values) != len(a.Values) {
+				return a, p.at(k, path+".with."+k.Value, "%d values, but the axis %s has %d: value i of each goes with value i of the axis", len(l.Values), path, len(a.Values))
+			}
+			a.With = append(a.With, l)
+		}
+	}
+	return a, nil
+}
+
+// axisValues reads the values (a list) or the range of an axis.
+func (p *parser) axisValues(a *Axis, at, vals, rng *yaml.Node) error {
+	path := a.Path
+	if !pathSyntax.MatchString(path) {
+		return p.at(at, path, "not a scenario path: keys and list items joined by dots, e.g. population.groups.exploiter.share")
+	}
+	switch {
+	case vals != nil && rng != nil:
+		return p.at(rng, path, "give either values: or range:, not both")
+	case vals == nil && rng == nil:
+		return p.at(at, path, "missing values: (a list) or range: {from, to, step}")
+	case vals != nil:
+		if vals.Kind != yaml.SequenceNode {
+			return p.at(vals, path+".values", "must be a list, got %s", show(vals))
+		}
+		if len(vals.Content) == 0 {
+			return p.at(vals, path+".values", "empty: an axis needs at least one value")
+		}
+		if len(vals.Content) > MaxAxisValues {
+			return p.at(vals, path+".values", "%d values: at most %d", len(vals.Content), MaxAxisValues)
+		}
+		for _, v := range vals.Content {
+			val, err := newValue(clone(v))
+			if err != nil {
+				return p.at(v, path, "value %s: %v", show(v), err)
+			}
+			val.Line, val.Column = v.Line, v.Column
+			a.Values = append(a.Values, val)
+		}
+	default:
+		vs, err := p.rangeValues(rng, path)
+		if err != nil {
+			return err
+		}
+		a.Values = vs
+	}
+	return nil
+}
+
+// rangeValues expands {from, to, step} into decimal-clean values: each is
+// rounded to the decimals of from and step, so 0.1 steps give 0.3, not
+// 0.30000000000000004.
+func (p *parser) rangeValues(n *yaml.Node, path string) ([]Value, error) {
+	where := path + ".range"
+	keys, err := p.mapping(n, where, []string{"from", "to", "step"})
+	if err != nil {
+		return nil, err
+	}
+	var x [3]float64
+	ints := true
+	for i, k := range []string{"from", "to", "step"} {
+		v := keys[k]
+		if v == nil {
+			return nil, p.at(n, where, "missing %s: (a range is {from, to, step}, e.g. {from: 0, to: 0.5, step: 0.1})", k)
+		}
+		f, ok := number(v)
+		if !ok {
+			return nil, p.at(v, where+"."+k, "must be a number, got %s", show(v))
+		}
+		x[i] = f
+		ints = ints && v.Tag == "!!int"
+	}
+	from, to, step := x[0], x[1], x[2]
+	if step == 0 || (to-from)*step < 0 {
+		return nil, p.at(keys["step"], where+".step", "must be nonzero and lead from %s to %s, got %s", formatFloat(from), formatFloat(to), formatFloat(step))
+	}
+	steps := math.Floor((to-from)/step + 1e-9)
+	if steps+1 > MaxAxisValues {
+		return nil, p.at(n, where, "%.0f values: at most %d", steps+1, MaxAxisValues)
+	}
+	dec := max(decimals(from), decimals(step))
+	var out []Value
+	for i := 0; i <= int(steps); i++ {
+		v := from + float64(i)*step
+		node := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: strconv.FormatFloat(v, 'f', dec, 64), Line: n.Line, Column: n.Column}
+		if ints {
+			node.Tag, node.Value = "!!int", strconv.FormatInt(int64(math.Round(v)), 10)
+		}
+		val, err := newValue(node)
+		if err != nil {
+			return nil, p.at(n, where, "%v", err)
+		}
+		val.Line, val.Column = n.Line, n.Column
+		out = append(out, val)
+	}
+	return out, nil
+}
+
+// number reads a YAML int or float scalar.
+func number(n *yaml.Node) (float64, bool) {
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
+		return 0, false
+	}
+	var f float64
+	if err := n.Decode(&f); err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
+}
+
+// decimals is the number of decimals needed to write x exactly as typed
+// (0.1 -> 1, 0.25 -> 2, 3 -> 0), at most 15.
+func decimals(x float64) int {
+	for d := 0; d < 15; d++ {
+		if v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', d, 64), 64); v == x {
+			return d
+		}
+	}
+	return 15
+}
+
+func formatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// newValue makes an axis value of a YAML node.
+func newValue(n *yaml.Node) (Value, error) {
+	j, err := canonical(n)
+	if err != nil {
+		return Value{}, err
+	}
+	v := Value{JSON: j, node: n}
+	v.Label = labelOf(j)
+	if n.Kind == yaml.ScalarNode && (n.Tag == "!!int" || n.Tag == "!!float") {
+		if f, ok := number(n); ok {
+			v.Number, v.IsNumber = f, true
+		}
+	}
+	return v, nil
+}
+
+// labelOf is the table label of a canonical JSON value: strings unquoted,
+// anything else as JSON.
+func labelOf(j json.RawMessage) string {
+	var s string
+	if len(j) > 0 && j[0] == '"' && json.Unmarshal(j, &s) == nil {
+		return s
+	}
+	return string(j)
+}
+
+// reserved are the fixed columns of the output tables.
+var reserved = []string{"cell", "replication", "seed", "step", "group", "metric", "n", "mean", "sd", "ci_low", "ci_high"}
+
+func (p *parser) checkAxes(sw *Sweep) error {
+	paths := map[string]int{}
+	names := map[string]int{}
+	runs := sw.Replications
+	var all []*Axis
+	for k := range sw.Axes {
+		a := &sw.Axes[k]
+		for _, l := range a.paths() {
+			if line, dup := paths[l.Path]; dup {
+				return errorf(p.file, l.Line, l.Column, l.Path, "path repeated (first on line %d)", line)
+			}
+			paths[l.Path] = l.Line
+			all = append(all, l)
+		}
+		// Values repeat only if the whole tuple does.
+		seen := map[string]int{}
+		for i, v := range a.Values {
+			key := string(v.JSON)
+			for _, l := range a.With {
+				key += "\x00" + string(l.Values[i].JSON)
+			}
+			if line, dup := seen[key]; dup {
+				return errorf(p.file, v.Line, v.Column, a.Path, "value %s repeats the value on line %d", v.Label, line)
+			}
+			seen[key] = v.Line
+		}
+		if line, dup := names[a.Name]; dup {
+			return errorf(p.file, a.Line, a.Column, a.Path, "column name %q is used by the axis on line %d: give one a different name:", a.Name, line)
+		}
+		names[a.Name] = a.Line
+		for _, r := range reserved {
+			if a.Name == r {
+				return errorf(p.file, a.Line, a.Column, a.Path, "column name %q is reserved (%s): give the axis another name:", a.Name, strings.Join(reserved, ", "))
+			}
+		}
+		if runs > MaxRuns/len(a.Values) {
+			return errorf(p.file, a.Line, a.Column, a.Path, "the sweep has more than %d runs (cells times replications)", MaxRuns)
+		}
+		runs *= len(a.Values)
+	}
+	// Nested paths would overwrite each other.
+	for _, a := range all {
+		for _, b := range all {
+			if a.Path != b.Path && strings.HasPrefix(b.Path, a.Path+".") {
+				return errorf(p.file, b.Line, b.Column, b.Path, "lies inside %s (line %d): one would overwrite the other", a.Path, a.Line)
+			}
+		}
+	}
+	// Paths must be addressable in the base: a missing mapping key may be
+	// an optional scenario key (Check asks the engine), but a list item
+	// that is not there or a scalar addressed inside never works.
+	for _, a := range all {
+		if _, _, why := lookup(sw.base.Content[0], splitPath(a.Path)); why != "" {
+			return errorf(p.file, a.Line, a.Column, a.Path, "not in the base scenario %s: %s", sw.baseName, why)
+		}
+	}
+	return nil
+}
