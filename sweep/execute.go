@@ -66,7 +66,7 @@ func Execute(ctx context.Context, sw *Sweep, dir string, r Runner, opt Options) 
 	cells := filepath.Join(dir, CellsDir)
 	var todo []Run
 	for i := 0; i < spec.NumRuns(); i++ {
-		if !opt.Shard.Has(i) {
+		if !opt.Shard.Has(i / spec.Replications) { // shards take whole cells
 			continue
 		}
 		st.Runs++

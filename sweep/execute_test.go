@@ -289,7 +289,8 @@ func TestMergeErrors(t *testing.T) {
 		want string
 	}{
 		{"different sweeps", []string{dir("a0"), dir("b1")}, dir("b1") + "/sweep.json: sweep hash "},
-		{"missing shard", []string{dir("a0")}, dir("a0") + ": 18 of 36 runs missing: cell 0 (population.groups.exploiter.share=0.1, feedback.regime=own, steps=5) replication 1; "},
+		// Shard 0/2 ran the even cells with all their replications: cell 1 is missing whole.
+		{"missing shard", []string{dir("a0")}, dir("a0") + ": 18 of 36 runs missing: cell 1 (population.groups.exploiter.share=0.1, feedback.regime=own, steps=8) replication 0; cell 1 (population.groups.exploiter.share=0.1, feedback.regime=own, steps=8) replication 1; cell 1 (population.groups.exploiter.share=0.1, feedback.regime=own, steps=8) replication 2; "},
 		{"duplicate shard", []string{dir("a0"), dir("a1"), dir("a1again")}, "is also in " + dir("a1") + "/cells/"},
 		{"not a sweep directory", []string{dir("empty")}, dir("empty") + ": no sweep.json: not the output directory of trustlab sweep"},
 	}

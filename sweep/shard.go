@@ -6,8 +6,9 @@ import (
 	"strings"
 )
 
-// Shard selects the runs of a sweep that one process executes: those
-// whose index is Index modulo Count. The zero value is the whole sweep.
+// Shard selects the cells of a sweep that one process executes: those
+// whose index is Index modulo Count, with all their replications. The zero
+// value is the whole sweep.
 type Shard struct {
 	Index, Count int
 }
@@ -23,7 +24,7 @@ func (s Shard) String() string {
 	return fmt.Sprintf("%d/%d", s.Index, s.Count)
 }
 
-// Has reports whether run index i belongs to the shard.
+// Has reports whether cell index i belongs to the shard.
 func (s Shard) Has(i int) bool { return s.Count <= 1 || i%s.Count == s.Index }
 
 // MaxShards bounds the number of shards.

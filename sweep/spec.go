@@ -215,7 +215,7 @@ func (s *Spec) Cell(i int) Cell {
 // Run is one replication of one cell.
 type Run struct {
 	// Index numbers runs cell-major: Cell*Replications + Replication.
-	// Shard I/N runs the runs with Index % N == I.
+	// Shard I/N runs the runs of the cells with Cell.Index % N == I.
 	Index       int
 	Cell        Cell
 	Replication int // 0-based

@@ -44,7 +44,7 @@ func cmdSweep(e *env, args []string) error {
 	)
 	fs.StringVar(&out, "out", "", "output `DIR` (required); run the same command again to resume")
 	fs.IntVar(&workers, "workers", 0, "runs at once, [1, 1024] (default: the number of CPUs); results do not depend on it")
-	fs.StringVar(&shardFlag, "shard", "", "run only shard `I/N`: the runs whose index is I modulo N (default: from the scheduler's environment, or the whole sweep)")
+	fs.StringVar(&shardFlag, "shard", "", "run only shard `I/N`: the cells whose index is I modulo N, with all their replications (default: from the scheduler's environment, or the whole sweep)")
 	fs.IntVar(&shards, "shards", 0, "number of shards `N` for a Kubernetes Indexed Job (JOB_COMPLETION_INDEX gives I)")
 	fs.StringVar(&format, "format", "csv", "table format: csv, or parquet for CSV and Parquet")
 	fs.BoolVar(&noPlots, "no-plots", false, "write no plots and no index.html")
