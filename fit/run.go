@@ -28,6 +28,9 @@ func Run(ctx context.Context, next func() (Job, bool, error), o Options, workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	if o.Prior == PriorEmpirical {
+		return runEmpirical(ctx, next, o, workers, emit)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 

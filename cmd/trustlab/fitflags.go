@@ -33,9 +33,11 @@ type estimationFlags struct {
 	fix, free         listFlag
 	restarts, workers int
 	seed              uint64
+	prior             string
 }
 
-func (f *estimationFlags) register(fs *flag.FlagSet) {
+func (f *estimationFlags) register(fs *flag.FlagSet, prior string) {
+	fs.StringVar(&f.prior, "prior", prior, "estimator: empirical (empirical Bayes: MAP under a normal population prior on each parameter, estimated from all subjects; Huys et al. 2011), weak (MAP under a fixed weakly informative prior) or none (maximum likelihood)")
 	fs.Var(&f.fix, "fix", "fix parameters: `name=value[,name=value]` (repeatable), e.g. --fix gamma=1; names: "+strings.Join(paramList(), ", "))
 	fs.Var(&f.free, "free", "also estimate a parameter fixed by default: lambda0, kappa, gamma or n0 (repeatable)")
 	fs.IntVar(&f.restarts, "restarts", 5, "optimizer starts per fit, [1, 100]")
@@ -78,6 +80,10 @@ func (f *estimationFlags) options() (fit.Options, error) {
 			}
 			o.Free = append(o.Free, p)
 		}
+	}
+	var err error
+	if o.Prior, err = fit.ParsePrior(f.prior); err != nil {
+		return o, usageErrorf("%v", err)
 	}
 	if f.restarts < 1 || f.restarts > 100 {
 		return o, usageErrorf("--restarts = %d: must be in [1, 100]", f.restarts)

@@ -161,7 +161,7 @@ func fitHTML(dir string, w *fitWriter, man manifest, spec dataset.Spec, figs map
 		Intro: intro,
 		Sections: []report.Section{
 			{Heading: "Model comparison", Text: "Totals over fits. Lower AIC and BIC are better; the cross-validated log-likelihood scores held-out choices under parameters fitted to the earlier ones (higher is better). Δ is the difference from the full model.\n\n" + strings.Join(desc, "\n\n"),
-				Tables: []report.Table{{Caption: "Model comparison", Header: comparisonHeader, Rows: w.comparisonRows()}}},
+				Tables: []report.Table{{Caption: "Model comparison", Header: w.comparisonHeader(), Rows: w.comparisonRows()}}},
 			{Heading: "Observed and predicted choices", Figures: toFigures(figs["choices"])},
 			{Heading: "Parameter estimates", Figures: toFigures(figs["params"])},
 		},
