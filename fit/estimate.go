@@ -88,6 +88,9 @@ type Options struct {
 	// (the zero value), a fixed weakly informative prior, or empirical
 	// Bayes over the subjects of a Run (see Prior).
 	Prior Prior
+	// OnIteration, if set, is called by Run before each EM iteration of
+	// empirical Bayes after the first fits (for progress displays).
+	OnIteration func(iteration int)
 }
 
 // DefaultFree are the parameters estimated by default, if the subject's
@@ -224,6 +227,7 @@ type problem struct {
 	mask     uint8
 	prior    *Trait // tau penalty (TraitPrior)
 	pop      *popPrior
+	loose    bool // looser convergence (EM iterations of empirical Bayes)
 	beliefs  []model.Belief
 	evals    int
 }
@@ -418,10 +422,11 @@ func (p *problem) minimize(starts [][]float64, maxEvals int) (best run, atBest i
 
 func (p *problem) nelderMead(z0 []float64, size float64, maxEvals int) run {
 	prob := optimize.Problem{Func: p.objective}
-	settings := &optimize.Settings{
-		Converger:       &optimize.FunctionConverge{Absolute: 1e-7, Relative: 1e-10, Iterations: 25 * len(z0)},
-		FuncEvaluations: maxEvals,
+	fc := &optimize.FunctionConverge{Absolute: 1e-7, Relative: 1e-10, Iterations: 25 * len(z0)}
+	if p.loose {
+		fc = &optimize.FunctionConverge{Absolute: 1e-4, Iterations: 10 * len(z0)}
 	}
+	settings := &optimize.Settings{Converger: fc, FuncEvaluations: maxEvals}
 	res, err := optimize.Minimize(prob, slices.Clone(z0), settings, &optimize.NelderMead{SimplexSize: size})
 	if res == nil {
 		return run{z: slices.Clone(z0), f: p.objective(z0)}

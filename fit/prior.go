@@ -207,7 +207,11 @@ func mapFit(c *compiled, j Job, v Variant, o Options, pop *popPrior, warm []floa
 	if warm == nil {
 		best, _ = p.minimize(p.starts(j.Seq.ID, o), o.MaxEvals)
 	} else {
-		best = p.minimizeFrom(warm, o.MaxEvals)
+		// An EM step moves the prior a little: one looser Nelder-Mead run
+		// from the last estimate (the final fits polish).
+		p.loose = true
+		best = p.nelderMead(warm, 0.3, o.MaxEvals)
+		p.loose = false
 	}
 	return mapState{z: best.z, post: p.posteriorVar(best.z), free: p.free}
 }
@@ -336,6 +340,9 @@ func runEmpirical(ctx context.Context, next func() (Job, bool, error), o Options
 		if !active || it == ebMaxIter {
 			break
 		}
+		if o.OnIteration != nil {
+			o.OnIteration(it)
+		}
 		if err := parallel(ctx, n, workers, func(i int) {
 			for k, v := range o.Models {
 				if !converged[k] {
@@ -363,29 +370,33 @@ func runEmpirical(ctx context.Context, next func() (Job, bool, error), o Options
 		}
 		pops[k].report = pop
 	}
-	fits := make([]SubjectFit, n)
-	if err := parallel(ctx, n, workers, func(i int) {
+	i := 0
+	source := func() (Job, bool, error) {
+		if i == n {
+			return Job{}, false, nil
+		}
+		i++
+		return jobs[i-1], true, nil
+	}
+	err := runOrdered(ctx, source, workers, func(i int, j Job) (SubjectFit, error) {
 		warm := make([][]float64, m)
 		for k := range m {
 			warm[k] = states[k][i].z
 		}
-		fits[i] = fitCompiled(cs[i], jobs[i].Seq, jobs[i].Trait, o, pops, warm)
-		for k := range fits[i].Estimates {
+		sf := fitCompiled(cs[i], j.Seq, j.Trait, o, pops, warm)
+		for k := range sf.Estimates {
 			if pop := pops[k].report; pop.Kind == PriorEmpirical && !pop.Converged {
-				e := &fits[i].Estimates[k]
+				e := &sf.Estimates[k]
 				e.Warnings = append(e.Warnings, fmt.Sprintf("empirical prior not converged after %d EM iterations: probably a parameter of this model is not identified from these data", ebMaxIter))
 			}
 		}
 		if n < ebMinSubjects {
-			fits[i].Warnings = append(fits[i].Warnings, fmt.Sprintf("empirical Bayes needs at least %d subjects: fitted under the weak prior", ebMinSubjects))
+			sf.Warnings = append(sf.Warnings, fmt.Sprintf("empirical Bayes needs at least %d subjects: fitted under the weak prior", ebMinSubjects))
 		}
-	}); err != nil {
+		return sf, nil
+	}, emit)
+	if err != nil {
 		return err
-	}
-	for _, sf := range fits {
-		if err := emit(sf); err != nil {
-			return err
-		}
 	}
 	return stopErr
 }

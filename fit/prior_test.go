@@ -1,6 +1,7 @@
 package fit
 
 import (
+	"context"
 	"math"
 	"strings"
 	"testing"
@@ -110,4 +111,47 @@ func TestLogEvidenceLaplace(t *testing.T) {
 		t.Errorf("Laplace log evidence %.4f, quadrature %.4f (difference %.4f), want within 0.02", e.LogEvidence, want, d)
 	}
 	t.Logf("Laplace %.4f, quadrature %.4f", e.LogEvidence, want)
+}
+
+// The objective under a population prior must not allocate either.
+func TestObjectiveWithPriorAllocs(t *testing.T) {
+	seqs, _ := simulated(t, 1, 8)
+	c := compile(seqs[0], 1)
+	o, err := Options{Prior: PriorWeak}.resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := newProblem(c, variants[0], o, nil)
+	p.pop = fixedPrior(o, "full")
+	z := make([]float64, len(p.free))
+	if n := testing.AllocsPerRun(100, func() { p.objective(z) }); n != 0 {
+		t.Errorf("objective allocates %v times per call, want 0", n)
+	}
+}
+
+// BenchmarkRunEmpirical is empirical Bayes over 25 simulated subjects of
+// the default design with every model, 5 restarts, cross-validation and
+// standard errors (a third of mikus2023's subjects).
+func BenchmarkRunEmpirical(b *testing.B) {
+	seqs, _ := simulated(b, 25, 11)
+	evals := 0
+	for b.Loop() {
+		i := 0
+		err := Run(context.Background(), func() (Job, bool, error) {
+			if i == len(seqs) {
+				return Job{}, false, nil
+			}
+			i++
+			return Job{Seq: seqs[i-1]}, true, nil
+		}, Options{Prior: PriorEmpirical}, 0, func(sf SubjectFit) error {
+			for _, e := range sf.Estimates {
+				evals += e.Evals
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(evals)/float64(b.N), "final-evals/op")
 }

@@ -172,7 +172,7 @@ func cmdFit(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	add, finish := newProgress(e.stderr, total, "fit")
+	add, finish := newProgress(e.stderr, total, "fit", &o)
 	start := time.Now()
 	runErr := fit.Run(e.ctx, next, o, est.workers, func(sf fit.SubjectFit) error {
 		add()

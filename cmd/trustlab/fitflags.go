@@ -95,22 +95,36 @@ func (f *estimationFlags) options() (fit.Options, error) {
 }
 
 // newProgress returns a progress bar on stderr when it is a terminal, and
-// a no-op otherwise (logs and golden tests stay clean).
-func newProgress(stderr io.Writer, total int, what string) (add func(), finish func()) {
+// a no-op otherwise (logs and golden tests stay clean). Under empirical
+// Bayes it sets o.OnIteration to show the EM iterations that come before
+// the final fits.
+func newProgress(stderr io.Writer, total int, what string, o *fit.Options) (add func(), finish func()) {
 	f, ok := stderr.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return func() {}, func() {}
 	}
+	desc := what
+	if o.Prior == fit.PriorEmpirical {
+		desc = what + " (empirical Bayes: first fits)"
+	}
 	bar := progressbar.NewOptions(total,
 		progressbar.OptionSetWriter(f),
-		progressbar.OptionSetDescription(what),
+		progressbar.OptionSetDescription(desc),
 		progressbar.OptionShowCount(),
 		progressbar.OptionSetElapsedTime(true),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionThrottle(100_000_000),
 	)
-	return func() { _ = bar.Add(1) }, func() { _ = bar.Finish() }
+	if o.Prior == fit.PriorEmpirical {
+		o.OnIteration = func(it int) { bar.Describe(fmt.Sprintf("%s (empirical Bayes: EM iteration %d)", what, it)) }
+	}
+	return func() {
+		if bar.State().CurrentNum == 0 {
+			bar.Describe(what)
+		}
+		_ = bar.Add(1)
+	}, func() { _ = bar.Finish() }
 }
 
 // csvFile writes one CSV file; Close reports the first error.

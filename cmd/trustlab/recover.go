@@ -83,7 +83,7 @@ func cmdRecover(e *env, args []string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	add, finish := newProgress(e.stderr, subjects, "recover")
+	add, finish := newProgress(e.stderr, subjects, "recover", &ro.Fit)
 	ro.Progress = add
 	start := time.Now()
 	rec, err := fit.Recover(e.ctx, ro)
