@@ -97,7 +97,9 @@ type RecoverOptions struct {
 	Ranges map[Param]Range
 	Seed   uint64
 	// Fit are the estimation options; Models is ignored (the full model
-	// is fitted) and cross-validation is skipped. Parameters fixed there
+	// is fitted) and cross-validation is skipped. Fit.Prior is the
+	// estimator (zero: maximum likelihood; trustlab recover defaults to
+	// PriorEmpirical, like trustlab fit). Parameters fixed there
 	// (or not free by default) are simulated at their fixed value.
 	Fit     Options
 	Workers int
