@@ -246,20 +246,33 @@ func TestCrossValidationSplit(t *testing.T) {
 	}
 }
 
-// Parameter recovery at small scale: 40 subjects of the default design.
+// Parameter recovery at small scale: 40 subjects of the default design,
+// by maximum likelihood and by empirical Bayes (the CLI's default).
 func TestRecoverSmall(t *testing.T) {
-	rec, err := Recover(context.Background(), RecoverOptions{Subjects: 40, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		prior Prior
+		min   map[string]float64
+	}{
+		// measured: tau 0.82, beta 0.73, w_minus/w_plus 0.85, phi 0.65
+		{PriorNone, map[string]float64{"tau": 0.7, "beta": 0.65, "w_minus/w_plus": 0.7, "phi": 0.5}},
+		// measured: tau 0.93, beta 0.93, w_minus/w_plus 0.88, w_plus 0.56, w_minus 0.76, phi 0.78
+		{PriorEmpirical, map[string]float64{"tau": 0.8, "beta": 0.8, "w_minus/w_plus": 0.75, "w_plus": 0.4, "w_minus": 0.4, "phi": 0.6}},
 	}
-	min := map[string]float64{"tau": 0.7, "beta": 0.65, "w_minus/w_plus": 0.7, "phi": 0.5} // measured: 0.82, 0.73, 0.85, 0.65
-	for _, p := range rec.Params {
-		t.Logf("%-15s free %-5v r %.3f rho %.3f bias %.3f at bound %d", p.Name, p.Free, p.Pearson, p.Spearman, p.Bias, p.AtBound)
-		if m, ok := min[p.Name]; ok && !(p.Pearson >= m) {
-			t.Errorf("%s: true-vs-estimated correlation %.3f (Spearman %.3f), want >= %.2f with 40 subjects", p.Name, p.Pearson, p.Spearman, m)
-		}
-		if !p.Free && p.Note == "" {
-			t.Errorf("%s is fixed without a reason", p.Name)
-		}
+	for _, tc := range tests {
+		t.Run(tc.prior.String(), func(t *testing.T) {
+			rec, err := Recover(context.Background(), RecoverOptions{Subjects: 40, Seed: 1, Fit: Options{Prior: tc.prior}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range rec.Params {
+				t.Logf("%-15s free %-5v r %.3f rho %.3f bias %.3f at bound %d", p.Name, p.Free, p.Pearson, p.Spearman, p.Bias, p.AtBound)
+				if m, ok := tc.min[p.Name]; ok && !(p.Pearson >= m) {
+					t.Errorf("%s: true-vs-estimated correlation %.3f (Spearman %.3f), want >= %.2f with 40 subjects", p.Name, p.Pearson, p.Spearman, m)
+				}
+				if !p.Free && p.Note == "" {
+					t.Errorf("%s is fixed without a reason", p.Name)
+				}
+			}
+		})
 	}
 }

@@ -39,6 +39,9 @@ func (p Param) String() string {
 	return "Param(" + strconv.Itoa(int(p)) + ")"
 }
 
+// MarshalText encodes p by name, for JSON outputs.
+func (p Param) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
 // ParseParam parses a parameter name; "w-plus" is accepted for "w_plus".
 func ParseParam(s string) (Param, error) {
 	n := strings.ReplaceAll(strings.TrimSpace(s), "-", "_")

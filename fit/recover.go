@@ -97,7 +97,9 @@ type RecoverOptions struct {
 	Ranges map[Param]Range
 	Seed   uint64
 	// Fit are the estimation options; Models is ignored (the full model
-	// is fitted) and cross-validation is skipped. Parameters fixed there
+	// is fitted) and cross-validation is skipped. Fit.Prior is the
+	// estimator (zero: maximum likelihood; trustlab recover defaults to
+	// PriorEmpirical, like trustlab fit). Parameters fixed there
 	// (or not free by default) are simulated at their fixed value.
 	Fit     Options
 	Workers int
@@ -141,7 +143,7 @@ var notIdentified = map[Param]string{
 	Lambda0: "fixed at 1 by default: the risk weight lambda(tau) = lambda0*exp(kappa*(0.5-tau)) is one number per subject, and tau already moves it; lambda0 and tau trade off (free it with --free lambda0)",
 	Kappa:   "fixed at 2 by default: like lambda0, kappa only rescales the one risk weight per subject that tau already sets (free it with --free kappa)",
 	N0:      "fixed at 2 by default: scaling n0, w_plus and w_minus together leaves every belief mean, and so every choice probability, unchanged; n0 sets the scale of the evidence weights",
-	Gamma:   "fixed at 1 (no forgetting) by default: with 25 trials per partner forgetting trades off against the evidence weights, and freeing it degrades the recovery of every parameter (free it with --free gamma)",
+	Gamma:   "fixed at 1 (no forgetting) by default: with 25 trials per partner forgetting trades off against the evidence weights; freed, gamma itself is poorly recovered and the recovery of the asymmetry and the weights drops (docs/fitting.md, Section 5; free it with --free gamma)",
 }
 
 // Recover simulates subjects with parameters drawn from the ranges, fits

@@ -28,6 +28,17 @@ func Run(ctx context.Context, next func() (Job, bool, error), o Options, workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	if o.Prior == PriorEmpirical {
+		return runEmpirical(ctx, next, o, workers, emit)
+	}
+	return runOrdered(ctx, next, workers, func(_ int, j Job) (SubjectFit, error) {
+		return FitSubject(j.Seq, j.Trait, o)
+	}, emit)
+}
+
+// runOrdered fits the jobs next returns with fitJob (given each job's
+// index) on workers goroutines and emits the results in input order.
+func runOrdered(ctx context.Context, next func() (Job, bool, error), workers int, fitJob func(int, Job) (SubjectFit, error), emit func(SubjectFit) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -78,7 +89,7 @@ func Run(ctx context.Context, next func() (Job, bool, error), o Options, workers
 			for it := range jobs {
 				var r result
 				r.idx = it.idx
-				r.fit, r.err = FitSubject(it.job.Seq, it.job.Trait, o)
+				r.fit, r.err = fitJob(it.idx, it.job)
 				select {
 				case results <- r:
 				case <-ctx.Done():

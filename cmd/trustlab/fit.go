@@ -27,9 +27,14 @@ const fitSynopsis = `trustlab fit DATA.csv --spec SPEC.yaml [flags]
 
 Fit the pyramid model to people's trust decisions, one subject at a time:
 each subject's choices are replayed through the model (beliefs per partner
-start at the trait prior and learn from the feedback the subject saw) and
-the parameters are estimated by maximum likelihood. The full model is
-compared with nested variants and a baseline that ignores the situation.
+start at the trait prior and learn from the feedback the subject saw). The
+parameters are estimated by empirical Bayes (the default, --prior
+empirical): maximum a posteriori under a normal population prior per
+parameter whose mean and spread are estimated from all subjects (EM, Huys
+et al. 2011); it recovers parameters far better than maximum likelihood
+(--prior none; pooled fits use it). The full model is compared with nested
+variants and a baseline that ignores the situation (AIC, BIC,
+cross-validation and, under a prior, the integrated BIC).
 
 Estimated by default: tau, beta, w_plus, w_minus and phi (graded amounts
 only); fixed at MODEL.md's defaults: lambda0 = 1, kappa = 2, n0 = 2,
@@ -57,7 +62,7 @@ func cmdFit(e *env, args []string) error {
 		cvFraction                  float64
 		noCV, noPlots               bool
 	)
-	est.register(fs)
+	est.register(fs, "empirical")
 	fs.StringVar(&specPath, "spec", "", "data spec `SPEC.yaml` mapping CSV columns to roles (required; see examples/data)")
 	fs.StringVar(&models, "models", "all", "models to fit: all, or a comma-separated list of "+strings.Join(fit.VariantNames(), ", ")+" (full is always fitted)")
 	fs.StringVar(&out, "out", "fit-out", "output `directory`")
@@ -101,6 +106,14 @@ func cmdFit(e *env, args []string) error {
 	default:
 		return usageErrorf("--pool = %q: must be none, group or all", pool)
 	}
+	if pool != "none" && o.Prior == fit.PriorEmpirical {
+		explicit := false
+		fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "prior" })
+		if explicit {
+			return usageErrorf("--prior empirical: cannot be combined with --pool %s (a population prior needs many separate fits; use --prior none or weak)", pool)
+		}
+		o.Prior = fit.PriorNone // pooled fits: maximum likelihood by default
+	}
 	if (qPath == "") != (keyPath == "") {
 		return usageErrorf("--questionnaire and --key go together: give both or neither")
 	}
@@ -114,7 +127,7 @@ func cmdFit(e *env, args []string) error {
 	}
 	man := manifest{Command: "fit", Version: version, Args: args, Seed: est.seed, Restarts: o.Restarts,
 		Fixed: o.Fixed.String(), Free: paramNames(o.Free), Pool: pool, CVFraction: cvFraction, NoCV: noCV,
-		Workers: est.workers, GoVersion: runtime.Version()}
+		Workers: est.workers, GoVersion: runtime.Version(), Prior: o.Prior.String()}
 	for _, v := range o.Models {
 		man.Models = append(man.Models, v.Name)
 	}
@@ -159,7 +172,7 @@ func cmdFit(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	add, finish := newProgress(e.stderr, total, "fit")
+	add, finish := newProgress(e.stderr, total, "fit", &o)
 	start := time.Now()
 	runErr := fit.Run(e.ctx, next, o, est.workers, func(sf fit.SubjectFit) error {
 		add()
@@ -185,6 +198,11 @@ func cmdFit(e *env, args []string) error {
 	man.Subjects, man.Trials, man.Missed, man.EmptySubjects = st.Subjects, st.Trials, st.Missed, st.EmptySubjects
 	man.Fits, man.Seconds = w.n, elapsed.Seconds()
 	man.UnmatchedTraits = w.unmatched
+	for _, t := range w.totals {
+		if t.prior != nil {
+			man.Populations = append(man.Populations, t.prior)
+		}
+	}
 	if err := w.comparison(out); err != nil {
 		return err
 	}
@@ -368,6 +386,8 @@ type manifest struct {
 	UnmatchedTraits []string           `json:"subjects_without_questionnaire,omitempty"`
 	Design          string             `json:"design,omitempty"`
 	Ranges          map[string]string  `json:"ranges,omitempty"`
+	Prior           string             `json:"prior"`
+	Populations     []*fit.Population  `json:"population_priors,omitempty"`
 	Seconds         float64            `json:"seconds"`
 	Outputs         []string           `json:"outputs"`
 }
@@ -409,6 +429,22 @@ type modelTotals struct {
 	ll, aic, bic, cvLL          float64
 	bestAIC, bestBIC, bestCV    int
 	warnings, notConv           int
+	logEv                       float64 // summed Laplace log evidence (NaN if any fit lacks it)
+	prior                       *fit.Population
+}
+
+// ibic is the integrated BIC of Huys et al. (2011) with the Laplace
+// evidence: -2 sum log p(D_i | prior) + (prior parameters) ln(choices),
+// counting a mean and a variance per parameter of an empirical prior.
+func (t *modelTotals) ibic() float64 {
+	if t.prior == nil {
+		return math.NaN()
+	}
+	m := 0
+	if t.prior.Kind == fit.PriorEmpirical {
+		m = 2 * len(t.prior.Params)
+	}
+	return -2*t.logEv + float64(m)*math.Log(float64(t.n))
 }
 
 // curve accumulates observed and predicted choices by partner and trial.
@@ -438,7 +474,7 @@ type fitWriter struct {
 
 func newFitWriter(dir string, o fit.Options) (*fitWriter, error) {
 	w := &fitWriter{o: o, curves: map[string]*curve{}}
-	header := []string{"subject", "group", "model", "n", "k", "loglik", "aic", "bic", "cv_loglik", "cv_n"}
+	header := []string{"subject", "group", "model", "n", "k", "loglik", "aic", "bic", "cv_loglik", "cv_n", "log_evidence"}
 	for p := range fit.NumParams {
 		header = append(header, p.String(), p.String()+"_se")
 	}
@@ -464,7 +500,7 @@ func (w *fitWriter) subject(sf fit.SubjectFit) error {
 	w.n++
 	bestAIC, bestBIC, bestCV := 0, 0, -1
 	for i, e := range sf.Estimates {
-		row := []string{sf.ID, sf.Group, e.Model, strconv.Itoa(e.N), strconv.Itoa(e.K), num(e.LogLik), num(e.AIC), num(e.BIC), num(e.CVLogLik), strconv.Itoa(e.CVN)}
+		row := []string{sf.ID, sf.Group, e.Model, strconv.Itoa(e.N), strconv.Itoa(e.K), num(e.LogLik), num(e.AIC), num(e.BIC), num(e.CVLogLik), strconv.Itoa(e.CVN), num(e.LogEvidence)}
 		for p := range fit.NumParams {
 			if e.Used[p] {
 				row = append(row, num(e.Values[p]), num(e.SE[p]))
@@ -485,6 +521,8 @@ func (w *fitWriter) subject(sf fit.SubjectFit) error {
 		t.ll += e.LogLik
 		t.aic += e.AIC
 		t.bic += e.BIC
+		t.logEv += e.LogEvidence
+		t.prior = e.Prior
 		if len(warn) > 0 {
 			t.warnings++
 		}
@@ -562,7 +600,7 @@ func (w *fitWriter) close() error {
 
 // comparison writes comparison.csv: totals per model.
 func (w *fitWriter) comparison(dir string) error {
-	c, err := createCSV(dir, "comparison.csv", []string{"model", "description", "subjects", "n", "k", "loglik", "aic", "bic", "cv_loglik", "cv_n", "delta_aic", "delta_bic", "delta_cv_loglik", "best_aic", "best_bic", "best_cv", "with_warnings", "not_converged"})
+	c, err := createCSV(dir, "comparison.csv", []string{"model", "description", "subjects", "n", "k", "loglik", "aic", "bic", "cv_loglik", "cv_n", "delta_aic", "delta_bic", "delta_cv_loglik", "best_aic", "best_bic", "best_cv", "with_warnings", "not_converged", "log_evidence", "ibic", "delta_ibic"})
 	if err != nil {
 		return err
 	}
@@ -578,11 +616,22 @@ func (w *fitWriter) comparison(dir string) error {
 		}
 		c.write([]string{t.name, desc[t.name], strconv.Itoa(t.subjects), strconv.Itoa(t.n), strconv.Itoa(t.k), num(t.ll), num(t.aic), num(t.bic),
 			num(cvll), strconv.Itoa(t.cvN), num(t.aic - full.aic), num(t.bic - full.bic), num(dcv),
-			strconv.Itoa(t.bestAIC), strconv.Itoa(t.bestBIC), strconv.Itoa(t.bestCV), strconv.Itoa(t.warnings), strconv.Itoa(t.notConv)})
+			strconv.Itoa(t.bestAIC), strconv.Itoa(t.bestBIC), strconv.Itoa(t.bestCV), strconv.Itoa(t.warnings), strconv.Itoa(t.notConv),
+			num(t.logEvidence()), num(t.ibic()), num(t.ibic() - full.ibic())})
 	}
 	return c.Close()
 }
 
+// logEvidence is the summed log evidence, NaN under maximum likelihood.
+func (t *modelTotals) logEvidence() float64 {
+	if t.prior == nil {
+		return math.NaN()
+	}
+	return t.logEv
+}
+
+// comparisonRows are the rows of the comparison table; with a prior they
+// end with the integrated BIC.
 func (w *fitWriter) comparisonRows() [][]string {
 	var rows [][]string
 	full := w.totals[0]
@@ -591,14 +640,31 @@ func (w *fitWriter) comparisonRows() [][]string {
 		if t.cvN > 0 {
 			cv, dcv = fmt.Sprintf("%.1f", t.cvLL), fmt.Sprintf("%+.1f", t.cvLL-full.cvLL)
 		}
-		rows = append(rows, []string{t.name, strconv.Itoa(t.k), fmt.Sprintf("%.1f", t.ll), fmt.Sprintf("%.1f", t.aic), fmt.Sprintf("%+.1f", t.aic-full.aic),
+		row := []string{t.name, strconv.Itoa(t.k), fmt.Sprintf("%.1f", t.ll), fmt.Sprintf("%.1f", t.aic), fmt.Sprintf("%+.1f", t.aic-full.aic),
 			fmt.Sprintf("%.1f", t.bic), fmt.Sprintf("%+.1f", t.bic-full.bic), cv, dcv,
-			fmt.Sprintf("%d/%d/%d", t.bestAIC, t.bestBIC, t.bestCV)})
+			fmt.Sprintf("%d/%d/%d", t.bestAIC, t.bestBIC, t.bestCV)}
+		if w.o.Prior != fit.PriorNone {
+			ib, dib := "NA", "NA"
+			if x := t.ibic(); !math.IsNaN(x) {
+				ib = fmt.Sprintf("%.1f", x)
+			}
+			if d := t.ibic() - full.ibic(); !math.IsNaN(d) {
+				dib = fmt.Sprintf("%+.1f", d)
+			}
+			row = append(row, ib, dib)
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }
 
-var comparisonHeader = []string{"model", "k", "loglik", "AIC", "ΔAIC", "BIC", "ΔBIC", "CV loglik", "ΔCV", "best AIC/BIC/CV"}
+func (w *fitWriter) comparisonHeader() []string {
+	h := []string{"model", "k", "loglik", "AIC", "ΔAIC", "BIC", "ΔBIC", "CV loglik", "ΔCV", "best AIC/BIC/CV"}
+	if w.o.Prior != fit.PriorNone {
+		h = append(h, "iBIC", "ΔiBIC")
+	}
+	return h
+}
 
 func printComparison(wr io.Writer, w *fitWriter, man manifest) {
 	unit := "subjects"
@@ -607,12 +673,15 @@ func printComparison(wr io.Writer, w *fitWriter, man manifest) {
 	}
 	fmt.Fprintf(wr, "fitted %d %s (%d subjects, %d trials, %d missed trials skipped) in %.1f s\n\n", man.Fits, unit, man.Subjects, man.Trials, man.Missed, man.Seconds)
 	tw := tabwriter.NewWriter(wr, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, strings.Join(comparisonHeader, "\t")+"\t")
+	fmt.Fprintln(tw, strings.Join(w.comparisonHeader(), "\t")+"\t")
 	for _, r := range w.comparisonRows() {
 		fmt.Fprintln(tw, strings.Join(r, "\t")+"\t")
 	}
 	tw.Flush()
 	fmt.Fprintf(wr, "\nk: free parameters summed over fits; Δ: difference from the full model (lower AIC/BIC, higher CV log-likelihood is better);\nbest: fits for which the model has the best AIC / BIC / held-out log-likelihood.\n")
+	if w.o.Prior != fit.PriorNone {
+		fmt.Fprintf(wr, "estimates are MAP under the %s prior: log-likelihood, AIC and BIC are at the MAP; iBIC = -2 log evidence (Laplace) + prior parameters x ln(choices) compares models under their priors.\n", w.o.Prior)
+	}
 	if w.totals[0].warnings > 0 {
 		fmt.Fprintf(wr, "%d of %d full-model fits have warnings (see the warnings column of subjects.csv)\n", w.totals[0].warnings, man.Fits)
 	}

@@ -31,6 +31,8 @@ func TestFitGolden(t *testing.T) {
 		// Impossible rows fail with file:line:column from the dataset reader.
 		{name: "fit-bad-amount", args: []string{"fit", "testdata/fit/bad_amount.csv", "--spec", testSpec, "--out", out, "--no-plots"}},
 		{name: "fit-bad-outcome", args: []string{"fit", "testdata/fit/bad_outcome.csv", "--spec", testSpec, "--out", out, "--no-plots"}},
+		{name: "fit-bad-prior", args: []string{"fit", testData, "--spec", testSpec, "--prior", "bayes"}},
+		{name: "fit-pool-empirical", args: []string{"fit", testData, "--spec", testSpec, "--pool", "all", "--prior", "empirical"}},
 		{name: "recover-bad-partners", args: []string{"recover", "--partners", "good:25"}},
 		{name: "recover-bad-range", args: []string{"recover", "--range", "beta=0:10"}},
 	})
@@ -80,6 +82,35 @@ func TestFitEndToEnd(t *testing.T) {
 	}
 	if stderr.Len() != 0 {
 		t.Errorf("stderr is not a terminal, so no progress bar; got %q", stderr.String())
+	}
+}
+
+// recover with the default estimator (empirical Bayes): outputs, the
+// population prior in the manifest, and the same results for any --workers.
+func TestRecoverEmpiricalWorkers(t *testing.T) {
+	var got []string
+	for _, w := range []string{"1", "2"} {
+		out := t.TempDir()
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), []string{"recover", "--subjects", "12", "--restarts", "2", "--out", out, "--no-plots", "--workers", w}, nil, &stdout, &stderr)
+		if err != nil {
+			t.Fatalf("recover: %v\n%s", err, stderr.String())
+		}
+		if !strings.Contains(stdout.String(), "estimator: empirical Bayes (--prior empirical;") {
+			t.Errorf("stdout does not name the estimator:\n%s", stdout.String())
+		}
+		man, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+		if err != nil || !strings.Contains(string(man), `"prior": "empirical"`) || !strings.Contains(string(man), `"population_priors"`) {
+			t.Errorf("manifest.json lacks the estimator or the population prior: %v\n%s", err, man)
+		}
+		b, err := os.ReadFile(filepath.Join(out, "subjects.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, string(b))
+	}
+	if got[0] != got[1] {
+		t.Errorf("subjects.csv differs between --workers 1 and 2:\n%s\n%s", got[0], got[1])
 	}
 }
 

@@ -33,9 +33,11 @@ type estimationFlags struct {
 	fix, free         listFlag
 	restarts, workers int
 	seed              uint64
+	prior             string
 }
 
-func (f *estimationFlags) register(fs *flag.FlagSet) {
+func (f *estimationFlags) register(fs *flag.FlagSet, prior string) {
+	fs.StringVar(&f.prior, "prior", prior, "estimator: empirical (empirical Bayes: MAP under a normal population prior on each parameter, estimated from all subjects; Huys et al. 2011), weak (MAP under a fixed weakly informative prior) or none (maximum likelihood)")
 	fs.Var(&f.fix, "fix", "fix parameters: `name=value[,name=value]` (repeatable), e.g. --fix gamma=1; names: "+strings.Join(paramList(), ", "))
 	fs.Var(&f.free, "free", "also estimate a parameter fixed by default: lambda0, kappa, gamma or n0 (repeatable)")
 	fs.IntVar(&f.restarts, "restarts", 5, "optimizer starts per fit, [1, 100]")
@@ -79,6 +81,10 @@ func (f *estimationFlags) options() (fit.Options, error) {
 			o.Free = append(o.Free, p)
 		}
 	}
+	var err error
+	if o.Prior, err = fit.ParsePrior(f.prior); err != nil {
+		return o, usageErrorf("%v", err)
+	}
 	if f.restarts < 1 || f.restarts > 100 {
 		return o, usageErrorf("--restarts = %d: must be in [1, 100]", f.restarts)
 	}
@@ -89,22 +95,36 @@ func (f *estimationFlags) options() (fit.Options, error) {
 }
 
 // newProgress returns a progress bar on stderr when it is a terminal, and
-// a no-op otherwise (logs and golden tests stay clean).
-func newProgress(stderr io.Writer, total int, what string) (add func(), finish func()) {
+// a no-op otherwise (logs and golden tests stay clean). Under empirical
+// Bayes it sets o.OnIteration to show the EM iterations that come before
+// the final fits.
+func newProgress(stderr io.Writer, total int, what string, o *fit.Options) (add func(), finish func()) {
 	f, ok := stderr.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return func() {}, func() {}
 	}
+	desc := what
+	if o.Prior == fit.PriorEmpirical {
+		desc = what + " (empirical Bayes: first fits)"
+	}
 	bar := progressbar.NewOptions(total,
 		progressbar.OptionSetWriter(f),
-		progressbar.OptionSetDescription(what),
+		progressbar.OptionSetDescription(desc),
 		progressbar.OptionShowCount(),
 		progressbar.OptionSetElapsedTime(true),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionThrottle(100_000_000),
 	)
-	return func() { _ = bar.Add(1) }, func() { _ = bar.Finish() }
+	if o.Prior == fit.PriorEmpirical {
+		o.OnIteration = func(it int) { bar.Describe(fmt.Sprintf("%s (empirical Bayes: EM iteration %d)", what, it)) }
+	}
+	return func() {
+		if bar.State().CurrentNum == 0 {
+			bar.Describe(what)
+		}
+		_ = bar.Add(1)
+	}, func() { _ = bar.Finish() }
 }
 
 // csvFile writes one CSV file; Close reports the first error.

@@ -143,10 +143,13 @@ func fitHTML(dir string, w *fitWriter, man manifest, spec dataset.Spec, figs map
 	if man.Pool != "none" {
 		unit = "pool of subjects (" + man.Pool + ")"
 	}
-	intro := fmt.Sprintf("The pyramid model of trust fitted by maximum likelihood to %s (%s): %d subjects, %d trials, %d missed trials skipped. One fit per %s; %d restarts; cross-validation on the last %.0f%% of each partner's trials.",
-		filepath.Base(man.Data.Path), spec.Name, man.Subjects, man.Trials, man.Missed, unit, man.Restarts, 100*(1-man.CVFraction))
+	intro := fmt.Sprintf("The pyramid model of trust fitted %s to %s (%s): %d subjects, %d trials, %d missed trials skipped. One fit per %s; %d restarts; cross-validation on the last %.0f%% of each partner's trials.",
+		estimatorPhrase(w.totals[0].prior), filepath.Base(man.Data.Path), spec.Name, man.Subjects, man.Trials, man.Missed, unit, man.Restarts, 100*(1-man.CVFraction))
 	if man.NoCV {
 		intro = strings.Replace(intro, fmt.Sprintf("cross-validation on the last %.0f%% of each partner's trials", 100*(1-man.CVFraction)), "no cross-validation", 1)
+	}
+	if pop := w.totals[0].prior; pop != nil {
+		intro += "\n\nEstimator of the full model: " + estimatorText(pop) + ". Every model's prior is in manifest.json."
 	}
 	intro += "\n\nEstimated in the full model: " + strings.Join(freeList(w), ", ") + ". Fixed: " + strings.Join(fixed, ", ") + " (MODEL.md defaults unless --fix says otherwise; see docs/fitting.md for why)."
 	if q := man.Questionnaire; q != nil {
@@ -161,7 +164,7 @@ func fitHTML(dir string, w *fitWriter, man manifest, spec dataset.Spec, figs map
 		Intro: intro,
 		Sections: []report.Section{
 			{Heading: "Model comparison", Text: "Totals over fits. Lower AIC and BIC are better; the cross-validated log-likelihood scores held-out choices under parameters fitted to the earlier ones (higher is better). Δ is the difference from the full model.\n\n" + strings.Join(desc, "\n\n"),
-				Tables: []report.Table{{Caption: "Model comparison", Header: comparisonHeader, Rows: w.comparisonRows()}}},
+				Tables: []report.Table{{Caption: "Model comparison", Header: w.comparisonHeader(), Rows: w.comparisonRows()}}},
 			{Heading: "Observed and predicted choices", Figures: toFigures(figs["choices"])},
 			{Heading: "Parameter estimates", Figures: toFigures(figs["params"])},
 		},
@@ -248,8 +251,8 @@ func recoveryHTML(dir string, rec *fit.Recovery, man manifest, figs map[string][
 	}
 	page := report.Page{
 		Title: "trustlab recover: parameter recovery",
-		Intro: fmt.Sprintf("%d synthetic subjects simulated by the pyramid model and fitted by maximum likelihood (%d restarts each). Design: %s.\n\nA parameter is recoverable when true and estimated values correlate strongly; r is the Pearson correlation on the scale the values were drawn on (log for log-uniform ranges).",
-			rec.Subjects, man.Restarts, designText(rec.Design)),
+		Intro: fmt.Sprintf("%d synthetic subjects simulated by the pyramid model and fitted %s (%d restarts each). Design: %s.\n\nEstimator: %s.\n\nA parameter is recoverable when true and estimated values correlate strongly; r is the Pearson correlation on the scale the values were drawn on (log for log-uniform ranges).",
+			rec.Subjects, estimatorPhrase(rec.Fits[0].Estimates[0].Prior), man.Restarts, designText(rec.Design), estimatorText(rec.Fits[0].Estimates[0].Prior)),
 		Sections: []report.Section{
 			{Heading: "Recovery per parameter", Tables: []report.Table{{Caption: "True against estimated values", Header: []string{"parameter", "drawn from", "r", "Spearman", "mean bias", "median bias", "at bound", "note"}, Rows: rows}}},
 			{Heading: "True against estimated", Figures: figures},
@@ -261,4 +264,15 @@ func recoveryHTML(dir string, rec *fit.Recovery, man manifest, figs map[string][
 		page.Sections[1].Text = "Not drawn (--no-plots)."
 	}
 	return writePage(dir, page)
+}
+
+// estimatorPhrase says how estimates were made, for page intros.
+func estimatorPhrase(pop *fit.Population) string {
+	switch {
+	case pop == nil:
+		return "by maximum likelihood"
+	case pop.Kind == fit.PriorWeak:
+		return "by maximum a posteriori under a fixed weak prior"
+	}
+	return "by empirical Bayes (maximum a posteriori under a population prior estimated from all subjects)"
 }

@@ -16,7 +16,8 @@ import (
 const recoverSynopsis = `trustlab recover [flags]
 
 Parameter recovery: simulate subjects with parameters drawn from stated
-ranges in a stated design, fit the full model to each, and report per
+ranges in a stated design, fit the full model to each with the estimator
+of trustlab fit (--prior, empirical Bayes by default), and report per
 parameter the correlation and bias between true and estimated values.
 
 The default design is like mikus2023: two partners x 25 trials that
@@ -45,7 +46,7 @@ func cmdRecover(e *env, args []string) error {
 		feedback             string
 		interleaved, noPlots bool
 	)
-	est.register(fs)
+	est.register(fs, "empirical")
 	fs.IntVar(&subjects, "subjects", 200, "synthetic subjects, [2, 100000]")
 	fs.StringVar(&partners, "partners", "good:25:0.72,bad:25:0.28", "design: partners as `name:trials:reciprocation,...`")
 	fs.IntVar(&endowment, "endowment", 10, "design: whole units the subject may send, [1, 1e6] (1: binary choices)")
@@ -82,7 +83,7 @@ func cmdRecover(e *env, args []string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	add, finish := newProgress(e.stderr, subjects, "recover")
+	add, finish := newProgress(e.stderr, subjects, "recover", &ro.Fit)
 	ro.Progress = add
 	start := time.Now()
 	rec, err := fit.Recover(e.ctx, ro)
@@ -103,8 +104,11 @@ func cmdRecover(e *env, args []string) error {
 	man := manifest{
 		Command: "recover", Version: version, Args: args, Seed: est.seed, Restarts: fo.Restarts,
 		Fixed: fo.Fixed.String(), Free: paramNames(fo.Free), Subjects: subjects,
-		Design: designText(rec.Design), Ranges: rangeText(rec), Seconds: elapsed.Seconds(),
+		Design: designText(rec.Design), Ranges: rangeText(rec), Seconds: elapsed.Seconds(), Prior: fo.Prior.String(),
 		Outputs: []string{"recovery.csv", "subjects.csv", "index.html"},
+	}
+	if pop := rec.Fits[0].Estimates[0].Prior; pop != nil {
+		man.Populations = []*fit.Population{pop}
 	}
 	if err := writeJSON(out, "manifest.json", man); err != nil {
 		return err
@@ -239,6 +243,7 @@ func printRecovery(w io.Writer, rec *fit.Recovery) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nr: Pearson correlation of true and estimated values on the drawing scale (log for log-uniform ranges).\n")
+	fmt.Fprintf(w, "estimator: %s\n", estimatorText(rec.Fits[0].Estimates[0].Prior))
 	for _, p := range rec.Params {
 		if !p.Free {
 			fmt.Fprintf(w, "%s %s\n", p.Name, p.Note)
@@ -247,4 +252,24 @@ func printRecovery(w io.Writer, rec *fit.Recovery) {
 	if rec.NotConverged > 0 {
 		fmt.Fprintf(w, "%d of %d fits stopped at the evaluation limit\n", rec.NotConverged, rec.Subjects)
 	}
+}
+
+// estimatorText describes the estimator of a fit with prior pop.
+func estimatorText(pop *fit.Population) string {
+	if pop == nil {
+		return "maximum likelihood (--prior none)"
+	}
+	if pop.Kind == fit.PriorWeak {
+		return fmt.Sprintf("MAP under a fixed weak prior N(0, %d^2) on each parameter's unbounded scale (--prior weak)", fit.WeakSD)
+	}
+	conv := "converged"
+	if !pop.Converged {
+		conv = "not converged"
+	}
+	var parts []string
+	for i, p := range pop.Params {
+		parts = append(parts, fmt.Sprintf("%v %.3g [%.3g, %.3g]", p, pop.Center[i], pop.Lo[i], pop.Hi[i]))
+	}
+	return fmt.Sprintf("empirical Bayes (--prior empirical; %d EM iterations, %s); population median [central 68%%]: %s",
+		pop.Iterations, conv, strings.Join(parts, ", "))
 }
