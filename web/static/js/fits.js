@@ -2,7 +2,7 @@
 // see the model comparison and each subject's estimates and predictions.
 
 import { h, num, when } from './dom.js';
-import { get, getText, ApiError } from './api.js';
+import { get, getText, post } from './api.js';
 import { editor } from './editor.js';
 import { select } from './controls.js';
 import { parseCSV, value } from './csv.js';
@@ -46,9 +46,7 @@ function mountList(main) {
       submit.disabled = true;
       status.textContent = 'Uploading…';
       try {
-        const res = await fetch('/api/v1/fits', { method: 'POST', body: fd });
-        const body = await res.json().catch(() => null);
-        if (!res.ok) throw new ApiError(res.status, body);
+        const body = await post('/api/v1/fits', fd);
         navigate(`/fits/${body.id}`);
       } catch (err) {
         const fields = err.fields || [];
