@@ -1,11 +1,13 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -210,7 +212,12 @@ func clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 // createSession exchanges the bearer token for a session cookie.
 func (s *Server) createSession(w http.ResponseWriter, r *http.Request) error {
 	var in SessionInput
-	if r.ContentLength != 0 {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
+	if err != nil {
+		return jsonError(err)
+	}
+	if len(bytes.TrimSpace(body)) > 0 { // the body is optional
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
 			return err
 		}

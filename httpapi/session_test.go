@@ -124,6 +124,18 @@ func TestSessionSecureOverTLS(t *testing.T) {
 	}
 }
 
+func TestSessionEmptyChunkedBody(t *testing.T) {
+	h := newTest(t, Options{Token: "t"})
+	r := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(" \n"))
+	r.ContentLength = -1 // as with Transfer-Encoding: chunked
+	r.Header.Set("Authorization", "Bearer t")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != 201 {
+		t.Errorf("an empty chunked body: %d %s, want 201", w.Code, w.Body)
+	}
+}
+
 func TestSessionWithoutToken(t *testing.T) {
 	h := newTest(t, Options{})
 	st, b, hdr := do(t, h, "POST", "/api/v1/session", "")
