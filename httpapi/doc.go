@@ -5,6 +5,9 @@
 //
 // Every error is answered with a JSON body {"error": {"code", "message",
 // "fields"}}; [StatusCode] maps error codes to HTTP status codes in one
-// place. Middleware requires the bearer token when one is set, limits
-// request bodies, recovers from panics and logs with log/slog.
+// place. Middleware requires, when a token is set, the bearer token or a
+// session cookie obtained with it (POST /api/v1/session, for the web UI;
+// cookie-authenticated state changes also need the header X-Trustlab: 1) on
+// everything under /api/, while the UI's shell is served without it; it
+// limits request bodies, recovers from panics and logs with log/slog.
 package httpapi

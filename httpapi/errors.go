@@ -28,6 +28,8 @@ func StatusCode(code string) int {
 		return http.StatusConflict
 	case trustlab.EUNAUTHORIZED:
 		return http.StatusUnauthorized
+	case codeForbidden:
+		return http.StatusForbidden
 	case trustlab.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
 	case trustlab.EUNAVAILABLE:

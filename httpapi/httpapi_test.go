@@ -298,6 +298,7 @@ func TestOpenAPISchemas(t *testing.T) {
 		"LedgerDecideInput": trustlab.LedgerDecideInput{}, "LedgerDecision": trustlab.LedgerDecision{},
 		"Job": trustlab.Job{}, "Progress": trustlab.Progress{},
 		"ErrorDetail": ErrorDetail{}, "FieldError": trustlab.FieldError{},
+		"Session": Session{}, "SessionInput": SessionInput{},
 	}
 	for name, v := range types {
 		s, ok := doc.Components.Schemas[name]

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 
@@ -22,10 +21,15 @@ type Options struct {
 	Ledger trustlab.LedgerService
 	Jobs   trustlab.JobService
 
-	// Token, when set, is required on every request as
-	// "Authorization: Bearer <Token>". Listen refuses a non-loopback
-	// address without one.
+	// Token, when set, is required on every API request as
+	// "Authorization: Bearer <Token>", or a session cookie obtained with
+	// it (POST /api/v1/session). Listen refuses a non-loopback address
+	// without one. The web UI's shell (index.html and its assets, which
+	// hold no data) is served without it.
 	Token string
+
+	// SessionTTL is the lifetime of a session cookie (default 12 hours).
+	SessionTTL time.Duration
 
 	// Logger receives the server's logs (default: slog.Default()).
 	// Requests are logged at Debug level, server errors at Error level.
@@ -45,11 +49,12 @@ type Options struct {
 
 // Server is the HTTP API.
 type Server struct {
-	opts    Options
-	log     *slog.Logger
-	handler http.Handler
-	srv     *http.Server
-	ln      net.Listener
+	opts     Options
+	log      *slog.Logger
+	sessions *sessions
+	handler  http.Handler
+	srv      *http.Server
+	ln       net.Listener
 }
 
 // route is one endpoint; the OpenAPI test walks this table.
@@ -79,7 +84,8 @@ func New(opts Options) *Server {
 	dur(&opts.ReadTimeout, 5*time.Minute)
 	dur(&opts.WriteTimeout, 5*time.Minute)
 	dur(&opts.IdleTimeout, 2*time.Minute)
-	s := &Server{opts: opts, log: opts.Logger}
+	dur(&opts.SessionTTL, defaultSessionTTL)
+	s := &Server{opts: opts, log: opts.Logger, sessions: newSessions()}
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		h := rt.handle
@@ -92,10 +98,17 @@ func New(opts Options) *Server {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, trustlab.Errorf(trustlab.ENOTFOUND, "no endpoint %s %s (see /api/v1/openapi.json)", r.Method, r.URL.Path))
 	})
+	// The API requires the token; the UI's shell does not (it holds no
+	// data). The split is the mux's own routing, so a path the mux routes
+	// to the API never reaches the UI unguarded.
+	api := s.auth(mux)
 	if opts.UI != nil {
-		mux.Handle("/", opts.UI)
+		root := http.NewServeMux()
+		root.Handle("/api/", api)
+		root.Handle("/", opts.UI)
+		api = root
 	}
-	s.handler = s.recoverer(s.logger(s.auth(mux)))
+	s.handler = s.recoverer(s.logger(api))
 	return s
 }
 
@@ -108,6 +121,10 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/openapi.json", s.openAPI},
 		{"GET", "/api/v1/health", s.health},
 		{"POST", "/api/v1/decide", s.decide},
+
+		{"POST", "/api/v1/session", s.createSession},
+		{"GET", "/api/v1/session", s.getSession},
+		{"DELETE", "/api/v1/session", s.deleteSession},
 
 		{"GET", "/api/v1/parties", s.listParties},
 		{"PUT", "/api/v1/parties/{id}", s.putParty},
@@ -138,26 +155,6 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/fits/{id}/plots/{name}", s.jobFile(trustlab.KindFit, "plots/")},
 		{"GET", "/api/v1/fits/{id}/{name}", s.jobFile(trustlab.KindFit, "")},
 	}, s.labRoutes()...)
-}
-
-// auth requires the bearer token on every request when one is set.
-func (s *Server) auth(next http.Handler) http.Handler {
-	if s.opts.Token == "" {
-		return next
-	}
-	want := []byte("Bearer " + s.opts.Token)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got := []byte(r.Header.Get("Authorization"))
-		if subtle.ConstantTimeCompare(got, want) != 1 {
-			msg := "a bearer token is required: send the header Authorization: Bearer <token>"
-			if len(got) > 0 {
-				msg = "wrong bearer token"
-			}
-			s.writeError(w, r, trustlab.Errorf(trustlab.EUNAUTHORIZED, "%s", msg))
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // statusWriter records the status code for the log.

@@ -24,8 +24,9 @@ const serveSynopsis = `trustlab serve [--addr 127.0.0.1:8080] [--data DIR] [--to
 Serve the HTTP API (/api/v1, see docs/api.md) with an embedded SQLite
 database in the data folder: decisions, the relationships ledger, and
 simulation runs and fits in the background. A non-loopback --addr requires
-a token (--token or TRUSTLAB_TOKEN), which every request must then carry as
-"Authorization: Bearer T". Ctrl-C (SIGINT) or SIGTERM shuts down gracefully;
+a token (--token or TRUSTLAB_TOKEN), which every API request must then carry
+as "Authorization: Bearer T" (the web UI asks for it once and keeps a session
+cookie instead; its page and assets hold no data and need none). Ctrl-C (SIGINT) or SIGTERM shuts down gracefully;
 runs in progress start again at the next start.
 
 Examples:
@@ -40,7 +41,7 @@ func cmdServe(e *env, args []string) error {
 	)
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "listen `address` host:port (port 0 picks a free port)")
 	fs.StringVar(&data, "data", "", "data `DIR` holding trustlab.db and the outputs of runs and fits (default: "+defaultDataDir()+")")
-	fs.StringVar(&token, "token", "", "bearer `token` required on every request (default: $TRUSTLAB_TOKEN); required unless --addr is loopback")
+	fs.StringVar(&token, "token", "", "bearer `token` required on every API request (default: $TRUSTLAB_TOKEN); required unless --addr is loopback")
 	fs.IntVar(&workers, "workers", 1, "runs and fits computed at once, [1, 64]")
 	fs.StringVar(&logLevel, "log-level", "info", "log level: debug (logs every request), info, warn, error")
 	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json")

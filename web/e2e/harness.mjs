@@ -27,13 +27,16 @@ export function build() {
 }
 
 /**
- * startServer runs `trustlab serve --addr 127.0.0.1:0 --data <tmp>` and
- * resolves with {url, stop, logs} once the server logs the address it bound.
+ * startServer runs `trustlab serve --addr 127.0.0.1:0 --data <tmp>` (with
+ * `--token T` when opts.token is set) and resolves with {url, stop, logs}
+ * once the server logs the address it bound.
  */
-export async function startServer() {
+export async function startServer(opts = {}) {
   const bin = build();
   const data = mkdtempSync(path.join(tmpdir(), 'trustlab-e2e-data-'));
-  const proc = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data', data, '--log-format', 'json'], {
+  const args = ['serve', '--addr', '127.0.0.1:0', '--data', data, '--log-format', 'json'];
+  if (opts.token) args.push('--token', opts.token);
+  const proc = spawn(bin, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let logs = '';

@@ -83,6 +83,9 @@ test('simulations: errors at their lines, then a run with progress and charts', 
   await assertText(page.locator('[data-testid="status"]'), 'done', 60000);
   await assertText(page.locator('[data-testid="status"]'), '60 of 60 (100%)');
   await assertText(page.locator('h1'), 'browser-test');
+  // The run time is in a unit that shows it (a fast run is not "0.000 s").
+  const runTime = await page.locator('dt:text-is("Run time") + dd').textContent();
+  assert.match(runTime, /^\d[\d.]* (µs|ms|s) \([\d.]+( thousand| million| billion)? interactions\/s\)$/, runTime);
   const charts = page.locator('[data-testid="run-charts"] img');
   await charts.first().waitFor();
   assert.ok(await charts.count() >= 2, 'the run shows its charts');

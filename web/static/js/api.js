@@ -1,4 +1,22 @@
 // The API client: every number the pages show comes from here.
+//
+// Every request carries X-Trustlab: 1, which a server with a token requires
+// on state-changing requests authenticated by the session cookie (a
+// cross-site page cannot send it). A 401 opens the sign-in dialog; the
+// request is sent again once a session exists.
+
+import { signIn } from './signin.js';
+
+const HEADERS = { 'X-Trustlab': '1' };
+
+/** send fetches, signing in (and retrying) when the server asks for it. */
+async function send(path, init) {
+  for (;;) {
+    const res = await fetch(path, init);
+    if (res.status !== 401 || (init.signal && init.signal.aborted)) return res;
+    await signIn();
+  }
+}
 
 /** ApiError carries the server's error body: code, message, fields. */
 export class ApiError extends Error {
@@ -12,14 +30,14 @@ export class ApiError extends Error {
 }
 
 async function request(method, path, body, signal) {
-  const init = { method, signal, headers: { Accept: 'application/json' } };
+  const init = { method, signal, headers: { ...HEADERS, Accept: 'application/json' } };
   if (body instanceof FormData) {
     init.body = body;
   } else if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  const res = await fetch(path, init);
+  const res = await send(path, init);
   if (res.status === 204) return null;
   let data = null;
   const text = await res.text();
@@ -34,7 +52,7 @@ export const del = (path) => request('DELETE', path);
 
 /** getText fetches a text file (CSV) from the API. */
 export async function getText(path, signal) {
-  const res = await fetch(path, { signal });
+  const res = await send(path, { signal, headers: HEADERS });
   if (!res.ok) {
     let body = null;
     try { body = await res.json(); } catch { /* not JSON */ }

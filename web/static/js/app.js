@@ -1,6 +1,9 @@
 // The router: path routes (/explorer, /experience, /runs/<id>, /fits/<id>)
 // served by index.html, links handled in the page.
 
+import { get } from './api.js';
+import { showSignOut } from './signin.js';
+
 const ROUTES = [
   { re: /^\/(?:explorer)?$/, nav: 'explorer', title: 'Pyramid explorer', load: () => import('./explorer.js') },
   { re: /^\/experience$/, nav: 'experience', title: 'Experience lab', load: () => import('./experience.js') },
@@ -66,3 +69,6 @@ document.addEventListener('click', (e) => {
 });
 window.addEventListener('popstate', render);
 render();
+// With a token, offer to sign out of the session (signing in happens on
+// the first 401).
+get('/api/v1/session').then((s) => showSignOut(s && s.via === 'cookie')).catch(() => {});

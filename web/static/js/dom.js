@@ -76,3 +76,49 @@ export function when(iso) {
   const d = new Date(iso);
   return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/**
+ * duration formats a time in seconds for people: 380 µs, 2.41 ms, 375 ms,
+ * 12.3 s, 4 min 12 s, 2 h 05 min; '–' for a missing or negative value.
+ */
+export function duration(s) {
+  if (s === undefined || s === null || !Number.isFinite(s) || s < 0) return '–';
+  if (s === 0) return '0 s';
+  const sig = (x) => (x >= 100 ? String(Math.round(x)) : x.toPrecision(3));
+  // The bounds sit where three significant digits would round up to the
+  // next unit (0.9996 s is 1.00 s, not 1000 ms).
+  if (s < 0.9995e-3) return `${sig(s * 1e6)} µs`;
+  if (s < 0.9995) return `${sig(s * 1e3)} ms`;
+  if (s < 59.95) return `${sig(s)} s`;
+  const t = Math.round(s);
+  if (t < 3600) return `${Math.floor(t / 60)} min ${String(t % 60).padStart(2, '0')} s`;
+  return `${Math.floor(t / 3600)} h ${String(Math.floor((t % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+/** rate formats a count per second with three significant digits: 48.0 million, 512 thousand, 730. */
+export function rate(x) {
+  if (x === undefined || x === null || !Number.isFinite(x)) return '–';
+  const units = [[1e12, 'trillion'], [1e9, 'billion'], [1e6, 'million'], [1e3, 'thousand']];
+  for (const [u, name] of units) if (Math.abs(x) >= u) return `${(x / u).toPrecision(3)} ${name}`;
+  return x >= 100 ? String(Math.round(x)) : x.toPrecision(3);
+}
+
+/**
+ * est formats an estimate or a standard error with d decimals, switching to
+ * two significant digits in exponent form where the decimals would show
+ * only zeros (2.1e-5) or the number is huge (3.4e+7).
+ */
+export function est(x, d = 3) {
+  if (x === undefined || x === null || Number.isNaN(x)) return '–';
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 0.5 * 10 ** -d || a >= 1e6)) return x.toExponential(1);
+  return num(x, d);
+}
+
+/** shortWhen formats an ISO time compactly: the time today, else the date and time. */
+export function shortWhen(iso, now = new Date()) {
+  if (!iso) return '–';
+  const d = new Date(iso);
+  if (d.toDateString() === now.toDateString()) return d.toLocaleTimeString(undefined, { timeStyle: 'short' });
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}

@@ -1,8 +1,8 @@
 // Fits: upload a data set with its spec, fit the model on the server, and
 // see the model comparison and each subject's estimates and predictions.
 
-import { h, num, when } from './dom.js';
-import { get, getText, ApiError } from './api.js';
+import { h, num, when, duration, est } from './dom.js';
+import { get, getText, post } from './api.js';
 import { editor } from './editor.js';
 import { select } from './controls.js';
 import { parseCSV, value } from './csv.js';
@@ -46,9 +46,7 @@ function mountList(main) {
       submit.disabled = true;
       status.textContent = 'Uploading…';
       try {
-        const res = await fetch('/api/v1/fits', { method: 'POST', body: fd });
-        const body = await res.json().catch(() => null);
-        if (!res.ok) throw new ApiError(res.status, body);
+        const body = await post('/api/v1/fits', fd);
         navigate(`/fits/${body.id}`);
       } catch (err) {
         const fields = err.fields || [];
@@ -144,7 +142,7 @@ async function showFit(body, fitId, j, signal) {
   const facts = [
     ['Subjects fitted', m.fits], ['Subjects in the data', m.subjects], ['Trials', m.trials], ['Missed trials skipped', m.missed],
     ['Models', (m.models || []).join(', ')], ['Pooling', m.pool], ['Restarts', m.restarts], ['Seed', m.seed],
-    ['Run time', m.seconds !== undefined ? `${num(m.seconds, 2)} s` : undefined], ['Submitted', when(j.created_at)], ['trustlab', m.version],
+    ['Run time', m.seconds !== undefined ? duration(m.seconds) : undefined], ['Submitted', when(j.created_at)], ['trustlab', m.version],
   ].filter(([, v]) => v !== undefined && v !== null && v !== '');
 
   body.replaceChildren(
@@ -197,7 +195,7 @@ function subjectsSection(subj, pred) {
         h('th', { scope: 'col' }, 'log-lik.'), h('th', { scope: 'col' }, 'AIC'), h('th', { scope: 'col', class: 'text' }, 'warnings'))),
       h('tbody', {}, rows.map((r) => h('tr', {},
         h('th', { scope: 'row', class: 'text' }, r.model),
-        params.map((p) => h('td', {}, value(r[p]) === null ? '–' : num(value(r[p]), 3) + (value(r[`${p}_se`]) !== null ? ` (${num(value(r[`${p}_se`]), 3)})` : ''))),
+        params.map((p) => h('td', {}, value(r[p]) === null ? '–' : est(value(r[p]), 3) + (value(r[`${p}_se`]) !== null ? ` (${est(value(r[`${p}_se`]), 3)})` : ''))),
         h('td', {}, num(value(r.loglik), 2)), h('td', {}, num(value(r.aic), 2)),
         h('td', { class: 'text wrap' }, r.warnings || ''))))));
     const trials = pred.rows.filter((r) => r.subject === id);

@@ -1,7 +1,7 @@
 // Shared parts of the runs and fits pages: the list of past jobs, the
 // progress of one job, and the links to its files.
 
-import { h, when } from './dom.js';
+import { h, when, shortWhen } from './dom.js';
 import { get, del } from './api.js';
 
 /** jobList fills el with a table of jobs of a kind ('runs' or 'fits'). */
@@ -21,14 +21,21 @@ export async function jobList(el, kind, describe) {
   el.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'jobs', 'data-testid': `${kind}-list` },
     h('caption', { class: 'visually-hidden' }, `Past ${kind}, newest first`),
     h('thead', {}, h('tr', {},
-      ['', 'what', 'status', 'progress', 'submitted', 'finished'].map((t, i) => h('th', { scope: 'col', class: 'text' }, i === 0 ? 'id' : t)))),
+      ['id', 'what', 'status', 'submitted'].map((t) => h('th', { scope: 'col', class: 'text' }, t)))),
     h('tbody', {}, list.map((j) => h('tr', { 'data-id': j.id, 'data-status': j.status },
       h('td', { class: 'text' }, h('a', { href: `/${kind}/${j.id}` }, j.id)),
       h('td', { class: 'text' }, describe(j)),
-      h('td', { class: 'text' }, statusBadge(j.status)),
-      h('td', { class: 'text' }, progressText(j)),
-      h('td', { class: 'text' }, when(j.created_at)),
-      h('td', { class: 'text' }, when(j.finished_at))))))));
+      // The progress is shown only while it says something the badge does not.
+      h('td', { class: 'text' }, statusBadge(j.status),
+        j.status === 'running' || j.status === 'queued' ? ` ${listProgress(j)}` : ''),
+      h('td', { class: 'text', title: j.finished_at ? `submitted ${when(j.created_at)}, finished ${when(j.finished_at)}` : `submitted ${when(j.created_at)}` },
+        h('time', { datetime: j.created_at }, shortWhen(j.created_at)))))))));
+}
+
+/** listProgress is the short progress of a job in a list: 40%. */
+function listProgress(j) {
+  const p = j.progress || {};
+  return p.total ? `${Math.floor((100 * p.done) / p.total)}%` : '';
 }
 
 export function statusBadge(status) {

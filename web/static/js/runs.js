@@ -1,7 +1,7 @@
 // Simulations: write or choose a scenario, run it on the server with live
 // progress, and see its charts; browse past runs.
 
-import { h, num, when } from './dom.js';
+import { h, num, when, duration, rate } from './dom.js';
 import { get, post } from './api.js';
 import { editor } from './editor.js';
 import { select } from './controls.js';
@@ -148,7 +148,8 @@ function showRun(body, runId, j) {
     ['Mean |belief − truth| at the end', m.final && num(m.final.mean_abs_belief_error)],
     ['Mean cumulative payoff per agent', m.final && num(m.final.mean_payoff)],
     ['Interactions', m.interactions && m.interactions.toLocaleString('en')],
-    ['Run time', m.loop_seconds !== undefined && `${num(m.loop_seconds, 3)} s (${Math.round(m.interactions_per_second || 0).toLocaleString('en')} interactions/s)`],
+    ['Run time', m.loop_seconds !== undefined && (m.interactions_per_second
+      ? `${duration(m.loop_seconds)} (${rate(m.interactions_per_second)} interactions/s)` : duration(m.loop_seconds))],
     ['Started', when(j.started_at)], ['trustlab', m.trustlab],
   ].filter(([, v]) => v !== undefined && v !== null && v !== '');
   body.replaceChildren(
