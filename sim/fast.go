@@ -118,6 +118,8 @@ func (s *Sim) fastShard(w, h int) {
 		gPlus, gMinus       = c.gamma * c.wPlus, c.gamma * c.wMinus
 		gamma, decay, n0    = c.gamma, c.decay, c.n0
 	)
+	// payoffs[trusted+honoured]: abstained, betrayed, honoured.
+	payoffs := [3]float64{float64(outside), -float64(loss), float64(gain)}
 	var xs [fastBlock]uint64
 	for q0 := 0; q0 < len(agents); q0 += fastBlock {
 		blk := agents[q0:min(q0+fastBlock, len(agents))]
@@ -145,23 +147,19 @@ func (s *Sim) fastShard(w, h int) {
 			a0, b0 := prior32(n0, ag.Trait)
 			a, b = gamma*a+decay*a0, gamma*b+decay*b0
 			// Trust with probability sigmoid(beta*B) = 1/(1+e): u < 1/(1+e),
-			// without the division.
-			if float32(uint32(x>>16)&(1<<24-1))*u24*(1+e) < 1 {
-				trusts++
-				ag.Given++
-				sl.Trusts++
-				if float32(x>>40)*u24 < wj {
-					honoured++
-					a += gPlus
-					ag.Payoff += float64(gain)
-				} else {
-					b += gMinus
-					ag.Betrayed++
-					ag.Payoff -= float64(loss)
-				}
-			} else {
-				ag.Payoff += float64(outside)
-			}
+			// without the division. The outcome is applied without
+			// branches: they would be mispredicted at random.
+			t := b2u(float32(uint32(x>>16)&(1<<24-1))*u24*(1+e) < 1)
+			hn := t & b2u(float32(x>>40)*u24 < wj)
+			bt := t - hn
+			trusts += int64(t)
+			honoured += int64(hn)
+			ag.Given += t
+			sl.Trusts += t
+			ag.Betrayed += bt
+			a += gPlus * float32(hn)
+			b += gMinus * float32(bt)
+			ag.Payoff += payoffs[t+hn]
 			sl.A, sl.B = a, b
 		}
 	}
@@ -180,3 +178,12 @@ func (s *Sim) fastShard(w, h int) {
 }
 
 func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
+
+// b2u is 1 for true and 0 for false, compiled without a branch.
+func b2u(v bool) uint32 {
+	var i uint32
+	if v {
+		i = 1
+	}
+	return i
+}
