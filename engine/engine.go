@@ -1,6 +1,10 @@
 // Package engine adapts the simulation engine (packages scenario and sim)
-// to the job interfaces of package trustlab, so that the server's job
-// machinery runs real simulations without knowing the engine.
+// and the fitting workflow (package fitrun) to the job interfaces of
+// package trustlab, so that the server's job machinery runs real
+// simulations and fits without knowing them: [Sim] implements
+// [trustlab.Runner] and [Fit] implements [trustlab.Fitter], both reporting
+// real progress (steps, fitted subjects) and stopping when their context
+// is cancelled.
 package engine
 
 import (

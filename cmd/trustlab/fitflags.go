@@ -1,22 +1,18 @@
 package main
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
-	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
 	"github.com/trustlab/trustlab/fit"
+	"github.com/trustlab/trustlab/fitrun"
 )
 
 // listFlag collects a repeatable string flag.
@@ -53,9 +49,9 @@ func paramList() []string {
 	return out
 }
 
-// options turns the flags into fit.Options.
-func (f *estimationFlags) options() (fit.Options, error) {
-	o := fit.Options{Fixed: fit.Fixed{}, Restarts: f.restarts, Seed: f.seed}
+// options turns the flags into fitrun.Estimation (Prior always set).
+func (f *estimationFlags) options() (fitrun.Estimation, error) {
+	o := fitrun.Estimation{Fixed: fit.Fixed{}, Restarts: f.restarts, Seed: new(f.seed), Workers: f.workers}
 	for _, s := range f.fix {
 		if err := fit.ParseFix(o.Fixed, s); err != nil {
 			return o, usageErrorf("%v", err)
@@ -81,10 +77,11 @@ func (f *estimationFlags) options() (fit.Options, error) {
 			o.Free = append(o.Free, p)
 		}
 	}
-	var err error
-	if o.Prior, err = fit.ParsePrior(f.prior); err != nil {
+	prior, err := fit.ParsePrior(f.prior)
+	if err != nil {
 		return o, usageErrorf("%v", err)
 	}
+	o.Prior = &prior
 	if f.restarts < 1 || f.restarts > 100 {
 		return o, usageErrorf("--restarts = %d: must be in [1, 100]", f.restarts)
 	}
@@ -94,114 +91,56 @@ func (f *estimationFlags) options() (fit.Options, error) {
 	return o, nil
 }
 
-// newProgress returns a progress bar on stderr when it is a terminal, and
-// a no-op otherwise (logs and golden tests stay clean). Under empirical
-// Bayes it sets o.OnIteration to show the EM iterations that come before
-// the final fits.
-func newProgress(stderr io.Writer, total int, what string, o *fit.Options) (add func(), finish func()) {
+// progress draws a progress bar on stderr from fitrun's reports when
+// stderr is a terminal; otherwise it is off (logs and golden tests stay
+// clean). Under empirical Bayes the description names the EM iterations
+// that come before the final fits.
+type progress struct {
+	f    *os.File // nil: off
+	what string
+	bar  *progressbar.ProgressBar
+}
+
+func newProgress(stderr io.Writer, what string) *progress {
 	f, ok := stderr.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return func() {}, func() {}
+		return &progress{what: what}
 	}
-	desc := what
-	if o.Prior == fit.PriorEmpirical {
-		desc = what + " (empirical Bayes: first fits)"
-	}
-	bar := progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(f),
-		progressbar.OptionSetDescription(desc),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetElapsedTime(true),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionClearOnFinish(),
-		progressbar.OptionThrottle(100_000_000),
-	)
-	if o.Prior == fit.PriorEmpirical {
-		o.OnIteration = func(it int) { bar.Describe(fmt.Sprintf("%s (empirical Bayes: EM iteration %d)", what, it)) }
-	}
-	return func() {
-		if bar.State().CurrentNum == 0 {
-			bar.Describe(what)
+	return &progress{f: f, what: what}
+}
+
+func (p *progress) on() bool { return p.f != nil }
+
+func (p *progress) report(r fitrun.Progress) {
+	switch r.Stage {
+	case fitrun.StageStart:
+		desc := p.what
+		if r.Prior == fit.PriorEmpirical {
+			desc = p.what + " (empirical Bayes: first fits)"
 		}
-		_ = bar.Add(1)
-	}, func() { _ = bar.Finish() }
-}
-
-// csvFile writes one CSV file; Close reports the first error.
-type csvFile struct {
-	f   *os.File
-	w   *csv.Writer
-	err error
-}
-
-func createCSV(dir, name string, header []string) (*csvFile, error) {
-	f, err := os.Create(filepath.Join(dir, name))
-	if err != nil {
-		return nil, err
-	}
-	c := &csvFile{f: f, w: csv.NewWriter(f)}
-	c.write(header)
-	return c, nil
-}
-
-func (c *csvFile) write(rec []string) {
-	if c.err == nil {
-		c.err = c.w.Write(rec)
-	}
-}
-
-// flush writes buffered rows to the file so that finished subjects are on
-// disk even if a later subject fails.
-func (c *csvFile) flush() error {
-	c.w.Flush()
-	if c.err == nil {
-		c.err = c.w.Error()
-	}
-	return c.err
-}
-
-func (c *csvFile) Close() error {
-	err := c.flush()
-	if cerr := c.f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", c.f.Name(), err)
-	}
-	return nil
-}
-
-// num formats a number for CSV: NA for NaN, shortest round-trip otherwise.
-func num(x float64) string {
-	if math.IsNaN(x) {
-		return "NA"
-	}
-	if math.IsInf(x, 0) {
-		if x > 0 {
-			return "Inf"
+		p.bar = progressbar.NewOptions(r.Total,
+			progressbar.OptionSetWriter(p.f),
+			progressbar.OptionSetDescription(desc),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetElapsedTime(true),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionThrottle(100_000_000),
+		)
+	case fitrun.StageEM:
+		p.bar.Describe(fmt.Sprintf("%s (empirical Bayes: EM iteration %d)", p.what, r.Iteration))
+	case fitrun.StageSubject:
+		if r.Done == 1 {
+			p.bar.Describe(p.what)
 		}
-		return "-Inf"
+		_ = p.bar.Add(1)
 	}
-	return strconv.FormatFloat(x, 'g', 10, 64)
 }
 
-// writeJSON writes v indented to dir/name.
-func writeJSON(dir, name string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
+func (p *progress) finish() {
+	if p.bar != nil {
+		_ = p.bar.Finish()
 	}
-	return os.WriteFile(filepath.Join(dir, name), append(b, '\n'), 0o644)
-}
-
-// jsonNum is a float that marshals NaN as null.
-type jsonNum float64
-
-func (x jsonNum) MarshalJSON() ([]byte, error) {
-	if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-		return []byte("null"), nil
-	}
-	return []byte(strconv.FormatFloat(float64(x), 'g', 10, 64)), nil
 }
 
 // parseInterspersed is parseFlags for commands with positional arguments:

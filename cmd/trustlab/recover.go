@@ -4,13 +4,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/trustlab/trustlab/fit"
+	"github.com/trustlab/trustlab/fitrun"
 )
 
 const recoverSynopsis = `trustlab recover [flags]
@@ -63,7 +62,7 @@ func cmdRecover(e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageErrorf("recover: unexpected argument %q", fs.Arg(0))
 	}
-	fo, err := est.options()
+	eo, err := est.options()
 	if err != nil {
 		return err
 	}
@@ -74,50 +73,24 @@ func cmdRecover(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ro := fit.RecoverOptions{Subjects: subjects, Design: design, Seed: est.seed, Fit: fo, Workers: est.workers, Ranges: map[fit.Param]fit.Range{}}
+	ro := fitrun.RecoverOptions{Estimation: eo, Subjects: subjects, Design: design, Ranges: map[fit.Param]fit.Range{},
+		NoPlots: noPlots, Version: version, Args: args}
 	for _, r := range ranges {
 		if err := fit.ParseRange(ro.Ranges, r); err != nil {
 			return usageErrorf("%v", err)
 		}
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
+	bar := newProgress(e.stderr, "recover")
+	if bar.on() {
+		ro.Progress = bar.report
 	}
-	add, finish := newProgress(e.stderr, subjects, "recover", &ro.Fit)
-	ro.Progress = add
-	start := time.Now()
-	rec, err := fit.Recover(e.ctx, ro)
-	finish()
+	rec, err := fitrun.Recover(e.ctx, out, ro)
+	bar.finish()
 	if err != nil {
-		return err
-	}
-	elapsed := time.Since(start)
-	if err := writeRecovery(out, rec); err != nil {
-		return err
-	}
-	figs := map[string][]string{}
-	if !noPlots {
-		if figs, err = recoveryPlots(out, rec); err != nil {
-			return err
-		}
-	}
-	man := manifest{
-		Command: "recover", Version: version, Args: args, Seed: est.seed, Restarts: fo.Restarts,
-		Fixed: fo.Fixed.String(), Free: paramNames(fo.Free), Subjects: subjects,
-		Design: designText(rec.Design), Ranges: rangeText(rec), Seconds: elapsed.Seconds(), Prior: fo.Prior.String(),
-		Outputs: []string{"recovery.csv", "subjects.csv", "index.html"},
-	}
-	if pop := rec.Fits[0].Estimates[0].Prior; pop != nil {
-		man.Populations = []*fit.Population{pop}
-	}
-	if err := writeJSON(out, "manifest.json", man); err != nil {
-		return err
-	}
-	if err := recoveryHTML(out, rec, man, figs); err != nil {
-		return err
+		return inputError(err)
 	}
 	printRecovery(e.stdout, rec)
-	fmt.Fprintf(e.stdout, "\n%d subjects fitted in %.1f s; outputs in %s\n", subjects, elapsed.Seconds(), out)
+	fmt.Fprintf(e.stdout, "\n%d subjects fitted in %.1f s; outputs in %s\n", subjects, rec.Manifest.Seconds, out)
 	return nil
 }
 
@@ -154,85 +127,7 @@ func parseDesign(partners string, endowment int, multiplier, honour float64, fee
 	return d, nil
 }
 
-func designText(d fit.Design) string {
-	var ps []string
-	for _, p := range d.Partners {
-		ps = append(ps, fmt.Sprintf("%s: %d trials, reciprocates %g", p.Name, p.Trials, p.Reciprocation))
-	}
-	fb := "feedback every trial"
-	if d.AfterTrust {
-		fb = "feedback after trust"
-	}
-	order := "blocks"
-	if d.Interleaved {
-		order = "interleaved"
-	}
-	return fmt.Sprintf("%s; endowment %d, multiplier %g, reciprocation returns %g; %s; %s",
-		strings.Join(ps, "; "), d.Endowment, d.Multiplier, d.HonourReturn, fb, order)
-}
-
-func rangeText(rec *fit.Recovery) map[string]string {
-	out := map[string]string{}
-	for _, p := range rec.Params {
-		if p.Free {
-			out[p.Name] = p.Range.String()
-		} else {
-			out[p.Name] = "fixed at " + num(p.Fixed)
-		}
-	}
-	return out
-}
-
-func paramNames(ps []fit.Param) []string {
-	out := []string{}
-	for _, p := range ps {
-		out = append(out, p.String())
-	}
-	return out
-}
-
-func writeRecovery(dir string, rec *fit.Recovery) error {
-	c, err := createCSV(dir, "recovery.csv", []string{"parameter", "free", "range", "fixed", "n", "pearson", "spearman", "bias", "median_bias", "at_bound", "note"})
-	if err != nil {
-		return err
-	}
-	for _, p := range rec.Params {
-		rng, fixed := p.Range.String(), "NA"
-		if !p.Free {
-			rng, fixed = "NA", num(p.Fixed)
-		}
-		c.write([]string{p.Name, strconv.FormatBool(p.Free), rng, fixed, strconv.Itoa(len(p.True)), num(p.Pearson), num(p.Spearman),
-			num(p.Bias), num(p.MedianBias), strconv.Itoa(p.AtBound), p.Note})
-	}
-	if err := c.Close(); err != nil {
-		return err
-	}
-	header := []string{"subject"}
-	var free []fit.Param
-	for p := range fit.Base {
-		if rec.Fits[0].Estimates[0].Free[p] {
-			free = append(free, p)
-			header = append(header, "true_"+p.String(), "est_"+p.String(), "se_"+p.String())
-		}
-	}
-	header = append(header, "loglik", "converged", "warnings")
-	s, err := createCSV(dir, "subjects.csv", header)
-	if err != nil {
-		return err
-	}
-	for i, sf := range rec.Fits {
-		e := sf.Estimates[0]
-		row := []string{sf.ID}
-		for _, p := range free {
-			row = append(row, num(rec.Truth[i][p]), num(e.Values[p]), num(e.SE[p]))
-		}
-		row = append(row, num(e.LogLik), strconv.FormatBool(e.Converged), strings.Join(append(sf.Warnings, e.Warnings...), "; "))
-		s.write(row)
-	}
-	return s.Close()
-}
-
-func printRecovery(w io.Writer, rec *fit.Recovery) {
+func printRecovery(w io.Writer, rec *fitrun.Recovery) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "parameter\tdrawn from\tr\tSpearman\tbias\tat bound\t\n")
 	for _, p := range rec.Params {
@@ -243,33 +138,13 @@ func printRecovery(w io.Writer, rec *fit.Recovery) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nr: Pearson correlation of true and estimated values on the drawing scale (log for log-uniform ranges).\n")
-	fmt.Fprintf(w, "estimator: %s\n", estimatorText(rec.Fits[0].Estimates[0].Prior))
+	fmt.Fprintf(w, "estimator: %s\n", fitrun.EstimatorText(rec.Fits[0].Estimates[0].Prior))
 	for _, p := range rec.Params {
 		if !p.Free {
 			fmt.Fprintf(w, "%s %s\n", p.Name, p.Note)
 		}
 	}
-	if rec.NotConverged > 0 {
-		fmt.Fprintf(w, "%d of %d fits stopped at the evaluation limit\n", rec.NotConverged, rec.Subjects)
+	for _, warn := range rec.Warnings {
+		fmt.Fprintln(w, warn)
 	}
-}
-
-// estimatorText describes the estimator of a fit with prior pop.
-func estimatorText(pop *fit.Population) string {
-	if pop == nil {
-		return "maximum likelihood (--prior none)"
-	}
-	if pop.Kind == fit.PriorWeak {
-		return fmt.Sprintf("MAP under a fixed weak prior N(0, %d^2) on each parameter's unbounded scale (--prior weak)", fit.WeakSD)
-	}
-	conv := "converged"
-	if !pop.Converged {
-		conv = "not converged"
-	}
-	var parts []string
-	for i, p := range pop.Params {
-		parts = append(parts, fmt.Sprintf("%v %.3g [%.3g, %.3g]", p, pop.Center[i], pop.Lo[i], pop.Hi[i]))
-	}
-	return fmt.Sprintf("empirical Bayes (--prior empirical; %d EM iterations, %s); population median [central 68%%]: %s",
-		pop.Iterations, conv, strings.Join(parts, ", "))
 }

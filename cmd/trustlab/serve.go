@@ -145,5 +145,5 @@ func defaultDataDir() string {
 // engines returns the simulation and fitting engines the server runs.
 // Scenarios sent to the server may not name files on it.
 func engines() (trustlab.Runner, trustlab.Fitter) {
-	return engine.Sim{Version: version}, cliFitter{}
+	return engine.Sim{Version: version}, engine.Fit{Version: version}
 }

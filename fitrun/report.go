@@ -1,4 +1,4 @@
-package main
+package fitrun
 
 import (
 	"fmt"
@@ -18,7 +18,7 @@ type fitFigure struct {
 	caption, alt string
 }
 
-// safeName turns a partner or parameter name into a file name part.
+// plotFileName turns a partner or parameter name into a file name part.
 func plotFileName(s string) string {
 	var b strings.Builder
 	for _, r := range s {
@@ -132,7 +132,7 @@ func toFigures(fs []fitFigure) []report.Figure {
 	return out
 }
 
-func fitHTML(dir string, w *fitWriter, man manifest, spec dataset.Spec, figs map[string][]fitFigure) error {
+func fitHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs map[string][]fitFigure) error {
 	var fixed []string
 	for p := range fit.Base {
 		if !w.freeSeen[p] {
@@ -149,7 +149,7 @@ func fitHTML(dir string, w *fitWriter, man manifest, spec dataset.Spec, figs map
 		intro = strings.Replace(intro, fmt.Sprintf("cross-validation on the last %.0f%% of each partner's trials", 100*(1-man.CVFraction)), "no cross-validation", 1)
 	}
 	if pop := w.totals[0].prior; pop != nil {
-		intro += "\n\nEstimator of the full model: " + estimatorText(pop) + ". Every model's prior is in manifest.json."
+		intro += "\n\nEstimator of the full model: " + EstimatorText(pop) + ". Every model's prior is in manifest.json."
 	}
 	intro += "\n\nEstimated in the full model: " + strings.Join(freeList(w), ", ") + ". Fixed: " + strings.Join(fixed, ", ") + " (MODEL.md defaults unless --fix says otherwise; see docs/fitting.md for why)."
 	if q := man.Questionnaire; q != nil {
@@ -235,7 +235,7 @@ func logs(v []float64) []float64 {
 	return out
 }
 
-func recoveryHTML(dir string, rec *fit.Recovery, man manifest, figs map[string][]string) error {
+func recoveryHTML(dir string, rec *fit.Recovery, man Manifest, figs map[string][]string) error {
 	var rows [][]string
 	var figures []report.Figure
 	for _, p := range rec.Params {
@@ -252,7 +252,7 @@ func recoveryHTML(dir string, rec *fit.Recovery, man manifest, figs map[string][
 	page := report.Page{
 		Title: "trustlab recover: parameter recovery",
 		Intro: fmt.Sprintf("%d synthetic subjects simulated by the pyramid model and fitted %s (%d restarts each). Design: %s.\n\nEstimator: %s.\n\nA parameter is recoverable when true and estimated values correlate strongly; r is the Pearson correlation on the scale the values were drawn on (log for log-uniform ranges).",
-			rec.Subjects, estimatorPhrase(rec.Fits[0].Estimates[0].Prior), man.Restarts, designText(rec.Design), estimatorText(rec.Fits[0].Estimates[0].Prior)),
+			rec.Subjects, estimatorPhrase(rec.Fits[0].Estimates[0].Prior), man.Restarts, DesignText(rec.Design), EstimatorText(rec.Fits[0].Estimates[0].Prior)),
 		Sections: []report.Section{
 			{Heading: "Recovery per parameter", Tables: []report.Table{{Caption: "True against estimated values", Header: []string{"parameter", "drawn from", "r", "Spearman", "mean bias", "median bias", "at bound", "note"}, Rows: rows}}},
 			{Heading: "True against estimated", Figures: figures},
@@ -275,4 +275,44 @@ func estimatorPhrase(pop *fit.Population) string {
 		return "by maximum a posteriori under a fixed weak prior"
 	}
 	return "by empirical Bayes (maximum a posteriori under a population prior estimated from all subjects)"
+}
+
+// DesignText describes a recovery design in one line.
+func DesignText(d fit.Design) string {
+	var ps []string
+	for _, p := range d.Partners {
+		ps = append(ps, fmt.Sprintf("%s: %d trials, reciprocates %g", p.Name, p.Trials, p.Reciprocation))
+	}
+	fb := "feedback every trial"
+	if d.AfterTrust {
+		fb = "feedback after trust"
+	}
+	order := "blocks"
+	if d.Interleaved {
+		order = "interleaved"
+	}
+	return fmt.Sprintf("%s; endowment %d, multiplier %g, reciprocation returns %g; %s; %s",
+		strings.Join(ps, "; "), d.Endowment, d.Multiplier, d.HonourReturn, fb, order)
+}
+
+// EstimatorText describes the estimator of a fit whose prior is pop (nil:
+// maximum likelihood), naming the CLI's --prior value and, under
+// empirical Bayes, the population prior.
+func EstimatorText(pop *fit.Population) string {
+	if pop == nil {
+		return "maximum likelihood (--prior none)"
+	}
+	if pop.Kind == fit.PriorWeak {
+		return fmt.Sprintf("MAP under a fixed weak prior N(0, %d^2) on each parameter's unbounded scale (--prior weak)", fit.WeakSD)
+	}
+	conv := "converged"
+	if !pop.Converged {
+		conv = "not converged"
+	}
+	var parts []string
+	for i, p := range pop.Params {
+		parts = append(parts, fmt.Sprintf("%v %.3g [%.3g, %.3g]", p, pop.Center[i], pop.Lo[i], pop.Hi[i]))
+	}
+	return fmt.Sprintf("empirical Bayes (--prior empirical; %d EM iterations, %s); population median [central 68%%]: %s",
+		pop.Iterations, conv, strings.Join(parts, ", "))
 }

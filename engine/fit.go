@@ -1,0 +1,81 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+
+	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/dataset"
+	"github.com/trustlab/trustlab/fitrun"
+)
+
+// Fit fits the model to data sets with the workflow of
+// `trustlab fit DATA.csv --spec SPEC.yaml --out DIR` at its defaults
+// (package fitrun): it implements [trustlab.Fitter].
+type Fit struct {
+	Version string // trustlab version for the manifest
+	Workers int    // subjects fitted in parallel; 0: every CPU
+}
+
+var _ trustlab.Fitter = Fit{}
+
+// Check parses the spec and reads the data's header against it.
+func (Fit) Check(dataPath string, spec []byte) error {
+	sp, err := dataset.ParseSpec(bytes.NewReader(spec), "spec.yaml")
+	if err != nil {
+		return trustlab.Invalid(&trustlab.Error{Code: trustlab.EINVALID, Field: "spec", Message: err.Error()})
+	}
+	f, err := os.Open(dataPath)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if _, err := dataset.NewReader(f, "data.csv", sp); err != nil {
+		return trustlab.Invalid(&trustlab.Error{Code: trustlab.EINVALID, Field: "data", Message: err.Error()})
+	}
+	return nil
+}
+
+// Fit fits the data into out and returns the manifest as JSON. The spec
+// is saved as spec.yaml beside out (the manifest names it). progress
+// counts subjects whose final fits are written: 0 of all of them at the
+// start (and while empirical Bayes estimates the population prior), then
+// one more per subject.
+func (e Fit) Fit(ctx context.Context, dataPath string, spec []byte, out string, progress trustlab.ProgressFunc) ([]byte, error) {
+	specPath := filepath.Join(filepath.Dir(out), "spec.yaml")
+	if _, err := os.Stat(specPath); err != nil {
+		if err := os.WriteFile(specPath, spec, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	o := fitrun.Options{
+		Estimation: fitrun.Estimation{Workers: e.Workers},
+		Version:    e.Version,
+		Args:       []string{dataPath, "--spec", specPath, "--out", out},
+		Progress: func(p fitrun.Progress) {
+			switch p.Stage {
+			case fitrun.StageStart:
+				progress(0, p.Total)
+			case fitrun.StageSubject:
+				progress(p.Done, p.Total)
+			}
+		},
+	}
+	res, err := fitrun.Run(ctx, dataPath, specPath, out, o)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var ie *fitrun.InputError
+		var de *fitrun.DataError
+		if errors.As(err, &ie) || errors.As(err, &de) {
+			return nil, trustlab.Invalid(err)
+		}
+		return nil, err
+	}
+	return json.Marshal(res.Manifest)
+}

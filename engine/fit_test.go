@@ -1,0 +1,110 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/engine"
+)
+
+// fitData writes n invented subjects in the mikus2023 format (two
+// partners, 25 trials each) into a job folder and returns the data path.
+func fitData(t *testing.T, n int) string {
+	t.Helper()
+	var sb strings.Builder
+	sb.WriteString("subject,trustee,trial,investment,backtransfer,treatment\n")
+	for s := 1; s <= n; s++ {
+		for _, p := range []string{"bad", "good"} {
+			for i := 1; i <= 25; i++ {
+				back := "betray"
+				if (p == "good") == (i%4 != 0) {
+					back = "reciprocate"
+				}
+				fmt.Fprintf(&sb, "s%d,%s,%d,%d,%s,control\n", s, p, i, (s+i)%11, back)
+			}
+		}
+	}
+	path := filepath.Join(t.TempDir(), "data.csv")
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// The fitter reports 0 of the subjects at the start, then every subject,
+// and returns the manifest.
+func TestFitReportsEverySubject(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fits every model to 3 subjects")
+	}
+	spec, err := os.ReadFile("../examples/data/mikus2023.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := fitData(t, 3)
+	out := filepath.Join(filepath.Dir(data), "out")
+	var got [][2]int
+	man, err := engine.Fit{Version: "test"}.Fit(context.Background(), data, spec, out, func(d, n int) { got = append(got, [2]int{d, n}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := [][2]int{{0, 3}, {1, 3}, {2, 3}, {3, 3}}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("progress %v, want %v", got, want)
+	}
+	var m struct {
+		Command string `json:"command"`
+		Version string `json:"version"`
+		Fits    int    `json:"fits"`
+		Prior   string `json:"prior"`
+	}
+	if err := json.Unmarshal(man, &m); err != nil || m.Command != "fit" || m.Version != "test" || m.Fits != 3 || m.Prior != "empirical" {
+		t.Errorf("manifest %s: %v", man, err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "comparison.csv")); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestFitCancelled(t *testing.T) {
+	spec, err := os.ReadFile("../examples/data/mikus2023.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := fitData(t, 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = engine.Fit{}.Fit(ctx, data, spec, filepath.Join(filepath.Dir(data), "out"), func(int, int) {})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Fit: %v, want context.Canceled", err)
+	}
+}
+
+func TestFitCheck(t *testing.T) {
+	spec, err := os.ReadFile("../examples/data/mikus2023.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := fitData(t, 1)
+	if err := (engine.Fit{}).Check(data, spec); err != nil {
+		t.Errorf("Check: %v", err)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	if err := os.WriteFile(bad, []byte("who,what\n1,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct {
+		data string
+		spec []byte
+	}{"spec": {data, []byte("nonsense: [")}, "data": {bad, spec}} {
+		if err := (engine.Fit{}).Check(tc.data, tc.spec); trustlab.ErrorCode(err) != trustlab.EINVALID {
+			t.Errorf("%s: Check: %v (code %q), want invalid", name, err, trustlab.ErrorCode(err))
+		}
+	}
+}

@@ -1,0 +1,193 @@
+package fitrun
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+
+	"github.com/trustlab/trustlab/dataset"
+	"github.com/trustlab/trustlab/fit"
+)
+
+// Estimation are the estimation settings [Run] and [Recover] share. The
+// zero value means the defaults of the trustlab CLI.
+type Estimation struct {
+	// Prior is the estimator; nil means fit.PriorEmpirical (empirical
+	// Bayes), except for pooled fits, which default to fit.PriorNone
+	// (maximum likelihood). Set it with new(fit.PriorWeak).
+	Prior *fit.Prior
+	// Fixed fixes parameters for every model (except where a model
+	// imposes its own value).
+	Fixed fit.Fixed
+	// Free lists parameters fixed by default (lambda0, kappa, gamma, n0)
+	// to estimate as well.
+	Free []fit.Param
+	// Restarts is the number of optimizer starts per fit, [1, 100];
+	// 0 means 5.
+	Restarts int
+	// Seed keys the restart points (and the simulation of Recover); nil
+	// means 1. Set an explicit zero with new(uint64(0)).
+	Seed *uint64
+	// Workers is the number of subjects fitted in parallel, [1, 256];
+	// 0 means GOMAXPROCS. Results do not depend on it.
+	Workers int
+}
+
+// resolve fills the defaults and checks the ranges; prior is the default
+// estimator when Prior is nil.
+func (e Estimation) resolve(prior fit.Prior) (fit.Options, uint64, int, error) {
+	o := fit.Options{Fixed: e.Fixed, Free: e.Free, Restarts: e.Restarts, Seed: 1, Prior: prior}
+	if o.Fixed == nil {
+		o.Fixed = fit.Fixed{}
+	}
+	if e.Prior != nil {
+		o.Prior = *e.Prior
+	}
+	if e.Seed != nil {
+		o.Seed = *e.Seed
+	}
+	if o.Restarts == 0 {
+		o.Restarts = 5
+	}
+	if o.Restarts < 1 || o.Restarts > 100 {
+		return o, 0, 0, invalidf("restarts = %d: must be in [1, 100]", e.Restarts)
+	}
+	workers := e.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers < 1 || workers > 256 {
+		return o, 0, 0, invalidf("workers = %d: must be in [1, 256]", e.Workers)
+	}
+	return o, o.Seed, workers, nil
+}
+
+// Pool says whether subjects are fitted one at a time or pooled.
+type Pool int
+
+// Pools.
+const (
+	PoolNone  Pool = iota // one fit per subject (the zero value)
+	PoolGroup             // one fit per value of the data's group column
+	PoolAll               // one fit for all subjects
+)
+
+var poolNames = []string{"none", "group", "all"}
+
+// String returns none, group or all.
+func (p Pool) String() string {
+	if p < 0 || int(p) >= len(poolNames) {
+		return fmt.Sprintf("Pool(%d)", int(p))
+	}
+	return poolNames[p]
+}
+
+// ParsePool parses none, group or all.
+func ParsePool(s string) (Pool, error) {
+	for i, n := range poolNames {
+		if s == n {
+			return Pool(i), nil
+		}
+	}
+	return 0, fmt.Errorf("pool %q: must be none, group or all", s)
+}
+
+// Options configure [Run]. The zero value means the defaults of
+// `trustlab fit`.
+type Options struct {
+	Estimation
+	// Models are the variants to fit, the full model first; nil means all.
+	Models []fit.Variant
+	// Pool fits one parameter set per pool of subjects instead of one per
+	// subject.
+	Pool Pool
+	// Questionnaire and Key are the paths of questionnaire responses (one
+	// row per subject) and their scoring key; the trust-scale score fixes
+	// or informs tau (TraitMode). Give both or neither.
+	Questionnaire, Key string
+	// TraitMode says how the questionnaire score enters (zero: fixes tau).
+	TraitMode fit.TraitMode
+	// CVFraction is the fraction of each partner's trials (the earliest)
+	// fitted in cross-validation, (0, 1); 0 means 0.8.
+	CVFraction float64
+	// NoCV skips the cross-validation fits.
+	NoCV bool
+	// NoPlots writes CSV and JSON and the page, but no plots.
+	NoPlots bool
+	// Version and Args are recorded in the manifest (the program's
+	// version and the command line that asked for the run).
+	Version string
+	Args    []string
+	// Progress, if set, is called from one goroutine at a time as the run
+	// goes (see [Progress]).
+	Progress func(Progress)
+}
+
+// Stage is what a run is doing when it reports progress.
+type Stage int
+
+// Stages.
+const (
+	// StageStart: the data are about to be read and fitted. Under
+	// empirical Bayes every subject is first fitted under the weak prior.
+	StageStart Stage = iota
+	// StageEM: an EM iteration of empirical Bayes begins (Iteration).
+	StageEM
+	// StageSubject: a subject's (or pool's) final fits are written.
+	StageSubject
+)
+
+// Progress is one progress report.
+type Progress struct {
+	Stage Stage
+	// Prior is the estimator of the run.
+	Prior fit.Prior
+	// Iteration is the EM iteration that begins (StageEM).
+	Iteration int
+	// Done of Total subjects (pools) have their final fits written. Total
+	// is -1 when unknown (pooled fits).
+	Done, Total int
+	// Subject is the ID of the subject (pool) just written (StageSubject).
+	Subject string
+}
+
+// InputError is bad input: a data set, spec, questionnaire or key that
+// cannot be read as asked, or options out of range. Its message is that
+// of the underlying error, which names the file, line and field when
+// there is one.
+type InputError struct{ Err error }
+
+// Error returns the underlying message.
+func (e *InputError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *InputError) Unwrap() error { return e.Err }
+
+func invalidf(format string, a ...any) error {
+	return &InputError{fmt.Errorf(format, a...)}
+}
+
+// input marks errors about input files (dataset errors, which name file,
+// line and column) as InputError.
+func input(err error) error {
+	var de *dataset.Error
+	if errors.As(err, &de) {
+		return &InputError{err}
+	}
+	return err
+}
+
+// DataError is bad input met in the data set after Written subjects (or
+// pools) were fitted and written to subjects.csv, which keeps them.
+type DataError struct {
+	Err     error
+	Written int
+}
+
+// Error names the bad input and how many subjects were written.
+func (e *DataError) Error() string {
+	return fmt.Sprintf("%v (the %d subjects before it are written to subjects.csv)", e.Err, e.Written)
+}
+
+// Unwrap returns the dataset error.
+func (e *DataError) Unwrap() error { return e.Err }

@@ -1,0 +1,255 @@
+package fitrun
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/trustlab/trustlab/fit"
+)
+
+// modelTotals accumulates one model's comparison figures.
+type modelTotals struct {
+	name                        string
+	n, k, cvN, subjects, cvSubj int
+	ll, aic, bic, cvLL          float64
+	bestAIC, bestBIC, bestCV    int
+	warnings, notConv           int
+	logEv                       float64 // summed Laplace log evidence (NaN if any fit lacks it)
+	prior                       *fit.Population
+}
+
+// ibic is the integrated BIC of Huys et al. (2011) with the Laplace
+// evidence: -2 sum log p(D_i | prior) + (prior parameters) ln(choices),
+// counting a mean and a variance per parameter of an empirical prior.
+func (t *modelTotals) ibic() float64 {
+	if t.prior == nil {
+		return math.NaN()
+	}
+	m := 0
+	if t.prior.Kind == fit.PriorEmpirical {
+		m = 2 * len(t.prior.Params)
+	}
+	return -2*t.logEv + float64(m)*math.Log(float64(t.n))
+}
+
+// curve accumulates observed and predicted choices by partner and trial.
+type curve struct {
+	kind     fit.Response
+	obs      []float64
+	pred     [][]float64 // per model
+	count    []int
+	subjects int
+}
+
+// fitWriter writes subjects.csv and predictions.csv as subjects arrive
+// and keeps what the comparison, plots and page need (a few numbers per
+// subject).
+type fitWriter struct {
+	o            fit.Options
+	subj, pred   *csvFile
+	totals       []*modelTotals
+	n, trials    int
+	unmatched    []string
+	estimates    [][fit.NumParams]float64 // full model, per subject
+	freeSeen     [fit.NumParams]bool
+	curves       map[string]*curve
+	partnerOrder []string
+	closed       bool
+}
+
+func newFitWriter(dir string, o fit.Options) (*fitWriter, error) {
+	w := &fitWriter{o: o, curves: map[string]*curve{}}
+	header := []string{"subject", "group", "model", "n", "k", "loglik", "aic", "bic", "cv_loglik", "cv_n", "log_evidence"}
+	for p := range fit.NumParams {
+		header = append(header, p.String(), p.String()+"_se")
+	}
+	header = append(header, "converged", "restarts_at_best", "evals", "warnings")
+	var err error
+	if w.subj, err = createCSV(dir, "subjects.csv", header); err != nil {
+		return nil, err
+	}
+	ph := []string{"subject", "partner", "trial", "response", "observed"}
+	for _, v := range o.Models {
+		ph = append(ph, v.Name)
+	}
+	if w.pred, err = createCSV(dir, "predictions.csv", ph); err != nil {
+		return nil, err
+	}
+	for _, v := range o.Models {
+		w.totals = append(w.totals, &modelTotals{name: v.Name})
+	}
+	return w, nil
+}
+
+func (w *fitWriter) subject(sf fit.SubjectFit) error {
+	w.n++
+	bestAIC, bestBIC, bestCV := 0, 0, -1
+	for i, e := range sf.Estimates {
+		row := []string{sf.ID, sf.Group, e.Model, strconv.Itoa(e.N), strconv.Itoa(e.K), num(e.LogLik), num(e.AIC), num(e.BIC), num(e.CVLogLik), strconv.Itoa(e.CVN), num(e.LogEvidence)}
+		for p := range fit.NumParams {
+			if e.Used[p] {
+				row = append(row, num(e.Values[p]), num(e.SE[p]))
+			} else {
+				row = append(row, "NA", "NA")
+			}
+		}
+		warn := e.Warnings
+		if i == 0 {
+			warn = append(append([]string(nil), sf.Warnings...), warn...)
+		}
+		row = append(row, strconv.FormatBool(e.Converged), strconv.Itoa(e.AtBest), strconv.Itoa(e.Evals), strings.Join(warn, "; "))
+		w.subj.write(row)
+		t := w.totals[i]
+		t.subjects++
+		t.n += e.N
+		t.k += e.K
+		t.ll += e.LogLik
+		t.aic += e.AIC
+		t.bic += e.BIC
+		t.logEv += e.LogEvidence
+		t.prior = e.Prior
+		if len(warn) > 0 {
+			t.warnings++
+		}
+		if !e.Converged {
+			t.notConv++
+		}
+		if e.CVN > 0 {
+			t.cvLL += e.CVLogLik
+			t.cvN += e.CVN
+			t.cvSubj++
+			if bestCV < 0 || e.CVLogLik > sf.Estimates[bestCV].CVLogLik {
+				bestCV = i
+			}
+		}
+		if e.AIC < sf.Estimates[bestAIC].AIC {
+			bestAIC = i
+		}
+		if e.BIC < sf.Estimates[bestBIC].BIC {
+			bestBIC = i
+		}
+	}
+	w.totals[bestAIC].bestAIC++
+	w.totals[bestBIC].bestBIC++
+	if bestCV >= 0 {
+		w.totals[bestCV].bestCV++
+	}
+	full := sf.Estimates[0]
+	var est [fit.NumParams]float64
+	for p := range fit.NumParams {
+		est[p] = math.NaN()
+		if full.Free[p] {
+			est[p] = full.Values[p]
+			w.freeSeen[p] = true
+		}
+	}
+	w.estimates = append(w.estimates, est)
+	for i, c := range sf.Choices {
+		row := []string{sf.ID, c.Partner, strconv.Itoa(c.Index), c.Response.String(), num(c.Observed)}
+		for _, e := range sf.Estimates {
+			row = append(row, num(e.Expected[i]))
+		}
+		w.pred.write(row)
+		cv := w.curves[c.Partner]
+		if cv == nil {
+			cv = &curve{kind: c.Response, pred: make([][]float64, len(sf.Estimates))}
+			w.curves[c.Partner] = cv
+			w.partnerOrder = append(w.partnerOrder, c.Partner)
+		}
+		for len(cv.obs) < c.Index {
+			cv.obs = append(cv.obs, 0)
+			cv.count = append(cv.count, 0)
+			for m := range cv.pred {
+				cv.pred[m] = append(cv.pred[m], 0)
+			}
+		}
+		cv.obs[c.Index-1] += c.Observed
+		cv.count[c.Index-1]++
+		for m, e := range sf.Estimates {
+			cv.pred[m][c.Index-1] += e.Expected[i]
+		}
+	}
+	if err := w.subj.flush(); err != nil {
+		return err
+	}
+	return w.pred.flush()
+}
+
+func (w *fitWriter) close() error {
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	return errors.Join(w.subj.Close(), w.pred.Close())
+}
+
+// comparison writes comparison.csv: totals per model.
+func (w *fitWriter) comparison(dir string) error {
+	c, err := createCSV(dir, "comparison.csv", []string{"model", "description", "subjects", "n", "k", "loglik", "aic", "bic", "cv_loglik", "cv_n", "delta_aic", "delta_bic", "delta_cv_loglik", "best_aic", "best_bic", "best_cv", "with_warnings", "not_converged", "log_evidence", "ibic", "delta_ibic"})
+	if err != nil {
+		return err
+	}
+	full := w.totals[0]
+	desc := map[string]string{}
+	for _, v := range fit.Variants() {
+		desc[v.Name] = v.Description
+	}
+	for _, t := range w.totals {
+		cvll, dcv := math.NaN(), math.NaN()
+		if t.cvN > 0 {
+			cvll, dcv = t.cvLL, t.cvLL-full.cvLL
+		}
+		c.write([]string{t.name, desc[t.name], strconv.Itoa(t.subjects), strconv.Itoa(t.n), strconv.Itoa(t.k), num(t.ll), num(t.aic), num(t.bic),
+			num(cvll), strconv.Itoa(t.cvN), num(t.aic - full.aic), num(t.bic - full.bic), num(dcv),
+			strconv.Itoa(t.bestAIC), strconv.Itoa(t.bestBIC), strconv.Itoa(t.bestCV), strconv.Itoa(t.warnings), strconv.Itoa(t.notConv),
+			num(t.logEvidence()), num(t.ibic()), num(t.ibic() - full.ibic())})
+	}
+	return c.Close()
+}
+
+// logEvidence is the summed log evidence, NaN under maximum likelihood.
+func (t *modelTotals) logEvidence() float64 {
+	if t.prior == nil {
+		return math.NaN()
+	}
+	return t.logEv
+}
+
+// comparisonRows are the rows of the comparison table; with a prior they
+// end with the integrated BIC.
+func (w *fitWriter) comparisonRows() [][]string {
+	var rows [][]string
+	full := w.totals[0]
+	for _, t := range w.totals {
+		cv, dcv := "NA", "NA"
+		if t.cvN > 0 {
+			cv, dcv = fmt.Sprintf("%.1f", t.cvLL), fmt.Sprintf("%+.1f", t.cvLL-full.cvLL)
+		}
+		row := []string{t.name, strconv.Itoa(t.k), fmt.Sprintf("%.1f", t.ll), fmt.Sprintf("%.1f", t.aic), fmt.Sprintf("%+.1f", t.aic-full.aic),
+			fmt.Sprintf("%.1f", t.bic), fmt.Sprintf("%+.1f", t.bic-full.bic), cv, dcv,
+			fmt.Sprintf("%d/%d/%d", t.bestAIC, t.bestBIC, t.bestCV)}
+		if w.o.Prior != fit.PriorNone {
+			ib, dib := "NA", "NA"
+			if x := t.ibic(); !math.IsNaN(x) {
+				ib = fmt.Sprintf("%.1f", x)
+			}
+			if d := t.ibic() - full.ibic(); !math.IsNaN(d) {
+				dib = fmt.Sprintf("%+.1f", d)
+			}
+			row = append(row, ib, dib)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func (w *fitWriter) comparisonHeader() []string {
+	h := []string{"model", "k", "loglik", "AIC", "ΔAIC", "BIC", "ΔBIC", "CV loglik", "ΔCV", "best AIC/BIC/CV"}
+	if w.o.Prior != fit.PriorNone {
+		h = append(h, "iBIC", "ΔiBIC")
+	}
+	return h
+}
