@@ -11,7 +11,7 @@ echo "== go test (all packages)"
 go test ./...
 
 echo "== go test -race (concurrent packages)"
-go test -race -short . ./internal/... ./sim/... ./sweep/... ./fit/... ./engine/... ./jobs/... ./sqlite/... ./httpapi/... ./cmd/trustlab/
+go test -race -short . ./internal/... ./sim/... ./sweep/... ./fit/... ./fitrun/... ./engine/... ./jobs/... ./sqlite/... ./httpapi/... ./cmd/trustlab/
 
 if [ -x web/e2e/run.sh ]; then
   echo "== browser tests"
