@@ -175,6 +175,7 @@ func (s *Sim) fastShard(w, h int) {
 	)
 	// payoffs[trusted+honoured]: abstained, betrayed, honoured.
 	payoffs := [3]float64{float64(outside), -float64(loss), float64(gain)}
+	incA, incB := [2]float32{0, gPlus}, [2]float32{0, gMinus}
 	var xs [fastBlock]uint64
 	for q0 := 0; q0 < len(agents); q0 += fastBlock {
 		blk := agents[q0:min(q0+fastBlock, len(agents))]
@@ -187,9 +188,9 @@ func (s *Sim) fastShard(w, h int) {
 			}
 			xs[q] = x
 		}
-		for q := range blk {
+		xb := xs[:len(blk)]
+		for q, x := range xb {
 			ag := &blk[q]
-			x := xs[q]
 			sl := &slots[(q0+q)*K+int((x&0xffff)*uK>>16)]
 			a, b := sl.A, sl.B
 			wj := sl.W
@@ -219,8 +220,8 @@ func (s *Sim) fastShard(w, h int) {
 			ag.Given += t
 			sl.Trusts += t
 			ag.Betrayed += bt
-			a += gPlus * float32(hn)
-			b += gMinus * float32(bt)
+			a += incA[hn] // gPlus*hn, a+0 = a exactly
+			b += incB[bt]
 			ag.Payoff += payoffs[t+hn]
 			sl.A, sl.B = a, b
 		}
