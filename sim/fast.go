@@ -71,11 +71,66 @@ func clamp2(t float32) float32 {
 
 // exp2c is 2^t for t in [-126, 127].
 func exp2c(t float32) float32 {
+	ti, f := split2(t)
+	return scale2(poly6(f), ti)
+}
+
+// split2 splits t in [-126, 127] into the nearest integer ti and the
+// remainder f = t - ti in [-0.5, 0.5] (exact: f is a multiple of t's ulp).
+func split2(t float32) (int32, float32) {
 	ti := int32(t+128.5) - 128 // round to nearest: t+128.5 > 0, so truncation floors
-	f := t - float32(ti)
-	p := 1.0 + f*(0.69314718+f*(0.24022651+f*(0.055504109+f*(0.0096181291+f*(0.0013333558+f*0.00015403530)))))
+	return ti, t - float32(ti)
+}
+
+// poly6 is 2^f for f in [-0.5, 0.5], degree-6 Taylor (relative error
+// below 1e-6).
+func poly6(f float32) float32 {
+	return 1.0 + f*(0.69314718+f*(0.24022651+f*(0.055504109+f*(0.0096181291+f*(0.0013333558+f*0.00015403530)))))
+}
+
+// poly2 is a cheap 2^f for f in [-0.5, 0.5]: degree 2, P(0) = 1, the
+// other two coefficients fitted for the smallest maximum relative error
+// (about 2e-3). The kernel uses it to decide trust away from the
+// threshold (see trustLo).
+func poly2(f float32) float32 {
+	return 1.0 + f*(0.7029425+f*0.23986447)
+}
+
+// scale2 is p*2^ti by adding ti to the exponent field; exact because p is
+// in [0.7, 1.42] and ti in [-126, 127] (ti = -126 only with f >= 0, so
+// p >= 1, and ti = 127 only with f <= 0, so p <= 1): the result is a
+// normal float32.
+func scale2(p float32, ti int32) float32 {
 	return math.Float32frombits(math.Float32bits(p) + uint32(ti)<<23)
 }
+
+// The trust decision is u*(1+e) < 1 with e = scale2(poly6(f), ti), all in
+// float32. The kernel first computes vc = u*(1+ec) with the cheap
+// ec = scale2(poly2(f), ti), decides vc < 1, and evaluates poly6 only when
+// |vc-1| <= trustBand (vc-1 is exact for vc in [0.5, 2], Sterbenz, and
+// outside that range it is far from the band). Outside the band the
+// decision is provably the same:
+//
+// Let delta bound |poly6(f)/poly2(f) - 1| over every float32 f in
+// [-0.5, 0.5] (TestTrustFilter enumerates all of them and checks
+// delta <= trustDelta). scale2 multiplies both by the same power of two
+// exactly, so e = ec*(1+eta) with |eta| <= delta, and
+// (1+e)/(1+ec) = 1 + eta*ec/(1+ec) is in [1-delta, 1+delta]. vp = u*(1+e)
+// is computed with two roundings, each a factor in [1-2^-24, 1+2^-24],
+// and so is vc; hence
+//
+//	vp/vc in [(1-delta)*r, (1+delta)/r], r = ((1-2^-24)/(1+2^-24))^2
+//
+// (vp = vc = 0 when u = 0). With m = trustBand: if vc < 1-m, then
+// vp < (1-m)*(1+delta)/r < 1, trust; if vc > 1+m, then
+// vp > (1+m)*(1-delta)*r > 1, no trust. Both inequalities hold with
+// m = 3e-3 and delta = 2.5e-3 (slack 5e-4; the test checks them). The band
+// holds at most about 2m = 0.6% of the decisions (the density of vc near
+// 1 is at most 1).
+const (
+	trustBand  = 3e-3
+	trustDelta = 2.5e-3
+)
 
 // prior32 is the trait prior (a0, b0) in float32, the tau clamp of
 // model.Prior included.
@@ -120,6 +175,7 @@ func (s *Sim) fastShard(w, h int) {
 	)
 	// payoffs[trusted+honoured]: abstained, betrayed, honoured.
 	payoffs := [3]float64{float64(outside), -float64(loss), float64(gain)}
+	incA, incB := [2]float32{0, gPlus}, [2]float32{0, gMinus}
 	var xs [fastBlock]uint64
 	for q0 := 0; q0 < len(agents); q0 += fastBlock {
 		blk := agents[q0:min(q0+fastBlock, len(agents))]
@@ -132,14 +188,14 @@ func (s *Sim) fastShard(w, h int) {
 			}
 			xs[q] = x
 		}
-		for q := range blk {
+		xb := xs[:len(blk)]
+		for q, x := range xb {
 			ag := &blk[q]
-			x := xs[q]
 			sl := &slots[(q0+q)*K+int((x&0xffff)*uK>>16)]
 			a, b := sl.A, sl.B
 			wj := sl.W
 			p := a / (a + b)
-			e := exp2c(clamp2(nbl * (p*gain - ag.Lambda*(1-p)*loss - outside))) // exp32(-beta*B)
+			ti, f := split2(clamp2(nbl * (p*gain - ag.Lambda*(1-p)*loss - outside))) // exp32(-beta*B) = 2^ti * 2^f
 			d := p - wj
 			belief += float64(p)
 			cyn += float64(d)
@@ -149,7 +205,14 @@ func (s *Sim) fastShard(w, h int) {
 			// Trust with probability sigmoid(beta*B) = 1/(1+e): u < 1/(1+e),
 			// without the division. The outcome is applied without
 			// branches: they would be mispredicted at random.
-			t := b2u(float32(uint32(x>>16)&(1<<24-1))*u24*(1+e) < 1)
+			// The cheap exp first, the precise one only near the threshold.
+			u := float32(uint32(x>>16)&(1<<24-1)) * u24
+			vc := u * (1 + scale2(poly2(f), ti))
+			tr := vc < 1
+			if abs32(vc-1) <= trustBand { // one branch, rarely taken
+				tr = u*(1+scale2(poly6(f), ti)) < 1
+			}
+			t := b2u(tr)
 			hn := t & b2u(float32(x>>40)*u24 < wj)
 			bt := t - hn
 			trusts += int64(t)
@@ -157,8 +220,8 @@ func (s *Sim) fastShard(w, h int) {
 			ag.Given += t
 			sl.Trusts += t
 			ag.Betrayed += bt
-			a += gPlus * float32(hn)
-			b += gMinus * float32(bt)
+			a += incA[hn] // gPlus*hn, a+0 = a exactly
+			b += incB[bt]
 			ag.Payoff += payoffs[t+hn]
 			sl.A, sl.B = a, b
 		}
