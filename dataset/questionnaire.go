@@ -1,7 +1,6 @@
 package dataset
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -200,22 +199,9 @@ func ScoreQuestionnaire(key Key, r io.Reader, name string) (*Scores, error) {
 		return nil, err
 	}
 	lo, hi := *key.Min, *key.Max
-	cr := csv.NewReader(r)
-	if key.Delimiter != "" {
-		cr.Comma = []rune(key.Delimiter)[0]
-	}
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, &Error{File: name, Line: 1, Msg: "empty file: expected a header line naming the columns"}
-	}
+	cr, header, err := openCSV(r, name, key.Delimiter)
 	if err != nil {
-		return nil, csvError(err, name)
-	}
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	}
-	for i := range header {
-		header[i] = strings.TrimSpace(header[i])
+		return nil, err
 	}
 	find := func(key Key, field, column string) (int, error) {
 		idx := -1

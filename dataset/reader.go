@@ -184,22 +184,9 @@ func NewReader(r io.Reader, name string, spec Spec) (*Reader, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
-	cr := csv.NewReader(r)
-	if spec.Delimiter != "" {
-		cr.Comma = []rune(spec.Delimiter)[0]
-	}
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, &Error{File: name, Line: 1, Msg: "empty file: expected a header line naming the columns"}
-	}
+	cr, header, err := openCSV(r, name, spec.Delimiter)
 	if err != nil {
-		return nil, csvError(err, name)
-	}
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	}
-	for i := range header {
-		header[i] = strings.TrimSpace(header[i])
+		return nil, err
 	}
 	rd := &Reader{name: name, spec: spec, cr: cr, done: map[string]int{}}
 	resolve := func(key, field, column string) (col, error) {
@@ -735,4 +722,28 @@ func (r *Reader) row() error {
 	}
 	r.cur.Trials = append(r.cur.Trials, t)
 	return nil
+}
+
+// openCSV starts a CSV reader on r with the given delimiter ("" for a
+// comma) and reads its header, without a byte-order mark and with the
+// column names trimmed.
+func openCSV(r io.Reader, name, delimiter string) (*csv.Reader, []string, error) {
+	cr := csv.NewReader(r)
+	if delimiter != "" {
+		cr.Comma = []rune(delimiter)[0]
+	}
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, nil, &Error{File: name, Line: 1, Msg: "empty file: expected a header line naming the columns"}
+	}
+	if err != nil {
+		return nil, nil, csvError(err, name)
+	}
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
+	for i := range header {
+		header[i] = strings.TrimSpace(header[i])
+	}
+	return cr, header, nil
 }
