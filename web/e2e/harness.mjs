@@ -116,3 +116,17 @@ export async function assertText(loc, want, timeout = 10000) {
   }
   assert.fail(`text ${JSON.stringify(got)} does not contain ${JSON.stringify(want)}`);
 }
+
+// openPage opens a page of the browser's context at the viewport size and
+// collects the page's script errors and console errors in page.errors. A
+// 400 answer to a value a test made invalid on purpose is expected, so it
+// is not collected.
+export async function openPage(browser, viewport = { width: 1280, height: 900 }) {
+  const page = await browser.context.newPage();
+  await page.setViewportSize(viewport);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('status of 400')) errors.push(m.text()); });
+  page.errors = errors;
+  return page;
+}

@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, shot, chromiumAvailable, CHROMIUM, assertText } from './harness.mjs';
+import { startServer, launch, shot, chromiumAvailable, CHROMIUM, openPage, assertText } from './harness.mjs';
 
 const ci = process.env.CI === 'true';
 const skip = !chromiumAvailable() && !ci ? `no browser at ${CHROMIUM} (install chromium; under CI=true this fails)` : false;
@@ -29,16 +29,7 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-async function newPage(viewport = { width: 1280, height: 900 }) {
-  const page = await browser.context.newPage();
-  await page.setViewportSize(viewport);
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  // A 400 answer to a value the test made invalid on purpose is expected.
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('status of 400')) errors.push(m.text()); });
-  page.errors = errors;
-  return page;
-}
+const newPage = (viewport) => openPage(browser, viewport);
 
 const out = (page, k) => page.locator(`[data-out="${k}"]`);
 
