@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"github.com/trustlab/trustlab/internal/rng"
+	"github.com/trustlab/trustlab/model"
+	"github.com/trustlab/trustlab/scenario"
 )
 
 // The fast kernel for the PPB-1 case: binary situation without control,
@@ -19,22 +21,50 @@ import (
 // uniform u of the trust decision and bits 40-63 the uniform of the
 // honour decision (24 bits each, the float32 mantissa).
 
-// fastParams are the model constants of the kernel, in float32.
+// fastParams are the constants of the kernel shared by all agents, in
+// float32.
 type fastParams struct {
 	gain, loss, outside float32
-	beta                float32
-	wPlus, wMinus       float32
-	gamma, decay        float32 // gamma and 1-gamma
-	n0                  float32
+	gamma               float32
+	incA, incB          float32 // gamma*w_plus, gamma*w_minus: the evidence of an outcome
 }
 
 func (s *Sim) fastConsts() fastParams {
 	m := s.groups[0].Model
 	sit := s.sc.Situation
+	g := float32(m.Gamma)
 	return fastParams{
 		gain: float32(sit.Gain), loss: float32(sit.Loss), outside: float32(sit.Outside),
-		beta: float32(m.Beta), wPlus: float32(m.WPlus), wMinus: float32(m.WMinus),
-		gamma: float32(m.Gamma), decay: float32(1 - m.Gamma), n0: float32(m.N0),
+		gamma: g, incA: g * float32(m.WPlus), incB: g * float32(m.WMinus),
+	}
+}
+
+// fastAgent is an agent of the fast kernel. Its trait does not change, so
+// it keeps what the kernel derives from the trait: the exponent of the
+// trust decision, exp(-beta*B) = 2^(Slope*p - Offset) with
+// B = p*g - lambda(tau)*(1-p)*l - o, and the prior's share of the belief
+// update, (1-gamma)*(a0, b0). Its payoff follows from the counts
+// (agentState). 28 bytes.
+type fastAgent struct {
+	Slope, Offset   float32
+	A0, B0          float32
+	Given, Betrayed uint32 // trusts given, betrayals experienced
+	Trait           float32
+}
+
+// newFastAgent derives the fastAgent of trait tau, in float64 and rounded
+// once to float32.
+func newFastAgent(m model.Model, sit scenario.Situation, tau float32) fastAgent {
+	t := float64(tau)
+	lam := m.Lambda(t)
+	nb := -m.Beta * log2e // B = p*(g + lam*l) - (lam*l + o)
+	pr := m.Prior(t)
+	return fastAgent{
+		Slope:  float32(nb * (sit.Gain + lam*sit.Loss)),
+		Offset: float32(nb * (lam*sit.Loss + sit.Outside)),
+		A0:     float32((1 - m.Gamma) * pr.A),
+		B0:     float32((1 - m.Gamma) * pr.B),
+		Trait:  tau,
 	}
 }
 
@@ -121,39 +151,35 @@ func scale2(p float32, ti int32) float32 {
 //
 //	vp/vc in [(1-delta)*r, (1+delta)/r], r = ((1-2^-24)/(1+2^-24))^2
 //
-// (vp = vc = 0 when u = 0). With m = trustBand: if vc < 1-m, then
-// vp < (1-m)*(1+delta)/r < 1, trust; if vc > 1+m, then
-// vp > (1+m)*(1-delta)*r > 1, no trust. Both inequalities hold with
-// m = 3e-3 and delta = 2.5e-3 (slack 5e-4; the test checks them). The band
-// holds at most about 2m = 0.6% of the decisions (the density of vc near
-// 1 is at most 1).
+// (vp = vc = 0 when u = 0). The band is [lo, hi] = [1-m, 1+m] rounded to
+// float32, m = trustBand: if vc < lo, then vp < lo*(1+delta)/r < 1,
+// trust; if vc > hi, then vp > hi*(1-delta)*r > 1, no trust. Both
+// inequalities hold with m = 3e-3 and delta = 2.5e-3 (slack 5e-4; the test
+// checks them). The band holds at most about 2m = 0.6% of the decisions
+// (the density of vc near 1 is at most 1). vc >= 0, so the kernel tests
+// lo <= vc <= hi on the bits, as one unsigned comparison.
 const (
 	trustBand  = 3e-3
 	trustDelta = 2.5e-3
+	bandLo     = 0x3f7f3b64 // bits of float32(1 - trustBand)
+	bandHi     = 0x3f80624e // bits of float32(1 + trustBand)
 )
 
-// prior32 is the trait prior (a0, b0) in float32, the tau clamp of
-// model.Prior included.
-func prior32(n0, tau float32) (float32, float32) {
-	t := tau
-	if t < 0.001 {
-		t = 0.001
-	}
-	if t > 0.999 {
-		t = 0.999
-	}
-	return n0 * t, n0 * (1 - t)
+// inBand reports whether vc >= 0 is in the band [lo, hi], on the bits.
+func inBand(vc float32) bool {
+	return math.Float32bits(vc)-bandLo <= bandHi-bandLo
 }
 
 // fastBlock is the number of agents whose random numbers the kernel draws
 // before it lets them act.
 const fastBlock = 256
 
-// fastShard steps shard h with the PPB-1 kernel.
+// fastShard steps shard h with the PPB-1 kernel, a block of agents at a
+// time: fastDraw draws the block's random numbers, then fastBlock lets
+// the block's agents act. They are separate functions so that each loop
+// keeps its own values in registers.
 func (s *Sim) fastShard(w, h int) {
-	hi0, lo0 := rng.Key(s.sc.Seed, keyStep, uint64(s.step), uint64(h))
-	pcg := s.workerPCG[w]
-	pcg.Seed(hi0, lo0)
+	rhi, rlo := rng.Key(s.sc.Seed, keyStep, uint64(s.step), uint64(h))
 	c := s.fastConsts()
 	K := s.g.K
 	uK := uint64(K)
@@ -162,82 +188,109 @@ func (s *Sim) fastShard(w, h int) {
 	// rejects when K is a power of two).
 	reject := uint64((1<<16 - K) % K)
 	lo, hi := s.shardRange(h)
-	agents := s.agents[lo:hi]
+	agents := s.fagents[lo:hi]
 	slots := s.fslots[lo*K : hi*K]
 
-	var (
-		trusts, honoured    int64
-		belief, calib, cyn  float64
-		gain, loss, outside = c.gain, c.loss, c.outside
-		nbl                 = -c.beta * log2e
-		gPlus, gMinus       = c.gamma * c.wPlus, c.gamma * c.wMinus
-		gamma, decay, n0    = c.gamma, c.decay, c.n0
-	)
-	// payoffs[trusted+honoured]: abstained, betrayed, honoured.
-	payoffs := [3]float64{float64(outside), -float64(loss), float64(gain)}
-	incA, incB := [2]float32{0, gPlus}, [2]float32{0, gMinus}
+	var sums fastSums
 	var xs [fastBlock]uint64
 	for q0 := 0; q0 < len(agents); q0 += fastBlock {
 		blk := agents[q0:min(q0+fastBlock, len(agents))]
-		// Draw the block's numbers first: a tight loop that keeps the
-		// generator in registers, and fewer live values in the next one.
-		for q := range blk {
-			x := pcg.Uint64()
-			for (x&0xffff)*uK&0xffff < reject {
-				x = pcg.Uint64()
-			}
-			xs[q] = x
-		}
 		xb := xs[:len(blk)]
-		for q, x := range xb {
-			ag := &blk[q]
-			sl := &slots[(q0+q)*K+int((x&0xffff)*uK>>16)]
-			a, b := sl.A, sl.B
-			wj := sl.W
-			p := a / (a + b)
-			ti, f := split2(clamp2(nbl * (p*gain - ag.Lambda*(1-p)*loss - outside))) // exp32(-beta*B) = 2^ti * 2^f
-			d := p - wj
-			belief += float64(p)
-			cyn += float64(d)
-			calib += float64(abs32(d))
-			a0, b0 := prior32(n0, ag.Trait)
-			a, b = gamma*a+decay*a0, gamma*b+decay*b0
-			// Trust with probability sigmoid(beta*B) = 1/(1+e): u < 1/(1+e),
-			// without the division. The outcome is applied without
-			// branches: they would be mispredicted at random.
-			// The cheap exp first, the precise one only near the threshold.
-			u := float32(uint32(x>>16)&(1<<24-1)) * u24
-			vc := u * (1 + scale2(poly2(f), ti))
-			tr := vc < 1
-			if abs32(vc-1) <= trustBand { // one branch, rarely taken
-				tr = u*(1+scale2(poly6(f), ti)) < 1
-			}
-			t := b2u(tr)
-			hn := t & b2u(float32(x>>40)*u24 < wj)
-			bt := t - hn
-			trusts += int64(t)
-			honoured += int64(hn)
-			ag.Given += t
-			sl.Trusts += t
-			ag.Betrayed += bt
-			a += incA[hn] // gPlus*hn, a+0 = a exactly
-			b += incB[bt]
-			ag.Payoff += payoffs[t+hn]
-			sl.A, sl.B = a, b
-		}
+		rhi, rlo = fastDraw(rhi, rlo, xb, uK, reject)
+		c.block(blk, slots[q0*K:(q0+len(blk))*K], xb, K, &sums)
 	}
 	n := int64(hi - lo)
+	trusts, honoured := sums.trusts, sums.honoured
 	betrayed := trusts - honoured
-	payoff := float64(gain)*float64(honoured) - float64(loss)*float64(betrayed) + float64(outside)*float64(n-trusts)
+	gain, loss, outside := float64(c.gain), float64(c.loss), float64(c.outside)
+	payoff := gain*float64(honoured) - loss*float64(betrayed) + outside*float64(n-trusts)
 	ac := &s.acc[h]
 	*ac = acc{
 		agents: n, acting: n, trust: trusts, distrust: n - trusts, engaged: trusts, honoured: honoured,
-		payoff: payoff, welfare: payoff, loss: float64(loss) * float64(betrayed),
-		belief: belief, calib: calib, cynic: cyn, trait: s.ftrait[h],
+		payoff: payoff, welfare: payoff, loss: loss * float64(betrayed),
+		belief: sums.belief, calib: sums.calib, cynic: sums.cyn, trait: s.ftrait[h],
 	}
 	if loss == 0 {
 		ac.certainty, ac.trust = trusts, 0
 	}
+}
+
+// fastSums are the running sums of a shard.
+type fastSums struct {
+	trusts, honoured   int64
+	belief, calib, cyn float64
+}
+
+// fastDraw fills xs with the next numbers of the PCG state (hi, lo),
+// redrawing those that the slot choice rejects, and returns the new state.
+//
+//go:noinline
+func fastDraw(hi, lo uint64, xs []uint64, uK, reject uint64) (uint64, uint64) {
+	if reject == 0 { // K is a power of two
+		for q := range xs {
+			hi, lo, xs[q] = rng.PCGNext(hi, lo)
+		}
+		return hi, lo
+	}
+	for q := range xs {
+		var x uint64
+		hi, lo, x = rng.PCGNext(hi, lo)
+		for (x&0xffff)*uK&0xffff < reject {
+			hi, lo, x = rng.PCGNext(hi, lo)
+		}
+		xs[q] = x
+	}
+	return hi, lo
+}
+
+// block lets the agents of blk act once, agent q with the number xs[q];
+// slots are their K slots each.
+//
+//go:noinline
+func (c *fastParams) block(blk []fastAgent, slots []fastSlot, xs []uint64, K int, sums *fastSums) {
+	var (
+		trusts, honoured   = sums.trusts, sums.honoured
+		belief, calib, cyn = sums.belief, sums.calib, sums.cyn
+		gamma              = c.gamma
+		uK                 = uint64(K)
+	)
+	incA, incB := [2]float32{0, c.incA}, [2]float32{0, c.incB}
+	xs = xs[:len(blk)]
+	for q, x := range xs {
+		ag := &blk[q]
+		sl := &slots[q*K+int((x&0xffff)*uK>>16)]
+		a, b := sl.A, sl.B
+		wj := sl.W
+		p := a / (a + b)
+		ti, f := split2(clamp2(ag.Slope*p - ag.Offset)) // exp32(-beta*B) = 2^ti * 2^f
+		d := p - wj
+		belief += float64(p)
+		cyn += float64(d)
+		calib += float64(abs32(d))
+		a, b = gamma*a+ag.A0, gamma*b+ag.B0
+		// Trust with probability sigmoid(beta*B) = 1/(1+e): u < 1/(1+e),
+		// without the division. The outcome is applied without
+		// branches: they would be mispredicted at random.
+		// The cheap exp first, the precise one only near the threshold.
+		u := float32(uint32(x>>16)&(1<<24-1)) * u24
+		vc := u * (1 + scale2(poly2(f), ti))
+		tr := vc < 1
+		if inBand(vc) { // one branch, rarely taken
+			tr = u*(1+scale2(poly6(f), ti)) < 1
+		}
+		t := b2u(tr)
+		hn := t & b2u(float32(x>>40)*u24 < wj)
+		bt := t - hn
+		trusts += int64(t)
+		honoured += int64(hn)
+		ag.Given += t
+		sl.Trusts += t
+		ag.Betrayed += bt
+		a += incA[hn] // gPlus*hn, a+0 = a exactly
+		b += incB[bt]
+		sl.A, sl.B = a, b
+	}
+	*sums = fastSums{trusts, honoured, belief, calib, cyn}
 }
 
 func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }

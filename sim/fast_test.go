@@ -48,20 +48,23 @@ func TestTrustFilter(t *testing.T) {
 	if !(delta <= trustDelta) {
 		t.Fatalf("max |poly6/poly2 - 1| = %g, above trustDelta = %g", delta, trustDelta)
 	}
-	m := float64(float32(trustBand))
-	r := math.Pow((1-0x1p-24)/(1+0x1p-24), 2)
-	if lo := (1 - m) * (1 + trustDelta) / r; !(lo < 1-1e-6) {
-		t.Errorf("(1-band)(1+delta)/r = %g, not below 1", lo)
+	bLo, bHi := math.Float32frombits(bandLo), math.Float32frombits(bandHi)
+	if bLo != float32(1-trustBand) || bHi != float32(1+trustBand) {
+		t.Errorf("band [%g, %g], want float32(1 -+ %g)", bLo, bHi, trustBand)
 	}
-	if hi := (1 + m) * (1 - trustDelta) * r; !(hi > 1+1e-6) {
-		t.Errorf("(1+band)(1-delta)r = %g, not above 1", hi)
+	r := math.Pow((1-0x1p-24)/(1+0x1p-24), 2)
+	if lo := float64(bLo) * (1 + trustDelta) / r; !(lo < 1-1e-6) {
+		t.Errorf("lo(1+delta)/r = %g, not below 1", lo)
+	}
+	if hi := float64(bHi) * (1 - trustDelta) * r; !(hi > 1+1e-6) {
+		t.Errorf("hi(1-delta)r = %g, not above 1", hi)
 	}
 
-	// The decision as the kernel makes it, and the precise one.
+	// The decision as the kernel makes it.
 	decide := func(ti int32, f, u float32) bool {
 		vc := u * (1 + scale2(poly2(f), ti))
 		tr := vc < 1
-		if abs32(vc-1) <= trustBand {
+		if inBand(vc) {
 			tr = u*(1+scale2(poly6(f), ti)) < 1
 		}
 		return tr
@@ -82,7 +85,12 @@ func TestTrustFilter(t *testing.T) {
 			if got := decide(ti, f, u); got != want {
 				t.Fatalf("x = %g, u = %g: decision %v, precise %v", x, u, got, want)
 			}
-			if vc := u * (1 + scale2(poly2(f), ti)); abs32(vc-1) <= trustBand {
+			vc := u * (1 + scale2(poly2(f), ti))
+			in := bLo <= vc && vc <= bHi
+			if inBand(vc) != in {
+				t.Fatalf("inBand(%g) = %v, want %v", vc, !in, in)
+			}
+			if in {
 				band++
 			}
 			n++

@@ -225,7 +225,7 @@ func (s *Sim) Agents(f func(AgentRow)) {
 		}
 	}
 	for i := range s.n {
-		ag := &s.agents[i]
+		ag := s.agentState(i)
 		g := &s.groups[ag.Group]
 		f(AgentRow{
 			ID: i, Group: g.Name, Behaviour: g.Behaviour.Kind,
@@ -278,7 +278,7 @@ func (s *Sim) Final() Final {
 	s.parallel(func(w, h int) {
 		lo, hi := s.shardRange(h)
 		for i := lo; i < hi; i++ {
-			pay[h] += s.agents[i].Payoff
+			pay[h] += s.agentState(i).Payoff
 			base, d := s.base(i), s.deg(i)
 			for k := range d {
 				if s.fast {

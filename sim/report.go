@@ -93,7 +93,7 @@ func writeReport(dir string, s *Sim, rows []Row, man *Manifest) ([]string, error
 		pts[gi].Name = g.Name
 	}
 	for i := 0; i < s.n; i += stride {
-		ag := &s.agents[i]
+		ag := s.agentState(i)
 		pts[ag.Group].X = append(pts[ag.Group].X, float64(s.traitStart(i)))
 		pts[ag.Group].Y = append(pts[ag.Group].Y, ag.Payoff)
 	}

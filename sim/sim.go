@@ -59,7 +59,6 @@ type fastSlot struct {
 // agent is the per-agent state that changes.
 type agent struct {
 	Trait    float32 // current trait tau
-	Lambda   float32 // lambda(tau), kept for the fast kernel
 	Payoff   float64 // cumulative payoff as trustor
 	Given    uint32  // trusts given
 	Controls uint32  // engagements under control
@@ -84,13 +83,14 @@ type Sim struct {
 	fast    bool
 	shards  int
 
-	agents []agent
-	trait0 []float32
-	w      []float32  // base trustworthiness
-	slots  []slot     // general path
-	fslots []fastSlot // fast kernel (then slots is nil)
-	ftrait []float64  // fast kernel: sum of the (constant) traits per shard
-	stake  []float32  // graduated stakes, per slot
+	agents  []agent     // general path
+	fagents []fastAgent // fast kernel (then agents is nil)
+	trait0  []float32
+	w       []float32  // base trustworthiness
+	slots   []slot     // general path
+	fslots  []fastSlot // fast kernel (then slots is nil)
+	ftrait  []float64  // fast kernel: sum of the (constant) traits per shard
+	stake   []float32  // graduated stakes, per slot
 
 	// Double-buffered per-trustee counts, indexed [t%2][j].
 	recip      bool
@@ -271,13 +271,14 @@ func (s *Sim) shardRange(h int) (lo, hi int) {
 func (s *Sim) init() {
 	n := s.n
 	sc := s.sc
-	s.agents = make([]agent, n)
 	s.w = make([]float32, n)
 	if s.fast {
-		// Traits do not change on the fast kernel: trait0 is the agents'
-		// Trait (see traitStart).
+		// Traits do not change on the fast kernel: fagents' Trait is both
+		// the start and the end trait.
+		s.fagents = make([]fastAgent, n)
 		s.fslots = make([]fastSlot, s.numSlots())
 	} else {
+		s.agents = make([]agent, n)
 		s.trait0 = make([]float32, n)
 		s.slots = make([]slot, s.numSlots())
 	}
@@ -318,7 +319,7 @@ func (s *Sim) init() {
 			rank = make([]int32, n)
 			cnt := make([]int32, len(s.groups))
 			for i := range n {
-				gi := s.agents[i].Group
+				gi := s.groupOf(i)
 				rank[i] = cnt[gi]
 				cnt[gi]++
 			}
@@ -335,17 +336,17 @@ func (s *Sim) init() {
 		r := rng.Stream(sc.Seed, keyInit, uint64(h))
 		lo, hi := s.shardRange(h)
 		for i := lo; i < hi; i++ {
-			ag := &s.agents[i]
-			g := &s.groups[ag.Group]
-			tau := draw(g.Trait, g.size, i, r)
+			g := &s.groups[s.groupOf(i)]
+			tau := float32(draw(g.Trait, g.size, i, r))
 			wv := draw(g.Trustworthiness, g.size, i, r)
-			ag.Trait = float32(tau)
-			if s.trait0 != nil {
-				s.trait0[i] = ag.Trait
+			if s.fast {
+				s.fagents[i] = newFastAgent(g.Model, s.sc.Situation, tau)
+			} else {
+				s.agents[i].Trait = tau
+				s.trait0[i] = tau
 			}
-			ag.Lambda = float32(g.Model.Lambda(float64(ag.Trait)))
 			s.w[i] = float32(wv)
-			prior := g.Model.Prior(float64(ag.Trait))
+			prior := g.Model.Prior(float64(tau))
 			a, b := float32(prior.A), float32(prior.B)
 			base, d := s.base(i), s.deg(i)
 			for k := range d {
@@ -363,7 +364,7 @@ func (s *Sim) init() {
 		s.parallel(func(_, h int) {
 			lo, hi := s.shardRange(h)
 			for i := lo; i < hi; i++ {
-				s.ftrait[h] += float64(s.agents[i].Trait)
+				s.ftrait[h] += float64(s.fagents[i].Trait)
 				base, d := s.base(i), s.deg(i)
 				for k := range d {
 					s.fslots[base+k].W = s.w[s.nbr(i, k)]
@@ -413,10 +414,34 @@ func (s *Sim) fastApplies() bool {
 
 // traitStart is agent i's trait at the start of the run.
 func (s *Sim) traitStart(i int) float32 {
-	if s.trait0 == nil {
-		return s.agents[i].Trait
+	if s.fast {
+		return s.fagents[i].Trait
 	}
 	return s.trait0[i]
+}
+
+// groupOf is agent i's group index.
+func (s *Sim) groupOf(i int) uint8 {
+	if s.fast {
+		return 0 // the fast kernel runs one group
+	}
+	return s.agents[i].Group
+}
+
+// agentState is agent i's state as the general path keeps it; on the
+// fast kernel it is assembled from the fastAgent, the payoff from the
+// counts.
+func (s *Sim) agentState(i int) agent {
+	if !s.fast {
+		return s.agents[i]
+	}
+	fa := &s.fagents[i]
+	sit := s.sc.Situation
+	honoured, betrayed, declined := float64(fa.Given-fa.Betrayed), float64(fa.Betrayed), float64(s.step-int(fa.Given))
+	return agent{
+		Trait: fa.Trait, Given: fa.Given, Betrayed: fa.Betrayed,
+		Payoff: float64(float32(sit.Gain))*honoured - float64(float32(sit.Loss))*betrayed + float64(float32(sit.Outside))*declined,
+	}
 }
 
 // slotTrusts is how often the owner of slot index k trusted its neighbour.
@@ -457,7 +482,7 @@ func (s *Sim) Scenario() *scenario.Scenario { return s.sc }
 // network: the engine's footprint apart from the Go runtime.
 func (s *Sim) StateBytes() int64 {
 	b := s.g.Bytes()
-	b += int64(cap(s.agents)) * 32
+	b += int64(unsafe.Sizeof(agent{}))*int64(cap(s.agents)) + int64(unsafe.Sizeof(fastAgent{}))*int64(cap(s.fagents))
 	b += 4 * int64(cap(s.trait0)+cap(s.w)+cap(s.stake))
 	b += int64(unsafe.Sizeof(slot{}))*int64(cap(s.slots)) + int64(unsafe.Sizeof(fastSlot{}))*int64(cap(s.fslots))
 	for k := range 2 {

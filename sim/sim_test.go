@@ -127,17 +127,22 @@ func TestFastArithmetic(t *testing.T) {
 			}
 		}
 	}
+	// A fastAgent's constants: the exponent of the decision and the
+	// prior's share of the update.
+	sit := scenario.Situation{Situation: model.Situation{Game: model.Binary, Gain: 1.5, Loss: 2, Outside: 0.25}}
 	for _, tau := range []float32{0, 0.0005, 0.05, 0.3, 0.5, 0.95, 1} {
-		a0, b0 := prior32(2, tau)
-		pr := m.Prior(float64(tau))
-		if math.Abs(float64(a0)-pr.A) > 1e-6 || math.Abs(float64(b0)-pr.B) > 1e-6 {
-			t.Errorf("prior32(%g) = %g, %g; want %+v", tau, a0, b0, pr)
+		fa := newFastAgent(m, sit, tau)
+		lam := m.Lambda(float64(tau))
+		for _, p := range []float32{0, 0.37, 0.5, 0.9, 1} {
+			got := float64(fa.Slope*p - fa.Offset)
+			want := -m.Beta * model.BinaryBalance(float64(p), lam, sit.Gain, sit.Loss, sit.Outside) * math.Log2E
+			if math.Abs(got-want) > 1e-5 {
+				t.Errorf("tau %g, p %g: exponent %g, want -beta*B*log2(e) = %g", tau, p, got, want)
+			}
 		}
-		lam := float32(m.Lambda(float64(tau)))
-		p := float32(0.37)
-		bal := p*1 - lam*(1-p)*1 - 0
-		if want := model.BinaryBalance(0.37, float64(lam), 1, 1, 0); math.Abs(float64(bal)-want) > 1e-6 {
-			t.Errorf("balance %g, want %g", bal, want)
+		pr := m.Prior(float64(tau))
+		if math.Abs(float64(fa.A0)-(1-m.Gamma)*pr.A) > 1e-7 || math.Abs(float64(fa.B0)-(1-m.Gamma)*pr.B) > 1e-7 || fa.Trait != tau {
+			t.Errorf("tau %g: prior share %g, %g, trait %g; want (1-gamma)*%+v", tau, fa.A0, fa.B0, fa.Trait, pr)
 		}
 	}
 	// The update branches of the kernel.

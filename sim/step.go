@@ -337,7 +337,6 @@ func (s *Sim) generalShard(w, h, cur int) {
 		if evidence && m.Eta > 0 {
 			tau = m.LearnTrait(tau, confirmed)
 			ag.Trait = float32(tau)
-			ag.Lambda = float32(m.Lambda(tau))
 		}
 		a.trait += float64(ag.Trait)
 

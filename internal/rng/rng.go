@@ -6,7 +6,10 @@
 // and on the keys, never on how many workers processed the keys.
 package rng
 
-import "math/rand/v2"
+import (
+	"math/bits"
+	"math/rand/v2"
+)
 
 // Mix is the SplitMix64 finaliser: a bijective scrambling of x.
 func Mix(x uint64) uint64 {
@@ -38,4 +41,30 @@ func Stream(seed uint64, keys ...uint64) *rand.Rand {
 func NewPCG(seed uint64, keys ...uint64) *rand.PCG {
 	hi, lo := Key(seed, keys...)
 	return rand.NewPCG(hi, lo)
+}
+
+// PCGNext advances the PCG state (hi, lo), seeded as rand.NewPCG(hi, lo),
+// and returns the new state and the number that (*rand.PCG).Uint64 would
+// return: the same 128-bit LCG and DXSM output, bit for bit. It is for hot
+// loops that keep the state in registers; a *rand.PCG keeps it in memory
+// and stores it at every draw.
+func PCGNext(hi, lo uint64) (nhi, nlo, x uint64) {
+	const (
+		mulHi    = 2549297995355413924
+		mulLo    = 4865540595714422341
+		incHi    = 6364136223846793005
+		incLo    = 1442695040888963407
+		cheapMul = 0xda942042e4dd58b5
+	)
+	nhi, nlo = bits.Mul64(lo, mulLo)
+	nhi += hi*mulLo + lo*mulHi
+	var c uint64
+	nlo, c = bits.Add64(nlo, incLo, 0)
+	nhi, _ = bits.Add64(nhi, incHi, c)
+	x = nhi
+	x ^= x >> 32
+	x *= cheapMul
+	x ^= x >> 48
+	x *= nlo | 1
+	return nhi, nlo, x
 }

@@ -1,6 +1,9 @@
 package rng
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+)
 
 func TestStreamReproducibleAndDistinct(t *testing.T) {
 	tests := []struct {
@@ -37,5 +40,21 @@ func TestStreamGolden(t *testing.T) {
 	const want = uint64(17850966113206049982)
 	if got != want {
 		t.Fatalf("Stream(42,7).Uint64() = %d, want %d", got, want)
+	}
+}
+
+// TestPCGNextMatchesPCG checks PCGNext against math/rand/v2's PCG, draw
+// for draw, from several states.
+func TestPCGNextMatchesPCG(t *testing.T) {
+	for _, seed := range [][2]uint64{{0, 0}, {1, 2}, {^uint64(0), ^uint64(0)}, {0x9e3779b97f4a7c15, 42}} {
+		p := rand.NewPCG(seed[0], seed[1])
+		hi, lo := seed[0], seed[1]
+		for i := range 10000 {
+			var x uint64
+			hi, lo, x = PCGNext(hi, lo)
+			if want := p.Uint64(); x != want {
+				t.Fatalf("seed %v, draw %d: PCGNext %#x, PCG %#x", seed, i, x, want)
+			}
+		}
 	}
 }
