@@ -263,10 +263,11 @@ func (c *fastParams) block(blk []fastAgent, slots []fastSlot, xs []uint64, K int
 		wj := sl.W
 		p := a / (a + b)
 		ti, f := split2(clamp2(ag.Slope*p - ag.Offset)) // exp32(-beta*B) = 2^ti * 2^f
-		d := p - wj
-		belief += float64(p)
-		cyn += float64(d)
-		calib += float64(abs32(d))
+		p64 := float64(p)
+		d := p64 - float64(wj) // exact
+		belief += p64
+		cyn += d
+		calib += math.Abs(d)
 		a, b = gamma*a+ag.A0, gamma*b+ag.B0
 		// Trust with probability sigmoid(beta*B) = 1/(1+e): u < 1/(1+e),
 		// without the division. The outcome is applied without
@@ -292,8 +293,6 @@ func (c *fastParams) block(blk []fastAgent, slots []fastSlot, xs []uint64, K int
 	}
 	*sums = fastSums{trusts, honoured, belief, calib, cyn}
 }
-
-func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
 
 // b2u is 1 for true and 0 for false, compiled without a branch.
 func b2u(v bool) uint32 {
