@@ -11,8 +11,9 @@ import (
 // The fast kernel for the PPB-1 case: binary situation without control,
 // uniform partner choice, own feedback, one group of probabilistic
 // trustees with static trustworthiness, fixed traits, a regular network.
-// It computes in float32 from the same stored state as the general path
-// and fuses the metrics into per-shard locals.
+// It computes in float32, keeps its own agent records (fastAgent: the
+// constants derived from the fixed trait, and the counts) and fuses the
+// metrics into per-shard locals.
 //
 // Each slot holds a copy of the neighbour's trustworthiness (fastSlot),
 // so the loop streams through the shard's agents and slots in order.
