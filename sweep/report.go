@@ -64,6 +64,16 @@ func (col *Collection) WriteReport(dir string, opt ReportOptions) ([]string, err
 	if err := os.MkdirAll(plots, 0o755); err != nil {
 		return nil, err
 	}
+	// Plots of an earlier report (say, of all metrics) would stay beside
+	// this one's and no longer match index.html.
+	for _, pat := range []string{"*.svg", "*.png"} {
+		old, _ := filepath.Glob(filepath.Join(plots, pat))
+		for _, f := range old {
+			if err := os.Remove(f); err != nil {
+				return nil, err
+			}
+		}
+	}
 	var written []string
 	save := func(name string, c report.Chart) ([]string, error) {
 		files, err := report.Save(plots, name, c, report.SaveOptions{})

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 	"github.com/trustlab/trustlab/sweep"
 )
 
-const sweepSynopsis = `trustlab sweep SWEEP.yaml --out DIR [--workers N] [--shard I/N | --shards N] [--format csv|parquet] [--no-plots] [--quiet]
+const sweepSynopsis = `trustlab sweep SWEEP.yaml --out DIR [--workers N] [--shard I/N | --shards N] [--format csv|parquet] [--metrics LIST] [--no-plots] [--quiet]
 
 Run a parameter sweep: a base scenario, axes of values for any of its
 parameters, and replications (see docs/sweeps.md and examples/sweeps/).
@@ -38,15 +39,16 @@ Examples:
 func cmdSweep(e *env, args []string) error {
 	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
 	var (
-		out, shardFlag, format string
-		workers, shards        int
-		noPlots, quiet         bool
+		out, shardFlag, format, metrics string
+		workers, shards                 int
+		noPlots, quiet                  bool
 	)
 	fs.StringVar(&out, "out", "", "output `DIR` (required); run the same command again to resume")
 	fs.IntVar(&workers, "workers", 0, "runs at once, [1, 1024] (default: the number of CPUs); results do not depend on it")
 	fs.StringVar(&shardFlag, "shard", "", "run only shard `I/N`: the cells whose index is I modulo N, with all their replications (default: from the scheduler's environment, or the whole sweep)")
 	fs.IntVar(&shards, "shards", 0, "number of shards `N` for a Kubernetes Indexed Job (JOB_COMPLETION_INDEX gives I)")
 	fs.StringVar(&format, "format", "csv", "table format: csv, or parquet for CSV and Parquet")
+	fs.StringVar(&metrics, "metrics", "", "plot only these end-of-run metrics, comma-separated (default: all; the tables keep all)")
 	fs.BoolVar(&noPlots, "no-plots", false, "write no plots and no index.html")
 	fs.BoolVar(&quiet, "quiet", false, "no progress bar or progress lines")
 	positional, err := parseInterspersed(fs, args, e.stdout, sweepSynopsis)
@@ -68,6 +70,10 @@ func cmdSweep(e *env, args []string) error {
 		return usageErrorf("--workers = %d: must be in [1, 1024]", workers)
 	}
 	parquet, err := parseFormat(format)
+	if err != nil {
+		return err
+	}
+	plotMetrics, err := parseMetrics(metrics)
 	if err != nil {
 		return err
 	}
@@ -166,12 +172,13 @@ func cmdSweep(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "cell files in %s/%s; when every shard is done: trustlab merge %s\n", out, sweep.CellsDir, out)
 		return nil
 	}
-	return finish(e, []string{out}, out, parquet, noPlots)
+	return finish(e, []string{out}, out, sweep.FinishOptions{Parquet: parquet, NoPlots: noPlots, Report: sweep.ReportOptions{Metrics: plotMetrics}})
 }
 
 // finish writes the tables, plots and index.html of a complete sweep.
-func finish(e *env, dirs []string, out string, parquet, noPlots bool) error {
-	_, files, err := sweep.Finish(dirs, out, sweep.FinishOptions{Parquet: parquet, NoPlots: noPlots, Report: sweep.ReportOptions{Version: version}})
+func finish(e *env, dirs []string, out string, opt sweep.FinishOptions) error {
+	opt.Report.Version = version
+	_, files, err := sweep.Finish(dirs, out, opt)
 	if err != nil {
 		return sweepInputError(err)
 	}
@@ -200,6 +207,25 @@ func sweepInputError(err error) error {
 		return usageErrorf("%v", err)
 	}
 	return err
+}
+
+// parseMetrics parses --metrics: a comma-separated list of end-of-run
+// metrics, nil when empty.
+func parseMetrics(list string) ([]string, error) {
+	if list == "" {
+		return nil, nil
+	}
+	var ms []string
+	for _, m := range strings.Split(list, ",") {
+		m = strings.TrimSpace(m)
+		if !slices.Contains(sweep.SummaryMetrics, m) {
+			return nil, usageErrorf("--metrics: %q is not an end-of-run metric; one or more of: %s", m, strings.Join(sweep.SummaryMetrics, ", "))
+		}
+		if !slices.Contains(ms, m) {
+			ms = append(ms, m)
+		}
+	}
+	return ms, nil
 }
 
 func parseFormat(f string) (parquet bool, err error) {

@@ -27,6 +27,8 @@ func TestSweepBadInput(t *testing.T) {
 		{name: "sweep-bad-base-file", args: []string{"sweep", "testdata/sweep/base-file.yaml", "--out", out}},
 		{name: "sweep-bad-shard", args: []string{"sweep", "testdata/sweep/tiny.yaml", "--out", out, "--shard", "3/3"}},
 		{name: "sweep-bad-format", args: []string{"sweep", "testdata/sweep/tiny.yaml", "--out", out, "--format", "xlsx"}},
+		{name: "sweep-bad-metrics", args: []string{"sweep", "testdata/sweep/tiny.yaml", "--out", out, "--metrics", "trust_rate,welfare"}},
+		{name: "merge-bad-metrics", args: []string{"merge", out, "--metrics", "trust"}},
 		{name: "sweep-shards-without-index", args: []string{"sweep", "testdata/sweep/tiny.yaml", "--out", out, "--shards", "3"}},
 		{name: "merge-no-dir", args: []string{"merge"}},
 		{name: "merge-not-a-sweep", args: []string{"merge", "testdata/sweep"}},
@@ -96,6 +98,30 @@ func TestSweepShardsMerge(t *testing.T) {
 		}
 		if _, err := os.Stat(filepath.Join(out, "summary.parquet")); err != nil {
 			t.Error(err)
+		}
+	})
+	t.Run("merge redraws the plots of chosen metrics", func(t *testing.T) {
+		plots := func() []string {
+			f, err := filepath.Glob(filepath.Join(whole, "plots", "*.svg"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+		all := len(plots())
+		stdout, _ := cli(t, ctx, "merge", whole, "--metrics", "trust_rate, mean_payoff")
+		got := plots()
+		// Per metric: one plot per axis (2) and one heat map.
+		if len(got) != 2*3 || all <= len(got) {
+			t.Errorf("%d plots after merge --metrics (from %d): %v\n%s", len(got), all, got, stdout)
+		}
+		for _, f := range got {
+			if b := filepath.Base(f); !strings.HasPrefix(b, "trust_rate") && !strings.HasPrefix(b, "mean_payoff") {
+				t.Errorf("plot %s is of another metric", b)
+			}
+		}
+		if diff := cmp.Diff(want, readTables(t, whole)); diff != "" {
+			t.Errorf("merge --metrics changed the tables:\n%s", diff)
 		}
 	})
 	t.Run("slurm, shared directory", func(t *testing.T) {
