@@ -176,7 +176,7 @@ func inBand(vc float32) bool {
 const fastBlock = 256
 
 // fastShard steps shard h with the PPB-1 kernel, a block of agents at a
-// time: fastDraw draws the block's random numbers, then fastBlock lets
+// time: fastDraw draws the block's random numbers, then block lets
 // the block's agents act. They are separate functions so that each loop
 // keeps its own values in registers.
 func (s *Sim) fastShard(w, h int) {

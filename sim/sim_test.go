@@ -168,42 +168,64 @@ func TestFastArithmetic(t *testing.T) {
 }
 
 // The fast kernel and the general path agree in distribution: over seeds,
-// the means of the last step's metrics differ by less than 4 standard
-// errors (plus a small absolute slack for float32 rounding).
+// the means of the last step's metrics and of the agents' cumulative
+// payoffs differ by less than 4 standard errors (plus a small absolute
+// slack for float32 rounding). The second scenario takes the kernel's
+// other branches: K not a power of two (the slot draw rejects), and
+// stakes other than 1 (the exponent's slope and offset, payoffs from the
+// counts).
 func TestFastMatchesGeneral(t *testing.T) {
 	const seeds = 6
-	src := "steps: 30\npopulation: {size: 8000}\nparams: {gamma: 0.98}\noutputs: {plots: false}\n"
-	metric := func(r Row) []float64 {
-		return []float64{r.TrustRate, r.HonourRate, r.MeanPayoff, r.MeanBelief, r.CalibrationError, r.Cynicism}
-	}
-	names := []string{"trust_rate", "honour_rate", "mean_payoff", "mean_belief", "calibration_error", "cynicism"}
-	var sums [2][6][2]float64 // path, metric, (sum, sumsq)
-	for seed := range seeds {
-		for path, general := range []bool{false, true} {
-			sc := parse(t, src)
-			sc.Seed = uint64(seed + 100)
-			rows, s := runRows(t, sc, Options{General: general})
-			if s.Kernel() != map[bool]string{false: "fast", true: "general"}[general] {
-				t.Fatalf("kernel %s, general=%v", s.Kernel(), general)
+	for _, tc := range []struct{ name, src string }{
+		{"ppb1", "steps: 30\npopulation: {size: 8000}\nparams: {gamma: 0.98}\noutputs: {plots: false}\n"},
+		{"k5 stakes", "steps: 30\npopulation: {size: 8000, trait: {dist: beta, a: 2, b: 3}}\nnetwork: {kind: k-out, k: 5}\n" +
+			"situation: {game: binary, gain: 1.5, loss: 2, outside: 0.25}\nparams: {gamma: 0.9, beta: 3}\noutputs: {plots: false}\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			metric := func(r Row, s *Sim) []float64 {
+				pay := 0.0
+				s.Agents(func(a AgentRow) { pay += a.Payoff })
+				return []float64{r.TrustRate, r.HonourRate, r.MeanPayoff, r.MeanBelief, r.CalibrationError, r.Cynicism, pay / float64(s.N())}
 			}
-			for k, v := range metric(rows[len(rows)-1]) {
-				sums[path][k][0] += v
-				sums[path][k][1] += v * v
+			names := []string{"trust_rate", "honour_rate", "mean_payoff", "mean_belief", "calibration_error", "cynicism", "agents' payoff"}
+			var sums [2][7][2]float64 // path, metric, (sum, sumsq)
+			for seed := range seeds {
+				for path, general := range []bool{false, true} {
+					sc := parse(t, tc.src)
+					sc.Seed = uint64(seed + 100)
+					rows, s := runRows(t, sc, Options{General: general})
+					if s.Kernel() != map[bool]string{false: "fast", true: "general"}[general] {
+						t.Fatalf("kernel %s, general=%v", s.Kernel(), general)
+					}
+					// The agents' payoffs add up to the steps' payoffs.
+					stepPay, agentPay := 0.0, 0.0
+					for _, r := range rows {
+						stepPay += r.MeanPayoff * float64(r.Agents)
+					}
+					s.Agents(func(a AgentRow) { agentPay += a.Payoff })
+					if math.Abs(stepPay-agentPay) > 1e-9*math.Max(1, math.Abs(stepPay)) {
+						t.Errorf("seed %d, %s: agents' payoffs sum to %g, the steps' to %g", sc.Seed, s.Kernel(), agentPay, stepPay)
+					}
+					for k, v := range metric(rows[len(rows)-1], s) {
+						sums[path][k][0] += v
+						sums[path][k][1] += v * v
+					}
+				}
 			}
-		}
-	}
-	for k, name := range names {
-		var mean, v [2]float64
-		for p := range 2 {
-			mean[p] = sums[p][k][0] / seeds
-			v[p] = max(0, sums[p][k][1]/seeds-mean[p]*mean[p]) / (seeds - 1)
-		}
-		se := math.Sqrt(v[0] + v[1])
-		diff := math.Abs(mean[0] - mean[1])
-		t.Logf("%s: fast %.5f, general %.5f, |diff| %.5f, 4 se %.5f", name, mean[0], mean[1], diff, 4*se)
-		if diff > 4*se+2e-4 {
-			t.Errorf("%s: fast %.5f vs general %.5f: |diff| %.5f > 4 se + 2e-4 = %.5f", name, mean[0], mean[1], diff, 4*se+2e-4)
-		}
+			for k, name := range names {
+				var mean, v [2]float64
+				for p := range 2 {
+					mean[p] = sums[p][k][0] / seeds
+					v[p] = max(0, sums[p][k][1]/seeds-mean[p]*mean[p]) / (seeds - 1)
+				}
+				se := math.Sqrt(v[0] + v[1])
+				diff := math.Abs(mean[0] - mean[1])
+				t.Logf("%s: fast %.5f, general %.5f, |diff| %.5f, 4 se %.5f", name, mean[0], mean[1], diff, 4*se)
+				if diff > 4*se+2e-4 {
+					t.Errorf("%s: fast %.5f vs general %.5f: |diff| %.5f > 4 se + 2e-4 = %.5f", name, mean[0], mean[1], diff, 4*se+2e-4)
+				}
+			}
+		})
 	}
 }
 
