@@ -66,6 +66,13 @@ type agent struct {
 	Group    uint8
 }
 
+// paddedPCG is a PCG alone on two cache lines (128 bytes, as adjacent
+// lines are fetched in pairs).
+type paddedPCG struct {
+	rand.PCG
+	_ [128 - unsafe.Sizeof(rand.PCG{})]byte
+}
+
 // group is a resolved group with what the hot loop needs.
 type group struct {
 	scenario.Group
@@ -144,8 +151,11 @@ func New(sc *scenario.Scenario, opt Options) (*Sim, error) {
 	s.fast = !opt.General && s.fastApplies()
 	s.init()
 	s.acc = make([]acc, s.shards*len(s.groups))
-	for range s.workers {
-		p := rand.NewPCG(0, 0)
+	// Each worker's generator on its own cache lines: neighbouring
+	// allocations would put them on one line, which every draw writes.
+	pcgs := make([]paddedPCG, s.workers)
+	for w := range pcgs {
+		p := &pcgs[w].PCG
 		s.workerPCG = append(s.workerPCG, p)
 		s.workerRand = append(s.workerRand, rand.New(p))
 	}
