@@ -3,28 +3,13 @@
 // accessible dialog, and then works through the session cookie, charts
 // (<img src>) and CSV links included.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, shot, chromiumAvailable, CHROMIUM, assertText } from './harness.mjs';
+import { useBrowser, skip, shot, assertText } from './harness.mjs';
 
-const ci = process.env.CI === 'true';
-const skip = !chromiumAvailable() && !ci ? `no browser at ${CHROMIUM} (install chromium; under CI=true this fails)` : false;
 const TOKEN = 'e2e-7f3a9c1d2b4e';
 
-let srv;
-let browser;
-
-before(async () => {
-  if (skip) return;
-  assert.ok(chromiumAvailable(), `Chromium is required at ${CHROMIUM} (apt-get install chromium)`);
-  srv = await startServer({ token: TOKEN });
-  browser = await launch();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (srv) await srv.stop();
-});
+const b = useBrowser({ token: TOKEN });
 
 const SMALL = `name: token-test
 seed: 7
@@ -40,16 +25,16 @@ feedback: own
 
 test('with a token: sign in, explore, run, see the charts, sign out', { skip }, async () => {
   // Without the token the API refuses; the page itself loads.
-  assert.equal((await fetch(`${srv.url}/api/v1/runs`)).status, 401);
-  assert.equal((await fetch(`${srv.url}/explorer`)).status, 200);
+  assert.equal((await fetch(`${b.srv.url}/api/v1/runs`)).status, 401);
+  assert.equal((await fetch(`${b.srv.url}/explorer`)).status, 200);
 
-  const page = await browser.context.newPage();
+  const page = await b.browser.context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   // The 401 answers before signing in are expected.
   page.on('console', (m) => { if (m.type() === 'error' && !/status of 40[1]/.test(m.text())) errors.push(m.text()); });
 
-  await page.goto(`${srv.url}/explorer`);
+  await page.goto(`${b.srv.url}/explorer`);
   const dialog = page.getByRole('dialog', { name: 'Sign in to this laboratory' });
   await dialog.waitFor();
   const field = dialog.getByLabel('Access token');
@@ -70,7 +55,7 @@ test('with a token: sign in, explore, run, see the charts, sign out', { skip }, 
   await dialog.waitFor({ state: 'detached' });
   // The explorer's numbers come from the API (POST, with the cookie and X-Trustlab).
   await assertText(page.locator('[data-out="kind"]'), 'trust');
-  const cookies = await browser.context.cookies(srv.url + '/api/');
+  const cookies = await b.browser.context.cookies(b.srv.url + '/api/');
   const c = cookies.find((k) => k.name === 'trustlab_session');
   assert.ok(c && c.httpOnly && c.sameSite === 'Strict' && c.path === '/api/', `session cookie ${JSON.stringify(c)}`);
   assert.ok(!c.value.includes(TOKEN), 'the cookie does not hold the token');
@@ -93,7 +78,7 @@ test('with a token: sign in, explore, run, see the charts, sign out', { skip }, 
   // Signing out ends the session: the next API call asks again.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await dialog.waitFor();
-  assert.equal((await browser.context.cookies(srv.url + '/api/')).filter((k) => k.name === 'trustlab_session').length, 0);
+  assert.equal((await b.browser.context.cookies(b.srv.url + '/api/')).filter((k) => k.name === 'trustlab_session').length, 0);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
@@ -129,4 +130,32 @@ export async function openPage(browser, viewport = { width: 1280, height: 900 })
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('status of 400')) errors.push(m.text()); });
   page.errors = errors;
   return page;
+}
+
+/**
+ * skip is why the browser tests are skipped (Chromium is missing and this
+ * is not CI), or false. Under CI=true a missing browser fails them.
+ */
+export const skip = !chromiumAvailable() && process.env.CI !== 'true'
+  ? `no browser at ${CHROMIUM} (install chromium; under CI=true this fails)` : false;
+
+/**
+ * useBrowser registers a test file's hooks: before its tests, start
+ * `trustlab serve` (startServer(opts)) and Chromium; after them, stop both.
+ * It returns an object whose srv and browser are set once the tests run,
+ * and newPage(viewport), which opens a page (openPage).
+ */
+export function useBrowser(opts = {}) {
+  const env = { srv: null, browser: null, newPage: (viewport) => openPage(env.browser, viewport) };
+  before(async () => {
+    if (skip) return;
+    assert.ok(chromiumAvailable(), `Chromium is required at ${CHROMIUM} (apt-get install chromium)`);
+    env.srv = await startServer(opts);
+    env.browser = await launch();
+  });
+  after(async () => {
+    if (env.browser) await env.browser.close();
+    if (env.srv) await env.srv.stop();
+  });
+  return env;
 }

@@ -3,30 +3,14 @@
 // run with live progress and its charts, and a fit of a small invented
 // data set with its comparison table and per-subject chart.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startServer, launch, shot, chromiumAvailable, CHROMIUM, openPage, here, assertText } from './harness.mjs';
+import { useBrowser, skip, shot, here, assertText } from './harness.mjs';
 
-const ci = process.env.CI === 'true';
-const skip = !chromiumAvailable() && !ci ? `no browser at ${CHROMIUM} (install chromium; under CI=true this fails)` : false;
 
-let srv;
-let browser;
+const b = useBrowser();
 
-before(async () => {
-  if (skip) return;
-  assert.ok(chromiumAvailable(), `Chromium is required at ${CHROMIUM} (apt-get install chromium)`);
-  srv = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (srv) await srv.stop();
-});
-
-const newPage = (viewport) => openPage(browser, viewport);
 
 const SMALL = `# A small trust trap for the browser test.
 name: browser-test
@@ -42,8 +26,8 @@ feedback: own
 `;
 
 test('simulations: errors at their lines, then a run with progress and charts', { skip }, async () => {
-  const page = await newPage();
-  await page.goto(`${srv.url}/runs`);
+  const page = await b.newPage();
+  await page.goto(`${b.srv.url}/runs`);
   await assertText(page.locator('main'), 'No runs yet.');
   // The examples come from the server.
   const examples = page.getByLabel('Example scenario');
@@ -86,7 +70,7 @@ test('simulations: errors at their lines, then a run with progress and charts', 
   for (const alt of await charts.evaluateAll((els) => els.map((e) => e.alt))) assert.ok(alt.length > 10);
   // The CSV download is the server's file.
   const href = await page.getByRole('link', { name: 'steps.csv' }).getAttribute('href');
-  const csv = await (await fetch(srv.url + href)).text();
+  const csv = await (await fetch(b.srv.url + href)).text();
   assert.match(csv.split('\n')[0], /^step,/);
   assert.equal(csv.trim().split('\n').length - 1 >= 60, true, 'one row per step (at least)');
   await shot(page, 'simulation-run');
@@ -102,8 +86,8 @@ test('simulations: errors at their lines, then a run with progress and charts', 
 });
 
 test('fits: upload a small data set and see its fit', { skip }, async () => {
-  const page = await newPage();
-  await page.goto(`${srv.url}/fits`);
+  const page = await b.newPage();
+  await page.goto(`${b.srv.url}/fits`);
   await assertText(page.getByLabel('Shipped data spec'), 'berg1995');
   await page.setInputFiles('#fit-data', path.join(here, 'testdata', 'invented.csv'));
   await page.setInputFiles('#fit-spec-file', path.join(here, 'testdata', 'invented-spec.yaml'));
@@ -135,9 +119,9 @@ test('fits: upload a small data set and see its fit', { skip }, async () => {
 });
 
 test('simulations and fits on a phone', { skip }, async () => {
-  const page = await newPage({ width: 390, height: 844 });
+  const page = await b.newPage({ width: 390, height: 844 });
   for (const p of ['/runs', '/fits']) {
-    await page.goto(`${srv.url}${p}`);
+    await page.goto(`${b.srv.url}${p}`);
     await page.locator('[data-testid="editor"]').waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${p}: no sideways scrolling on a phone (${overflow}px too wide)`);

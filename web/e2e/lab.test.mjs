@@ -2,40 +2,24 @@
 // real `trustlab serve`. Reference numbers are computed here from the
 // formulas of MODEL.md, independently of the server.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, shot, chromiumAvailable, CHROMIUM, openPage, assertText } from './harness.mjs';
+import { useBrowser, skip, shot, assertText } from './harness.mjs';
 
-const ci = process.env.CI === 'true';
-const skip = !chromiumAvailable() && !ci ? `no browser at ${CHROMIUM} (install chromium; under CI=true this fails)` : false;
 
 // MODEL.md sections 3-4, binary situation without control.
 const sigmoid = (x) => 1 / (1 + Math.exp(-x));
 const lambda = (tau) => Math.exp(2 * (0.5 - tau));
 const pTrust = (tau, p, g, l, u0 = 0, beta = 5) => sigmoid(beta * (p * g - lambda(tau) * (1 - p) * l - u0));
 
-let srv;
-let browser;
+const b = useBrowser();
 
-before(async () => {
-  if (skip) return;
-  assert.ok(chromiumAvailable(), `Chromium is required at ${CHROMIUM} (apt-get install chromium)`);
-  srv = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (srv) await srv.stop();
-});
-
-const newPage = (viewport) => openPage(browser, viewport);
 
 const out = (page, k) => page.locator(`[data-out="${k}"]`);
 
 test('explorer: sliders move the numbers and the pyramid as the model says', { skip }, async () => {
-  const page = await newPage();
-  await page.goto(`${srv.url}/explorer`);
+  const page = await b.newPage();
+  await page.goto(`${b.srv.url}/explorer`);
   // Defaults: trait 0.5, p 0.6, n 4, gain 1, loss 1: B = 0.6 - 0.4 = 0.2.
   await assertText(out(page, 'probability'), pTrust(0.5, 0.6, 1, 1).toFixed(3));
   assert.equal(await out(page, 'balance').textContent(), '+0.200');
@@ -91,8 +75,8 @@ test('explorer: sliders move the numbers and the pyramid as the model says', { s
 });
 
 test('explorer on a phone', { skip }, async () => {
-  const page = await newPage({ width: 390, height: 844 });
-  await page.goto(`${srv.url}/explorer?trait=0.3&p=0.7&n=6&gain=2&loss=1.5`);
+  const page = await b.newPage({ width: 390, height: 844 });
+  await page.goto(`${b.srv.url}/explorer?trait=0.3&p=0.7&n=6&gain=2&loss=1.5`);
   await assertText(out(page, 'probability'), pTrust(0.3, 0.7, 2, 1.5).toFixed(3));
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px too wide)`);
@@ -101,8 +85,8 @@ test('explorer on a phone', { skip }, async () => {
 });
 
 test('experience lab: encounters move the belief', { skip }, async () => {
-  const page = await newPage();
-  await page.goto(`${srv.url}/experience`);
+  const page = await b.newPage();
+  await page.goto(`${b.srv.url}/experience`);
   const summary = page.locator('[data-testid="summary"]');
   // The default sequence: five honours, one betrayal, five honours from
   // the prior Beta(1, 1): a = 1 + 10, b = 1 + 2.
@@ -143,8 +127,8 @@ test('experience lab: encounters move the belief', { skip }, async () => {
 });
 
 test('experience lab on a phone', { skip }, async () => {
-  const page = await newPage({ width: 390, height: 844 });
-  await page.goto(`${srv.url}/experience`);
+  const page = await b.newPage({ width: 390, height: 844 });
+  await page.goto(`${b.srv.url}/experience`);
   await assertText(page.locator('[data-testid="summary"]'), 'After 11 encounters');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px too wide)`);
