@@ -278,17 +278,7 @@ func TestOpenAPI(t *testing.T) {
 // TestOpenAPISchemas checks that each documented schema has exactly the
 // JSON fields of the Go type it describes.
 func TestOpenAPISchemas(t *testing.T) {
-	var doc struct {
-		Components struct {
-			Schemas map[string]struct {
-				Properties map[string]any `json:"properties"`
-			} `json:"schemas"`
-		} `json:"components"`
-	}
-	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
-		t.Fatal(err)
-	}
-	types := map[string]any{
+	checkSchemas(t, map[string]any{
 		"DecideInput": trustlab.DecideInput{}, "DecideOutput": trustlab.DecideOutput{},
 		"Params": trustlab.DecideInput{}.Params, "Situation": trustlab.DecideInput{}.Situation,
 		"Explanation": trustlab.LedgerDecision{}.Explanation, "Belief": trustlab.LedgerDecision{}.Belief,
@@ -299,6 +289,22 @@ func TestOpenAPISchemas(t *testing.T) {
 		"Job": trustlab.Job{}, "Progress": trustlab.Progress{},
 		"ErrorDetail": ErrorDetail{}, "FieldError": trustlab.FieldError{},
 		"Session": Session{}, "SessionInput": SessionInput{},
+	})
+}
+
+// checkSchemas checks that each named schema of openapi.json has exactly
+// the JSON fields of its Go value.
+func checkSchemas(t *testing.T, types map[string]any) {
+	t.Helper()
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+		t.Fatal(err)
 	}
 	for name, v := range types {
 		s, ok := doc.Components.Schemas[name]

@@ -3,8 +3,6 @@ package httpapi
 import (
 	"encoding/json"
 	"math"
-	"reflect"
-	"sort"
 	"testing"
 
 	"github.com/trustlab/trustlab"
@@ -12,38 +10,11 @@ import (
 )
 
 func TestLabSchemas(t *testing.T) {
-	var doc struct {
-		Components struct {
-			Schemas map[string]struct {
-				Properties map[string]any `json:"properties"`
-			} `json:"schemas"`
-		} `json:"components"`
-	}
-	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
-		t.Fatal(err)
-	}
-	types := map[string]any{
+	checkSchemas(t, map[string]any{
 		"CurveInput": trustlab.CurveInput{}, "CurveOutput": trustlab.CurveOutput{}, "TraitCurve": trustlab.TraitCurve{},
 		"EncountersInput": trustlab.EncountersInput{}, "EncountersOutput": trustlab.EncountersOutput{}, "EncounterStep": trustlab.EncounterStep{},
 		"ExampleFile": examples.File{}, "ExampleList": examplesList{},
-	}
-	for name, v := range types {
-		s, ok := doc.Components.Schemas[name]
-		if !ok {
-			t.Errorf("schema %s missing", name)
-			continue
-		}
-		var got []string
-		for p := range s.Properties {
-			got = append(got, p)
-		}
-		sort.Strings(got)
-		want := jsonFields(reflect.TypeOf(v))
-		sort.Strings(want)
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("schema %s has properties %v; the Go type has %v", name, got, want)
-		}
-	}
+	})
 }
 
 func TestDecideCurve(t *testing.T) {

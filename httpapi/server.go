@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"log/slog"
 	"net"
@@ -117,7 +118,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // routes lists every endpoint.
 func (s *Server) routes() []route {
-	return append([]route{
+	return slices.Concat([]route{
 		{"GET", "/api/v1/openapi.json", s.openAPI},
 		{"GET", "/api/v1/health", s.health},
 		{"POST", "/api/v1/decide", s.decide},
@@ -132,29 +133,28 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/experiences", s.recordExperience},
 		{"GET", "/api/v1/parties/{from}/beliefs/{to}", s.belief},
 		{"POST", "/api/v1/parties/{from}/decide", s.ledgerDecide},
+	},
+		s.jobRoutes(trustlab.KindRun, "/api/v1/runs", s.submitRun, "steps.csv", "agents.csv"),
+		s.jobRoutes(trustlab.KindFit, "/api/v1/fits", s.submitFit, "subjects.csv", "comparison.csv"),
+		s.labRoutes())
+}
 
-		{"POST", "/api/v1/runs", s.submitRun},
-		{"GET", "/api/v1/runs", s.listJobs(trustlab.KindRun)},
-		{"GET", "/api/v1/runs/{id}", s.getJob(trustlab.KindRun)},
-		{"DELETE", "/api/v1/runs/{id}", s.deleteJob(trustlab.KindRun)},
-		{"GET", "/api/v1/runs/{id}/steps.csv", s.jobFile(trustlab.KindRun, "steps.csv")},
-		{"GET", "/api/v1/runs/{id}/agents.csv", s.jobFile(trustlab.KindRun, "agents.csv")},
-		{"GET", "/api/v1/runs/{id}/manifest.json", s.jobFile(trustlab.KindRun, "manifest.json")},
-		{"GET", "/api/v1/runs/{id}/index.html", s.jobFile(trustlab.KindRun, "index.html")},
-		{"GET", "/api/v1/runs/{id}/plots/{name}", s.jobFile(trustlab.KindRun, "plots/")},
-		{"GET", "/api/v1/runs/{id}/{name}", s.jobFile(trustlab.KindRun, "")},
-
-		{"POST", "/api/v1/fits", s.submitFit},
-		{"GET", "/api/v1/fits", s.listJobs(trustlab.KindFit)},
-		{"GET", "/api/v1/fits/{id}", s.getJob(trustlab.KindFit)},
-		{"DELETE", "/api/v1/fits/{id}", s.deleteJob(trustlab.KindFit)},
-		{"GET", "/api/v1/fits/{id}/subjects.csv", s.jobFile(trustlab.KindFit, "subjects.csv")},
-		{"GET", "/api/v1/fits/{id}/comparison.csv", s.jobFile(trustlab.KindFit, "comparison.csv")},
-		{"GET", "/api/v1/fits/{id}/manifest.json", s.jobFile(trustlab.KindFit, "manifest.json")},
-		{"GET", "/api/v1/fits/{id}/index.html", s.jobFile(trustlab.KindFit, "index.html")},
-		{"GET", "/api/v1/fits/{id}/plots/{name}", s.jobFile(trustlab.KindFit, "plots/")},
-		{"GET", "/api/v1/fits/{id}/{name}", s.jobFile(trustlab.KindFit, "")},
-	}, s.labRoutes()...)
+// jobRoutes lists the endpoints of a kind of job under prefix: submit,
+// list, get, delete, and its files (files, then manifest.json, index.html,
+// plots and any other file of the job).
+func (s *Server) jobRoutes(kind trustlab.JobKind, prefix string, submit func(http.ResponseWriter, *http.Request) error, files ...string) []route {
+	rs := []route{
+		{"POST", prefix, submit},
+		{"GET", prefix, s.listJobs(kind)},
+		{"GET", prefix + "/{id}", s.getJob(kind)},
+		{"DELETE", prefix + "/{id}", s.deleteJob(kind)},
+	}
+	for _, f := range append(files, "manifest.json", "index.html") {
+		rs = append(rs, route{"GET", prefix + "/{id}/" + f, s.jobFile(kind, f)})
+	}
+	return append(rs,
+		route{"GET", prefix + "/{id}/plots/{name}", s.jobFile(kind, "plots/")},
+		route{"GET", prefix + "/{id}/{name}", s.jobFile(kind, "")})
 }
 
 // statusWriter records the status code for the log.
