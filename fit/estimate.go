@@ -91,6 +91,25 @@ type Options struct {
 	// OnIteration, if set, is called by Run before each EM iteration of
 	// empirical Bayes after the first fits (for progress displays).
 	OnIteration func(iteration int)
+	// Response is the response model of every variant that has none of
+	// its own (nil: DefaultResponse).
+	Response *ResponseModel
+	// EndGame is the number of last trials with each partner in which the
+	// variants with the end-game term (WithEndGame) lower the expected
+	// return (default 2; the horizon is each partner's number of trials in
+	// the data).
+	EndGame int
+}
+
+// response is the response model of variant v under o.
+func (o Options) response(v Variant) ResponseModel {
+	if v.resp != nil {
+		return *v.resp
+	}
+	if o.Response != nil {
+		return *o.Response
+	}
+	return DefaultResponse
 }
 
 // DefaultFree are the parameters estimated by default, if the subject's
@@ -111,6 +130,7 @@ var DefaultFree = []Param{Tau, Beta, WPlus, WMinus, Phi}
 var startValues = func() Values {
 	v := DefaultValues()
 	v[Gamma] = 0.9
+	v[Lapse], v[Hurdle], v[Round], v[EndGame] = 0.05, 0.2, 0.2, 0.3
 	return v
 }()
 
@@ -132,6 +152,12 @@ func (o Options) resolve() (Options, error) {
 	}
 	if o.MaxEvals <= 0 {
 		o.MaxEvals = 5000
+	}
+	if o.EndGame == 0 {
+		o.EndGame = 2
+	}
+	if o.EndGame < 0 || o.EndGame > 1000 {
+		return o, fmt.Errorf("end game of %d rounds: must be in [1, 1000]", o.EndGame)
 	}
 	var err error
 	if o.Bounds, err = o.Bounds.resolve(); err != nil {
@@ -283,8 +309,16 @@ func applies(c *compiled) (used [NumParams]bool) {
 		}
 		if t.kind == Amount {
 			used[Phi] = true
+			used[Hurdle] = true
+			if t.round != nil {
+				used[Round] = true
+			}
+		}
+		if t.last {
+			used[EndGame] = true
 		}
 	}
+	used[Lapse] = len(c.trials) > 0
 	return used
 }
 
@@ -309,6 +343,8 @@ func newProblem(c *compiled, v Variant, o Options, trait *Trait) (*problem, []st
 	for q, x := range v.force {
 		p.fixed[q], isFixed[q] = x, true
 	}
+	resp := o.response(v)
+	respUsed := func(q Param) bool { return data[q] && slices.Contains(resp.params(), q) }
 	if v.baseline {
 		p.used[Base] = true
 		p.used[Phi] = data[Phi]
@@ -316,15 +352,30 @@ func newProblem(c *compiled, v Variant, o Options, trait *Trait) (*problem, []st
 		if data[Phi] && !isFixed[Phi] {
 			p.free = append(p.free, Phi)
 		}
+		for _, q := range resp.params() {
+			if respUsed(q) {
+				p.used[q] = true
+				if !isFixed[q] {
+					p.free = append(p.free, q)
+				}
+			}
+		}
 	} else {
 		p.used = data
+		for _, q := range []Param{Lapse, Hurdle, Round} {
+			p.used[q] = respUsed(q) || (isFixed[q] && data[q])
+		}
+		p.used[EndGame] = v.endGame && data[EndGame]
 		if _, ok := v.force[WPlus]; ok { // no learning: nothing to forget either
 			p.used[WPlus], p.used[WMinus], p.used[Gamma] = false, false, false
 		}
 		if v.tieW && data[WPlus] != data[WMinus] {
 			p.used[WPlus], p.used[WMinus] = true, true
 		}
-		candidates := append(slices.Clone(DefaultFree), o.Free...)
+		candidates := append(append(slices.Clone(DefaultFree), o.Free...), resp.params()...)
+		if v.endGame {
+			candidates = append(candidates, EndGame)
+		}
 		for q := range NumParams {
 			if !slices.Contains(candidates, q) || isFixed[q] || !p.used[q] {
 				continue
@@ -373,7 +424,7 @@ func (p *problem) starts(id string, o Options) [][]float64 {
 	return out
 }
 
-var primes = [NumParams]int{2, 3, 5, 7, 11, 13, 17, 19, 23, 29}
+var primes = [NumParams]int{2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43}
 
 // halton is the k-th element of the van der Corput sequence in base b.
 func halton(k, b int) float64 {
@@ -477,7 +528,7 @@ func FitSubject(s *Sequence, trait *Trait, o Options) (SubjectFit, error) {
 	if err := check(s, trait, o); err != nil {
 		return SubjectFit{}, err
 	}
-	return fitCompiled(compile(s, o.CVFraction), s, trait, o, nil, nil), nil
+	return fitCompiled(compileWith(s, o.CVFraction, o.EndGame), s, trait, o, nil, nil), nil
 }
 
 // check validates a subject and its measured trait.
@@ -510,17 +561,40 @@ func fitCompiled(c *compiled, s *Sequence, trait *Trait, o Options, pops []*popP
 		if pops != nil {
 			pop, start = pops[k], warm[k]
 		}
-		e := estimate(c, s.ID, v, trait, o, pop, start)
+		e := estimate(c, s.ID, v, trait, o, pop, start, nil)
 		if pop != nil {
 			e.Prior = pop.report
 		}
-		pred := Predict(s, e.Values, v.baseline)
+		sf.Estimates = append(sf.Estimates, e)
+	}
+	if pops == nil && o.Prior == PriorNone {
+		// Every constrained variant is nested in the full model under the
+		// same response model: if one reaches a higher maximum, the full
+		// model's optimizer missed it, so search again from there.
+		full := o.Models[0]
+		var extra []Values
+		best := sf.Estimates[0].LogLik
+		for k, v := range o.Models[1:] {
+			e := sf.Estimates[k+1]
+			if v.baseline || v.endGame != full.endGame || o.response(v) != o.response(full) || e.LogLik <= best+1e-6 {
+				continue
+			}
+			extra = append(extra, e.Values)
+		}
+		if extra != nil {
+			if e := estimate(c, s.ID, full, trait, o, nil, nil, extra); e.LogLik > sf.Estimates[0].LogLik {
+				sf.Estimates[0] = e
+			}
+		}
+	}
+	for k, v := range o.Models {
+		e := &sf.Estimates[k]
+		pred := c.predict(&e.Values, v.baseline)
 		e.Expected = make([]float64, len(pred))
 		for i, p := range pred {
 			e.Expected[i] = p.Expected
 			sf.Choices[i].Observed = p.Observed
 		}
-		sf.Estimates = append(sf.Estimates, e)
 	}
 	if full := sf.Estimates[0]; full.K >= full.N {
 		sf.Warnings = append(sf.Warnings, fmt.Sprintf("%d choices for %d free parameters: the estimates are not identified (pool subjects, or fix parameters)", full.N, full.K))
@@ -528,7 +602,9 @@ func fitCompiled(c *compiled, s *Sequence, trait *Trait, o Options, pops []*popP
 	return sf
 }
 
-func estimate(c *compiled, id string, v Variant, trait *Trait, o Options, pop *popPrior, warm []float64) Estimate {
+// estimate fits variant v to c: from warm (EM) or from the restarts plus
+// the points extra.
+func estimate(c *compiled, id string, v Variant, trait *Trait, o Options, pop *popPrior, warm []float64, extra []Values) Estimate {
 	p, notes := newProblem(c, v, o, trait)
 	p.pop = pop
 	e := Estimate{Model: v.Name, K: len(p.free), N: len(c.trials), Warnings: notes, CVLogLik: math.NaN()}
@@ -544,7 +620,15 @@ func estimate(c *compiled, id string, v Variant, trait *Trait, o Options, pop *p
 	if warm != nil {
 		best, atBest = p.minimizeFrom(warm, o.MaxEvals), 1
 	} else {
-		best, atBest = p.minimize(p.starts(id, o), o.MaxEvals)
+		st := p.starts(id, o)
+		for _, x := range extra {
+			z := make([]float64, len(p.free))
+			for i, q := range p.free {
+				z[i] = p.iv[i].toUnbounded(x[q])
+			}
+			st = append(st, z)
+		}
+		best, atBest = p.minimize(st, o.MaxEvals)
 	}
 	e.Values = p.values(best.z)
 	e.LogLik = p.c.loglik(&e.Values, p.baseline, partAll, p.beliefs)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -146,12 +147,13 @@ func TestVariantParameters(t *testing.T) {
 		k     int
 		fixed map[Param]float64
 	}{
-		"full":         {5, map[Param]float64{Lambda0: 1, Kappa: 2, N0: 2, Gamma: 1}},
-		"no_asymmetry": {4, nil},
-		"no_risk":      {5, map[Param]float64{Lambda0: 1, Kappa: 0}},
-		"no_trait":     {4, map[Param]float64{Tau: 0.5}},
-		"no_learning":  {3, map[Param]float64{WPlus: 0, WMinus: 0}},
-		"baseline":     {2, nil},
+		// + lapse and hurdle (the default response model) in every model
+		"full":         {7, map[Param]float64{Lambda0: 1, Kappa: 2, N0: 2, Gamma: 1}},
+		"no_asymmetry": {6, nil},
+		"no_risk":      {7, map[Param]float64{Lambda0: 1, Kappa: 0}},
+		"no_trait":     {6, map[Param]float64{Tau: 0.5}},
+		"no_learning":  {5, map[Param]float64{WPlus: 0, WMinus: 0}},
+		"baseline":     {4, nil},
 	}
 	for _, e := range sf.Estimates {
 		w := want[e.Model]
@@ -183,7 +185,7 @@ func TestBaselineTwoOptionMaximum(t *testing.T) {
 	for _, h := range took {
 		s.Trials = append(s.Trials, Trial{Response: TwoOption, Endowment: 8, Low: 0, High: 8, TookHigh: h, Multiplier: 3, Gain: 0.5})
 	}
-	sf, err := FitSubject(s, nil, Options{Models: []Variant{variants[0], variants[5]}, NoCV: true})
+	sf, err := FitSubject(s, nil, Options{Models: []Variant{variants[0], variants[5]}, NoCV: true, Response: &ResponseModel{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,27 +202,39 @@ func TestBaselineTwoOptionMaximum(t *testing.T) {
 	}
 }
 
-// With many trials the estimates approach the truth.
+// With many trials the estimates approach the truth, under the plain
+// response and under lapses and all-or-nothing choices.
 func TestFitConsistentOnLongSequence(t *testing.T) {
-	v := DefaultValues()
-	v[Tau], v[Beta], v[WPlus], v[WMinus], v[Phi] = 0.35, 6, 0.8, 1.6, 8
-	d := Design{Partners: []PartnerDesign{{"a", 150, 0.8}, {"b", 150, 0.5}, {"c", 150, 0.2}}, Interleaved: true}
-	s, err := Simulate(rng.Stream(11), "long", d, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sf, err := FitSubject(s, nil, Options{Models: Variants()[:1], NoCV: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := sf.Estimates[0]
-	for _, p := range DefaultFree {
-		if z := (e.Values[p] - v[p]) / e.SE[p]; math.Abs(z) > 3.5 || math.IsNaN(z) {
-			t.Errorf("%v = %.3f ± %.3f, true %.3f (z = %.2f)", p, e.Values[p], e.SE[p], v[p], z)
-		}
-	}
-	if len(e.Warnings) > 0 {
-		t.Errorf("warnings: %v", e.Warnings)
+	for _, tc := range []struct {
+		resp          ResponseModel
+		lapse, hurdle float64
+	}{
+		{ResponseModel{}, 0, 0},
+		{ResponseModel{Lapse: true, Hurdle: true}, 0.05, 0.25},
+	} {
+		t.Run(tc.resp.String(), func(t *testing.T) {
+			v := DefaultValues()
+			v[Tau], v[Beta], v[WPlus], v[WMinus], v[Phi] = 0.35, 6, 0.8, 1.6, 8
+			v[Lapse], v[Hurdle] = tc.lapse, tc.hurdle
+			d := Design{Partners: []PartnerDesign{{"a", 150, 0.8}, {"b", 150, 0.5}, {"c", 150, 0.2}}, Interleaved: true}
+			s, err := Simulate(rng.Stream(11), "long", d, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sf, err := FitSubject(s, nil, Options{Models: Variants()[:1], NoCV: true, Response: &tc.resp})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := sf.Estimates[0]
+			for _, p := range append(slices.Clone(DefaultFree), tc.resp.params()...) {
+				if z := (e.Values[p] - v[p]) / e.SE[p]; math.Abs(z) > 3.5 || math.IsNaN(z) {
+					t.Errorf("%v = %.3f ± %.3f, true %.3f (z = %.2f)", p, e.Values[p], e.SE[p], v[p], z)
+				}
+			}
+			if len(e.Warnings) > 0 {
+				t.Errorf("warnings: %v", e.Warnings)
+			}
+		})
 	}
 }
 
@@ -247,20 +261,33 @@ func TestCrossValidationSplit(t *testing.T) {
 }
 
 // Parameter recovery at small scale: 40 subjects of the default design,
-// by maximum likelihood and by empirical Bayes (the CLI's default).
+// by maximum likelihood and by empirical Bayes (the CLI's default), under
+// the plain response and the default response model.
 func TestRecoverSmall(t *testing.T) {
+	plain := &ResponseModel{}
 	tests := []struct {
 		prior Prior
+		resp  *ResponseModel
 		min   map[string]float64
 	}{
 		// measured: tau 0.82, beta 0.73, w_minus/w_plus 0.85, phi 0.65
-		{PriorNone, map[string]float64{"tau": 0.7, "beta": 0.65, "w_minus/w_plus": 0.7, "phi": 0.5}},
+		{PriorNone, plain, map[string]float64{"tau": 0.7, "beta": 0.65, "w_minus/w_plus": 0.7, "phi": 0.5}},
 		// measured: tau 0.93, beta 0.93, w_minus/w_plus 0.88, w_plus 0.56, w_minus 0.76, phi 0.78
-		{PriorEmpirical, map[string]float64{"tau": 0.8, "beta": 0.8, "w_minus/w_plus": 0.75, "w_plus": 0.4, "w_minus": 0.4, "phi": 0.6}},
+		{PriorEmpirical, plain, map[string]float64{"tau": 0.8, "beta": 0.8, "w_minus/w_plus": 0.75, "w_plus": 0.4, "w_minus": 0.4, "phi": 0.6}},
+		// lapse+hurdle (measured with 200 subjects: tau 0.91, beta 0.87,
+		// w_minus/w_plus 0.83, phi 0.55, hurdle 0.66, lapse 0.23)
+		{PriorEmpirical, nil, map[string]float64{"tau": 0.8, "beta": 0.7, "w_minus/w_plus": 0.7, "hurdle": 0.4}},
 	}
 	for _, tc := range tests {
-		t.Run(tc.prior.String(), func(t *testing.T) {
-			rec, err := Recover(context.Background(), RecoverOptions{Subjects: 40, Seed: 1, Fit: Options{Prior: tc.prior}})
+		name := tc.prior.String() + "/" + DefaultResponse.String()
+		if tc.resp != nil {
+			name = tc.prior.String() + "/" + tc.resp.String()
+		}
+		t.Run(name, func(t *testing.T) {
+			if testing.Short() && tc.resp == nil {
+				t.Skip("short: one response model")
+			}
+			rec, err := Recover(context.Background(), RecoverOptions{Subjects: 40, Seed: 1, Fit: Options{Prior: tc.prior, Response: tc.resp}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -27,7 +27,9 @@ func ExampleLogLik() {
 	// Output: log-likelihood -20.640985
 }
 
-// Simulate a subject of the mikus2023 design and fit the full model.
+// Simulate a subject of the mikus2023 design and fit the full model under
+// the default response model (lapses and all-or-nothing choices: 7 free
+// parameters).
 func ExampleFitSubject() {
 	v := fit.DefaultValues()
 	v[fit.Tau], v[fit.Beta], v[fit.WPlus], v[fit.WMinus], v[fit.Phi] = 0.6, 6, 1, 2, 10
@@ -45,6 +47,33 @@ func ExampleFitSubject() {
 	fmt.Printf("%d choices, %d free parameters, converged %v\n", e.N, e.K, e.Converged)
 	fmt.Printf("tau %.2f (true 0.6), w_minus/w_plus %.1f (true 2)\n", e.Values[fit.Tau], e.Values[fit.WMinus]/e.Values[fit.WPlus])
 	// Output:
-	// 50 choices, 5 free parameters, converged true
+	// 50 choices, 7 free parameters, converged true
 	// tau 0.62 (true 0.6), w_minus/w_plus 1.9 (true 2)
+}
+
+// The response model: a sudden investment of 0 of 10 by a trusting
+// stranger (tau 0.8: intended fraction 0.95) is nearly impossible under the
+// plain beta-binomial, and far less surprising with lapses (3%) and
+// all-or-nothing choices (30%).
+func ExampleResponseModel() {
+	trial := fit.Trial{Response: fit.Amount, Endowment: 10, Sent: 0, Multiplier: 3, Gain: 0.5}
+	s := &fit.Sequence{ID: "1", Partners: []string{"p"}, Trials: []fit.Trial{trial}}
+	v := fit.DefaultValues()
+	v[fit.Tau], v[fit.Beta], v[fit.Phi] = 0.8, 10, 10
+	for _, r := range []string{"bb", "lapse", "hurdle", "lapse+hurdle"} {
+		rm, _ := fit.ParseResponseModel(r)
+		w := v
+		if rm.Lapse {
+			w[fit.Lapse] = 0.03
+		}
+		if rm.Hurdle {
+			w[fit.Hurdle] = 0.3
+		}
+		fmt.Printf("%-12s log P(0 of 10) = %.2f\n", rm, fit.LogLik(s, w))
+	}
+	// Output:
+	// bb           log P(0 of 10) = -13.08
+	// lapse        log P(0 of 10) = -5.90
+	// hurdle       log P(0 of 10) = -4.16
+	// lapse+hurdle log P(0 of 10) = -4.02
 }

@@ -25,6 +25,7 @@ type ctrial struct {
 	kind      Response // Amount (n > 1), Binary or TwoOption
 	n, k      int32    // endowment and amount sent (Amount, Binary)
 	lchoose   float64  // log C(n, k)
+	choose    float64  // C(n, k)
 	gain      float64  // g per unit sent (OutcomeBelief)
 	mult      float64  // multiplier (ReturnBelief)
 	dx        float64  // (High - Low)/Endowment (TwoOption)
@@ -33,6 +34,9 @@ type ctrial struct {
 	confirmed bool
 	r         float64
 	part      uint8
+	last      bool      // among the last EndGame trials with this partner
+	isRound   bool      // the amount sent is round (Round response)
+	round     *roundSet // the endowment's round amounts; nil if all are round
 }
 
 // compiled is a Sequence prepared for repeated likelihood evaluations.
@@ -47,13 +51,18 @@ type compiled struct {
 
 // compile prepares s; cvFrac is the fraction of each partner's trials
 // (the earliest) used for fitting in cross-validation.
-func compile(s *Sequence, cvFrac float64) *compiled {
+func compile(s *Sequence, cvFrac float64) *compiled { return compileWith(s, cvFrac, 0) }
+
+// compileWith is compile with an end game over the last endGame trials
+// with each partner (0: none).
+func compileWith(s *Sequence, cvFrac float64, endGame int) *compiled {
 	c := &compiled{seq: s, belief: s.Belief, partners: len(s.Partners), trials: make([]ctrial, len(s.Trials))}
 	count := make([]int, len(s.Partners))
 	for _, t := range s.Trials {
 		count[t.Partner]++
 	}
 	seen := make([]int, len(s.Partners))
+	rounds := map[int32]*roundSet{}
 	for i, t := range s.Trials {
 		ct := ctrial{
 			partner: int32(t.Partner), kind: t.Response, gain: t.Gain, mult: t.Multiplier,
@@ -66,6 +75,16 @@ func compile(s *Sequence, cvFrac float64) *compiled {
 				ct.kind = Binary
 			}
 			ct.lchoose = lchoose(int(ct.n), int(ct.k))
+			ct.choose = math.Exp(ct.lchoose)
+			if ct.n > 1 {
+				rs, ok := rounds[ct.n]
+				if !ok {
+					rs = roundAmounts(int(ct.n))
+					rounds[ct.n] = rs
+				}
+				ct.round = rs
+				ct.isRound = rs != nil && rs.has(ct.k)
+			}
 		case TwoOption:
 			ct.dx = (t.High - t.Low) / t.Endowment
 			ct.took = t.TookHigh
@@ -78,18 +97,33 @@ func compile(s *Sequence, cvFrac float64) *compiled {
 			ct.part = partTest
 			c.nTest++
 		}
+		ct.last = endGame > 0 && seen[t.Partner] >= count[t.Partner]-endGame
 		seen[t.Partner]++
 		c.trials[i] = ct
 	}
 	return c
 }
 
-// balance is the per-unit balance B1 of a trial for belief b.
-func (c *compiled) balance(t *ctrial, b model.Belief, lambda float64) float64 {
+// balance is the per-unit balance B1 of a trial for belief b. In the
+// last trials with a partner (t.last) the expected return falls by the
+// fraction endGame: p becomes (1 - endGame) p for outcome beliefs, and the
+// return fraction rho becomes (1 - endGame) rho for return beliefs.
+func (c *compiled) balance(t *ctrial, b model.Belief, lambda, endGame float64) float64 {
 	if c.belief == OutcomeBelief {
-		return model.BinaryBalance(b.A/(b.A+b.B), lambda, t.gain, 1, 0)
+		p := b.A / (b.A + b.B)
+		if t.last {
+			p *= 1 - endGame
+		}
+		return model.BinaryBalance(p, lambda, t.gain, 1, 0)
 	}
-	e1, r1 := model.InvestmentTerms(b, t.mult)
+	mult := t.mult
+	if t.last {
+		mult *= 1 - endGame
+	}
+	if mult <= 1 { // no return can make up for what was sent
+		return -lambda * (1 - mult*b.P())
+	}
+	e1, r1 := model.InvestmentTerms(b, mult)
 	return e1 - lambda*r1
 }
 
@@ -104,6 +138,7 @@ func (c *compiled) loglik(v *Values, baseline bool, mask uint8, beliefs []model.
 	tau := v[Tau]
 	lambda := m.Lambda(tau)
 	prior := m.Prior(tau)
+	rv, eg := v.resp(), v[EndGame]
 	for i := range beliefs[:c.partners] {
 		beliefs[i] = prior
 	}
@@ -112,8 +147,8 @@ func (c *compiled) loglik(v *Values, baseline bool, mask uint8, beliefs []model.
 		t := &c.trials[i]
 		b := beliefs[t.partner]
 		if t.part&mask != 0 {
-			bal := c.balance(t, b, lambda)
-			ll += c.choiceLogProb(t, m.Beta, m.Phi, bal)
+			bal := c.balance(t, b, lambda, eg)
+			ll += c.choiceLogProb(t, m.Beta, m.Phi, bal, rv)
 		}
 		beliefs[t.partner] = m.Update(b, prior, t.r, t.confirmed, t.evidence)
 	}
@@ -121,16 +156,17 @@ func (c *compiled) loglik(v *Values, baseline bool, mask uint8, beliefs []model.
 }
 
 // choiceLogProb is the log probability of the trial's choice given the
-// balance per unit sent (the top level of the pyramid).
-func (c *compiled) choiceLogProb(t *ctrial, beta, phi, bal float64) float64 {
+// balance per unit sent (the top level of the pyramid), under the response
+// model's values rv.
+func (c *compiled) choiceLogProb(t *ctrial, beta, phi, bal float64, rv respValues) float64 {
 	switch t.kind {
 	case Amount:
 		f := clampProb(model.Sigmoid(beta * bal)) // model.Fraction
-		return t.lchoose + logBetaRatio(int(t.k), int(t.n), f*phi, (1-f)*phi)
+		return amountLogProb(int(t.k), int(t.n), t.lchoose, t.choose, f, phi, rv, t.round, t.isRound)
 	case Binary:
-		return logBernoulli(model.Sigmoid(beta*bal), t.k == 1)
+		return logBernoulli(lapseProb(clampProb(model.Sigmoid(beta*bal)), rv.lapse), t.k == 1)
 	default: // TwoOption: softmax over U(low), U(high) with U(x) = (x/e)*B1
-		return logBernoulli(model.Sigmoid(beta*t.dx*bal), t.took)
+		return logBernoulli(lapseProb(clampProb(model.Sigmoid(beta*t.dx*bal)), rv.lapse), t.took)
 	}
 }
 
@@ -140,6 +176,8 @@ func (c *compiled) choiceLogProb(t *ctrial, beta, phi, bal float64) float64 {
 func (c *compiled) loglikBaseline(v *Values, mask uint8) float64 {
 	q := clampProb(v[Base])
 	phi := v[Phi]
+	rv := v.resp()
+	lq := lapseProb(q, rv.lapse)
 	ll := 0.0
 	for i := range c.trials {
 		t := &c.trials[i]
@@ -148,11 +186,11 @@ func (c *compiled) loglikBaseline(v *Values, mask uint8) float64 {
 		}
 		switch t.kind {
 		case Amount:
-			ll += t.lchoose + logBetaRatio(int(t.k), int(t.n), q*phi, (1-q)*phi)
+			ll += amountLogProb(int(t.k), int(t.n), t.lchoose, t.choose, q, phi, rv, t.round, t.isRound)
 		case Binary:
-			ll += logBernoulli(q, t.k == 1)
+			ll += logBernoulli(lq, t.k == 1)
 		default:
-			ll += logBernoulli(q, t.took)
+			ll += logBernoulli(lq, t.took)
 		}
 	}
 	return ll
@@ -176,23 +214,33 @@ func logBernoulli(p float64, yes bool) float64 {
 // (x^(j) = x(x+1)...(x+j-1)), one logarithm instead of six log-gammas.
 func logBetaRatio(k, n int, a, b float64) float64 {
 	if n <= 64 {
-		num := 1.0
-		for i := range k {
-			num *= a + float64(i)
-		}
-		for j := range n - k {
-			num *= b + float64(j)
-		}
-		den := 1.0
-		s := a + b
-		for i := range n {
-			den *= s + float64(i)
-		}
-		if r := num / den; r > 0 && !math.IsInf(num, 0) && !math.IsInf(den, 0) {
+		if r := betaRatio(k, n, a, b); r > 0 && !math.IsInf(r, 0) {
 			return math.Log(r)
 		}
 	}
 	return lbeta(float64(k)+a, float64(n-k)+b) - lbeta(a, b)
+}
+
+// betaRatio is B(k+a, n-k+b)/B(a, b) as a ratio of rising factorials, for
+// small n (<= 64); it may underflow to 0 or overflow to +Inf, which the
+// callers check.
+func betaRatio(k, n int, a, b float64) float64 {
+	num := 1.0
+	for i := range k {
+		num *= a + float64(i)
+	}
+	for j := range n - k {
+		num *= b + float64(j)
+	}
+	den := 1.0
+	s := a + b
+	for i := range n {
+		den *= s + float64(i)
+	}
+	if math.IsInf(num, 0) || math.IsInf(den, 0) {
+		return math.Inf(1)
+	}
+	return num / den
 }
 
 func lgamma(x float64) float64 {
@@ -227,21 +275,30 @@ func BaselineLogLik(s *Sequence, v Values) float64 {
 type Prediction struct {
 	P       float64 // expected trustworthiness of the partner, a/(a+b)
 	Balance float64 // B1 per unit sent
-	// Expected is the predicted choice: the intended fraction f of the
-	// endowment (Amount), P(send) (Binary) or P(high) (TwoOption).
+	// Expected is the predicted choice: the expected fraction of the
+	// endowment sent (Amount: the intended fraction f, moved by the
+	// response model's lapse and round-number attraction), P(send)
+	// (Binary) or P(high) (TwoOption).
 	Expected float64
 	// Observed is the choice on the same scale: sent/endowment, or 0/1.
 	Observed float64
+	// LogProb is the log-probability of the observed choice.
+	LogProb float64
 }
 
 // Predict replays s under v and returns one Prediction per trial; with
 // baseline it predicts the constant v[Base].
 func Predict(s *Sequence, v Values, baseline bool) []Prediction {
-	c := compile(s, 1)
+	return compile(s, 1).predict(&v, baseline)
+}
+
+// predict is Predict on a compiled sequence (with its end game).
+func (c *compiled) predict(v *Values, baseline bool) []Prediction {
 	m := v.Model()
 	tau := v[Tau]
 	lambda := m.Lambda(tau)
 	prior := m.Prior(tau)
+	rv, eg := v.resp(), v[EndGame]
 	beliefs := make([]model.Belief, c.partners)
 	for i := range beliefs {
 		beliefs[i] = prior
@@ -250,22 +307,32 @@ func Predict(s *Sequence, v Values, baseline bool) []Prediction {
 	for i := range c.trials {
 		t := &c.trials[i]
 		b := beliefs[t.partner]
-		bal := c.balance(t, b, lambda)
+		bal := c.balance(t, b, lambda, eg)
 		pr := Prediction{P: b.P(), Balance: bal}
 		x := bal
 		if t.kind == TwoOption {
 			x = t.dx * bal
 		}
-		pr.Expected = model.Sigmoid(m.Beta * x)
+		f := model.Sigmoid(m.Beta * x)
 		if baseline {
-			pr.Expected = v[Base]
+			f = v[Base]
 		}
-		if t.kind == TwoOption {
+		switch t.kind {
+		case Amount:
+			fc := clampProb(f)
+			pr.Expected = amountMean(int(t.n), f, m.Phi, rv, t.round)
+			pr.LogProb = amountLogProb(int(t.k), int(t.n), t.lchoose, t.choose, fc, m.Phi, rv, t.round, t.isRound)
+			pr.Observed = float64(t.k) / float64(t.n)
+		case Binary:
+			pr.Expected = lapseProb(f, rv.lapse)
+			pr.LogProb = logBernoulli(lapseProb(clampProb(f), rv.lapse), t.k == 1)
+			pr.Observed = float64(t.k)
+		default:
+			pr.Expected = lapseProb(f, rv.lapse)
+			pr.LogProb = logBernoulli(lapseProb(clampProb(f), rv.lapse), t.took)
 			if t.took {
 				pr.Observed = 1
 			}
-		} else {
-			pr.Observed = float64(t.k) / float64(t.n)
 		}
 		out[i] = pr
 		beliefs[t.partner] = m.Update(b, prior, t.r, t.confirmed, t.evidence)

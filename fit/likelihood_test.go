@@ -220,3 +220,108 @@ func BenchmarkFitSubject(b *testing.B) {
 	}
 	b.ReportMetric(float64(evals)/float64(b.N), "evals/op")
 }
+
+// BenchmarkLogLikResponse is BenchmarkLogLik under each response model.
+func BenchmarkLogLikResponse(b *testing.B) {
+	c := compile(mikusLike(), 0.8)
+	beliefs := make([]model.Belief, c.partners)
+	for _, r := range []string{"bb", "lapse", "hurdle", "lapse+hurdle"} {
+		b.Run(r, func(b *testing.B) {
+			v := vals(0.4, 1, 2, 5, 1, 2, 0.95, 2, 10)
+			rm, _ := ParseResponseModel(r)
+			if rm.Lapse {
+				v[Lapse] = 0.03
+			}
+			if rm.Hurdle {
+				v[Hurdle] = 0.3
+			}
+			var sink float64
+			b.ReportAllocs()
+			for b.Loop() {
+				sink += c.loglik(&v, false, partAll, beliefs)
+			}
+			_ = sink
+		})
+	}
+}
+
+// Each response-model option against values computed independently with
+// mpmath (fit/testdata/response_reference.py: the mixture written out
+// from its definition, beta-binomials from beta functions) for the
+// sequence of TestLogLikReference's first case (B1 = -0.533, -0.859,
+// -0.533), with graded amounts of 10 and of 20 (where 3 is not a round
+// amount; with 10 every amount is round, so round changes nothing).
+func TestResponseLogLikReference(t *testing.T) {
+	seq := func(n float64, ks ...float64) *Sequence {
+		tr := func(partner int, k float64, honoured bool) Trial {
+			r := 0.0
+			if honoured {
+				r = 1
+			}
+			return Trial{Partner: partner, Response: Amount, Endowment: n, Sent: k, Multiplier: 3, Gain: 0.5,
+				Evidence: true, R: r, Confirmed: honoured}
+		}
+		return &Sequence{ID: "a", Partners: []string{"bad", "good"}, Belief: OutcomeBelief,
+			Trials: []Trial{tr(0, ks[0], false), tr(0, ks[1], true), tr(1, ks[2], true)}}
+	}
+	base := vals(0.4, 1, 2, 5, 1, 2, 0.9, 2, 10)
+	with := func(lapse, hurdle, round float64) Values {
+		v := base
+		v[Lapse], v[Hurdle], v[Round] = lapse, hurdle, round
+		return v
+	}
+	tests := []struct {
+		name string
+		seq  *Sequence
+		v    Values
+		want float64
+		per  []float64
+	}{
+		{"10/lapse", seq(10, 4, 2, 10), with(0.05, 0, 0), -13.085450359074553, []float64{-3.8809013205714753, -3.8116459635157414, -5.3929030749873368}},
+		{"10/hurdle", seq(10, 4, 2, 10), with(0, 0.2, 0), -12.856000756362985, []float64{-4.301608588995219, -4.2136232818192334, -4.340768885548533}},
+		{"10/round (every amount is round)", seq(10, 4, 2, 10), with(0, 0, 0.3), -20.640985083359294, nil},
+		{"10/lapse+hurdle+round", seq(10, 4, 2, 10), with(0.05, 0.2, 0.3), -12.114326905484468, nil},
+		{"20/lapse", seq(20, 8, 3, 20), with(0.05, 0, 0), -14.983774188563919, nil},
+		{"20/hurdle", seq(20, 8, 3, 20), with(0, 0.2, 0), -14.140242559528747, nil},
+		{"20/round", seq(20, 8, 3, 20), with(0, 0, 0.3), -26.923565449678154, []float64{-4.9962367070627972, -4.5733019744645753, -17.354026768150781}},
+		{"20/lapse+hurdle+round", seq(20, 8, 3, 20), with(0.05, 0.2, 0.3), -13.689035341060326, []float64{-4.8900429246680954, -4.582718978328044, -4.2162734380641862}},
+		{"20/zero: hurdle", seq(20, 0, 3, 20), with(0, 0.2, 0), -9.3540337414490838, []float64{-0.57328284473191697, -4.4397705818400527, -4.3409803148771141}},
+		{"20/zero: all", seq(20, 0, 3, 20), with(0.05, 0.2, 0.3), -9.3237609874803434, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := LogLik(tc.seq, tc.v); math.Abs(got-tc.want) > 1e-10 {
+				t.Errorf("LogLik = %.15g, want %.15g", got, tc.want)
+			}
+			pred := Predict(tc.seq, tc.v, false)
+			for i, want := range tc.per {
+				if got := pred[i].LogProb; math.Abs(got-want) > 1e-10 {
+					t.Errorf("trial %d: log P = %.15g, want %.15g", i+1, got, want)
+				}
+			}
+		})
+	}
+	// The expected fraction under the whole mixture (mpmath: 0.082390753557530258).
+	if got := Predict(seq(20, 8, 3, 20), with(0.05, 0.2, 0.3), false)[0].Expected; math.Abs(got-0.082390753557530258) > 1e-12 {
+		t.Errorf("expected fraction %.15g, want 0.0823907535575303", got)
+	}
+}
+
+// Lapses mix binary and two-option choices with a coin flip.
+func TestResponseLapseBinary(t *testing.T) {
+	s := &Sequence{ID: "b", Partners: []string{"p"}, Trials: []Trial{
+		{Response: Binary, Endowment: 1, Sent: 1, Multiplier: 3, Gain: 0.5},
+		{Response: TwoOption, Endowment: 8, Low: 2, High: 6, TookHigh: false, Multiplier: 3, Gain: 0.5},
+	}}
+	v := vals(0.5, 1, 2, 5, 1, 2, 1, 2, 10)
+	// Stranger at tau 0.5: p = 0.5, B1 = 0.5*0.5 - 1*0.5 = -0.25.
+	p1 := 1 / (1 + math.Exp(1.25))       // P(send)
+	p2 := 1 / (1 + math.Exp(5*0.5*0.25)) // P(high), dx = 0.5
+	for _, lapse := range []float64{0, 0.1} {
+		v[Lapse] = lapse
+		want := math.Log((1-lapse)*p1+lapse/2) + math.Log(1-((1-lapse)*p2+lapse/2))
+		if got := LogLik(s, v); math.Abs(got-want) > 1e-12 {
+			t.Errorf("lapse %g: LogLik = %.15g, want %.15g", lapse, got, want)
+		}
+	}
+}

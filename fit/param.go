@@ -25,11 +25,15 @@ const (
 	Gamma                // retention of evidence
 	N0                   // prior strength
 	Phi                  // precision of graded amounts
+	Lapse                // response model: probability of a uniformly random choice
+	Hurdle               // response model: probability of an all-or-nothing choice
+	Round                // response model: attraction of round amounts
+	EndGame              // horizon: fall of the expected return in the last rounds
 	Base                 // baseline only: constant intended fraction / P(high) / P(send)
 	NumParams
 )
 
-var paramNames = [NumParams]string{"tau", "lambda0", "kappa", "beta", "w_plus", "w_minus", "gamma", "n0", "phi", "base"}
+var paramNames = [NumParams]string{"tau", "lambda0", "kappa", "beta", "w_plus", "w_minus", "gamma", "n0", "phi", "lapse", "hurdle", "round", "end_game", "base"}
 
 // String returns the name used in flags, files and messages ("w_plus").
 func (p Param) String() string {
@@ -58,7 +62,10 @@ type Values [NumParams]float64
 
 // Model returns the model the values describe: lambda0, kappa, beta,
 // w_plus, w_minus, gamma, n0 and phi from v, every other parameter at its
-// MODEL.md default (zeta = 0, eta = 0).
+// MODEL.md default (zeta = 0, eta = 0). The response-model parameters
+// (lapse, hurdle, round) and the horizon's end_game are not part of the
+// pyramid model: they shape how an intended fraction becomes an observed
+// amount (see ResponseModel).
 func (v Values) Model() model.Model {
 	m := model.Default()
 	m.Lambda0, m.Kappa, m.Beta = v[Lambda0], v[Kappa], v[Beta]
@@ -67,8 +74,8 @@ func (v Values) Model() model.Model {
 	return m
 }
 
-// DefaultValues are MODEL.md's defaults (tau = 0.5, an average trait) and
-// base = 0.5.
+// DefaultValues are MODEL.md's defaults (tau = 0.5, an average trait),
+// base = 0.5, and no lapse, hurdle, round-number attraction or end game.
 func DefaultValues() Values {
 	d := model.Default()
 	var v Values
@@ -120,6 +127,10 @@ func DefaultBounds() Bounds {
 		Gamma:   {0.01, 1, Linear},
 		N0:      {0.01, 1000, Logarithmic},
 		Phi:     {0.1, 1000, Logarithmic},
+		Lapse:   {1e-4, 0.5, Linear},
+		Hurdle:  {1e-4, 0.999, Linear},
+		Round:   {1e-4, 0.999, Linear},
+		EndGame: {1e-4, 0.999, Linear},
 		Base:    {1e-4, 1 - 1e-4, Linear},
 	}
 }
@@ -228,6 +239,10 @@ func CheckValue(p Param, x float64) error {
 		lo, hi, rng = 0.001, 1e5, "[0.001, 1e5]"
 	case Phi:
 		loOpen, rng = true, "(0, inf)"
+	case Lapse:
+		hi, rng = 0.999, "[0, 0.999]"
+	case Hurdle, Round, EndGame:
+		hi, rng = 1, "[0, 1]"
 	case Base:
 		loOpen, hi, rng = true, 1, "(0, 1)"
 	default:

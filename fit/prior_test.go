@@ -90,7 +90,7 @@ func TestLogEvidenceLaplace(t *testing.T) {
 		}
 		s.Trials = append(s.Trials, Trial{Response: Binary, Endowment: 1, Sent: sent, Multiplier: 3, Gain: 0.5, Evidence: true, R: 1, Confirmed: true})
 	}
-	sf, err := FitSubject(s, nil, Options{Models: []Variant{variants[5]}, Prior: PriorWeak, NoCV: true})
+	sf, err := FitSubject(s, nil, Options{Models: []Variant{variants[5]}, Prior: PriorWeak, NoCV: true, Response: &ResponseModel{}})
 	if err != nil {
 		t.Fatal(err)
 	}

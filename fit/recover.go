@@ -42,6 +42,10 @@ func DefaultRanges() map[Param]Range {
 		Gamma:   {0.7, 1, false},
 		N0:      {1, 4, true},
 		Phi:     {3, 21, true},
+		Lapse:   {0.01, 0.1, false},
+		Hurdle:  {0.05, 0.4, false},
+		Round:   {0.05, 0.4, false},
+		EndGame: {0.1, 0.6, false},
 	}
 }
 
@@ -169,7 +173,11 @@ func Recover(ctx context.Context, o RecoverOptions) (*Recovery, error) {
 		return nil, err
 	}
 	free := map[Param]bool{}
-	for _, p := range append(slices.Clone(DefaultFree), fo.Free...) {
+	resp := fo.response(fo.Models[0])
+	for _, p := range append(append(slices.Clone(DefaultFree), fo.Free...), resp.params()...) {
+		if p == Round && roundAmounts(design.Endowment) == nil {
+			continue // every amount is round: nothing to recover
+		}
 		if _, fixed := fo.Fixed[p]; !fixed {
 			free[p] = true
 		}
@@ -213,7 +221,13 @@ func Recover(ctx context.Context, o RecoverOptions) (*Recovery, error) {
 	if err != nil {
 		return nil, err
 	}
-	order := []Param{Tau, Beta, WPlus, WMinus, Phi, Gamma, Lambda0, Kappa, N0}
+	order := []Param{Tau, Beta, WPlus, WMinus, Phi}
+	for _, p := range resp.params() {
+		if free[p] {
+			order = append(order, p)
+		}
+	}
+	order = append(order, Gamma, Lambda0, Kappa, N0)
 	for _, p := range order {
 		pr := ParamRecovery{Name: p.String(), Free: free[p], Range: ranges[p]}
 		if !pr.Free {

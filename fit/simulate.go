@@ -70,9 +70,9 @@ func (d Design) resolve() (Design, error) {
 	return d, nil
 }
 
-// Simulate draws one subject's choices in design d under values v (tau
-// and the model parameters): the model's own generative process, with
-// every random draw from r.
+// Simulate draws one subject's choices in design d under values v (tau,
+// the model parameters and the response model's lapse, hurdle and round):
+// the model's own generative process, with every random draw from r.
 func Simulate(r *rand.Rand, id string, d Design, v Values) (*Sequence, error) {
 	d, err := d.resolve()
 	if err != nil {
@@ -117,6 +117,8 @@ func Simulate(r *rand.Rand, id string, d Design, v Values) (*Sequence, error) {
 		}
 	}
 	gain := d.Multiplier*d.HonourReturn - 1
+	rv := v.resp()
+	rounds := roundAmounts(d.Endowment)
 	lambda := m.Lambda(v[Tau])
 	prior := m.Prior(v[Tau])
 	beliefs := make([]model.Belief, len(d.Partners))
@@ -126,7 +128,8 @@ func Simulate(r *rand.Rand, id string, d Design, v Values) (*Sequence, error) {
 	for _, sl := range order {
 		b := beliefs[sl.partner]
 		bal := model.BinaryBalance(b.P(), lambda, gain, 1, 0)
-		sent := m.Amount(m.Fraction(bal), d.Endowment).Rand(r)
+		f := m.Fraction(bal)
+		sent := drawAmount(r, m.Amount(f, d.Endowment), f, rv, rounds)
 		honoured := schedules[sl.partner][sl.trial]
 		t := Trial{Partner: sl.partner, Response: Amount, Endowment: float64(d.Endowment), Sent: float64(sent),
 			Multiplier: d.Multiplier, Gain: gain, Evidence: !d.AfterTrust || sent > 0, Confirmed: honoured}
@@ -140,4 +143,33 @@ func Simulate(r *rand.Rand, id string, d Design, v Values) (*Sequence, error) {
 		beliefs[sl.partner] = m.Update(b, prior, t.R, t.Confirmed, t.Evidence)
 	}
 	return s, nil
+}
+
+// drawAmount draws an amount under the response model rv (see
+// ResponseModel): a lapse (uniform), else an all-or-nothing choice (all
+// with probability f), else bb restricted to the round amounts with
+// probability rv.round, else bb itself. Without lapse, hurdle or round
+// it draws from bb alone, as the plain response does.
+func drawAmount(r *rand.Rand, bb model.BetaBinomial, f float64, rv respValues, rounds *roundSet) int {
+	if rv.lapse > 0 && r.Float64() < rv.lapse {
+		return r.IntN(bb.N + 1)
+	}
+	if rv.hurdle > 0 && r.Float64() < rv.hurdle {
+		if r.Float64() < f {
+			return bb.N
+		}
+		return 0
+	}
+	if rv.round > 0 && rounds != nil && r.Float64() < rv.round {
+		s, _ := rounds.mass(bb.N, bb.Alpha, bb.Beta)
+		u := r.Float64() * s
+		for i, j := range rounds.k {
+			u -= math.Exp(rounds.lc[i] + logBetaRatio(int(j), bb.N, bb.Alpha, bb.Beta))
+			if u <= 0 {
+				return int(j)
+			}
+		}
+		return int(rounds.k[len(rounds.k)-1])
+	}
+	return bb.Rand(r)
 }

@@ -13,10 +13,45 @@ type Variant struct {
 	// Description says in words what the variant assumes.
 	Description string
 
-	baseline bool  // constant choice distribution
-	tieW     bool  // w_minus = w_plus
-	force    Fixed // values the variant imposes, overriding --fix
+	baseline bool           // constant choice distribution
+	tieW     bool           // w_minus = w_plus
+	force    Fixed          // values the variant imposes, overriding --fix
+	resp     *ResponseModel // response model of this variant (nil: Options.Response)
+	endGame  bool           // with the end-game term (horizon)
 }
+
+// WithResponse returns v with its own response model r, named
+// "v[r]" ("full[bb]"), for comparing response models.
+func WithResponse(v Variant, r ResponseModel) Variant {
+	v.resp = &r
+	v.Name = v.Name + "[" + r.String() + "]"
+	v.Description = v.Description + "; response model " + r.String() + " instead of the fit's"
+	return v
+}
+
+// WithEndGame returns v with the end-game term of a known horizon, named
+// "v+end_game": in the last Options.EndGame trials with each partner the
+// expected return falls by the fraction end_game (a fitted parameter).
+func WithEndGame(v Variant) Variant {
+	v.endGame = true
+	v.Name = v.Name + "+end_game"
+	v.Description = v.Description + "; the expected return falls in the last rounds (end game)"
+	return v
+}
+
+// Response is the variant's own response model, if it has one.
+func (v Variant) Response() (ResponseModel, bool) {
+	if v.resp == nil {
+		return ResponseModel{}, false
+	}
+	return *v.resp, true
+}
+
+// EndGame reports whether the variant has the end-game term.
+func (v Variant) EndGame() bool { return v.endGame }
+
+// Baseline reports whether the variant is the constant-choice baseline.
+func (v Variant) Baseline() bool { return v.baseline }
 
 var variants = []Variant{
 	{Name: "full", Description: "the pyramid model: trait, risk weight, asymmetric learning with forgetting"},
@@ -30,6 +65,31 @@ var variants = []Variant{
 // Variants returns every model trustlab fits, the full model first.
 func Variants() []Variant { return append([]Variant(nil), variants...) }
 
+// DefaultModels are the models trustlab fit compares by default: every
+// variant under the response model r (nil: DefaultResponse), then the full
+// model under each other response model (bb, lapse, hurdle, lapse+hurdle
+// for graded amounts; bb or lapse for binary and two-option choices, where
+// only the lapse applies), so that the response model is compared like
+// the variants.
+func DefaultModels(r *ResponseModel, graded bool) []Variant {
+	def := DefaultResponse
+	if r != nil {
+		def = *r
+	}
+	alts := []ResponseModel{{}, {Lapse: true}, {Hurdle: true}, {Lapse: true, Hurdle: true}}
+	if !graded {
+		def = ResponseModel{Lapse: def.Lapse}
+		alts = alts[:2]
+	}
+	out := Variants()
+	for _, alt := range alts {
+		if alt != def {
+			out = append(out, WithResponse(variants[0], alt))
+		}
+	}
+	return out
+}
+
 // VariantNames returns the names of Variants, in order.
 func VariantNames() []string {
 	out := make([]string, len(variants))
@@ -39,31 +99,65 @@ func VariantNames() []string {
 	return out
 }
 
-// ParseModels parses a comma-separated list of variant names; "all" (or
-// "") means every variant. The full model is always fitted first, because
-// the comparison is made against it.
+// ParseModels parses a comma-separated list of models; "all" (or "")
+// returns nil, which means DefaultModels. A model is a variant name, optionally with its own
+// response model in brackets and the end-game term: "full[bb]",
+// "baseline[lapse]", "full+end_game", "no_trait[hurdle]+end_game". The
+// full model (with the fit's response model) is always fitted first,
+// because the comparison is made against it.
 func ParseModels(s string) ([]Variant, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == "all" {
-		return Variants(), nil
+		return nil, nil
 	}
 	seen := map[string]bool{"full": true}
 	out := []Variant{variants[0]}
 	for name := range strings.SplitSeq(s, ",") {
-		name = strings.ReplaceAll(strings.TrimSpace(name), "-", "_")
-		found := false
-		for _, v := range variants {
-			if v.Name == name {
-				found = true
-				if !seen[name] {
-					seen[name] = true
-					out = append(out, v)
-				}
-			}
+		v, err := parseModel(strings.TrimSpace(name))
+		if err != nil {
+			return nil, err
 		}
-		if !found {
-			return nil, fmt.Errorf("--models: unknown model %q: must be all or a list of %s", name, strings.Join(VariantNames(), ", "))
+		if !seen[v.Name] {
+			seen[v.Name] = true
+			out = append(out, v)
 		}
+	}
+	return out, nil
+}
+
+func parseModel(name string) (Variant, error) {
+	base, endGame := strings.CutSuffix(name, "+end_game")
+	if !endGame {
+		base, endGame = strings.CutSuffix(name, "+end-game")
+	}
+	base, bracket, hasResp := strings.Cut(base, "[")
+	base = strings.ReplaceAll(strings.TrimSpace(base), "-", "_")
+	var out Variant
+	found := false
+	for _, v := range variants {
+		if v.Name == base {
+			out, found = v, true
+		}
+	}
+	if !found {
+		return Variant{}, fmt.Errorf("--models: unknown model %q: must be all or a list of %s (optionally with a response model, full[bb], and an end game, full+end_game)", name, strings.Join(VariantNames(), ", "))
+	}
+	if hasResp {
+		rs, ok := strings.CutSuffix(bracket, "]")
+		if !ok {
+			return Variant{}, fmt.Errorf("--models: %q: missing ] after the response model", name)
+		}
+		r, err := ParseResponseModel(rs)
+		if err != nil {
+			return Variant{}, fmt.Errorf("--models: %q: %w", name, err)
+		}
+		out = WithResponse(out, r)
+	}
+	if endGame {
+		if out.baseline {
+			return Variant{}, fmt.Errorf("--models: %q: the baseline ignores the situation and has no end game", name)
+		}
+		out = WithEndGame(out)
 	}
 	return out, nil
 }

@@ -57,9 +57,6 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 		return nil, invalidf("empirical Bayes cannot be combined with pooled fits (pool %v): a population prior needs many separate fits", o.Pool)
 	}
 	fo.Models = o.Models
-	if fo.Models == nil {
-		fo.Models = fit.Variants()
-	}
 	fo.CVFraction, fo.NoCV, fo.TraitMode = o.CVFraction, o.NoCV, o.TraitMode
 	if fo.CVFraction == 0 {
 		fo.CVFraction = 0.8
@@ -83,9 +80,13 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	if err != nil {
 		return nil, input(err)
 	}
+	if fo.Models == nil {
+		graded := spec.Columns.OfferLow == "" && (spec.Game.Endowment == nil || *spec.Game.Endowment != 1 || spec.Columns.Endowment != "")
+		fo.Models = fit.DefaultModels(fo.Response, graded)
+	}
 	man := Manifest{Command: "fit", Version: o.Version, Args: o.Args, Seed: seed, Restarts: fo.Restarts,
 		Fixed: fo.Fixed.String(), Free: paramNames(fo.Free), Pool: o.Pool.String(), CVFraction: fo.CVFraction, NoCV: fo.NoCV,
-		Workers: workers, GoVersion: runtime.Version(), Prior: fo.Prior.String()}
+		Workers: workers, GoVersion: runtime.Version(), Prior: fo.Prior.String(), Response: responseName(fo.Response)}
 	for _, v := range fo.Models {
 		man.Models = append(man.Models, v.Name)
 	}
@@ -315,4 +316,12 @@ func loadTraits(qPath, keyPath string) (map[string]fit.Trait, QuestionnaireInfo,
 		break
 	}
 	return traits, info, nil
+}
+
+// responseName names the response model r (nil: the default).
+func responseName(r *fit.ResponseModel) string {
+	if r == nil {
+		return fit.DefaultResponse.String()
+	}
+	return r.String()
 }

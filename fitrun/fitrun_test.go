@@ -78,23 +78,24 @@ func TestRunEndToEnd(t *testing.T) {
 			t.Errorf("missing output: %v", err)
 		}
 	}
-	if subj := readCSV(t, filepath.Join(out, "subjects.csv")); len(subj) != 1+6 {
-		t.Fatalf("subjects.csv has %d rows, want header + 6 models", len(subj))
+	// 6 variants and the full model under 3 other response models.
+	if subj := readCSV(t, filepath.Join(out, "subjects.csv")); len(subj) != 1+9 {
+		t.Fatalf("subjects.csv has %d rows, want header + 9 models", len(subj))
 	}
 	cmp := readCSV(t, filepath.Join(out, "comparison.csv"))
-	if len(cmp) != 7 || cmp[1][0] != "full" || cmp[6][0] != "baseline" {
+	if len(cmp) != 10 || cmp[1][0] != "full" || cmp[6][0] != "baseline" || cmp[7][0] != "full[bb]" {
 		t.Errorf("comparison.csv: %v", cmp)
 	}
 	if pred := readCSV(t, filepath.Join(out, "predictions.csv")); len(pred) != 1+50 {
 		t.Errorf("predictions.csv has %d rows, want header + 50 trials", len(pred))
 	}
 	header, rows := res.Comparison()
-	if len(rows) != 6 || len(header) != len(rows[0]) || header[len(header)-1] != "ΔiBIC" {
+	if len(rows) != 9 || len(header) != len(rows[0]) || header[len(header)-1] != "ΔiBIC" {
 		t.Errorf("comparison table: %v %v", header, rows)
 	}
 	m := res.Manifest
 	if m.Prior != "empirical" || res.Prior != fit.PriorEmpirical || m.Seed != 1 || m.Restarts != 2 || m.CVFraction != 0.8 || m.Pool != "none" ||
-		m.Subjects != 1 || m.Trials != 50 || m.Fits != 1 || len(m.Models) != 6 || m.Workers < 1 {
+		m.Subjects != 1 || m.Trials != 50 || m.Fits != 1 || len(m.Models) != 9 || m.Workers < 1 || m.Response != "lapse+hurdle" {
 		t.Errorf("manifest: %+v", m)
 	}
 	// One subject is too few for empirical Bayes: every fit says so.
@@ -175,8 +176,8 @@ func TestRunQuestionnaireFixesTau(t *testing.T) {
 		col[h] = i
 	}
 	// s1 answers 4,4,2(reversed: 4),3,4 on 1-5: mean 3.8, tau (3.8-1)/4 = 0.7.
-	if full := rows[1]; full[col["model"]] != "full" || full[col["tau"]] != "0.7" || full[col["tau_se"]] != "NA" || full[col["k"]] != "4" {
-		t.Errorf("full model: tau %s (se %s), k %s; want tau fixed at 0.7 with k 4", full[col["tau"]], full[col["tau_se"]], full[col["k"]])
+	if full := rows[1]; full[col["model"]] != "full" || full[col["tau"]] != "0.7" || full[col["tau_se"]] != "NA" || full[col["k"]] != "6" {
+		t.Errorf("full model: tau %s (se %s), k %s; want tau fixed at 0.7 with k 6 (beta, w_plus, w_minus, phi, lapse, hurdle)", full[col["tau"]], full[col["tau_se"]], full[col["k"]])
 	}
 	if nt := rows[2]; nt[col["tau"]] != "0.5" {
 		t.Errorf("no_trait: tau %s, want 0.5", nt[col["tau"]])

@@ -43,6 +43,8 @@ type Manifest struct {
 	Design          string             `json:"design,omitempty"`
 	Ranges          map[string]string  `json:"ranges,omitempty"`
 	Prior           string             `json:"prior"`
+	Response        string             `json:"response"`
+	EndGame         int                `json:"end_game_rounds,omitempty"`
 	Populations     []*fit.Population  `json:"population_priors,omitempty"`
 	Seconds         float64            `json:"seconds"`
 	Outputs         []string           `json:"outputs"`

@@ -31,12 +31,22 @@ type Estimation struct {
 	// Workers is the number of subjects fitted in parallel, [1, 256];
 	// 0 means GOMAXPROCS. Results do not depend on it.
 	Workers int
+	// Response is the response model of every model without its own;
+	// nil means fit.DefaultResponse.
+	Response *fit.ResponseModel
+	// EndGame is the number of last rounds with each partner in which the
+	// models with an end game ("full+end_game") lower the expected return,
+	// [1, 1000]; 0 means 2.
+	EndGame int
 }
 
 // resolve fills the defaults and checks the ranges; prior is the default
 // estimator when Prior is nil.
 func (e Estimation) resolve(prior fit.Prior) (fit.Options, uint64, int, error) {
-	o := fit.Options{Fixed: e.Fixed, Free: e.Free, Restarts: e.Restarts, Seed: 1, Prior: prior}
+	o := fit.Options{Fixed: e.Fixed, Free: e.Free, Restarts: e.Restarts, Seed: 1, Prior: prior, Response: e.Response, EndGame: e.EndGame}
+	if e.EndGame < 0 || e.EndGame > 1000 {
+		return o, 0, 0, invalidf("end game = %d rounds: must be in [1, 1000]", e.EndGame)
+	}
 	if o.Fixed == nil {
 		o.Fixed = fit.Fixed{}
 	}
@@ -96,7 +106,8 @@ func ParsePool(s string) (Pool, error) {
 // `trustlab fit`.
 type Options struct {
 	Estimation
-	// Models are the variants to fit, the full model first; nil means all.
+	// Models are the variants to fit, the full model first; nil means
+	// fit.DefaultModels for the response model.
 	Models []fit.Variant
 	// Pool fits one parameter set per pool of subjects instead of one per
 	// subject.

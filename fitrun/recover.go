@@ -102,7 +102,7 @@ func Recover(ctx context.Context, dir string, o RecoverOptions) (*Recovery, erro
 	man := Manifest{
 		Command: "recover", Version: o.Version, Args: o.Args, Seed: seed, Restarts: fo.Restarts,
 		Fixed: fo.Fixed.String(), Free: paramNames(fo.Free), Subjects: subjects,
-		Design: DesignText(rec.Design), Ranges: rangeText(rec), Seconds: elapsed.Seconds(), Prior: fo.Prior.String(),
+		Design: DesignText(rec.Design), Ranges: rangeText(rec), Seconds: elapsed.Seconds(), Prior: fo.Prior.String(), Response: responseName(fo.Response),
 		Outputs: []string{"recovery.csv", "subjects.csv", "index.html"},
 	}
 	if pop := rec.Fits[0].Estimates[0].Prior; pop != nil {

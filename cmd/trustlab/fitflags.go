@@ -30,6 +30,8 @@ type estimationFlags struct {
 	restarts, workers int
 	seed              uint64
 	prior             string
+	response          string
+	endGame           int
 }
 
 func (f *estimationFlags) register(fs *flag.FlagSet, prior string) {
@@ -39,6 +41,8 @@ func (f *estimationFlags) register(fs *flag.FlagSet, prior string) {
 	fs.IntVar(&f.restarts, "restarts", 5, "optimizer starts per fit, [1, 100]")
 	fs.IntVar(&f.workers, "workers", runtime.GOMAXPROCS(0), "subjects fitted in parallel, [1, 256]; results do not depend on it")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the restart points (and of the simulation in recover)")
+	fs.StringVar(&f.response, "response", fit.DefaultResponse.String(), "response model of graded amounts: bb (beta-binomial), or a +-joined list of lapse (uniform lapses), hurdle (all-or-nothing choices), round (round-number attraction)")
+	fs.IntVar(&f.endGame, "end-game", 2, "rounds at the end of each partner's sequence in which models with an end game (full+end_game) lower the expected return, [1, 1000]")
 }
 
 func paramList() []string {
@@ -51,7 +55,15 @@ func paramList() []string {
 
 // options turns the flags into fitrun.Estimation (Prior always set).
 func (f *estimationFlags) options() (fitrun.Estimation, error) {
-	o := fitrun.Estimation{Fixed: fit.Fixed{}, Restarts: f.restarts, Seed: new(f.seed), Workers: f.workers}
+	o := fitrun.Estimation{Fixed: fit.Fixed{}, Restarts: f.restarts, Seed: new(f.seed), Workers: f.workers, EndGame: f.endGame}
+	resp, err := fit.ParseResponseModel(f.response)
+	if err != nil {
+		return o, usageErrorf("--response: %v", err)
+	}
+	o.Response = &resp
+	if f.endGame < 1 || f.endGame > 1000 {
+		return o, usageErrorf("--end-game = %d: must be in [1, 1000]", f.endGame)
+	}
 	for _, s := range f.fix {
 		if err := fit.ParseFix(o.Fixed, s); err != nil {
 			return o, usageErrorf("%v", err)
