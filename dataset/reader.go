@@ -80,8 +80,12 @@ type Subject struct {
 	ID string
 	// Group is the value of the group column ("" without one).
 	Group string
-	// Trials are the subject's trials, missed trials excluded; never empty.
+	// Trials are the subject's trials, missed trials excluded; never empty
+	// unless Errors is not (KeepGoing).
 	Trials []Trial
+	// Errors are the subject's bad rows, which Trials leave out; only a
+	// Reader in KeepGoing mode returns a subject with errors.
+	Errors []*Error
 }
 
 // Partners returns the subject's partners in order of first appearance.
@@ -115,6 +119,7 @@ type Stats struct {
 	Trials        int // trials in the subjects returned (Rows minus Missed, once done)
 	Missed        int // missed trials, skipped
 	EmptySubjects int // subjects whose rows were all missed; not returned
+	BadRows       int // rows with errors (KeepGoing mode), left out
 }
 
 // col is a resolved column: its index in the header (-1 if absent), its
@@ -176,7 +181,21 @@ type Reader struct {
 	groupLine int
 
 	stats Stats
+
+	keepGoing bool
+	stray     []*Error // bad rows outside any subject (KeepGoing)
 }
+
+// KeepGoing makes the reader continue past bad rows instead of stopping
+// at the first: each bad row is left out and recorded in the Errors of
+// its subject, which Next returns like any other (even without a good
+// trial). Errors that stop the whole file (a header or CSV syntax the
+// reader cannot get past) still end it with Err.
+func (r *Reader) KeepGoing() { r.keepGoing = true }
+
+// Stray returns the bad rows that belong to no subject (an empty subject
+// value) met so far in KeepGoing mode.
+func (r *Reader) Stray() []*Error { return r.stray }
 
 // NewReader reads the header of the CSV data in r and checks that every
 // column named by spec is present. name is the file name used in messages.
@@ -368,6 +387,12 @@ func (r *Reader) Next() bool {
 				return r.cur != nil && r.finish()
 			}
 			if err != nil {
+				var pe *csv.ParseError
+				if r.keepGoing && errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
+					r.stats.Rows++
+					r.bad(csvError(err, r.name).(*Error))
+					continue
+				}
 				r.err = csvError(err, r.name)
 				return false
 			}
@@ -376,6 +401,13 @@ func (r *Reader) Next() bool {
 		}
 		id, err := r.subjectID()
 		if err != nil {
+			var de *Error
+			if r.keepGoing && errors.As(err, &de) {
+				r.pending = false
+				r.stats.BadRows++
+				r.stray = append(r.stray, de)
+				continue
+			}
 			r.err = err
 			return false
 		}
@@ -386,19 +418,42 @@ func (r *Reader) Next() bool {
 			continue
 		}
 		if r.cur == nil {
+			var again *Error
 			if last, ok := r.done[id]; ok {
-				r.err = r.errAt(r.subject[0], "subject %q reappears after other subjects (its rows ended on line %d); the rows of one subject must be contiguous: sort the file by subject", id, last)
-				return false
+				again = r.errAt(r.subject[0], "subject %q reappears after other subjects (its rows ended on line %d); the rows of one subject must be contiguous: sort the file by subject", id, last)
+				if !r.keepGoing {
+					r.err = again
+					return false
+				}
 			}
 			r.cur = &Subject{ID: id}
 			r.nRows, r.lastKey, r.partnerAt, r.groupLine = 0, keyAt{}, map[string]keyAt{}, 0
+			if again != nil {
+				r.bad(again)
+			}
 		}
 		r.pending = false
 		if err := r.row(); err != nil {
+			var de *Error
+			if r.keepGoing && errors.As(err, &de) {
+				r.bad(de)
+				continue
+			}
 			r.err = err
 			return false
 		}
 	}
+}
+
+// bad records a bad row of the current subject (KeepGoing); a field-count
+// error before any subject starts is stray.
+func (r *Reader) bad(e *Error) {
+	r.stats.BadRows++
+	if r.cur == nil {
+		r.stray = append(r.stray, e)
+		return
+	}
+	r.cur.Errors = append(r.cur.Errors, e)
 }
 
 // finish closes the current subject; it reports whether it is returned.
@@ -406,6 +461,10 @@ func (r *Reader) finish() bool {
 	s := r.cur
 	r.cur = nil
 	r.done[s.ID] = r.curLast
+	if len(s.Errors) > 0 {
+		r.out = s
+		return true
+	}
 	if len(s.Trials) == 0 {
 		r.stats.EmptySubjects++
 		return false

@@ -294,3 +294,52 @@ func TestOutcomeString(t *testing.T) {
 		}
 	}
 }
+
+// KeepGoing: every bad row is recorded with its subject, the good rows
+// are kept, and reading goes on to the end.
+func TestReaderKeepGoing(t *testing.T) {
+	csv := "subject,trustee,trial,investment,backtransfer,treatment\n" +
+		"1,good,1,4,betray,c\n" +
+		"1,good,2,40,betray,c\n" + // line 3: out of range
+		"2,good,1,4,betray,c\n" +
+		"2,good,2,4\n" + // line 5: too few fields
+		",good,1,4,betray,c\n" + // line 6: no subject
+		"3,good,1,4,shrug,c\n" + // line 7: unknown outcome
+		"3,good,2,4,betray,c\n" +
+		"4,good,1,4,betray,c\n" +
+		"1,good,3,4,betray,c\n" // line 10: subject 1 reappears
+	r, err := NewReader(strings.NewReader(csv), "t.csv", mustSpec(t, repeatedSpec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.KeepGoing()
+	type got struct {
+		id     string
+		trials int
+		lines  []string
+	}
+	var subjects []got
+	for r.Next() {
+		s := r.Subject()
+		g := got{id: s.ID, trials: len(s.Trials)}
+		for _, e := range s.Errors {
+			g.lines = append(g.lines, strings.SplitN(e.Error(), ":", 3)[1])
+		}
+		subjects = append(subjects, g)
+	}
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	want := []got{{"1", 1, []string{"3"}}, {"2", 1, []string{"5"}}, {"3", 1, []string{"7"}}, {"4", 1, nil}, {"1", 1, []string{"10"}}}
+	if len(subjects) != len(want) {
+		t.Fatalf("subjects %+v, want %+v", subjects, want)
+	}
+	for i := range want {
+		if subjects[i].id != want[i].id || subjects[i].trials != want[i].trials || strings.Join(subjects[i].lines, ",") != strings.Join(want[i].lines, ",") {
+			t.Errorf("subject %d: %+v, want %+v", i, subjects[i], want[i])
+		}
+	}
+	if st := r.Stats(); st.BadRows != 5 || len(r.Stray()) != 1 || !strings.HasPrefix(r.Stray()[0].Error(), "t.csv:6:") {
+		t.Errorf("stats %+v, stray %v", st, r.Stray())
+	}
+}

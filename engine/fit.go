@@ -54,6 +54,8 @@ func (e Fit) Fit(ctx context.Context, dataPath string, spec []byte, out string, 
 	}
 	o := fitrun.Options{
 		Estimation: fitrun.Estimation{Workers: e.Workers},
+		Force:      true, // the job owns its folder; a restarted job starts it again
+		AutoPool:   true, // no pool option in the UI yet: one-shot data are pooled by group
 		Version:    e.Version,
 		Args:       []string{dataPath, "--spec", specPath, "--out", out},
 		Progress: func(p fitrun.Progress) {
@@ -71,8 +73,7 @@ func (e Fit) Fit(ctx context.Context, dataPath string, spec []byte, out string, 
 			return nil, ctx.Err()
 		}
 		var ie *fitrun.InputError
-		var de *fitrun.DataError
-		if errors.As(err, &ie) || errors.As(err, &de) {
+		if errors.As(err, &ie) {
 			return nil, trustlab.Invalid(err)
 		}
 		return nil, err

@@ -4,16 +4,17 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/trustlab/trustlab/dataset"
 	"github.com/trustlab/trustlab/fit"
+	"github.com/trustlab/trustlab/internal/outdir"
 )
 
 // Result is what [Run] did, besides the files it wrote.
@@ -104,12 +105,46 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 		man.Questionnaire = &q
 	}
 
+	// Read the data once before fitting: every bad row is reported at
+	// once (not just the first), and the subjects are counted for progress.
+	sc, err := scanData(dataPath, spec, o.Pool == PoolNone)
+	if err != nil {
+		return nil, input(err)
+	}
+	if len(sc.errs) > 0 && !o.DropInvalid {
+		return nil, &InputError{&BadRowsError{Errors: sc.errs, Rows: sc.badRows, Subjects: sc.badSubjects, Stray: sc.stray}}
+	}
+	pool := o.Pool
+	if err := sc.checkDesign(fo, &o); err != nil {
+		return nil, err
+	}
+	if pool != o.Pool { // pooled automatically: maximum likelihood, as for any pooled fit
+		if o.Prior == nil {
+			fo.Prior = fit.PriorNone
+			man.Prior = fo.Prior.String()
+		}
+		man.Pool = o.Pool.String()
+	}
+	res := &Result{Prior: fo.Prior}
+	res.Warnings = append(res.Warnings, sc.warnings...)
+
+	out, err := outdir.Begin(dir, o.Force)
+	if err != nil {
+		return nil, &InputError{fmt.Errorf("--out %w", err)}
+	}
+	defer out.Abort()
+	tmp := out.Path()
+
 	report := func(Progress) {}
 	total := -1
 	if o.Progress != nil {
 		report = o.Progress
-		if o.Pool == PoolNone {
-			total = countSubjects(dataPath, spec)
+		total = sc.subjects - len(sc.dropped)
+		switch o.Pool {
+		case PoolGroup:
+			total = len(sc.groups)
+		case PoolAll:
+			total = 1
 		}
 		if fo.Prior == fit.PriorEmpirical {
 			fo.OnIteration = func(it int) { report(Progress{Stage: StageEM, Prior: fo.Prior, Iteration: it, Total: total}) }
@@ -125,16 +160,16 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	if err != nil {
 		return nil, input(err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	w, err := newFitWriter(dir, fo)
+	rd.KeepGoing()
+	w, err := newFitWriter(tmp, fo)
 	if err != nil {
 		return nil, err
 	}
 	defer w.close()
+	w.noFeedback = !sc.feedback
+	w.warnings = sc.warnings
 
-	next := subjectSource(rd, spec, o.Pool, traits, w)
+	next := subjectSource(rd, spec, o.Pool, traits, w, o.DropInvalid)
 	report(Progress{Stage: StageStart, Prior: fo.Prior, Total: total})
 	start := time.Now()
 	runErr := fit.Run(ctx, next, fo, workers, func(sf fit.SubjectFit) error {
@@ -149,42 +184,42 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 		runErr = err
 	}
 	if runErr != nil {
-		var de *dataset.Error
-		if errors.As(runErr, &de) {
-			return nil, &DataError{Err: runErr, Written: w.n}
-		}
-		return nil, runErr
+		return nil, input(runErr)
 	}
 	if w.n == 0 {
 		return nil, invalidf("%s: no subjects with trials to fit", filepath.Base(dataPath))
 	}
 	st := rd.Stats()
 	man.Data = &FileInfo{Path: dataPath, SHA256: hex.EncodeToString(h.Sum(nil))}
-	man.Subjects, man.Trials, man.Missed, man.EmptySubjects = st.Subjects, st.Trials, st.Missed, st.EmptySubjects
+	man.Subjects, man.Trials, man.Missed, man.EmptySubjects = st.Subjects-w.unconverted, w.trials, st.Missed, st.EmptySubjects
 	man.Fits, man.Seconds = w.n, elapsed.Seconds()
 	man.UnmatchedTraits = w.unmatched
+	man.Dropped = w.dropped
 	for _, t := range w.totals {
 		if t.prior != nil {
 			man.Populations = append(man.Populations, t.prior)
 		}
 	}
-	if err := w.comparison(dir); err != nil {
+	if err := w.comparison(tmp); err != nil {
 		return nil, err
 	}
 	figs := map[string][]fitFigure{}
 	if !o.NoPlots {
-		if figs, err = fitPlots(dir, w); err != nil {
+		if figs, err = fitPlots(tmp, w); err != nil {
 			return nil, err
 		}
 	}
 	man.Outputs = []string{"subjects.csv", "comparison.csv", "predictions.csv", "index.html"}
-	if err := writeJSON(dir, "manifest.json", man); err != nil {
+	if err := writeJSON(tmp, "manifest.json", man); err != nil {
 		return nil, err
 	}
-	if err := fitHTML(dir, w, man, spec, figs); err != nil {
+	if err := fitHTML(tmp, w, man, spec, figs); err != nil {
 		return nil, err
 	}
-	res := &Result{Manifest: man, Prior: fo.Prior, w: w}
+	if err := out.Commit(); err != nil {
+		return nil, err
+	}
+	res.Manifest, res.w = man, w
 	if n := w.totals[0].warnings; n > 0 {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%d of %d full-model fits have warnings (see the warnings column of subjects.csv)", n, man.Fits))
 	}
@@ -194,39 +229,34 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	return res, nil
 }
 
-// countSubjects reads the data once to size progress reports; any error
-// leaves the total unknown (the fit reports it).
-func countSubjects(path string, spec dataset.Spec) int {
-	f, err := os.Open(path)
-	if err != nil {
-		return -1
-	}
-	defer f.Close()
-	rd, err := dataset.NewReader(f, filepath.Base(path), spec)
-	if err != nil {
-		return -1
-	}
-	n := 0
-	for rd.Next() {
-		n++
-	}
-	if rd.Err() != nil {
-		return -1
-	}
-	return n
-}
-
 // subjectSource returns the job source for fit.Run: subjects one at a
 // time, or pools of them.
-func subjectSource(rd *dataset.Reader, spec dataset.Spec, pool Pool, traits map[string]fit.Trait, w *fitWriter) func() (fit.Job, bool, error) {
+func subjectSource(rd *dataset.Reader, spec dataset.Spec, pool Pool, traits map[string]fit.Trait, w *fitWriter, dropInvalid bool) func() (fit.Job, bool, error) {
 	read := func() (*fit.Sequence, *fit.Trait, bool, error) {
-		if !rd.Next() {
-			return nil, nil, false, rd.Err()
-		}
-		s := rd.Subject()
-		seq, err := fit.FromSubject(s, spec)
-		if err != nil {
-			return nil, nil, false, err
+		var s *dataset.Subject
+		var seq *fit.Sequence
+		for {
+			if !rd.Next() {
+				return nil, nil, false, rd.Err()
+			}
+			s = rd.Subject()
+			if len(s.Errors) > 0 {
+				w.drop(s.ID, s.Errors) // --drop-invalid: left out, listed in the manifest and report
+				continue
+			}
+			var err error
+			seq, err = fit.FromSubject(s, spec)
+			if err == nil {
+				err = seq.Validate()
+			}
+			if err == nil {
+				break
+			}
+			if !dropInvalid {
+				return nil, nil, false, err
+			}
+			w.dropped = append(w.dropped, DroppedSubject{ID: s.ID, Errors: []string{err.Error()}})
+			w.unconverted++
 		}
 		w.trials += len(seq.Trials)
 		if traits == nil {
@@ -324,4 +354,130 @@ func responseName(r *fit.ResponseModel) string {
 		return fit.DefaultResponse.String()
 	}
 	return r.String()
+}
+
+// BadRowsError lists the bad rows of a data set found before fitting:
+// every one up to a limit, not just the first.
+type BadRowsError struct {
+	Errors   []error // the first ones, in file order (at most maxBadRows)
+	Rows     int     // bad rows in all
+	Subjects int     // subjects with bad rows
+	Stray    int     // bad rows that belong to no subject
+}
+
+// maxBadRows is how many bad rows a BadRowsError lists.
+const maxBadRows = 50
+
+// Error lists the bad rows one per line and says how to go on.
+func (e *BadRowsError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s in %s", plural(e.Rows, "bad row"), plural(e.Subjects, "subject"))
+	if e.Stray > 0 {
+		fmt.Fprintf(&b, " (and %d rows without a subject)", e.Stray)
+	}
+	b.WriteString(":")
+	for _, err := range e.Errors {
+		b.WriteString("\n  ")
+		b.WriteString(err.Error())
+	}
+	if n := e.Rows - len(e.Errors); n > 0 {
+		fmt.Fprintf(&b, "\n  ... and %d more", n)
+	}
+	b.WriteString("\nfix them, or give --drop-invalid to leave those subjects out (they are listed in manifest.json and the report); nothing was written")
+	return b.String()
+}
+
+// scan is what a first reading of the data found.
+type scan struct {
+	subjects, badRows, badSubjects, stray int
+	errs                                  []error
+	dropped                               []string
+	warnings                              []string
+	maxChoices                            int  // most choices of one subject
+	feedback                              bool // some choice was followed by an outcome or return
+	groups                                map[string]bool
+}
+
+// scanData reads the data set once through the spec, collecting every bad
+// row (and subjects that are malformed as a whole) instead of stopping at
+// the first.
+func scanData(path string, spec dataset.Spec, perSubject bool) (*scan, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rd, err := dataset.NewReader(f, filepath.Base(path), spec)
+	if err != nil {
+		return nil, err
+	}
+	rd.KeepGoing()
+	sc := &scan{groups: map[string]bool{}}
+	add := func(err error) {
+		if len(sc.errs) < maxBadRows {
+			sc.errs = append(sc.errs, err)
+		}
+	}
+	for rd.Next() {
+		s := rd.Subject()
+		sc.subjects++
+		if len(s.Errors) > 0 {
+			sc.badSubjects++
+			sc.dropped = append(sc.dropped, s.ID)
+			for _, e := range s.Errors {
+				add(e)
+			}
+			continue
+		}
+		seq, err := fit.FromSubject(s, spec)
+		if err == nil {
+			err = seq.Validate()
+		}
+		if err != nil {
+			sc.badRows++
+			sc.badSubjects++
+			sc.dropped = append(sc.dropped, s.ID)
+			add(err)
+			continue
+		}
+		sc.maxChoices = max(sc.maxChoices, len(seq.Trials))
+		sc.groups[seq.Group] = true
+		for _, t := range seq.Trials {
+			sc.feedback = sc.feedback || t.Evidence
+		}
+	}
+	if err := rd.Err(); err != nil {
+		return nil, err
+	}
+	st := rd.Stats()
+	sc.badRows += st.BadRows
+	sc.stray = len(rd.Stray())
+	for _, e := range rd.Stray() {
+		add(e)
+	}
+	return sc, nil
+}
+
+// checkDesign refuses comparisons the data cannot support and warns about
+// models the data cannot tell apart.
+func (sc *scan) checkDesign(fo fit.Options, o *Options) error {
+	if o.Pool == PoolNone && sc.maxChoices == 1 && o.AutoPool {
+		o.Pool = PoolGroup
+		sc.warnings = append(sc.warnings, "every subject made one choice: the subjects are pooled by group (one fit per value of the group column), as per-subject fits would not be identified")
+	}
+	if o.Pool == PoolNone && sc.maxChoices == 1 {
+		return invalidf("every subject made one choice: per-subject fits (1 choice for several parameters) are not identified and their comparison table would mean nothing; pool the subjects with --pool group (one fit per value of the group column) or --pool all")
+	}
+	if !sc.feedback {
+		sc.warnings = append(sc.warnings, "the data hold no feedback (no outcome or return is seen before a later choice): learning (w_plus, w_minus) and its asymmetry are not testable, and no_learning and no_asymmetry are marked \"not testable\" in the comparison")
+	}
+	return nil
+}
+
+// plural formats n things: "1 bad row", "2 bad rows".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

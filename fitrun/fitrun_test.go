@@ -124,17 +124,134 @@ func TestRunPoolPrior(t *testing.T) {
 	}
 }
 
-// Bad input in the data: a DataError naming file, line and field; the
-// subjects before it stay in subjects.csv.
-func TestRunBadData(t *testing.T) {
-	out := t.TempDir()
-	_, err := fitrun.Run(context.Background(), "../cmd/trustlab/testdata/fit/bad_amount.csv", testSpec, out, fast())
-	var de *fitrun.DataError
-	if !errors.As(err, &de) || !strings.Contains(err.Error(), "bad_amount.csv:3:9") || de.Written != 0 {
-		t.Fatalf("got %v, want a DataError at bad_amount.csv:3:9 after 0 subjects", err)
+// spoil writes a copy of the data set at path with the given lines
+// (1-based, header = 1) replaced, and returns its path.
+func spoil(t *testing.T, path string, lines map[int]string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if rows := readCSV(t, filepath.Join(out, "subjects.csv")); len(rows) != 1 {
-		t.Errorf("subjects.csv: %v", rows)
+	ls := strings.Split(strings.TrimSpace(string(b)), "\n")
+	for n, l := range lines {
+		ls[n-1] = l
+	}
+	out := filepath.Join(t.TempDir(), "spoilt.csv")
+	if err := os.WriteFile(out, []byte(strings.Join(ls, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Bad rows: every one is reported at once (with file, line and field),
+// nothing is written, and an earlier output stays as it was; with
+// DropInvalid the bad subjects are left out and listed.
+func TestRunBadRows(t *testing.T) {
+	// 4 subjects of 50 rows: lines 2-51 are s1, 52-101 s2, 102-151 s3, 152-201 s4.
+	data := spoil(t, manySubjects(t, 4), map[int]string{
+		3:   "s1,bad,2,12,reciprocate,control", // investment out of range
+		60:  "s2,bad,9,4,shrug,control",        // unknown outcome
+		61:  "s2,bad,10,4",                     // too few fields
+		160: "s4,bad,9,x,reciprocate,control",  // not a number
+	})
+	out := filepath.Join(t.TempDir(), "fit")
+	if _, err := fitrun.Run(context.Background(), testData, testSpec, out, fast()); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(out, "subjects.csv"))
+	o := fast()
+	o.Force = true
+	_, err := fitrun.Run(context.Background(), data, testSpec, out, o)
+	var ie *fitrun.InputError
+	var br *fitrun.BadRowsError
+	if !errors.As(err, &ie) || !errors.As(err, &br) {
+		t.Fatalf("got %v, want an InputError listing the bad rows", err)
+	}
+	for _, want := range []string{"4 bad rows in 3 subjects", "spoilt.csv:3:", `"sent"`, "spoilt.csv:60:", "spoilt.csv:61:", "wrong number of fields", "spoilt.csv:160:", "--drop-invalid"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if after, _ := os.ReadFile(filepath.Join(out, "subjects.csv")); string(after) != string(before) {
+		t.Errorf("the earlier fit in --out changed after a refused data set")
+	}
+
+	o.DropInvalid = true
+	res, err := fitrun.Run(context.Background(), data, testSpec, out, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dropped []string
+	for _, d := range res.Manifest.Dropped {
+		dropped = append(dropped, d.ID)
+	}
+	if !slices.Equal(dropped, []string{"s1", "s2", "s4"}) || res.Manifest.Fits != 1 || res.Manifest.Subjects != 1 {
+		t.Errorf("dropped %v, fits %d, subjects %d; want s1, s2, s4 dropped and 1 subject fitted", dropped, res.Manifest.Fits, res.Manifest.Subjects)
+	}
+	if page, _ := os.ReadFile(filepath.Join(out, "index.html")); !strings.Contains(string(page), "s4") {
+		t.Errorf("index.html does not list the dropped subjects")
+	}
+}
+
+// An output folder is never overwritten without Force, and a failed fit
+// leaves it as it was.
+func TestRunOutputFolder(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "fit")
+	if _, err := fitrun.Run(context.Background(), testData, testSpec, out, fast()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := fitrun.Run(context.Background(), testData, testSpec, out, fast())
+	var ie *fitrun.InputError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "--out") {
+		t.Errorf("second fit into %s without Force: %v, want an InputError about --out", out, err)
+	}
+	o := fast()
+	o.Force = true
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := fitrun.Run(ctx, testData, testSpec, out, o); err == nil {
+		t.Fatal("cancelled fit succeeded")
+	}
+	if rows := readCSV(t, filepath.Join(out, "subjects.csv")); len(rows) != 3 {
+		t.Errorf("after a cancelled fit with Force, subjects.csv has %d rows, want the earlier 3", len(rows))
+	}
+	entries, _ := os.ReadDir(filepath.Dir(out))
+	if len(entries) != 1 {
+		t.Errorf("temporary folders left beside --out: %v", entries)
+	}
+	if _, err := fitrun.Run(context.Background(), testData, testSpec, out, o); err != nil {
+		t.Errorf("fit with Force: %v", err)
+	}
+}
+
+// One-shot data: per-subject comparisons are refused (suggesting pools);
+// data without feedback are fitted with a "not testable" warning.
+func TestRunDesignChecks(t *testing.T) {
+	oneShot := filepath.Join(t.TempDir(), "one.csv")
+	os.WriteFile(oneShot, []byte("subject,trustee,trial,investment,backtransfer,treatment\ns1,bad,1,5,betray,control\ns2,bad,1,7,reciprocate,control\n"), 0o644)
+	_, err := fitrun.Run(context.Background(), oneShot, testSpec, t.TempDir(), fast())
+	if err == nil || !strings.Contains(err.Error(), "--pool") {
+		t.Errorf("one-shot per-subject fit: %v, want a refusal suggesting --pool", err)
+	}
+	o := fast()
+	o.Prior, o.Pool = nil, fitrun.PoolAll
+	if _, err := fitrun.Run(context.Background(), oneShot, testSpec, t.TempDir(), o); err != nil {
+		t.Errorf("one-shot pooled fit: %v", err)
+	}
+	spec := filepath.Join(t.TempDir(), "nofeedback.yaml")
+	os.WriteFile(spec, []byte("name: nofeedback\ncolumns: {subject: subject, partner: trustee, trial: trial, sent: investment}\ngame: {endowment: 10, multiplier: 3, feedback: after_trust}\norder_within: partner\n"), 0o644)
+	res, err := fitrun.Run(context.Background(), testData, spec, t.TempDir(), fast())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, "not testable") }) {
+		t.Errorf("no feedback: warnings %v lack \"not testable\"", res.Warnings)
+	}
+	_, rows := res.Comparison()
+	for _, r := range rows {
+		if r[0] == "no_learning" && !slices.Contains(r, "not testable") {
+			t.Errorf("comparison row %v does not say not testable", r)
+		}
 	}
 }
 
@@ -235,7 +352,8 @@ func TestProgressReportsEverySubject(t *testing.T) {
 }
 
 // Cancelling the context stops a fit: Run returns the context's error,
-// and the subjects written before stay in subjects.csv.
+// and --out stays as it was (empty here): no partial outputs, which would
+// be easy to mistake for a result, and no temporary folder beside it.
 func TestCancelStopsFit(t *testing.T) {
 	const n = 12
 	data := manySubjects(t, n)
@@ -254,14 +372,11 @@ func TestCancelStopsFit(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("Run: %v, want context.Canceled", err)
 		}
-		// Two models per subject; at most the subjects already fitted
-		// when the context was cancelled follow the first two.
-		rows := readCSV(t, filepath.Join(out, "subjects.csv"))
-		if written := (len(rows) - 1) / 2; written < 2 || written >= n/2 {
-			t.Errorf("%d subjects written after cancelling at the second of %d", written, n)
+		if entries, _ := os.ReadDir(out); len(entries) != 0 {
+			t.Errorf("--out of a cancelled fit holds %v", entries)
 		}
-		if _, err := os.Stat(filepath.Join(out, "manifest.json")); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("manifest.json of a cancelled fit: %v", err)
+		if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 1 {
+			t.Errorf("beside --out of a cancelled fit: %v", entries)
 		}
 	})
 	t.Run("during EM", func(t *testing.T) {

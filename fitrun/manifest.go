@@ -40,6 +40,7 @@ type Manifest struct {
 	Missed          int                `json:"missed_trials,omitempty"`
 	EmptySubjects   int                `json:"subjects_all_missed,omitempty"`
 	UnmatchedTraits []string           `json:"subjects_without_questionnaire,omitempty"`
+	Dropped         []DroppedSubject   `json:"dropped_subjects,omitempty"`
 	Design          string             `json:"design,omitempty"`
 	Ranges          map[string]string  `json:"ranges,omitempty"`
 	Prior           string             `json:"prior"`
@@ -48,6 +49,12 @@ type Manifest struct {
 	Populations     []*fit.Population  `json:"population_priors,omitempty"`
 	Seconds         float64            `json:"seconds"`
 	Outputs         []string           `json:"outputs"`
+}
+
+// DroppedSubject is a subject left out by DropInvalid, with its bad rows.
+type DroppedSubject struct {
+	ID     string   `json:"subject"`
+	Errors []string `json:"errors"`
 }
 
 // FileInfo names an input file and its SHA-256.

@@ -125,6 +125,18 @@ type Options struct {
 	NoCV bool
 	// NoPlots writes CSV and JSON and the page, but no plots.
 	NoPlots bool
+	// Force replaces an earlier output folder (one holding manifest.json);
+	// without it an output folder that holds files is refused. Outputs are
+	// written into a temporary sibling folder and renamed into place at
+	// the end, so a failed fit never leaves a mixed or wiped folder.
+	Force bool
+	// AutoPool pools the subjects by group when every subject made one
+	// choice (per-subject fits would not be identified) instead of refusing
+	// the data set, with a warning; the web laboratory sets it.
+	AutoPool bool
+	// DropInvalid leaves out the subjects with bad rows (listed in the
+	// manifest and the report) instead of refusing the data set.
+	DropInvalid bool
 	// Version and Args are recorded in the manifest (the program's
 	// version and the command line that asked for the run).
 	Version string
@@ -155,8 +167,7 @@ type Progress struct {
 	Prior fit.Prior
 	// Iteration is the EM iteration that begins (StageEM).
 	Iteration int
-	// Done of Total subjects (pools) have their final fits written. Total
-	// is -1 when unknown (pooled fits).
+	// Done of Total subjects (pools) have their final fits written.
 	Done, Total int
 	// Subject is the ID of the subject (pool) just written (StageSubject).
 	Subject string
@@ -187,18 +198,3 @@ func input(err error) error {
 	}
 	return err
 }
-
-// DataError is bad input met in the data set after Written subjects (or
-// pools) were fitted and written to subjects.csv, which keeps them.
-type DataError struct {
-	Err     error
-	Written int
-}
-
-// Error names the bad input and how many subjects were written.
-func (e *DataError) Error() string {
-	return fmt.Sprintf("%v (the %d subjects before it are written to subjects.csv)", e.Err, e.Written)
-}
-
-// Unwrap returns the dataset error.
-func (e *DataError) Unwrap() error { return e.Err }

@@ -155,8 +155,12 @@ func fitHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs map
 	if q := man.Questionnaire; q != nil {
 		intro += fmt.Sprintf("\n\nTrait from the questionnaire %s (%d items, Cronbach's alpha %.3f, standard error of tau %.3f): tau %s.", q.Scale, q.Items, float64(q.Alpha), float64(q.SEM), map[string]string{"fix": "fixed at the score", "prior": "estimated with a normal prior around the score"}[q.TauFrom])
 	}
+	intro += "\n\nResponse model (how an intended fraction becomes a choice): " + man.Response + " (docs/fitting.md, \"Response models\"); models named MODEL[RESPONSE] use the response model in brackets instead."
+	for _, warn := range w.warnings {
+		intro += "\n\nNote: " + warn + "."
+	}
 	var desc []string
-	for _, v := range fit.Variants() {
+	for _, v := range w.o.Models {
 		desc = append(desc, v.Name+": "+v.Description+".")
 	}
 	page := report.Page{
@@ -170,6 +174,13 @@ func fitHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs map
 		},
 		Manifest: man,
 		Files:    []report.Link{{Href: "subjects.csv"}, {Href: "comparison.csv"}, {Href: "predictions.csv"}, {Href: "manifest.json"}},
+	}
+	if len(man.Dropped) > 0 {
+		tab := report.Table{Caption: "Subjects left out (--drop-invalid)", Header: []string{"subject", "bad rows"}}
+		for _, d := range man.Dropped {
+			tab.Rows = append(tab.Rows, []string{d.ID, strings.Join(d.Errors, "\n")})
+		}
+		page.Sections = append(page.Sections, report.Section{Heading: "Subjects left out", Text: fmt.Sprintf("%d subjects with bad rows were left out of every fit (--drop-invalid).", len(man.Dropped)), Tables: []report.Table{tab}})
 	}
 	if len(figs["choices"]) == 0 {
 		page.Sections[1].Text = "Not drawn (more than 12 partners, or --no-plots): see predictions.csv."

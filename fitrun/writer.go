@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trustlab/trustlab/dataset"
 	"github.com/trustlab/trustlab/fit"
 )
 
@@ -58,6 +59,30 @@ type fitWriter struct {
 	curves       map[string]*curve
 	partnerOrder []string
 	closed       bool
+	dropped      []DroppedSubject
+	noFeedback   bool // the data hold no feedback: learning is not testable
+	unconverted  int  // dropped subjects whose rows read but do not make a sequence
+	warnings     []string
+}
+
+// untestable says why a model cannot be told apart from the full model
+// by these data ("" if it can).
+func (w *fitWriter) untestable(name string) string {
+	base, _, _ := strings.Cut(name, "[")
+	base, _, _ = strings.Cut(base, "+")
+	if w.noFeedback && (base == "no_learning" || base == "no_asymmetry") {
+		return "not testable: the data hold no feedback"
+	}
+	return ""
+}
+
+// drop records a subject left out for its bad rows.
+func (w *fitWriter) drop(id string, errs []*dataset.Error) {
+	d := DroppedSubject{ID: id}
+	for _, e := range errs {
+		d.Errors = append(d.Errors, e.Error())
+	}
+	w.dropped = append(w.dropped, d)
 }
 
 func newFitWriter(dir string, o fit.Options) (*fitWriter, error) {
@@ -188,13 +213,13 @@ func (w *fitWriter) close() error {
 
 // comparison writes comparison.csv: totals per model.
 func (w *fitWriter) comparison(dir string) error {
-	c, err := createCSV(dir, "comparison.csv", []string{"model", "description", "subjects", "n", "k", "loglik", "aic", "bic", "cv_loglik", "cv_n", "delta_aic", "delta_bic", "delta_cv_loglik", "best_aic", "best_bic", "best_cv", "with_warnings", "not_converged", "log_evidence", "ibic", "delta_ibic"})
+	c, err := createCSV(dir, "comparison.csv", []string{"model", "description", "subjects", "n", "k", "loglik", "aic", "bic", "cv_loglik", "cv_n", "delta_aic", "delta_bic", "delta_cv_loglik", "best_aic", "best_bic", "best_cv", "with_warnings", "not_converged", "log_evidence", "ibic", "delta_ibic", "note"})
 	if err != nil {
 		return err
 	}
 	full := w.totals[0]
 	desc := map[string]string{}
-	for _, v := range fit.Variants() {
+	for _, v := range w.o.Models {
 		desc[v.Name] = v.Description
 	}
 	for _, t := range w.totals {
@@ -205,7 +230,7 @@ func (w *fitWriter) comparison(dir string) error {
 		c.write([]string{t.name, desc[t.name], strconv.Itoa(t.subjects), strconv.Itoa(t.n), strconv.Itoa(t.k), num(t.ll), num(t.aic), num(t.bic),
 			num(cvll), strconv.Itoa(t.cvN), num(t.aic - full.aic), num(t.bic - full.bic), num(dcv),
 			strconv.Itoa(t.bestAIC), strconv.Itoa(t.bestBIC), strconv.Itoa(t.bestCV), strconv.Itoa(t.warnings), strconv.Itoa(t.notConv),
-			num(t.logEvidence()), num(t.ibic()), num(t.ibic() - full.ibic())})
+			num(t.logEvidence()), num(t.ibic()), num(t.ibic() - full.ibic()), w.untestable(t.name)})
 	}
 	return c.Close()
 }
@@ -228,8 +253,12 @@ func (w *fitWriter) comparisonRows() [][]string {
 		if t.cvN > 0 {
 			cv, dcv = fmt.Sprintf("%.1f", t.cvLL), fmt.Sprintf("%+.1f", t.cvLL-full.cvLL)
 		}
-		row := []string{t.name, strconv.Itoa(t.k), fmt.Sprintf("%.1f", t.ll), fmt.Sprintf("%.1f", t.aic), fmt.Sprintf("%+.1f", t.aic-full.aic),
-			fmt.Sprintf("%.1f", t.bic), fmt.Sprintf("%+.1f", t.bic-full.bic), cv, dcv,
+		daic, dbic := fmt.Sprintf("%+.1f", t.aic-full.aic), fmt.Sprintf("%+.1f", t.bic-full.bic)
+		if w.untestable(t.name) != "" {
+			daic, dbic, dcv = "not testable", "not testable", "not testable"
+		}
+		row := []string{t.name, strconv.Itoa(t.k), fmt.Sprintf("%.1f", t.ll), fmt.Sprintf("%.1f", t.aic), daic,
+			fmt.Sprintf("%.1f", t.bic), dbic, cv, dcv,
 			fmt.Sprintf("%d/%d/%d", t.bestAIC, t.bestBIC, t.bestCV)}
 		if w.o.Prior != fit.PriorNone {
 			ib, dib := "NA", "NA"

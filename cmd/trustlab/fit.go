@@ -51,7 +51,7 @@ func cmdFit(e *env, args []string) error {
 		specPath, models, out, pool string
 		qPath, keyPath, tauFrom     string
 		cvFraction                  float64
-		noCV, noPlots               bool
+		noCV, noPlots, force, drop  bool
 	)
 	est.register(fs, "empirical")
 	fs.StringVar(&specPath, "spec", "", "data spec `SPEC.yaml` mapping CSV columns to roles (required; see examples/data)")
@@ -64,6 +64,8 @@ func cmdFit(e *env, args []string) error {
 	fs.Float64Var(&cvFraction, "cv-fraction", 0.8, "cross-validation: fraction of each partner's trials (the earliest) to fit; the rest are scored, (0, 1)")
 	fs.BoolVar(&noCV, "no-cv", false, "skip the cross-validation fits")
 	fs.BoolVar(&noPlots, "no-plots", false, "write CSV and JSON only")
+	fs.BoolVar(&force, "force", false, "replace an earlier fit in --out (outputs are written to a temporary folder and renamed into place at the end: a failed fit leaves --out as it was)")
+	fs.BoolVar(&drop, "drop-invalid", false, "leave out the subjects with bad rows (listed in manifest.json and index.html) instead of refusing the data set")
 	pos, err := parseInterspersed(fs, args, e.stdout, fitSynopsis)
 	if err != nil {
 		return err
@@ -82,7 +84,7 @@ func cmdFit(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	o := fitrun.Options{Estimation: eo, Questionnaire: qPath, Key: keyPath, NoPlots: noPlots, Version: version, Args: args}
+	o := fitrun.Options{Estimation: eo, Questionnaire: qPath, Key: keyPath, NoPlots: noPlots, Force: force, DropInvalid: drop, Version: version, Args: args}
 	if o.Models, err = fit.ParseModels(models); err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -119,10 +121,6 @@ func cmdFit(e *env, args []string) error {
 	res, err := fitrun.Run(e.ctx, dataPath, specPath, out, o)
 	bar.finish()
 	if err != nil {
-		var de *fitrun.DataError
-		if errors.As(err, &de) {
-			return usageErrorf("%v (the %d subjects before it are written to subjects.csv in --out)", de.Err, de.Written)
-		}
 		return inputError(err)
 	}
 	printComparison(e.stdout, res)
