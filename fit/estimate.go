@@ -77,6 +77,10 @@ type Options struct {
 	// CVFraction is the fraction of each partner's trials, the earliest,
 	// used to fit in cross-validation; the rest are scored (default 0.8).
 	CVFraction float64
+	// CVFolds > 1 replaces that split by blocked k-fold cross-validation
+	// over trials: each partner's trials are cut into CVFolds contiguous
+	// blocks, and each block is held out in turn ([2, 100]).
+	CVFolds int
 	// NoCV skips the cross-validation fits.
 	NoCV bool
 	// MaxEvals caps the likelihood evaluations of one optimizer run
@@ -156,6 +160,9 @@ func (o Options) resolve() (Options, error) {
 	if o.EndGame == 0 {
 		o.EndGame = 2
 	}
+	if o.CVFolds < 0 || o.CVFolds > 100 {
+		return o, fmt.Errorf("cross-validation folds %d: must be in [2, 100]", o.CVFolds)
+	}
 	if o.EndGame < 0 || o.EndGame > 1000 {
 		return o, fmt.Errorf("end game of %d rounds: must be in [1, 1000]", o.EndGame)
 	}
@@ -200,10 +207,12 @@ type Estimate struct {
 	// 2LogLik, BIC = K log N - 2LogLik.
 	LogLik, AIC, BIC float64
 	// CVLogLik is the log-likelihood of the held-out trials (the last of
-	// each partner) under the parameters fitted to the others; CVN is
-	// their number. NaN and 0 without held-out trials or with NoCV.
+	// each partner, or every fold in turn under k-fold) under the
+	// parameters fitted to the others; CVN is their number. NaN and 0
+	// without held-out trials or with NoCV. CV lists the held-out trials.
 	CVLogLik float64
 	CVN      int
+	CV       []CVPoint
 	// Evals counts likelihood evaluations; AtBest the restarts that ended
 	// within 0.01 of the best log-likelihood.
 	Evals, AtBest int
@@ -222,6 +231,15 @@ type Estimate struct {
 	// Expected is the predicted choice on every trial under the estimate,
 	// aligned with SubjectFit.Choices (see Prediction.Expected).
 	Expected []float64
+}
+
+// CVPoint is one held-out trial of cross-validation: its prediction
+// under the parameters fitted without its fold.
+type CVPoint struct {
+	Trial    int     // index into SubjectFit.Choices
+	Fold     int     // the fold held out (1 under the last-trials split)
+	Expected float64 // predicted choice (see Prediction.Expected)
+	LogProb  float64 // log-probability of the observed choice
 }
 
 // Choice is one observed choice, for comparing with predictions.
@@ -528,7 +546,7 @@ func FitSubject(s *Sequence, trait *Trait, o Options) (SubjectFit, error) {
 	if err := check(s, trait, o); err != nil {
 		return SubjectFit{}, err
 	}
-	return fitCompiled(compileWith(s, o.CVFraction, o.EndGame), s, trait, o, nil, nil), nil
+	return fitCompiled(compileWith(s, o.CVFraction, o.EndGame, o.CVFolds), s, trait, o, nil, nil), nil
 }
 
 // check validates a subject and its measured trait.
@@ -681,19 +699,34 @@ func estimate(c *compiled, id string, v Variant, trait *Trait, o Options, pop *p
 			}
 		}
 	}
-	if !o.NoCV && c.nTest > 0 && c.nTrain > 0 {
-		// Fit the early trials of each partner, from the full-data
-		// optimum and the default start, then score the held-out trials.
-		p.mask = partTrain
-		st := p.starts(id, o)[:1]
-		if best.z != nil {
-			st = append(st, best.z)
+	if !o.NoCV {
+		// Per fold: fit the other trials from the full-data optimum and
+		// the default start, then score the held-out trials (beliefs are
+		// replayed through every trial: the subject saw all the feedback).
+		for _, f := range c.testFolds() {
+			c.setFold(f)
+			if c.nTest == 0 || c.nTrain == 0 {
+				continue
+			}
+			p.mask = partTrain
+			st := p.starts(id, o)[:1]
+			if best.z != nil {
+				st = append(st, best.z)
+			}
+			cv, _ := p.minimize(st, o.MaxEvals)
+			cvv := p.values(cv.z)
+			if e.CVN == 0 {
+				e.CVLogLik = 0
+			}
+			for i, pr := range c.predict(&cvv, p.baseline) {
+				if c.trials[i].part == partTest {
+					e.CVLogLik += pr.LogProb
+					e.CVN++
+					e.CV = append(e.CV, CVPoint{Trial: i, Fold: f, Expected: pr.Expected, LogProb: pr.LogProb})
+				}
+			}
+			p.mask = partAll
 		}
-		cv, _ := p.minimize(st, o.MaxEvals)
-		cvv := p.values(cv.z)
-		e.CVLogLik = c.loglik(&cvv, p.baseline, partTest, p.beliefs)
-		e.CVN = c.nTest
-		p.mask = partAll
 	}
 	e.Evals = p.evals
 	return e

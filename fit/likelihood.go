@@ -34,6 +34,7 @@ type ctrial struct {
 	confirmed bool
 	r         float64
 	part      uint8
+	fold      uint8     // cross-validation fold (CVLast: 1 held out, 0 fitted)
 	last      bool      // among the last EndGame trials with this partner
 	isRound   bool      // the amount sent is round (Round response)
 	round     *roundSet // the endowment's round amounts; nil if all are round
@@ -47,16 +48,50 @@ type compiled struct {
 	trials   []ctrial
 	nTrain   int // trials in partTrain
 	nTest    int // trials in partTest
+	folds    int // cross-validation folds: 1 (the last trials) or K
+	kfold    bool
+}
+
+// setFold marks the trials of fold f held out (partTest) and the others
+// fitted (partTrain); under CVLast the only fold is 1.
+func (c *compiled) setFold(f int) {
+	c.nTrain, c.nTest = 0, 0
+	for i := range c.trials {
+		t := &c.trials[i]
+		if int(t.fold) == f {
+			t.part = partTest
+			c.nTest++
+		} else {
+			t.part = partTrain
+			c.nTrain++
+		}
+	}
+}
+
+// testFolds lists the folds held out in turn.
+func (c *compiled) testFolds() []int {
+	if !c.kfold {
+		return []int{1}
+	}
+	out := make([]int, c.folds)
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }
 
 // compile prepares s; cvFrac is the fraction of each partner's trials
 // (the earliest) used for fitting in cross-validation.
-func compile(s *Sequence, cvFrac float64) *compiled { return compileWith(s, cvFrac, 0) }
+func compile(s *Sequence, cvFrac float64) *compiled { return compileWith(s, cvFrac, 0, 0) }
 
 // compileWith is compile with an end game over the last endGame trials
-// with each partner (0: none).
-func compileWith(s *Sequence, cvFrac float64, endGame int) *compiled {
-	c := &compiled{seq: s, belief: s.Belief, partners: len(s.Partners), trials: make([]ctrial, len(s.Trials))}
+// with each partner (0: none) and, with folds > 1, blocked k-fold
+// cross-validation: each partner's trials in folds contiguous blocks.
+func compileWith(s *Sequence, cvFrac float64, endGame, folds int) *compiled {
+	c := &compiled{seq: s, belief: s.Belief, partners: len(s.Partners), trials: make([]ctrial, len(s.Trials)), folds: 1, kfold: folds > 1}
+	if c.kfold {
+		c.folds = folds
+	}
 	count := make([]int, len(s.Partners))
 	for _, t := range s.Trials {
 		count[t.Partner]++
@@ -90,11 +125,15 @@ func compileWith(s *Sequence, cvFrac float64, endGame int) *compiled {
 			ct.took = t.TookHigh
 		}
 		nTrain := max(1, int(math.Round(cvFrac*float64(count[t.Partner]))))
-		if seen[t.Partner] < nTrain {
+		if c.kfold {
+			ct.fold = uint8(seen[t.Partner] * folds / count[t.Partner])
+			ct.part = partTrain
+		} else if seen[t.Partner] < nTrain {
 			ct.part = partTrain
 			c.nTrain++
 		} else {
 			ct.part = partTest
+			ct.fold = 1
 			c.nTest++
 		}
 		ct.last = endGame > 0 && seen[t.Partner] >= count[t.Partner]-endGame

@@ -307,7 +307,7 @@ func runEmpirical(ctx context.Context, next func() (Job, bool, error), o Options
 	n, m := len(jobs), len(o.Models)
 	cs := make([]*compiled, n)
 	for i, j := range jobs {
-		cs[i] = compileWith(j.Seq, o.CVFraction, o.EndGame)
+		cs[i] = compileWith(j.Seq, o.CVFraction, o.EndGame, o.CVFolds)
 	}
 	pops := make([]*popPrior, m)
 	for k, v := range o.Models {

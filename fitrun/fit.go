@@ -58,7 +58,10 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 		return nil, invalidf("empirical Bayes cannot be combined with pooled fits (pool %v): a population prior needs many separate fits", o.Pool)
 	}
 	fo.Models = o.Models
-	fo.CVFraction, fo.NoCV, fo.TraitMode = o.CVFraction, o.NoCV, o.TraitMode
+	fo.CVFraction, fo.NoCV, fo.TraitMode, fo.CVFolds = o.CVFraction, o.NoCV, o.TraitMode, o.CVFolds
+	if o.CVFolds == 1 || o.CVFolds < 0 || o.CVFolds > 100 {
+		return nil, invalidf("cross-validation folds = %d: must be in [2, 100] (or 0: the last-trials split)", o.CVFolds)
+	}
 	if fo.CVFraction == 0 {
 		fo.CVFraction = 0.8
 	}
@@ -87,7 +90,7 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	}
 	man := Manifest{Command: "fit", Version: o.Version, Args: o.Args, Seed: seed, Restarts: fo.Restarts,
 		Fixed: fo.Fixed.String(), Free: paramNames(fo.Free), Pool: o.Pool.String(), CVFraction: fo.CVFraction, NoCV: fo.NoCV,
-		Workers: workers, GoVersion: runtime.Version(), Prior: fo.Prior.String(), Response: responseName(fo.Response)}
+		Workers: workers, GoVersion: runtime.Version(), Prior: fo.Prior.String(), Response: responseName(fo.Response), CVFolds: o.CVFolds}
 	for _, v := range fo.Models {
 		man.Models = append(man.Models, v.Name)
 	}
@@ -210,6 +213,9 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 		}
 	}
 	man.Outputs = []string{"subjects.csv", "comparison.csv", "predictions.csv", "index.html"}
+	if !fo.NoCV {
+		man.Outputs = append(man.Outputs, "cv_predictions.csv")
+	}
 	if err := writeJSON(tmp, "manifest.json", man); err != nil {
 		return nil, err
 	}

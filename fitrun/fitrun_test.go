@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -438,5 +439,55 @@ func TestRecoverEmpiricalWorkers(t *testing.T) {
 	}
 	if got[0] != got[1] {
 		t.Errorf("subjects.csv differs between 1 and 2 workers:\n%s\n%s", got[0], got[1])
+	}
+}
+
+// Cross-validation predictions: under the last-trials split the last 20%
+// of each partner's trials are held out once; under k-fold every trial is
+// held out exactly once, in its fold.
+func TestRunCVPredictions(t *testing.T) {
+	for _, tc := range []struct {
+		folds, perModel int
+	}{{0, 10}, {5, 50}} {
+		t.Run(fmt.Sprint(tc.folds), func(t *testing.T) {
+			out := t.TempDir()
+			o := fast()
+			o.NoCV, o.CVFolds = false, tc.folds
+			if _, err := fitrun.Run(context.Background(), testData, testSpec, out, o); err != nil {
+				t.Fatal(err)
+			}
+			rows := readCSV(t, filepath.Join(out, "cv_predictions.csv"))
+			if got := strings.Join(rows[0], ","); got != "subject,model,fold,partner,trial,response,observed,expected,logprob" {
+				t.Fatalf("header %s", got)
+			}
+			seen := map[string]int{}
+			folds := map[string]bool{}
+			sum := map[string]float64{}
+			for _, r := range rows[1:] {
+				seen[r[1]+"/"+r[3]+"/"+r[4]]++
+				folds[r[2]] = true
+				var lp float64
+				fmt.Sscan(r[8], &lp)
+				sum[r[1]] += lp
+			}
+			if len(rows)-1 != 2*tc.perModel {
+				t.Errorf("%d rows, want %d per model x 2 models", len(rows)-1, tc.perModel)
+			}
+			for k, n := range seen {
+				if n != 1 {
+					t.Errorf("%s held out %d times", k, n)
+				}
+			}
+			if want := max(1, tc.folds); len(folds) != want {
+				t.Errorf("folds %v, want %d", folds, want)
+			}
+			for _, r := range readCSV(t, filepath.Join(out, "subjects.csv"))[1:] {
+				var cv float64
+				fmt.Sscan(r[8], &cv)
+				if math.Abs(cv-sum[r[2]]) > 1e-6*math.Abs(cv) || r[9] != fmt.Sprint(tc.perModel) {
+					t.Errorf("%s: cv_loglik %s (n %s), held-out log-probabilities sum to %g over %d", r[2], r[8], r[9], sum[r[2]], tc.perModel)
+				}
+			}
+		})
 	}
 }

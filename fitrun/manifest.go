@@ -32,6 +32,7 @@ type Manifest struct {
 	Free            []string           `json:"free"`
 	Pool            string             `json:"pool,omitempty"`
 	CVFraction      float64            `json:"cv_fraction,omitempty"`
+	CVFolds         int                `json:"cv_folds,omitempty"`
 	NoCV            bool               `json:"no_cv,omitempty"`
 	Workers         int                `json:"workers,omitempty"`
 	Subjects        int                `json:"subjects"`

@@ -121,6 +121,9 @@ type Options struct {
 	// CVFraction is the fraction of each partner's trials (the earliest)
 	// fitted in cross-validation, (0, 1); 0 means 0.8.
 	CVFraction float64
+	// CVFolds > 1 replaces the last-trials split by blocked k-fold
+	// cross-validation over each partner's trials, [2, 100].
+	CVFolds int
 	// NoCV skips the cross-validation fits.
 	NoCV bool
 	// NoPlots writes CSV and JSON and the page, but no plots.

@@ -145,6 +145,9 @@ func fitHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs map
 	}
 	intro := fmt.Sprintf("The pyramid model of trust fitted %s to %s (%s): %d subjects, %d trials, %d missed trials skipped. One fit per %s; %d restarts; cross-validation on the last %.0f%% of each partner's trials.",
 		estimatorPhrase(w.totals[0].prior), filepath.Base(man.Data.Path), spec.Name, man.Subjects, man.Trials, man.Missed, unit, man.Restarts, 100*(1-man.CVFraction))
+	if man.CVFolds > 1 {
+		intro = strings.Replace(intro, fmt.Sprintf("cross-validation on the last %.0f%% of each partner's trials", 100*(1-man.CVFraction)), fmt.Sprintf("blocked %d-fold cross-validation over each partner's trials (every trial held out once; cv_predictions.csv)", man.CVFolds), 1)
+	}
 	if man.NoCV {
 		intro = strings.Replace(intro, fmt.Sprintf("cross-validation on the last %.0f%% of each partner's trials", 100*(1-man.CVFraction)), "no cross-validation", 1)
 	}
@@ -174,6 +177,9 @@ func fitHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs map
 		},
 		Manifest: man,
 		Files:    []report.Link{{Href: "subjects.csv"}, {Href: "comparison.csv"}, {Href: "predictions.csv"}, {Href: "manifest.json"}},
+	}
+	if !man.NoCV {
+		page.Files = append(page.Files, report.Link{Href: "cv_predictions.csv"})
 	}
 	if len(man.Dropped) > 0 {
 		tab := report.Table{Caption: "Subjects left out (--drop-invalid)", Header: []string{"subject", "bad rows"}}

@@ -51,6 +51,7 @@ type curve struct {
 type fitWriter struct {
 	o            fit.Options
 	subj, pred   *csvFile
+	cv           *csvFile // cv_predictions.csv (nil with NoCV)
 	totals       []*modelTotals
 	n, trials    int
 	unmatched    []string
@@ -102,6 +103,11 @@ func newFitWriter(dir string, o fit.Options) (*fitWriter, error) {
 	}
 	if w.pred, err = createCSV(dir, "predictions.csv", ph); err != nil {
 		return nil, err
+	}
+	if !o.NoCV {
+		if w.cv, err = createCSV(dir, "cv_predictions.csv", []string{"subject", "model", "fold", "partner", "trial", "response", "observed", "expected", "logprob"}); err != nil {
+			return nil, err
+		}
 	}
 	for _, v := range o.Models {
 		w.totals = append(w.totals, &modelTotals{name: v.Name})
@@ -197,6 +203,17 @@ func (w *fitWriter) subject(sf fit.SubjectFit) error {
 			cv.pred[m][c.Index-1] += e.Expected[i]
 		}
 	}
+	if w.cv != nil {
+		for _, e := range sf.Estimates {
+			for _, cp := range e.CV {
+				c := sf.Choices[cp.Trial]
+				w.cv.write([]string{sf.ID, e.Model, strconv.Itoa(cp.Fold), c.Partner, strconv.Itoa(c.Index), c.Response.String(), num(c.Observed), num(cp.Expected), num(cp.LogProb)})
+			}
+		}
+		if err := w.cv.flush(); err != nil {
+			return err
+		}
+	}
 	if err := w.subj.flush(); err != nil {
 		return err
 	}
@@ -208,7 +225,11 @@ func (w *fitWriter) close() error {
 		return nil
 	}
 	w.closed = true
-	return errors.Join(w.subj.Close(), w.pred.Close())
+	var cvErr error
+	if w.cv != nil {
+		cvErr = w.cv.Close()
+	}
+	return errors.Join(w.subj.Close(), w.pred.Close(), cvErr)
 }
 
 // comparison writes comparison.csv: totals per model.

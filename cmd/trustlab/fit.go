@@ -51,6 +51,7 @@ func cmdFit(e *env, args []string) error {
 		specPath, models, out, pool string
 		qPath, keyPath, tauFrom     string
 		cvFraction                  float64
+		cvFolds                     int
 		noCV, noPlots, force, drop  bool
 	)
 	est.register(fs, "empirical")
@@ -62,6 +63,7 @@ func cmdFit(e *env, args []string) error {
 	fs.StringVar(&keyPath, "key", "", "questionnaire scoring key `YAML`: items, reverse-keyed items, response range")
 	fs.StringVar(&tauFrom, "tau-from", "fix", "how the questionnaire score enters: fix (tau = score) or prior (normal penalty around the score, SD = standard error of measurement)")
 	fs.Float64Var(&cvFraction, "cv-fraction", 0.8, "cross-validation: fraction of each partner's trials (the earliest) to fit; the rest are scored, (0, 1)")
+	fs.IntVar(&cvFolds, "cv-folds", 0, "cross-validation: blocked k-fold over each partner's trials with this many folds, [2, 100], instead of the last-trials split (0)")
 	fs.BoolVar(&noCV, "no-cv", false, "skip the cross-validation fits")
 	fs.BoolVar(&noPlots, "no-plots", false, "write CSV and JSON only")
 	fs.BoolVar(&force, "force", false, "replace an earlier fit in --out (outputs are written to a temporary folder and renamed into place at the end: a failed fit leaves --out as it was)")
@@ -91,7 +93,10 @@ func cmdFit(e *env, args []string) error {
 	if !(cvFraction > 0 && cvFraction < 1) {
 		return usageErrorf("--cv-fraction = %g: must be in (0, 1)", cvFraction)
 	}
-	o.CVFraction, o.NoCV = cvFraction, noCV
+	o.CVFraction, o.NoCV, o.CVFolds = cvFraction, noCV, cvFolds
+	if cvFolds != 0 && (cvFolds < 2 || cvFolds > 100) {
+		return usageErrorf("--cv-folds = %d: must be in [2, 100] (or 0: the last-trials split)", cvFolds)
+	}
 	if o.TraitMode, err = fit.ParseTraitMode(tauFrom); err != nil {
 		return usageErrorf("%v", err)
 	}
