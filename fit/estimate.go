@@ -92,6 +92,12 @@ type Options struct {
 	// (the zero value), a fixed weakly informative prior, or empirical
 	// Bayes over the subjects of a Run (see Prior).
 	Prior Prior
+	// LOSO adds, under empirical Bayes, a leave-one-subject-out score of
+	// the population level: each subject's Laplace log evidence under the
+	// population prior estimated from the other subjects
+	// (Estimate.LOSOLogEvidence), the predictive density of a new person's
+	// choices.
+	LOSO bool
 	// OnIteration, if set, is called by Run before each EM iteration of
 	// empirical Bayes after the first fits (for progress displays).
 	OnIteration func(iteration int)
@@ -224,6 +230,10 @@ type Estimate struct {
 	// on the unbounded scale; NaN under maximum likelihood, with a
 	// measured-trait prior, or when the Hessian is not positive definite.
 	LogEvidence float64
+	// LOSOLogEvidence is the Laplace log evidence of the subject's choices
+	// under the population prior estimated without this subject (Options.LOSO
+	// under empirical Bayes); NaN otherwise.
+	LOSOLogEvidence float64
 	// Prior is the population prior of a fit under PriorWeak or
 	// PriorEmpirical (shared by every subject's fit of this variant); nil
 	// under maximum likelihood.
@@ -566,8 +576,9 @@ func check(s *Sequence, trait *Trait, o Options) error {
 }
 
 // fitCompiled fits every variant; pops (one per variant, or nil) are
-// empirical priors and warm their starting points (or nil: restarts).
-func fitCompiled(c *compiled, s *Sequence, trait *Trait, o Options, pops []*popPrior, warm [][]float64) SubjectFit {
+// empirical priors and warm their starting points (or nil: restarts);
+// loso (or nil) are the priors estimated without this subject.
+func fitCompiled(c *compiled, s *Sequence, trait *Trait, o Options, pops []*popPrior, warm [][]float64, loso ...*popPrior) SubjectFit {
 	sf := SubjectFit{ID: s.ID, Group: s.Group, Trials: len(s.Trials)}
 	seen := make([]int, len(s.Partners))
 	for i, t := range s.Trials {
@@ -582,6 +593,9 @@ func fitCompiled(c *compiled, s *Sequence, trait *Trait, o Options, pops []*popP
 		e := estimate(c, s.ID, v, trait, o, pop, start, nil)
 		if pop != nil {
 			e.Prior = pop.report
+		}
+		if loso != nil {
+			e.LOSOLogEvidence = losoEvidence(c, v, trait, o, loso[k], start)
 		}
 		sf.Estimates = append(sf.Estimates, e)
 	}
@@ -625,7 +639,7 @@ func fitCompiled(c *compiled, s *Sequence, trait *Trait, o Options, pops []*popP
 func estimate(c *compiled, id string, v Variant, trait *Trait, o Options, pop *popPrior, warm []float64, extra []Values) Estimate {
 	p, notes := newProblem(c, v, o, trait)
 	p.pop = pop
-	e := Estimate{Model: v.Name, K: len(p.free), N: len(c.trials), Warnings: notes, CVLogLik: math.NaN()}
+	e := Estimate{Model: v.Name, K: len(p.free), N: len(c.trials), Warnings: notes, CVLogLik: math.NaN(), LOSOLogEvidence: math.NaN()}
 	for _, q := range p.free {
 		e.Free[q] = true
 	}
@@ -730,6 +744,34 @@ func estimate(c *compiled, id string, v Variant, trait *Trait, o Options, pop *p
 	}
 	e.Evals = p.evals
 	return e
+}
+
+// losoEvidence is the Laplace log evidence of c's choices under variant v
+// and prior pop (estimated without this subject), from the MAP reached
+// from warm; NaN when the Hessian is not positive definite.
+func losoEvidence(c *compiled, v Variant, trait *Trait, o Options, pop *popPrior, warm []float64) float64 {
+	p, _ := newProblem(c, v, o, trait)
+	if p.prior != nil {
+		return math.NaN() // a measured-trait prior: no evidence, as for the fit itself
+	}
+	p.pop = pop
+	if len(p.free) == 0 {
+		return p.c.loglik(&p.fixed, p.baseline, partAll, p.beliefs)
+	}
+	best := p.minimizeFrom(warm, o.MaxEvals)
+	x := p.values(best.z)
+	ll := c.loglik(&x, p.baseline, partAll, p.beliefs)
+	_, logDet, err := standardErrors(p, best.z)
+	if err != nil {
+		return math.NaN()
+	}
+	le := ll - pop.penalty(p.free, best.z, false) - 0.5*logDet
+	for _, q := range p.free {
+		if pop.on[q] {
+			le -= math.Log(pop.sd[q])
+		}
+	}
+	return le
 }
 
 var errNotPD = errors.New("Hessian not positive definite: standard errors unavailable (flat or ridge-shaped likelihood)")

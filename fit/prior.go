@@ -383,7 +383,15 @@ func runEmpirical(ctx context.Context, next func() (Job, bool, error), o Options
 		for k := range m {
 			warm[k] = states[k][i].z
 		}
-		sf := fitCompiled(cs[i], j.Seq, j.Trait, o, pops, warm)
+		var loso []*popPrior
+		if o.LOSO && n >= ebMinSubjects+1 {
+			loso = make([]*popPrior, m)
+			for k := range m {
+				others := append(slices.Clone(states[k][:i]), states[k][i+1:]...)
+				loso[k] = updatePrior(pops[k], others)
+			}
+		}
+		sf := fitCompiled(cs[i], j.Seq, j.Trait, o, pops, warm, loso...)
 		for k := range sf.Estimates {
 			if pop := pops[k].report; pop.Kind == PriorEmpirical && !pop.Converged {
 				e := &sf.Estimates[k]

@@ -2,7 +2,9 @@ package fit
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -154,4 +156,67 @@ func BenchmarkRunEmpirical(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(evals)/float64(b.N), "final-evals/op")
+}
+
+// Leave-one-out of a pooled fit equals fitting the pool of the others by
+// hand and scoring the left-out subject, and does not depend on workers.
+func TestLeaveOneOutPooled(t *testing.T) {
+	seqs, _ := simulated(t, 3, 21)
+	for _, s := range seqs {
+		s.Trials = s.Trials[:4] // short sequences: quick pooled fits
+	}
+	o := Options{Models: []Variant{variants[0], variants[5]}, Restarts: 2}
+	got, n, err := LeaveOneOut(context.Background(), "p", seqs, o, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got2, _, err := LeaveOneOut(context.Background(), "p", seqs, o, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro, _ := o.resolve()
+	want := make([]float64, 2)
+	for i := range seqs {
+		others := append(slices.Clone(seqs[:i]), seqs[i+1:]...)
+		ps, _ := Pool(fmt.Sprintf("p without %s", seqs[i].ID), "", others)
+		no := o
+		no.NoCV = true
+		sf, err := FitSubject(ps, nil, no)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[0] += LogLik(seqs[i], sf.Estimates[0].Values)
+		bv := sf.Estimates[1].Values
+		for _, pr := range compileWith(seqs[i], 1, ro.EndGame, 0).predict(&bv, true) {
+			want[1] += pr.LogProb
+		}
+	}
+	if n != 12 {
+		t.Errorf("scored %d choices, want 12", n)
+	}
+	for k := range want {
+		if math.Abs(got[k]-want[k]) > 1e-9 || got[k] != got2[k] {
+			t.Errorf("model %d: leave-one-out %.10g (2 workers %.10g), by hand %.10g", k, got[k], got2[k], want[k])
+		}
+	}
+}
+
+// Under empirical Bayes with LOSO every fit has a leave-one-subject-out
+// log evidence, lower than its log evidence under the prior that saw it
+// (on average: the subject no longer informs its own prior).
+func TestEmpiricalLOSO(t *testing.T) {
+	seqs, _ := simulated(t, 8, 4)
+	fits := runAll(t, seqs, Options{Restarts: 1, NoCV: true, Prior: PriorEmpirical, Models: variants[:1], LOSO: true}, 2)
+	in, out := 0.0, 0.0
+	for _, sf := range fits {
+		e := sf.Estimates[0]
+		if math.IsNaN(e.LOSOLogEvidence) || math.IsNaN(e.LogEvidence) {
+			t.Fatalf("%s: log evidence %g, LOSO %g", sf.ID, e.LogEvidence, e.LOSOLogEvidence)
+		}
+		in += e.LogEvidence
+		out += e.LOSOLogEvidence
+	}
+	if !(out < in) {
+		t.Errorf("summed LOSO log evidence %.3f not below the in-sample %.3f", out, in)
+	}
 }

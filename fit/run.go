@@ -2,7 +2,10 @@ package fit
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -135,4 +138,64 @@ func runOrdered(ctx context.Context, next func() (Job, bool, error), workers int
 		return err
 	}
 	return readErr
+}
+
+// LeaveOneOut scores a pooled fit on people it has not seen: for each
+// sequence in turn it fits every model of o to the pool of the others
+// (Pool, maximum likelihood or o.Prior's fixed prior) and scores the
+// left-out sequence's choices under those estimates. It returns, per
+// model of o.Models, the summed log-likelihood of the left-out choices,
+// and their number. Results do not depend on workers.
+func LeaveOneOut(ctx context.Context, id string, seqs []*Sequence, o Options, workers int) ([]float64, int, error) {
+	o, err := o.resolve()
+	if err != nil {
+		return nil, 0, err
+	}
+	if o.Prior == PriorEmpirical {
+		return nil, 0, errors.New("leave-one-out of a pooled fit: empirical Bayes does not apply to pools")
+	}
+	if len(seqs) < 2 {
+		return nil, 0, fmt.Errorf("pool %q: leave-one-out needs at least 2 subjects", id)
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	o.NoCV = true
+	scores := make([][]float64, len(seqs))
+	errs := make([]error, len(seqs))
+	perr := parallel(ctx, len(seqs), workers, func(i int) {
+		others := append(slices.Clone(seqs[:i]), seqs[i+1:]...)
+		ps, err := Pool(fmt.Sprintf("%s without %s", id, seqs[i].ID), "", others)
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		sf, err := FitSubject(ps, nil, o)
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		c := compileWith(seqs[i], 1, o.EndGame, 0)
+		scores[i] = make([]float64, len(o.Models))
+		for k, v := range o.Models {
+			for _, pr := range c.predict(&sf.Estimates[k].Values, v.baseline) {
+				scores[i][k] += pr.LogProb
+			}
+		}
+	})
+	if perr != nil {
+		return nil, 0, perr
+	}
+	total := make([]float64, len(o.Models))
+	n := 0
+	for i := range seqs {
+		if errs[i] != nil {
+			return nil, 0, errs[i]
+		}
+		for k := range total {
+			total[k] += scores[i][k]
+		}
+		n += len(seqs[i].Trials)
+	}
+	return total, n, nil
 }

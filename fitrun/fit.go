@@ -58,7 +58,10 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 		return nil, invalidf("empirical Bayes cannot be combined with pooled fits (pool %v): a population prior needs many separate fits", o.Pool)
 	}
 	fo.Models = o.Models
-	fo.CVFraction, fo.NoCV, fo.TraitMode, fo.CVFolds = o.CVFraction, o.NoCV, o.TraitMode, o.CVFolds
+	fo.CVFraction, fo.NoCV, fo.TraitMode, fo.CVFolds, fo.LOSO = o.CVFraction, o.NoCV, o.TraitMode, o.CVFolds, o.LOSO
+	if o.LOSO && fo.Prior != fit.PriorEmpirical && o.Pool == PoolNone {
+		return nil, invalidf("leave-one-subject-out scores the population level: it needs empirical Bayes (--prior empirical) or pooled fits (--pool), not per-subject fits under the %v prior", fo.Prior)
+	}
 	if o.CVFolds == 1 || o.CVFolds < 0 || o.CVFolds > 100 {
 		return nil, invalidf("cross-validation folds = %d: must be in [2, 100] (or 0: the last-trials split)", o.CVFolds)
 	}
@@ -90,7 +93,7 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	}
 	man := Manifest{Command: "fit", Version: o.Version, Args: o.Args, Seed: seed, Restarts: fo.Restarts,
 		Fixed: fo.Fixed.String(), Free: paramNames(fo.Free), Pool: o.Pool.String(), CVFraction: fo.CVFraction, NoCV: fo.NoCV,
-		Workers: workers, GoVersion: runtime.Version(), Prior: fo.Prior.String(), Response: responseName(fo.Response), CVFolds: o.CVFolds}
+		Workers: workers, GoVersion: runtime.Version(), Prior: fo.Prior.String(), Response: responseName(fo.Response), CVFolds: o.CVFolds, LOSO: o.LOSO}
 	for _, v := range fo.Models {
 		man.Models = append(man.Models, v.Name)
 	}
@@ -172,7 +175,18 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	w.noFeedback = !sc.feedback
 	w.warnings = sc.warnings
 
-	next := subjectSource(rd, spec, o.Pool, traits, w, o.DropInvalid)
+	var onPool func(string, []*fit.Sequence) error
+	if o.LOSO && o.Pool != PoolNone {
+		w.pooledLOSO = make([]float64, len(fo.Models))
+		onPool = func(id string, seqs []*fit.Sequence) error {
+			ll, _, err := fit.LeaveOneOut(ctx, id, seqs, fo, workers)
+			for k := range ll {
+				w.pooledLOSO[k] += ll[k]
+			}
+			return err
+		}
+	}
+	next := subjectSource(rd, spec, o.Pool, traits, w, o.DropInvalid, onPool)
 	report(Progress{Stage: StageStart, Prior: fo.Prior, Total: total})
 	start := time.Now()
 	runErr := fit.Run(ctx, next, fo, workers, func(sf fit.SubjectFit) error {
@@ -201,6 +215,11 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	for _, t := range w.totals {
 		if t.prior != nil {
 			man.Populations = append(man.Populations, t.prior)
+		}
+	}
+	if w.pooledLOSO != nil {
+		for k, t := range w.totals {
+			t.loso = w.pooledLOSO[k]
 		}
 	}
 	if err := w.comparison(tmp); err != nil {
@@ -237,7 +256,7 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 
 // subjectSource returns the job source for fit.Run: subjects one at a
 // time, or pools of them.
-func subjectSource(rd *dataset.Reader, spec dataset.Spec, pool Pool, traits map[string]fit.Trait, w *fitWriter, dropInvalid bool) func() (fit.Job, bool, error) {
+func subjectSource(rd *dataset.Reader, spec dataset.Spec, pool Pool, traits map[string]fit.Trait, w *fitWriter, dropInvalid bool, onPool func(string, []*fit.Sequence) error) func() (fit.Job, bool, error) {
 	read := func() (*fit.Sequence, *fit.Trait, bool, error) {
 		var s *dataset.Subject
 		var seq *fit.Sequence
@@ -311,9 +330,15 @@ func subjectSource(rd *dataset.Reader, spec dataset.Spec, pool Pool, traits map[
 				if pool == PoolAll {
 					group = ""
 				}
-				ps, err := fit.Pool(fmt.Sprintf("pool:%s (%d subjects)", key, len(byGroup[key])), group, byGroup[key])
+				id := fmt.Sprintf("pool:%s (%d subjects)", key, len(byGroup[key]))
+				ps, err := fit.Pool(id, group, byGroup[key])
 				if err != nil {
 					return fit.Job{}, false, err
+				}
+				if onPool != nil && len(byGroup[key]) > 1 {
+					if err := onPool(id, byGroup[key]); err != nil {
+						return fit.Job{}, false, err
+					}
 				}
 				pools = append(pools, fit.Job{Seq: ps})
 			}

@@ -33,6 +33,7 @@ type Manifest struct {
 	Pool            string             `json:"pool,omitempty"`
 	CVFraction      float64            `json:"cv_fraction,omitempty"`
 	CVFolds         int                `json:"cv_folds,omitempty"`
+	LOSO            bool               `json:"loso,omitempty"`
 	NoCV            bool               `json:"no_cv,omitempty"`
 	Workers         int                `json:"workers,omitempty"`
 	Subjects        int                `json:"subjects"`

@@ -126,6 +126,9 @@ type Options struct {
 	CVFolds int
 	// NoCV skips the cross-validation fits.
 	NoCV bool
+	// LOSO adds, under empirical Bayes, the leave-one-subject-out score of
+	// the population level (fit.Options.LOSO).
+	LOSO bool
 	// NoPlots writes CSV and JSON and the page, but no plots.
 	NoPlots bool
 	// Force replaces an earlier output folder (one holding manifest.json);

@@ -19,6 +19,7 @@ type modelTotals struct {
 	bestAIC, bestBIC, bestCV    int
 	warnings, notConv           int
 	logEv                       float64 // summed Laplace log evidence (NaN if any fit lacks it)
+	loso                        float64 // summed leave-one-subject-out log evidence (NaN if any lacks it)
 	prior                       *fit.Population
 }
 
@@ -64,6 +65,12 @@ type fitWriter struct {
 	noFeedback   bool // the data hold no feedback: learning is not testable
 	unconverted  int  // dropped subjects whose rows read but do not make a sequence
 	warnings     []string
+	pooledLOSO   []float64 // per model: log-likelihood of left-out subjects under pools fitted without them
+}
+
+// showLOSO reports whether the comparison has leave-one-subject-out scores.
+func (w *fitWriter) showLOSO() bool {
+	return w.pooledLOSO != nil || (w.o.LOSO && w.o.Prior == fit.PriorEmpirical)
 }
 
 // untestable says why a model cannot be told apart from the full model
@@ -88,7 +95,7 @@ func (w *fitWriter) drop(id string, errs []*dataset.Error) {
 
 func newFitWriter(dir string, o fit.Options) (*fitWriter, error) {
 	w := &fitWriter{o: o, curves: map[string]*curve{}}
-	header := []string{"subject", "group", "model", "n", "k", "loglik", "aic", "bic", "cv_loglik", "cv_n", "log_evidence"}
+	header := []string{"subject", "group", "model", "n", "k", "loglik", "aic", "bic", "cv_loglik", "cv_n", "log_evidence", "loso_log_evidence"}
 	for p := range fit.NumParams {
 		header = append(header, p.String(), p.String()+"_se")
 	}
@@ -119,7 +126,7 @@ func (w *fitWriter) subject(sf fit.SubjectFit) error {
 	w.n++
 	bestAIC, bestBIC, bestCV := 0, 0, -1
 	for i, e := range sf.Estimates {
-		row := []string{sf.ID, sf.Group, e.Model, strconv.Itoa(e.N), strconv.Itoa(e.K), num(e.LogLik), num(e.AIC), num(e.BIC), num(e.CVLogLik), strconv.Itoa(e.CVN), num(e.LogEvidence)}
+		row := []string{sf.ID, sf.Group, e.Model, strconv.Itoa(e.N), strconv.Itoa(e.K), num(e.LogLik), num(e.AIC), num(e.BIC), num(e.CVLogLik), strconv.Itoa(e.CVN), num(e.LogEvidence), num(e.LOSOLogEvidence)}
 		for p := range fit.NumParams {
 			if e.Used[p] {
 				row = append(row, num(e.Values[p]), num(e.SE[p]))
@@ -141,6 +148,7 @@ func (w *fitWriter) subject(sf fit.SubjectFit) error {
 		t.aic += e.AIC
 		t.bic += e.BIC
 		t.logEv += e.LogEvidence
+		t.loso += e.LOSOLogEvidence
 		t.prior = e.Prior
 		if len(warn) > 0 {
 			t.warnings++
@@ -234,7 +242,7 @@ func (w *fitWriter) close() error {
 
 // comparison writes comparison.csv: totals per model.
 func (w *fitWriter) comparison(dir string) error {
-	c, err := createCSV(dir, "comparison.csv", []string{"model", "description", "subjects", "n", "k", "loglik", "aic", "bic", "cv_loglik", "cv_n", "delta_aic", "delta_bic", "delta_cv_loglik", "best_aic", "best_bic", "best_cv", "with_warnings", "not_converged", "log_evidence", "ibic", "delta_ibic", "note"})
+	c, err := createCSV(dir, "comparison.csv", []string{"model", "description", "subjects", "n", "k", "loglik", "aic", "bic", "cv_loglik", "cv_n", "delta_aic", "delta_bic", "delta_cv_loglik", "best_aic", "best_bic", "best_cv", "with_warnings", "not_converged", "log_evidence", "ibic", "delta_ibic", "loso_log_evidence", "delta_loso", "note"})
 	if err != nil {
 		return err
 	}
@@ -251,7 +259,7 @@ func (w *fitWriter) comparison(dir string) error {
 		c.write([]string{t.name, desc[t.name], strconv.Itoa(t.subjects), strconv.Itoa(t.n), strconv.Itoa(t.k), num(t.ll), num(t.aic), num(t.bic),
 			num(cvll), strconv.Itoa(t.cvN), num(t.aic - full.aic), num(t.bic - full.bic), num(dcv),
 			strconv.Itoa(t.bestAIC), strconv.Itoa(t.bestBIC), strconv.Itoa(t.bestCV), strconv.Itoa(t.warnings), strconv.Itoa(t.notConv),
-			num(t.logEvidence()), num(t.ibic()), num(t.ibic() - full.ibic()), w.untestable(t.name)})
+			num(t.logEvidence()), num(t.ibic()), num(t.ibic() - full.ibic()), num(t.loso), num(t.loso - full.loso), w.untestable(t.name)})
 	}
 	return c.Close()
 }
@@ -291,6 +299,16 @@ func (w *fitWriter) comparisonRows() [][]string {
 			}
 			row = append(row, ib, dib)
 		}
+		if w.showLOSO() {
+			l, dl := "NA", "NA"
+			if !math.IsNaN(t.loso) {
+				l = fmt.Sprintf("%.1f", t.loso)
+			}
+			if d := t.loso - full.loso; !math.IsNaN(d) {
+				dl = fmt.Sprintf("%+.1f", d)
+			}
+			row = append(row, l, dl)
+		}
 		rows = append(rows, row)
 	}
 	return rows
@@ -300,6 +318,9 @@ func (w *fitWriter) comparisonHeader() []string {
 	h := []string{"model", "k", "loglik", "AIC", "ΔAIC", "BIC", "ΔBIC", "CV loglik", "ΔCV", "best AIC/BIC/CV"}
 	if w.o.Prior != fit.PriorNone {
 		h = append(h, "iBIC", "ΔiBIC")
+	}
+	if w.showLOSO() {
+		h = append(h, "LOSO", "ΔLOSO")
 	}
 	return h
 }
