@@ -20,9 +20,15 @@ behaviour on top. Without --belief or --p/--n the partner is a stranger and
 the belief is the trait prior. With --in - one JSON situation is read from
 standard input instead (the body of POST /api/v1/decide).
 
+The parameters are MODEL.md's defaults; --params calibrated uses the values
+fitted to people's choices (docs/model.md, "Calibrated defaults"), with the
+trait 0.369 of an average stranger-trustor unless --trait is given, and the
+parameter flags override single values.
+
 Examples:
   trustlab decide --trait 0.3 --belief 3,1 --gain 1 --loss 2
   trustlab decide --game investment --endowment 10 --multiplier 3 --p 0.4 --n 5 --json
+  trustlab decide --game investment --params calibrated
   echo '{"trait":0.3,"belief":{"a":3,"b":1},"situation":{"gain":1,"loss":2}}' | trustlab decide --in -`
 
 func cmdDecide(e *env, args []string) error {
@@ -35,8 +41,9 @@ func cmdDecide(e *env, args []string) error {
 		belief, game, in                      string
 		asJSON                                bool
 		params                                paramFlags
+		preset                                string
 	)
-	fs.Var(&trait, "trait", "trust trait tau, [0, 1] (default 0.5)")
+	fs.Var(&trait, "trait", fmt.Sprintf("trust trait tau, [0, 1] (default 0.5; %g with --params calibrated)", model.CalibratedTrait))
 	fs.StringVar(&belief, "belief", "", "belief about the partner as `A,B` of Beta(a, b), a and b in [1e-6, 1e6]")
 	fs.Var(&p, "p", "expected trustworthiness, (0, 1); with --n instead of --belief")
 	fs.Var(&n, "n", "evidence behind the belief, a+b; with --p")
@@ -50,6 +57,7 @@ func cmdDecide(e *env, args []string) error {
 	fs.Var(&endowment, "endowment", "investment: endowment e, whole units in [1, 1e6] (default 10)")
 	fs.Var(&multiplier, "multiplier", "investment: multiplier m, (1, 1e6] (default 3)")
 	params.register(fs)
+	fs.StringVar(&preset, "params", "", fmt.Sprintf("parameter `preset`: %s (fitted to the shared data sets; trait %g unless --trait is given); the parameter flags override its values (default: MODEL.md's defaults)", strings.Join(model.PresetNames(), ", "), model.CalibratedTrait))
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object instead of the pyramid")
 	fs.StringVar(&in, "in", "", "read one JSON situation from `FILE` (- for standard input) instead of flags")
 	if err := parseFlags(fs, args, e.stdout, decideSynopsis); err != nil {
@@ -81,6 +89,17 @@ func cmdDecide(e *env, args []string) error {
 	} else {
 		req.Trait = trait.ptr()
 		req.Params = params.params()
+		if preset != "" {
+			pre, ok := model.Preset(preset)
+			if !ok {
+				return usageErrorf("--params = %q: must be one of %s", preset, strings.Join(model.PresetNames(), ", "))
+			}
+			req.Params = pre.Merge(req.Params)
+			if !trait.set {
+				tau := model.CalibratedTrait
+				req.Trait = &tau
+			}
+		}
 		if belief != "" {
 			if p.set || n.set {
 				return usageErrorf("--belief: give either --belief A,B or --p and --n, not both")
