@@ -21,6 +21,26 @@ import (
 // See docs/model.md, "Calibrated defaults".
 const CalibratedTrait = 0.369
 
+// CalibratedTraitBinary is the trait of the average trustor under
+// [Calibrated] in binary situations, where the belief is over the
+// probability that trust is honoured: the median of the empirical-Bayes
+// population prior of tau fitted to Mikus et al. (2023), whose belief is over
+// the probability that the trustee reciprocates (0.6923; srndna: 0.647).
+// Reciprocation there returns half of the tripled amount, so the same
+// trustors expect a return fraction of 0.5 x 0.692 = 0.346, close to
+// [CalibratedTrait].
+const CalibratedTraitBinary = 0.692
+
+// CalibratedTraitFor is the calibrated average trait for a game:
+// [CalibratedTrait] for the investment game, [CalibratedTraitBinary] for
+// binary situations.
+func CalibratedTraitFor(g Game) float64 {
+	if g == Investment {
+		return CalibratedTrait
+	}
+	return CalibratedTraitBinary
+}
+
 // Calibrated returns the parameters calibrated on the shared data sets,
 // for use instead of MODEL.md's defaults ([Default], which stay the
 // specification's own):
@@ -38,7 +58,8 @@ const CalibratedTrait = 0.369
 //     their defaults.
 //
 // The trait is not a parameter: [CalibratedTrait] is the average
-// stranger-trustor's under these values, fitted to Berg et al. (1995).
+// stranger-trustor's under these values in the investment game, fitted to
+// Berg et al. (1995), and [CalibratedTraitBinary] in binary situations.
 // With it a stranger sends 5.40 of 10 on average (Berg: 5.25). The evidence weights
 // say that a betrayal weighs less than a confirmation (0.308 < 0.425),
 // against MODEL.md's assumption w_minus > w_plus; the srndna fit agrees

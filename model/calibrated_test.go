@@ -40,8 +40,18 @@ func TestCalibratedTable(t *testing.T) {
 	if m.Deterministic {
 		t.Error("calibrated model is deterministic")
 	}
-	if model.CalibratedTrait != 0.369 {
-		t.Errorf("CalibratedTrait = %v, want 0.369", model.CalibratedTrait)
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"CalibratedTrait", model.CalibratedTrait, 0.369},
+		{"CalibratedTraitBinary", model.CalibratedTraitBinary, 0.692},
+		{"CalibratedTraitFor(Investment)", model.CalibratedTraitFor(model.Investment), 0.369},
+		{"CalibratedTraitFor(Binary)", model.CalibratedTraitFor(model.Binary), 0.692},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
 	}
 	// Calibrated returns fresh pointers: changing one result leaves the next alone.
 	p := model.Calibrated()

@@ -14,6 +14,7 @@ func TestDecideCalibratedGolden(t *testing.T) {
 	runGolden(t, []cliCase{
 		{name: "decide-calibrated-stranger", args: []string{"decide", "--game", "investment", "--params", "calibrated"}},
 		{name: "decide-calibrated-json", args: []string{"decide", "--game", "investment", "--params", "calibrated", "--json"}},
+		{name: "decide-calibrated-binary", args: []string{"decide", "--params", "calibrated"}},
 		{name: "decide-calibrated-override", args: []string{"decide", "--params", "calibrated", "--trait", "0.5", "--beta", "2", "--belief", "3,1", "--loss", "2"}},
 		{name: "decide-bad-preset", args: []string{"decide", "--params", "calibrate"}},
 		{name: "decide-bad-preset-in", args: []string{"decide", "--in", "-", "--params", "calibrated"}, stdin: `{"trait":0.5}`},
