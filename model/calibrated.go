@@ -12,7 +12,7 @@ import (
 // error 0.0044; rounded to 0.369).
 //
 // Under it a stranger's prior belief about the return fraction has mean
-// 0.369, close to what trustees return (0.30 of the tripled amount in Berg
+// 0.369, close to what trustees return (0.33 of the tripled amount in Berg
 // 1995, "somewhat over a third" in Johnson & Mislin 2011) and to the expected
 // return of the repeated-game fits' population prior (P(reciprocate) 0.69 or
 // 0.65 times the half returned on reciprocation: 0.35 or 0.32). MODEL.md's

@@ -86,6 +86,38 @@ func Predict(m model.Model, t Trait, s model.Situation) ([]float64, error) {
 	return pmf, nil
 }
 
+// PredictGraded is the distribution of graded amounts 0..e sent to a
+// stranger in a repeated game with binary outcomes, as the fits read
+// mikus2023 (docs/fitting.md section 1): the belief is over the probability
+// that the partner reciprocates, the balance per unit sent is MODEL.md's
+// binary balance p*gain - lambda*(1-p)*loss (gain m*h - 1 for a return of
+// the share h of the multiplied amount, loss 1), and the amount is
+// BetaBinomial(e, f*phi, (1-f)*phi) with f = sigmoid(beta*B).
+func PredictGraded(m model.Model, t Trait, gain, loss float64, e int) ([]float64, error) {
+	if len(t.Tau) == 0 || len(t.Tau) != len(t.Weight) {
+		return nil, fmt.Errorf("stranger: trait %q: %d values and %d weights", t.Name, len(t.Tau), len(t.Weight))
+	}
+	s := model.Situation{Gain: gain, Loss: loss}
+	if err := errors.Join(m.Validate(), s.Validate()); err != nil {
+		return nil, fmt.Errorf("stranger: %w", err)
+	}
+	if e < 1 {
+		return nil, fmt.Errorf("stranger: endowment %d: must be at least 1", e)
+	}
+	pmf := make([]float64, e+1)
+	for i, tau := range t.Tau {
+		if err := model.ValidateTrait(tau); err != nil {
+			return nil, fmt.Errorf("stranger: trait %q: %w", t.Name, err)
+		}
+		b := m.Prior(tau)
+		d := m.Amount(m.Fraction(m.Appraise(tau, b, s).Balance), e)
+		for k := range pmf {
+			pmf[k] += t.Weight[i] * d.Prob(k)
+		}
+	}
+	return pmf, nil
+}
+
 // Summary describes a distribution of amounts 0..e.
 type Summary struct {
 	Mean, SD, Median float64

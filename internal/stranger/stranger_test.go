@@ -2,11 +2,13 @@ package stranger
 
 import (
 	"bytes"
+	"encoding/csv"
 	"flag"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -266,6 +268,30 @@ func TestPredictSumsToOne(t *testing.T) {
 	if _, err := Predict(model.Default(), Fixed(0.5), model.Situation{Gain: 1, Loss: 1}); err == nil {
 		t.Error("binary situation: no error")
 	}
+	for _, c := range []struct {
+		name       string
+		tr         Trait
+		gain, loss float64
+		e          int
+	}{
+		{"empty trait", Trait{Name: "empty"}, 0.5, 1, 10},
+		{"negative gain", Fixed(0.5), -1, 1, 10},
+		{"endowment 0", Fixed(0.5), 0.5, 1, 0},
+		{"trait 2", Fixed(2), 0.5, 1, 10},
+	} {
+		if _, err := PredictGraded(model.Default(), c.tr, c.gain, c.loss, c.e); err == nil {
+			t.Errorf("PredictGraded, %s: no error", c.name)
+		}
+	}
+	pmf, err := PredictGraded(model.Default(), Uniform(0, 1, 20), 0.5, 1, 10)
+	if sum := func() (s float64) {
+		for _, p := range pmf {
+			s += p
+		}
+		return
+	}(); err != nil || math.Abs(sum-1) > 1e-12 {
+		t.Errorf("PredictGraded: masses sum to %.15f (%v)", sum, err)
+	}
 }
 
 func TestReadAmountsErrors(t *testing.T) {
@@ -282,4 +308,72 @@ func TestReadAmountsErrors(t *testing.T) {
 	if _, err := Observed([]int{3, 11}, 10); err == nil || !strings.Contains(err.Error(), "amount 11 (#2) outside [0, 10]") {
 		t.Errorf("Observed out of range: %v", err)
 	}
+}
+
+// mikusPath is shared/data/mikus2023/trials.csv beside the project root.
+const mikusPath = "../../../shared/data/mikus2023/trials.csv"
+
+// TestMikusFirstTrial is the in-sample check of docs/model.md: the first
+// investment with each trustee (150 strangers, before any feedback) against
+// the calibrated model with mikus2023's trait distribution (median 0.692,
+// logit sd 0.516; binary belief, gain 0.5 and loss 1 per unit), pinned in
+// testdata/mikus2023-first.txt (-update rewrites it).
+func TestMikusFirstTrial(t *testing.T) {
+	f, err := os.Open(mikusPath)
+	if err != nil {
+		t.Skipf("mikus2023 data absent: %v", err)
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	rows, err := cr.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first []int
+	for _, r := range rows[1:] {
+		if r[2] == "1" {
+			v, err := strconv.Atoi(r[3])
+			if err != nil {
+				t.Fatal(err)
+			}
+			first = append(first, v)
+		}
+	}
+	obs, err := Observed(first, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := model.Calibrated().Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := []Case{{fmt.Sprintf("mikus2023 first trials, observed (%d)", len(first)), obs}}
+	for _, c := range []struct {
+		name  string
+		trait Trait
+	}{
+		{"calibrated, trait 0.692", Fixed(model.CalibratedTraitBinary)},
+		{"calibrated, trait spread as in mikus2023", LogitNormal(model.CalibratedTraitBinary, mikusTraitSD, 241)},
+	} {
+		pmf, err := PredictGraded(cal, c.trait, 0.5, 1, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs = append(cs, Case{c.name, pmf})
+	}
+	got := table(cs)
+	golden := filepath.Join("testdata", "mikus2023-first.txt")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test ./internal/stranger -run TestMikusFirstTrial -update writes it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("summaries differ from %s (-update rewrites it)\n--- got\n%s--- want\n%s", golden, got, want)
+	}
+	t.Logf("\n%s", got)
 }
