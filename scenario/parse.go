@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -443,7 +444,7 @@ func (p *parser) params(n *yaml.Node, path string) model.Params {
 		pre, _ := p.preset(n, path)
 		return pre
 	}
-	f := p.mapping(n, path, append([]string{"preset"}, paramKeys...)...)
+	f := p.mapping(n, path, append(slices.Clip(paramKeys), "preset")...)
 	var out model.Params
 	if f.values == nil {
 		return out

@@ -72,7 +72,7 @@ func TestParamsPresetErrors(t *testing.T) {
 		{"preset not a name", "population: {size: 10}\nparams: {preset: 3}\n",
 			`x.yaml:2:18: params.preset: "3": must be a preset (calibrated) or a mapping of parameters`},
 		{"number instead", "population: {size: 10}\nparams: 3\n",
-			`x.yaml:2:9: params: "3": must be a mapping with keys preset, ` + keys},
+			`x.yaml:2:9: params: "3": must be a mapping with keys ` + keys + ", preset"},
 		{"override range", "population: {size: 10}\nparams: {preset: calibrated, gamma: 1.5}\n",
 			"x.yaml:2:37: params.gamma: 1.5: must be in (0, 1]"},
 		{"group unknown preset", "population:\n  size: 10\n  groups:\n    - {name: a, share: 1, params: MODEL.md}\n",
