@@ -60,10 +60,10 @@ func CalibratedTraitFor(g Game) float64 {
 // The trait is not a parameter: [CalibratedTrait] is the average
 // stranger-trustor's under these values in the investment game, fitted to
 // Berg et al. (1995), and [CalibratedTraitBinary] in binary situations.
-// With it a stranger sends 5.40 of 10 on average (Berg: 5.25). The evidence weights
-// say that a betrayal weighs less than a confirmation (0.308 < 0.425),
-// against MODEL.md's assumption w_minus > w_plus; the srndna fit agrees
-// (0.18 < 0.33).
+// With [CalibratedTrait] a stranger in Berg's game sends 5.40 of 10 on
+// average (Berg: 5.25). The evidence weights say that a betrayal weighs less
+// than a confirmation (0.308 < 0.425), against MODEL.md's assumption
+// w_minus > w_plus; the srndna fit agrees (0.18 < 0.33).
 func Calibrated() Params {
 	v := func(x float64) *float64 { return &x }
 	return Params{Beta: v(9.52), Phi: v(1.51), WPlus: v(0.425), WMinus: v(0.308)}
