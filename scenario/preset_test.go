@@ -89,3 +89,27 @@ func TestParamsPresetErrors(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParamsPreset fuzzes the value of params (presets, mappings with a
+// preset, anything else): never a panic, errors name the file, accepted
+// models are valid.
+func FuzzParamsPreset(f *testing.F) {
+	for _, s := range []string{"calibrated", "{preset: calibrated, beta: 3}", "{preset: x}", "{preset: [a]}", "null", "{preset: calibrated, gamma: 2}", "&a calibrated"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		src := "population:\n  size: 10\n  groups:\n    - {name: a, share: 1, params: " + v + "}\nparams: " + v + "\n"
+		s, err := Parse([]byte(src), "f.yaml", t.TempDir())
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.yaml") {
+				t.Fatalf("error without the file name: %v", err)
+			}
+			return
+		}
+		for _, g := range s.Population.Groups {
+			if err := g.Model.Validate(); err != nil {
+				t.Fatalf("group model invalid: %v", err)
+			}
+		}
+	})
+}
