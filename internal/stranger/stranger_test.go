@@ -419,3 +419,55 @@ func TestEndowment100(t *testing.T) {
 		}
 	}
 }
+
+// TestBergTraitSpread: how much trait heterogeneity Berg's 60 amounts allow
+// under the calibrated beta and phi. For each spread (sd of logit tau) the
+// median trait is chosen on a grid of step 0.0005 to maximise the
+// log-likelihood; docs/model.md quotes the losses against no spread.
+func TestBergTraitSpread(t *testing.T) {
+	f, err := os.Open(bergPath)
+	if err != nil {
+		t.Skipf("Berg 1995 data absent: %v", err)
+	}
+	amounts, err := ReadAmounts(f, bergPath, "amount_sent")
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := model.Calibrated().Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		sd, median, loglik float64
+	}{
+		{0, 0.3690, -143.141},
+		{0.05, 0.3695, -143.317},
+		{0.1, 0.3705, -144.655},
+		{0.2, 0.3730, -151.170},
+		{0.5, 0.3800, -173.961},
+	} {
+		best, bestMed := math.Inf(-1), 0.0
+		for i := 0; i <= 300; i++ {
+			med := 0.30 + 0.0005*float64(i)
+			tr := Fixed(med)
+			if c.sd > 0 {
+				tr = LogitNormal(med, c.sd, 241)
+			}
+			pmf, err := Predict(cal, tr, berg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ll := 0.0
+			for _, a := range amounts {
+				ll += math.Log(pmf[a])
+			}
+			if ll > best {
+				best, bestMed = ll, med
+			}
+		}
+		if math.Abs(bestMed-c.median) > 1e-9 || math.Abs(best-c.loglik) > 5e-4 {
+			t.Errorf("sd %g: best median %.4f, log-likelihood %.3f; want %.4f, %.3f", c.sd, bestMed, best, c.median, c.loglik)
+		}
+	}
+}
