@@ -15,6 +15,13 @@
 //
 //	m, err := model.Params{Kappa: new(0.0)}.Model() // trait does not scale risk
 //
+// [Default] is MODEL.md's parameter set, the specification's own.
+// [Calibrated] is an alternative fitted to people's choices in the shared
+// data sets, with [CalibratedTrait] the trait of an average stranger-trustor
+// under it; [Preset] looks it up by name ("calibrated"), and
+// [Model.Stranger] gives the amount a trustor sends to a stranger in the
+// investment game.
+//
 // # The three levels
 //
 //   - Base: [Model.Lambda] (risk weight from the trait), [Model.Prior] (the

@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/trustlab/trustlab/model"
@@ -62,4 +63,35 @@ func ExampleBetaBinomial() {
 	r := rand.New(rand.NewPCG(1, 2))
 	fmt.Printf("mean %.1f, P(0) %.3f, P(10) %.4f, a draw: %d\n", d.Mean(), d.Prob(0), d.Prob(10), d.Rand(r))
 	// Output: mean 4.0, P(0) 0.033, P(10) 0.0031, a draw: 4
+}
+
+// The calibrated parameters (fitted to Mikus et al. 2023) with the calibrated
+// average trait (fitted to Berg et al. 1995): a stranger in Berg's investment
+// game sends about half of 10, where MODEL.md's defaults at trait 0.5 send 9.2.
+func ExampleCalibrated() {
+	berg := model.Situation{Game: model.Investment, Endowment: 10, Multiplier: 3}
+	cal, err := model.Calibrated().Model()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("calibrated: beta %g, phi %g, w_plus %g, w_minus %g, trait %g\n",
+		cal.Beta, cal.Phi, cal.WPlus, cal.WMinus, model.CalibratedTrait)
+	for _, c := range []struct {
+		name string
+		m    model.Model
+		tau  float64
+	}{{"calibrated stranger", cal, model.CalibratedTrait}, {"default stranger", model.Default(), 0.5}} {
+		d, err := c.m.Stranger(c.tau, berg)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%s: mean %.2f of 10, sd %.2f, P(0) %.3f, P(10) %.3f\n",
+			c.name, d.Mean(), math.Sqrt(d.Variance()), d.Prob(0), d.Prob(10))
+	}
+	// Output:
+	// calibrated: beta 9.52, phi 1.51, w_plus 0.425, w_minus 0.308, trait 0.369
+	// calibrated stranger: mean 5.40 of 10, sd 3.38, P(0) 0.099, P(10) 0.149
+	// default stranger: mean 9.24 of 10, sd 1.13, P(0) 0.000, P(10) 0.570
 }

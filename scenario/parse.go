@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -434,11 +435,23 @@ func (p *parser) scenario(root *yaml.Node) *Scenario {
 var paramKeys = []string{"lambda0", "kappa", "beta", "zeta", "phi", "n0", "eta", "w_plus", "w_minus", "gamma", "omega", "deterministic"}
 
 // params reads model parameters; each is checked by the model's own ranges.
+// Besides a mapping of parameters it accepts a preset's name (params:
+// calibrated) and a mapping with a preset and overrides (params: {preset:
+// calibrated, beta: 3}): the preset's values, then the keys given.
 func (p *parser) params(n *yaml.Node, path string) model.Params {
-	f := p.mapping(n, path, paramKeys...)
+	n = deref(n)
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" {
+		pre, _ := p.preset(n, path)
+		return pre
+	}
+	f := p.mapping(n, path, append(slices.Clip(paramKeys), "preset")...)
 	var out model.Params
 	if f.values == nil {
 		return out
+	}
+	var pre model.Params
+	if pn := f.get("preset"); pn != nil {
+		pre, _ = p.preset(pn, f.sub("preset"))
 	}
 	ptrs := map[string]**float64{
 		"lambda0": &out.Lambda0, "kappa": &out.Kappa, "beta": &out.Beta, "zeta": &out.Zeta,
@@ -458,17 +471,33 @@ func (p *parser) params(n *yaml.Node, path string) model.Params {
 	}
 	p.boolean(f, "deterministic", &out.Deterministic)
 	// Range checks by the model, each error pointing at its key.
-	_, err := out.Model()
+	_, err := pre.Merge(out).Model()
 	for _, e := range unjoin(err) {
 		var re *model.RangeError
 		if errors.As(e, &re) {
-			v := f.get(re.Field)
-			p.fail(v, f.sub(re.Field), "%s: must be in %s", v.Value, re.Range)
-			continue
+			if v := f.get(re.Field); v != nil {
+				p.fail(v, f.sub(re.Field), "%s: must be in %s", v.Value, re.Range)
+				continue
+			}
 		}
 		p.fail(n, path, "%v", e)
 	}
-	return out
+	return pre.Merge(out)
+}
+
+// preset looks up a parameter preset by name (model.Preset); an unknown
+// name is an error naming the allowed ones.
+func (p *parser) preset(n *yaml.Node, path string) (model.Params, bool) {
+	names := model.PresetNames()
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+		p.fail(n, path, "%s: must be a preset (%s) or a mapping of parameters", describe(n), strings.Join(names, ", "))
+		return model.Params{}, false
+	}
+	pre, ok := model.Preset(n.Value)
+	if !ok {
+		p.fail(n, path, "%q: unknown preset; allowed: %s (or a mapping of parameters %s)", n.Value, strings.Join(names, ", "), strings.Join(paramKeys, ", "))
+	}
+	return pre, ok
 }
 
 func unjoin(err error) []error {

@@ -20,9 +20,16 @@ behaviour on top. Without --belief or --p/--n the partner is a stranger and
 the belief is the trait prior. With --in - one JSON situation is read from
 standard input instead (the body of POST /api/v1/decide).
 
+The parameters are MODEL.md's defaults; --params calibrated uses the values
+fitted to people's choices (docs/model.md, "Calibrated defaults") and, unless
+--trait is given, the calibrated average trait: 0.369 in the investment game
+(Berg et al. 1995), 0.692 in binary situations (Mikus et al. 2023). The
+parameter flags override single values.
+
 Examples:
   trustlab decide --trait 0.3 --belief 3,1 --gain 1 --loss 2
   trustlab decide --game investment --endowment 10 --multiplier 3 --p 0.4 --n 5 --json
+  trustlab decide --game investment --params calibrated
   echo '{"trait":0.3,"belief":{"a":3,"b":1},"situation":{"gain":1,"loss":2}}' | trustlab decide --in -`
 
 func cmdDecide(e *env, args []string) error {
@@ -35,8 +42,9 @@ func cmdDecide(e *env, args []string) error {
 		belief, game, in                      string
 		asJSON                                bool
 		params                                paramFlags
+		preset                                string
 	)
-	fs.Var(&trait, "trait", "trust trait tau, [0, 1] (default 0.5)")
+	fs.Var(&trait, "trait", fmt.Sprintf("trust trait tau, [0, 1] (default 0.5; with --params calibrated %g in the investment game, %g in binary situations)", model.CalibratedTrait, model.CalibratedTraitBinary))
 	fs.StringVar(&belief, "belief", "", "belief about the partner as `A,B` of Beta(a, b), a and b in [1e-6, 1e6]")
 	fs.Var(&p, "p", "expected trustworthiness, (0, 1); with --n instead of --belief")
 	fs.Var(&n, "n", "evidence behind the belief, a+b; with --p")
@@ -50,6 +58,7 @@ func cmdDecide(e *env, args []string) error {
 	fs.Var(&endowment, "endowment", "investment: endowment e, whole units in [1, 1e6] (default 10)")
 	fs.Var(&multiplier, "multiplier", "investment: multiplier m, (1, 1e6] (default 3)")
 	params.register(fs)
+	fs.StringVar(&preset, "params", "", fmt.Sprintf("parameter `preset`: %s (fitted to the shared data sets, with the calibrated trait unless --trait is given); the parameter flags override its values (default: MODEL.md's defaults)", strings.Join(model.PresetNames(), ", ")))
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object instead of the pyramid")
 	fs.StringVar(&in, "in", "", "read one JSON situation from `FILE` (- for standard input) instead of flags")
 	if err := parseFlags(fs, args, e.stdout, decideSynopsis); err != nil {
@@ -97,6 +106,17 @@ func cmdDecide(e *env, args []string) error {
 			return usageErrorf("--game = %q: must be one of binary, investment", game)
 		}
 		req.Situation = situationFromFlags(g, gain, loss, outside, controlCost, controlGain, controlLoss, endowment, multiplier)
+		if preset != "" {
+			pre, ok := model.Preset(preset)
+			if !ok {
+				return usageErrorf("--params = %q: must be one of %s", preset, strings.Join(model.PresetNames(), ", "))
+			}
+			req.Params = pre.Merge(req.Params)
+			if !trait.set {
+				tau := model.CalibratedTraitFor(g)
+				req.Trait = &tau
+			}
+		}
 		if err := checkGameFlags(fs, g); err != nil {
 			return err
 		}
