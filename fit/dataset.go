@@ -23,7 +23,7 @@ import (
 //     r = returned/(m*sent) whenever something was sent and the returned
 //     amount is known, confirming trust when m*r >= 1.
 func FromSubject(s *dataset.Subject, spec dataset.Spec) (*Sequence, error) {
-	seq := &Sequence{ID: s.ID, Group: s.Group, Partners: s.Partners()}
+	seq := &Sequence{ID: s.ID, Group: s.Group, Partners: s.Partners(), AfterTrust: spec.Game.Feedback == dataset.FeedbackAfterTrust}
 	index := make(map[string]int, len(seq.Partners))
 	for i, p := range seq.Partners {
 		index[p] = i
@@ -104,7 +104,7 @@ func Pool(id, group string, seqs []*Sequence) (*Sequence, error) {
 	if len(seqs) == 0 {
 		return nil, fmt.Errorf("pool %q: no subjects", id)
 	}
-	out := &Sequence{ID: id, Group: group, Belief: seqs[0].Belief}
+	out := &Sequence{ID: id, Group: group, Belief: seqs[0].Belief, AfterTrust: seqs[0].AfterTrust}
 	for _, s := range seqs {
 		if s.Belief != out.Belief {
 			return nil, fmt.Errorf("pool %q: subjects %q and %q have different kinds of evidence (%v, %v)", id, seqs[0].ID, s.ID, out.Belief, s.Belief)

@@ -92,6 +92,10 @@ type Options struct {
 	// (the zero value), a fixed weakly informative prior, or empirical
 	// Bayes over the subjects of a Run (see Prior).
 	Prior Prior
+	// Replications is the number of whole sequences simulated per subject
+	// from the full model's estimates and from the baseline's for posterior
+	// predictive checks (SubjectFit.Replicas; 0: none).
+	Replications int
 	// LOSO adds, under empirical Bayes, a leave-one-subject-out score of
 	// the population level: each subject's Laplace log evidence under the
 	// population prior estimated from the other subjects
@@ -269,6 +273,10 @@ type SubjectFit struct {
 	Estimates []Estimate // in the order of Options.Models
 	Warnings  []string   // about the subject as a whole
 	Choices   []Choice   // the observed choices, in order
+	// Replicas are Options.Replications simulated sequences per model of
+	// Options.Models (nil for models other than the full model and the
+	// baseline): Replicas[k][r][i] is trial i of replication r (Replicate).
+	Replicas [][][]float64
 }
 
 // problem is one optimization: a variant on a subject.
@@ -616,6 +624,19 @@ func fitCompiled(c *compiled, s *Sequence, trait *Trait, o Options, pops []*popP
 		if extra != nil {
 			if e := estimate(c, s.ID, full, trait, o, nil, nil, extra); e.LogLik > sf.Estimates[0].LogLik {
 				sf.Estimates[0] = e
+			}
+		}
+	}
+	if o.Replications > 0 {
+		sf.Replicas = make([][][]float64, len(o.Models))
+		h := fnv.New64a()
+		h.Write([]byte(s.ID))
+		for k, v := range o.Models {
+			if k != 0 && (!v.baseline || v.resp != nil) {
+				continue
+			}
+			for r := range o.Replications {
+				sf.Replicas[k] = append(sf.Replicas[k], Replicate(rng.Stream(o.Seed, h.Sum64(), 2, uint64(k), uint64(r)), s, sf.Estimates[k].Values, v.baseline, o.EndGame))
 			}
 		}
 	}

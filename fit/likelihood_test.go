@@ -249,8 +249,8 @@ func BenchmarkLogLikResponse(b *testing.B) {
 // mpmath (fit/testdata/response_reference.py: the mixture written out
 // from its definition, beta-binomials from beta functions) for the
 // sequence of TestLogLikReference's first case (B1 = -0.533, -0.859,
-// -0.533), with graded amounts of 10 and of 20 (where 3 is not a round
-// amount; with 10 every amount is round, so round changes nothing).
+// -0.533), with graded amounts of 10 (where only the half, 5, is round)
+// and of 20 (where 3 is not a round amount).
 func TestResponseLogLikReference(t *testing.T) {
 	seq := func(n float64, ks ...float64) *Sequence {
 		tr := func(partner int, k float64, honoured bool) Trial {
@@ -279,8 +279,11 @@ func TestResponseLogLikReference(t *testing.T) {
 	}{
 		{"10/lapse", seq(10, 4, 2, 10), with(0.05, 0, 0), -13.085450359074553, []float64{-3.8809013205714753, -3.8116459635157414, -5.3929030749873368}},
 		{"10/hurdle", seq(10, 4, 2, 10), with(0, 0.2, 0), -12.856000756362985, []float64{-4.301608588995219, -4.2136232818192334, -4.340768885548533}},
-		{"10/round (every amount is round)", seq(10, 4, 2, 10), with(0, 0, 0.3), -20.640985083359294, nil},
-		{"10/lapse+hurdle+round", seq(10, 4, 2, 10), with(0.05, 0.2, 0.3), -12.114326905484468, nil},
+		// With 10, every amount is a multiple of a tenth: the half alone is round.
+		{"10/round", seq(10, 4, 2, 10), with(0, 0, 0.3), -21.711009915175491, []float64{-4.4351399816197416, -4.347154674443756, -12.928715259111994}},
+		{"10/lapse+hurdle+round", seq(10, 4, 2, 10), with(0.05, 0.2, 0.3), -12.622075708911412, nil},
+		{"10/half: round", seq(10, 5, 2, 10), with(0, 0, 0.3), -18.464590458185564, []float64{-1.1887205246298143, -4.347154674443756, -12.928715259111994}},
+		{"10/half: all", seq(10, 5, 2, 10), with(0.05, 0.2, 0.3), -9.764718547434949, []float64{-1.4437132006656168, -4.2417373771029445, -4.0792679696663877}},
 		{"20/lapse", seq(20, 8, 3, 20), with(0.05, 0, 0), -14.983774188563919, nil},
 		{"20/hurdle", seq(20, 8, 3, 20), with(0, 0.2, 0), -14.140242559528747, nil},
 		{"20/round", seq(20, 8, 3, 20), with(0, 0, 0.3), -26.923565449678154, []float64{-4.9962367070627972, -4.5733019744645753, -17.354026768150781}},

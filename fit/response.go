@@ -15,7 +15,9 @@ import (
 //
 //   - Round (round-number attraction, parameter round = rho): with
 //     probability rho the amount is drawn from P_bb restricted to the round
-//     amounts R (multiples of a tenth of the endowment, and half of it):
+//     amounts R (multiples of a tenth of the endowment, and half of it;
+//     with an endowment of 10 or less every amount is a multiple of a
+//     tenth, and R is the half alone):
 //     P_r(k) = (1 - rho) P_bb(k) + rho [k in R] P_bb(k) / P_bb(R).
 //   - Hurdle (all-or-nothing, parameter hurdle = h): with probability h the
 //     subject sends all or nothing, all with probability f:
@@ -25,8 +27,7 @@ import (
 //     is uniformly random: P(k) = (1 - epsilon) P_h(k) + epsilon / (e + 1)
 //     (for a binary or two-option choice, epsilon / 2).
 //
-// Round and Hurdle shape graded amounts only; Round is used only where
-// some amounts are not round (an endowment of 10 makes every amount round).
+// Round and Hurdle shape graded amounts only.
 type ResponseModel struct {
 	Lapse  bool
 	Hurdle bool
@@ -131,7 +132,9 @@ func (rs *roundSet) mass(n int, a, b float64) (s, mean float64) {
 }
 
 // roundAmounts returns the round amounts of an endowment n: k with 10k/n
-// a whole number, and n/2. It returns nil when every amount is round (then
+// a whole number, and n/2. Where that is every amount (an endowment of 10
+// or less), only the half is distinctive, and the round amounts are n/2
+// alone (for an even n). It returns nil when no amount stands out (then
 // round-number attraction changes nothing).
 func roundAmounts(n int) *roundSet {
 	rs := &roundSet{}
@@ -142,7 +145,10 @@ func roundAmounts(n int) *roundSet {
 		}
 	}
 	if len(rs.k) == n+1 {
-		return nil
+		if n%2 != 0 || n < 2 {
+			return nil
+		}
+		return &roundSet{k: []int32{int32(n / 2)}, lc: []float64{lchoose(n, n/2)}}
 	}
 	return rs
 }

@@ -72,24 +72,32 @@ func TestParseModelsResponse(t *testing.T) {
 }
 
 // Large-sample check of the response model's draws: 200,000 amounts of
-// 10 with intended fraction 0.7 under lapse 0.1 and hurdle 0.3; every
-// amount's frequency is within 5 standard errors of its probability.
+// 10 with intended fraction 0.7, under lapse 0.1 and hurdle 0.3, and with
+// round-number attraction 0.3 too; every amount's frequency is within 5
+// standard errors of its probability under the likelihood.
 func TestDrawAmountMatchesLikelihood(t *testing.T) {
 	const n, draws = 10, 200000
 	f := 0.7
-	rv := respValues{lapse: 0.1, hurdle: 0.3}
-	bb := model.BetaBinomial{N: n, Alpha: f * 10, Beta: (1 - f) * 10}
-	r := rng.Stream(5)
-	var count [n + 1]int
-	for range draws {
-		count[drawAmount(r, bb, f, rv, nil)]++
-	}
-	for k := range n + 1 {
-		lc := lchoose(n, k)
-		p := math.Exp(amountLogProb(k, n, lc, math.Exp(lc), f, 10, rv, nil, false))
-		se := math.Sqrt(p * (1 - p) / draws)
-		if got := float64(count[k]) / draws; math.Abs(got-p) > 5*se {
-			t.Errorf("P(%d) = %.5f drawn, %.5f by the likelihood (se %.5f)", k, got, p, se)
+	for _, rv := range []respValues{{lapse: 0.1, hurdle: 0.3}, {lapse: 0.1, hurdle: 0.3, round: 0.3}} {
+		rounds := roundAmounts(n)
+		bb := model.BetaBinomial{N: n, Alpha: f * 10, Beta: (1 - f) * 10}
+		r := rng.Stream(5)
+		var count [n + 1]int
+		for range draws {
+			count[drawAmount(r, bb, f, rv, rounds)]++
+		}
+		total := 0.0
+		for k := range n + 1 {
+			lc := lchoose(n, k)
+			p := math.Exp(amountLogProb(k, n, lc, math.Exp(lc), f, 10, rv, rounds, rounds.has(int32(k))))
+			total += p
+			se := math.Sqrt(p * (1 - p) / draws)
+			if got := float64(count[k]) / draws; math.Abs(got-p) > 5*se {
+				t.Errorf("%+v: P(%d) = %.5f drawn, %.5f by the likelihood (se %.5f)", rv, k, got, p, se)
+			}
+		}
+		if math.Abs(total-1) > 1e-12 {
+			t.Errorf("%+v: probabilities sum to %.15f", rv, total)
 		}
 	}
 }
@@ -104,7 +112,7 @@ func TestDefaultModels(t *testing.T) {
 		return out
 	}
 	got := names(DefaultModels(nil, true))
-	want := []string{"full", "no_asymmetry", "no_risk", "no_trait", "no_learning", "baseline", "full[bb]", "full[lapse]", "full[hurdle]"}
+	want := []string{"full", "no_asymmetry", "no_risk", "no_trait", "no_learning", "baseline", "full[bb]", "full[lapse]", "full[hurdle]", "full[lapse+hurdle+round]"}
 	if len(got) != len(want) {
 		t.Fatalf("graded: %v, want %v", got, want)
 	}

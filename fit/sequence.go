@@ -93,6 +93,10 @@ type Sequence struct {
 	Partners []string // partner names; Trial.Partner indexes them
 	Belief   Belief
 	Trials   []Trial
+	// AfterTrust says that feedback follows only a choice that sent
+	// something (as the data spec's feedback: after_trust), for
+	// simulations that replay the sequence (Replicate).
+	AfterTrust bool
 }
 
 // Validate checks that every trial is well formed; errors name the line.

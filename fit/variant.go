@@ -67,8 +67,8 @@ func Variants() []Variant { return append([]Variant(nil), variants...) }
 
 // DefaultModels are the models trustlab fit compares by default: every
 // variant under the response model r (nil: DefaultResponse), then the full
-// model under each other response model (bb, lapse, hurdle, lapse+hurdle
-// for graded amounts; bb or lapse for binary and two-option choices, where
+// model under each other response model (bb, lapse, hurdle, lapse+hurdle,
+// lapse+hurdle+round for graded amounts; bb or lapse for binary and two-option choices, where
 // only the lapse applies), so that the response model is compared like
 // the variants.
 func DefaultModels(r *ResponseModel, graded bool) []Variant {
@@ -76,7 +76,7 @@ func DefaultModels(r *ResponseModel, graded bool) []Variant {
 	if r != nil {
 		def = *r
 	}
-	alts := []ResponseModel{{}, {Lapse: true}, {Hurdle: true}, {Lapse: true, Hurdle: true}}
+	alts := []ResponseModel{{}, {Lapse: true}, {Hurdle: true}, {Lapse: true, Hurdle: true}, {Lapse: true, Hurdle: true, Round: true}}
 	if !graded {
 		def = ResponseModel{Lapse: def.Lapse}
 		alts = alts[:2]

@@ -59,6 +59,16 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	}
 	fo.Models = o.Models
 	fo.CVFraction, fo.NoCV, fo.TraitMode, fo.CVFolds, fo.LOSO = o.CVFraction, o.NoCV, o.TraitMode, o.CVFolds, o.LOSO
+	fo.Replications = o.Replications
+	if fo.Replications == 0 {
+		fo.Replications = 20
+	}
+	if o.NoPPC || o.NoPlots {
+		fo.Replications = 0
+	}
+	if o.Replications < 0 || o.Replications > 1000 {
+		return nil, invalidf("replications = %d: must be in [0, 1000] (0: 20)", o.Replications)
+	}
 	if o.LOSO && fo.Prior != fit.PriorEmpirical && o.Pool == PoolNone {
 		return nil, invalidf("leave-one-subject-out scores the population level: it needs empirical Bayes (--prior empirical) or pooled fits (--pool), not per-subject fits under the %v prior", fo.Prior)
 	}

@@ -126,6 +126,11 @@ type Options struct {
 	CVFolds int
 	// NoCV skips the cross-validation fits.
 	NoCV bool
+	// Replications is the number of whole sequences simulated per subject
+	// for the posterior predictive checks of the report, [0, 1000]; 0
+	// means 20, and NoPPC turns them off.
+	Replications int
+	NoPPC        bool
 	// LOSO adds, under empirical Bayes, the leave-one-subject-out score of
 	// the population level (fit.Options.LOSO).
 	LOSO bool

@@ -5,7 +5,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/trustlab/trustlab/dataset"
 	"github.com/trustlab/trustlab/fit"
@@ -99,7 +103,7 @@ func fitPlots(dir string, w *fitWriter) (map[string][]fitFigure, error) {
 		for _, e := range w.estimates {
 			if !math.IsNaN(e[p]) {
 				v := e[p]
-				if p != fit.Tau && p != fit.Gamma {
+				if fit.DefaultBounds()[p].Scale == fit.Logarithmic {
 					v = math.Log10(v)
 				}
 				vals = append(vals, v)
@@ -109,7 +113,7 @@ func fitPlots(dir string, w *fitWriter) (map[string][]fitFigure, error) {
 			continue
 		}
 		label := p.String()
-		if p != fit.Tau && p != fit.Gamma {
+		if fit.DefaultBounds()[p].Scale == fit.Logarithmic {
 			label = "log10 " + label
 		}
 		h := report.Histogram{Title: "Full model: " + p.String(), XLabel: label, Samples: []report.Sample{{Name: p.String(), Values: vals}}}
@@ -121,7 +125,105 @@ func fitPlots(dir string, w *fitWriter) (map[string][]fitFigure, error) {
 			caption: fmt.Sprintf("Distribution of the full model's estimates of %s over %d fits (estimates at a bound included).", label, len(vals)),
 			alt:     fmt.Sprintf("Histogram of %s estimates.", p)})
 	}
+	ppc, err := ppcPlots(dir, w)
+	if err != nil {
+		return nil, err
+	}
+	figs["ppc"] = ppc
 	return figs, nil
+}
+
+// ppcPlots draws the posterior predictive checks: per partner the observed
+// mean choice by trial against the mean of sequences simulated from the
+// full model's (and the baseline's) estimates, with the central 90% of
+// the replications; and the distribution of amounts sent.
+func ppcPlots(dir string, w *fitWriter) ([]fitFigure, error) {
+	if w.ppc == nil {
+		return nil, nil
+	}
+	var figs []fitFigure
+	zero, one := 0.0, 1.0
+	reps := w.o.Replications
+	partners := w.partnerOrder
+	if len(partners) > 12 {
+		partners = nil
+	}
+	for _, name := range partners {
+		cv, pc := w.curves[name], w.ppc.curves[name]
+		x := make([]float64, len(cv.obs))
+		obs := make([]float64, len(cv.obs))
+		for i := range x {
+			x[i] = float64(i + 1)
+			obs[i] = math.NaN()
+			if cv.count[i] > 0 {
+				obs[i] = cv.obs[i] / float64(cv.count[i])
+			}
+		}
+		series := []report.Series{{Name: "observed", X: x, Y: obs}}
+		for m, mname := range w.ppc.models {
+			mean, lo, hi := make([]float64, len(x)), make([]float64, len(x)), make([]float64, len(x))
+			for i := range x {
+				mean[i], lo[i], hi[i] = math.NaN(), math.NaN(), math.NaN()
+				if cv.count[i] == 0 || i >= len(pc.sim[m][0]) {
+					continue
+				}
+				vals := make([]float64, reps)
+				for r := range reps {
+					vals[r] = pc.sim[m][r][i] / float64(cv.count[i])
+				}
+				mean[i] = stat.Mean(vals, nil)
+				slices.Sort(vals)
+				lo[i], hi[i] = stat.Quantile(0.05, stat.Empirical, vals, nil), stat.Quantile(0.95, stat.Empirical, vals, nil)
+			}
+			series = append(series, report.Series{Name: mname + " (simulated)", X: x, Y: mean, Lo: lo, Hi: hi})
+		}
+		chart := report.LineChart{Title: "Partner " + name + ": observed and simulated", XLabel: "trial with this partner", YLabel: "mean choice (fraction sent, or share choosing more)",
+			Series: series, YMin: &zero, YMax: &one}
+		files, err := report.Save(dir, "ppc_"+plotFileName(name), chart, report.SaveOptions{})
+		if err != nil {
+			return nil, err
+		}
+		figs = append(figs, fitFigure{files: files,
+			caption: fmt.Sprintf("Posterior predictive check, partner %s: the observed mean choice by trial against %d whole sequences simulated per subject from each model's estimates (with the feedback the subjects saw); bands hold the central 90%% of the replications' means.", name, reps),
+			alt:     fmt.Sprintf("Line chart of the observed and simulated mean choice with partner %s by trial.", name)})
+	}
+	if h := w.ppc.hist; h != nil && h.obsN > 0 {
+		cats := make([]string, len(h.obs))
+		for b := range cats {
+			cats[b] = strconv.FormatFloat(float64(b)/float64(len(h.obs)-1), 'f', 1, 64)
+		}
+		groups := []report.Bars{{Name: "observed", Values: scale(h.obs, 1/float64(h.obsN))}}
+		for m, mname := range w.ppc.models {
+			vals, lo, hi := make([]float64, len(cats)), make([]float64, len(cats)), make([]float64, len(cats))
+			for b := range cats {
+				xs := make([]float64, reps)
+				for r := range reps {
+					xs[r] = h.sim[m][r][b] / float64(h.obsN)
+				}
+				vals[b] = stat.Mean(xs, nil)
+				slices.Sort(xs)
+				lo[b], hi[b] = stat.Quantile(0.05, stat.Empirical, xs, nil), stat.Quantile(0.95, stat.Empirical, xs, nil)
+			}
+			groups = append(groups, report.Bars{Name: mname + " (simulated)", Values: vals, Lo: lo, Hi: hi})
+		}
+		chart := report.BarChart{Title: "Amounts sent: observed and simulated", XLabel: "fraction of the endowment sent (nearest tenth)", YLabel: "share of choices", Categories: cats, Groups: groups}
+		files, err := report.Save(dir, "ppc_amounts", chart, report.SaveOptions{})
+		if err != nil {
+			return nil, err
+		}
+		figs = append(figs, fitFigure{files: files,
+			caption: fmt.Sprintf("Posterior predictive check: the distribution of the %d graded amounts sent, observed and in %d simulated replications of every subject (error bars: central 90%% of the replications).", h.obsN, reps),
+			alt:     "Bar chart of the share of choices by fraction sent, observed and simulated."})
+	}
+	return figs, nil
+}
+
+func scale(xs []float64, f float64) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = x * f
+	}
+	return out
 }
 
 func toFigures(fs []fitFigure) []report.Figure {
@@ -174,6 +276,7 @@ func fitHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs map
 				Tables: []report.Table{{Caption: "Model comparison", Header: w.comparisonHeader(), Rows: w.comparisonRows()}}},
 			{Heading: "Observed and predicted choices", Figures: toFigures(figs["choices"])},
 			{Heading: "Parameter estimates", Figures: toFigures(figs["params"])},
+			{Heading: "Posterior predictive checks", Text: "Whole sequences simulated from the fitted subjects, against what they did: does the model reproduce the course of trust with each partner and the shape of the amounts, not just one choice at a time?", Figures: toFigures(figs["ppc"])},
 		},
 		Manifest: man,
 		Files:    []report.Link{{Href: "subjects.csv"}, {Href: "comparison.csv"}, {Href: "predictions.csv"}, {Href: "manifest.json"}},
@@ -190,6 +293,9 @@ func fitHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs map
 	}
 	if len(figs["choices"]) == 0 {
 		page.Sections[1].Text = "Not drawn (more than 12 partners, or --no-plots): see predictions.csv."
+	}
+	if len(figs["ppc"]) == 0 {
+		page.Sections[3].Text = "Not drawn (--no-plots, --replications 0, or more than 12 partners)."
 	}
 	if len(figs["params"]) == 0 {
 		page.Sections[2].Text = "Not drawn (--no-plots or fewer than two fits): see subjects.csv."

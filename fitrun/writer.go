@@ -66,6 +66,68 @@ type fitWriter struct {
 	unconverted  int  // dropped subjects whose rows read but do not make a sequence
 	warnings     []string
 	pooledLOSO   []float64 // per model: log-likelihood of left-out subjects under pools fitted without them
+	ppc          *ppcTotals
+}
+
+// ppcTotals accumulates the posterior predictive replications: per model
+// replicated (the full model, the baseline) and replication, the summed
+// simulated choice by partner and trial, and the histogram of amounts.
+type ppcTotals struct {
+	models []string // names of the replicated models
+	index  []int    // their indexes in the fit's models
+	curves map[string]*ppcCurve
+	hist   *ppcHist
+}
+
+type ppcCurve struct {
+	sim [][][]float64 // [model][replication][trial]
+}
+
+type ppcHist struct {
+	obs  []float64     // observed count per tenth of the endowment
+	sim  [][][]float64 // [model][replication][bin]
+	obsN int
+}
+
+// add accumulates one subject's replicas.
+func (pt *ppcTotals) add(sf fit.SubjectFit, reps int) {
+	for m, k := range pt.index {
+		if sf.Replicas == nil || len(sf.Replicas[k]) != reps {
+			return
+		}
+		for r, rep := range sf.Replicas[k] {
+			for i, c := range sf.Choices {
+				pc := pt.curves[c.Partner]
+				if pc == nil {
+					pc = &ppcCurve{sim: make([][][]float64, len(pt.index))}
+					for j := range pc.sim {
+						pc.sim[j] = make([][]float64, reps)
+					}
+					pt.curves[c.Partner] = pc
+				}
+				for len(pc.sim[m][r]) < c.Index {
+					pc.sim[m][r] = append(pc.sim[m][r], 0)
+				}
+				pc.sim[m][r][c.Index-1] += rep[i]
+				if c.Response == fit.Amount {
+					if pt.hist == nil {
+						pt.hist = &ppcHist{obs: make([]float64, 11), sim: make([][][]float64, len(pt.index))}
+						for j := range pt.hist.sim {
+							pt.hist.sim[j] = make([][]float64, reps)
+							for rr := range reps {
+								pt.hist.sim[j][rr] = make([]float64, 11)
+							}
+						}
+					}
+					pt.hist.sim[m][r][int(math.Round(10*rep[i]))]++
+					if m == 0 && r == 0 {
+						pt.hist.obs[int(math.Round(10*c.Observed))]++
+						pt.hist.obsN++
+					}
+				}
+			}
+		}
+	}
 }
 
 // showLOSO reports whether the comparison has leave-one-subject-out scores.
@@ -116,8 +178,18 @@ func newFitWriter(dir string, o fit.Options) (*fitWriter, error) {
 			return nil, err
 		}
 	}
-	for _, v := range o.Models {
+	for k, v := range o.Models {
 		w.totals = append(w.totals, &modelTotals{name: v.Name})
+		if o.Replications > 0 && (k == 0 || v.Baseline()) {
+			if _, own := v.Response(); own && k != 0 {
+				continue
+			}
+			if w.ppc == nil {
+				w.ppc = &ppcTotals{curves: map[string]*ppcCurve{}}
+			}
+			w.ppc.models = append(w.ppc.models, v.Name)
+			w.ppc.index = append(w.ppc.index, k)
+		}
 	}
 	return w, nil
 }
@@ -170,6 +242,9 @@ func (w *fitWriter) subject(sf fit.SubjectFit) error {
 		if e.BIC < sf.Estimates[bestBIC].BIC {
 			bestBIC = i
 		}
+	}
+	if w.ppc != nil {
+		w.ppc.add(sf, w.o.Replications)
 	}
 	w.totals[bestAIC].bestAIC++
 	w.totals[bestBIC].bestBIC++

@@ -51,7 +51,7 @@ func cmdFit(e *env, args []string) error {
 		specPath, models, out, pool string
 		qPath, keyPath, tauFrom     string
 		cvFraction                  float64
-		cvFolds                     int
+		cvFolds, replications       int
 		noCV, noPlots, force, drop  bool
 		loso                        bool
 	)
@@ -66,6 +66,7 @@ func cmdFit(e *env, args []string) error {
 	fs.Float64Var(&cvFraction, "cv-fraction", 0.8, "cross-validation: fraction of each partner's trials (the earliest) to fit; the rest are scored, (0, 1)")
 	fs.IntVar(&cvFolds, "cv-folds", 0, "cross-validation: blocked k-fold over each partner's trials with this many folds, [2, 100], instead of the last-trials split (0)")
 	fs.BoolVar(&noCV, "no-cv", false, "skip the cross-validation fits")
+	fs.IntVar(&replications, "replications", 20, "posterior predictive checks: whole sequences simulated per subject from the full model and the baseline for the report's plots, [0, 1000] (0: none)")
 	fs.BoolVar(&loso, "loso", false, "empirical Bayes: also score each subject under the population prior estimated without it (leave-one-subject-out log evidence, the population level's prediction of a new person)")
 	fs.BoolVar(&noPlots, "no-plots", false, "write CSV and JSON only")
 	fs.BoolVar(&force, "force", false, "replace an earlier fit in --out (outputs are written to a temporary folder and renamed into place at the end: a failed fit leaves --out as it was)")
@@ -96,6 +97,10 @@ func cmdFit(e *env, args []string) error {
 		return usageErrorf("--cv-fraction = %g: must be in (0, 1)", cvFraction)
 	}
 	o.CVFraction, o.NoCV, o.CVFolds, o.LOSO = cvFraction, noCV, cvFolds, loso
+	if replications < 0 || replications > 1000 {
+		return usageErrorf("--replications = %d: must be in [0, 1000] (0: none)", replications)
+	}
+	o.Replications, o.NoPPC = replications, replications == 0
 	if cvFolds != 0 && (cvFolds < 2 || cvFolds > 100) {
 		return usageErrorf("--cv-folds = %d: must be in [2, 100] (or 0: the last-trials split)", cvFolds)
 	}

@@ -6,16 +6,19 @@ def pbb(k,n,f,phi=10):
     a=f*phi; b=(1-f)*phi
     return binomial(n,k)*B(k+a,n-k+b)/B(a,b)
 def rset(n):
-    return [k for k in range(n+1) if (10*k)%n==0 or 2*k==n]
+    r = [k for k in range(n+1) if (10*k)%n==0 or 2*k==n]
+    if len(r) == n+1:  # every amount is a multiple of a tenth: the half alone
+        return [n//2] if n % 2 == 0 else []
+    return r
 def p(k,n,f,lapse,hurdle,rnd):
     R=rset(n)
     pr = pbb(k,n,f)
-    if rnd>0 and len(R)<n+1:
+    if rnd>0 and R:
         s=sum(pbb(j,n,f) for j in R)
         pr=(1-rnd)*pbb(k,n,f)+(rnd*pbb(k,n,f)/s if k in R else 0)
     ph=(1-hurdle)*pr + (hurdle*f if k==n else 0) + (hurdle*(1-f) if k==0 else 0)
     return (1-lapse)*ph + lapse/(n+1)
-for n,ks in [(10,[4,2,10]),(20,[8,3,20]),(20,[0,3,20])]:
+for n,ks in [(10,[4,2,10]),(10,[5,2,10]),(20,[8,3,20]),(20,[0,3,20])]:
     for name,(l,h,r) in [("lapse",(0.05,0,0)),("hurdle",(0,0.2,0)),("round",(0,0,0.3)),("lapse+hurdle+round",(0.05,0.2,0.3))]:
         per=[log(p(k,n,f_of(b),mpf(l),mpf(h),mpf(r))) for k,b in zip(ks,B1)]
         print(n,ks,name, mp.nstr(sum(per),17), [mp.nstr(x,17) for x in per])
