@@ -147,13 +147,13 @@ func TestVariantParameters(t *testing.T) {
 		k     int
 		fixed map[Param]float64
 	}{
-		// + lapse and hurdle (the default response model) in every model
-		"full":         {7, map[Param]float64{Lambda0: 1, Kappa: 2, N0: 2, Gamma: 1}},
-		"no_asymmetry": {6, nil},
-		"no_risk":      {7, map[Param]float64{Lambda0: 1, Kappa: 0}},
-		"no_trait":     {6, map[Param]float64{Tau: 0.5}},
-		"no_learning":  {5, map[Param]float64{WPlus: 0, WMinus: 0}},
-		"baseline":     {4, nil},
+		// + lapse, hurdle and round (the default response model) in every model
+		"full":         {8, map[Param]float64{Lambda0: 1, Kappa: 2, N0: 2, Gamma: 1}},
+		"no_asymmetry": {7, nil},
+		"no_risk":      {8, map[Param]float64{Lambda0: 1, Kappa: 0}},
+		"no_trait":     {7, map[Param]float64{Tau: 0.5}},
+		"no_learning":  {6, map[Param]float64{WPlus: 0, WMinus: 0}},
+		"baseline":     {5, nil},
 	}
 	for _, e := range sf.Estimates {
 		w := want[e.Model]

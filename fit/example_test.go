@@ -28,8 +28,8 @@ func ExampleLogLik() {
 }
 
 // Simulate a subject of the mikus2023 design and fit the full model under
-// the default response model (lapses and all-or-nothing choices: 7 free
-// parameters).
+// the default response model (lapses, all-or-nothing choices and the
+// attraction of half the endowment: 8 free parameters).
 func ExampleFitSubject() {
 	v := fit.DefaultValues()
 	v[fit.Tau], v[fit.Beta], v[fit.WPlus], v[fit.WMinus], v[fit.Phi] = 0.6, 6, 1, 2, 10
@@ -47,7 +47,7 @@ func ExampleFitSubject() {
 	fmt.Printf("%d choices, %d free parameters, converged %v\n", e.N, e.K, e.Converged)
 	fmt.Printf("tau %.2f (true 0.6), w_minus/w_plus %.1f (true 2)\n", e.Values[fit.Tau], e.Values[fit.WMinus]/e.Values[fit.WPlus])
 	// Output:
-	// 50 choices, 7 free parameters, converged true
+	// 50 choices, 8 free parameters, converged true
 	// tau 0.62 (true 0.6), w_minus/w_plus 1.9 (true 2)
 }
 

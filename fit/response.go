@@ -37,7 +37,7 @@ type ResponseModel struct {
 // DefaultResponse is the response model of trustlab fit when none is
 // given: the one that predicts the held-out trials of the shared data sets
 // best (docs/fitting.md, "Response models").
-var DefaultResponse = ResponseModel{Lapse: true, Hurdle: true}
+var DefaultResponse = ResponseModel{Lapse: true, Hurdle: true, Round: true}
 
 // String names the model: "bb" for the plain response, otherwise its
 // components joined by "+" ("lapse+hurdle").

@@ -112,7 +112,7 @@ func TestDefaultModels(t *testing.T) {
 		return out
 	}
 	got := names(DefaultModels(nil, true))
-	want := []string{"full", "no_asymmetry", "no_risk", "no_trait", "no_learning", "baseline", "full[bb]", "full[lapse]", "full[hurdle]", "full[lapse+hurdle+round]"}
+	want := []string{"full", "no_asymmetry", "no_risk", "no_trait", "no_learning", "baseline", "full[bb]", "full[lapse]", "full[hurdle]", "full[lapse+hurdle]"}
 	if len(got) != len(want) {
 		t.Fatalf("graded: %v, want %v", got, want)
 	}

@@ -96,7 +96,7 @@ func TestRunEndToEnd(t *testing.T) {
 	}
 	m := res.Manifest
 	if m.Prior != "empirical" || res.Prior != fit.PriorEmpirical || m.Seed != 1 || m.Restarts != 2 || m.CVFraction != 0.8 || m.Pool != "none" ||
-		m.Subjects != 1 || m.Trials != 50 || m.Fits != 1 || len(m.Models) != 10 || m.Workers < 1 || m.Response != "lapse+hurdle" {
+		m.Subjects != 1 || m.Trials != 50 || m.Fits != 1 || len(m.Models) != 10 || m.Workers < 1 || m.Response != "lapse+hurdle+round" {
 		t.Errorf("manifest: %+v", m)
 	}
 	// One subject is too few for empirical Bayes: every fit says so.
@@ -294,8 +294,8 @@ func TestRunQuestionnaireFixesTau(t *testing.T) {
 		col[h] = i
 	}
 	// s1 answers 4,4,2(reversed: 4),3,4 on 1-5: mean 3.8, tau (3.8-1)/4 = 0.7.
-	if full := rows[1]; full[col["model"]] != "full" || full[col["tau"]] != "0.7" || full[col["tau_se"]] != "NA" || full[col["k"]] != "6" {
-		t.Errorf("full model: tau %s (se %s), k %s; want tau fixed at 0.7 with k 6 (beta, w_plus, w_minus, phi, lapse, hurdle)", full[col["tau"]], full[col["tau_se"]], full[col["k"]])
+	if full := rows[1]; full[col["model"]] != "full" || full[col["tau"]] != "0.7" || full[col["tau_se"]] != "NA" || full[col["k"]] != "7" {
+		t.Errorf("full model: tau %s (se %s), k %s; want tau fixed at 0.7 with k 7 (beta, w_plus, w_minus, phi, lapse, hurdle, round)", full[col["tau"]], full[col["tau_se"]], full[col["k"]])
 	}
 	if nt := rows[2]; nt[col["tau"]] != "0.5" {
 		t.Errorf("no_trait: tau %s, want 0.5", nt[col["tau"]])
