@@ -145,6 +145,7 @@ var startValues = func() Values {
 	v := DefaultValues()
 	v[Gamma] = 0.9
 	v[Lapse], v[Hurdle], v[Round], v[EndGame] = 0.05, 0.2, 0.2, 0.3
+	v[AlphaPlus], v[AlphaMinus], v[V0], v[RecipA], v[RecipB] = 0.3, 0.3, 0.5, 0.5, 0.5
 	return v
 }()
 
@@ -283,7 +284,9 @@ type SubjectFit struct {
 type problem struct {
 	c        *compiled
 	baseline bool
+	rule     rule
 	tieW     bool
+	tieA     bool // Rescorla-Wagner with one learning rate
 	free     []Param
 	iv       []Interval
 	fixed    Values
@@ -304,13 +307,16 @@ func (p *problem) values(z []float64) Values {
 	if p.tieW {
 		v[WMinus] = v[WPlus]
 	}
+	if p.tieA {
+		v[AlphaMinus] = v[AlphaPlus]
+	}
 	return v
 }
 
 func (p *problem) objective(z []float64) float64 {
 	p.evals++
 	v := p.values(z)
-	nll := -p.c.loglik(&v, p.baseline, p.mask, p.beliefs)
+	nll := -p.c.loglik(&v, p.rule, p.mask, p.beliefs)
 	if p.prior != nil && !p.baseline && slices.Contains(p.free, Tau) {
 		d := (v[Tau] - p.prior.Tau) / p.prior.SD
 		nll += 0.5 * d * d
@@ -361,14 +367,14 @@ func applies(c *compiled) (used [NumParams]bool) {
 // newProblem sets up variant v on compiled subject c.
 func newProblem(c *compiled, v Variant, o Options, trait *Trait) (*problem, []string) {
 	var notes []string
-	p := &problem{c: c, baseline: v.baseline, tieW: v.tieW, mask: partAll, beliefs: make([]model.Belief, c.partners)}
+	p := &problem{c: c, baseline: v.rule == ruleBaseline, rule: v.rule, tieW: v.tieW, tieA: v.tieA, mask: partAll, beliefs: make([]model.Belief, c.partners)}
 	data := applies(c)
 	p.fixed = DefaultValues()
 	isFixed := [NumParams]bool{}
 	for q, x := range o.Fixed {
 		p.fixed[q], isFixed[q] = x, true
 	}
-	if trait != nil && !v.baseline {
+	if trait != nil && v.rule == rulePyramid {
 		switch o.TraitMode {
 		case TraitFix:
 			p.fixed[Tau], isFixed[Tau] = trait.Tau, true
@@ -381,12 +387,38 @@ func newProblem(c *compiled, v Variant, o Options, trait *Trait) (*problem, []st
 	}
 	resp := o.response(v)
 	respUsed := func(q Param) bool { return data[q] && slices.Contains(resp.params(), q) }
-	if v.baseline {
-		p.used[Base] = true
-		p.used[Phi] = data[Phi]
-		p.free = []Param{Base}
-		if data[Phi] && !isFixed[Phi] {
-			p.free = append(p.free, Phi)
+	if v.rule != rulePyramid {
+		// The baseline and the rival models: their own parameters, the
+		// precision of amounts and the response model.
+		var own []Param
+		switch v.rule {
+		case ruleBaseline:
+			own = []Param{Base}
+		case ruleRW:
+			own = []Param{V0, Beta}
+			if data[Gamma] { // some feedback informs a later choice
+				own = append(own, AlphaPlus)
+				if !v.tieA {
+					own = append(own, AlphaMinus)
+				}
+			}
+		case ruleRecip:
+			own = []Param{RecipA}
+			if data[Gamma] {
+				own = append(own, RecipB)
+			}
+		}
+		if v.tieA && !isFixed[AlphaPlus] {
+			p.used[AlphaMinus] = data[Gamma]
+		}
+		if data[Phi] {
+			own = append(own, Phi)
+		}
+		for _, q := range own {
+			p.used[q] = true
+			if !isFixed[q] {
+				p.free = append(p.free, q)
+			}
 		}
 		for _, q := range resp.params() {
 			if respUsed(q) {
@@ -460,7 +492,7 @@ func (p *problem) starts(id string, o Options) [][]float64 {
 	return out
 }
 
-var primes = [NumParams]int{2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43}
+var primes = [NumParams]int{2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67}
 
 // halton is the k-th element of the van der Corput sequence in base b.
 func halton(k, b int) float64 {
@@ -616,7 +648,7 @@ func fitCompiled(c *compiled, s *Sequence, trait *Trait, o Options, pops []*popP
 		best := sf.Estimates[0].LogLik
 		for k, v := range o.Models[1:] {
 			e := sf.Estimates[k+1]
-			if v.baseline || v.endGame != full.endGame || o.response(v) != o.response(full) || e.LogLik <= best+1e-6 {
+			if v.rule != rulePyramid || v.endGame != full.endGame || o.response(v) != o.response(full) || e.LogLik <= best+1e-6 {
 				continue
 			}
 			extra = append(extra, e.Values)
@@ -632,17 +664,17 @@ func fitCompiled(c *compiled, s *Sequence, trait *Trait, o Options, pops []*popP
 		h := fnv.New64a()
 		h.Write([]byte(s.ID))
 		for k, v := range o.Models {
-			if k != 0 && (!v.baseline || v.resp != nil) {
+			if k != 0 && (v.rule != ruleBaseline || v.resp != nil) {
 				continue
 			}
 			for r := range o.Replications {
-				sf.Replicas[k] = append(sf.Replicas[k], Replicate(rng.Stream(o.Seed, h.Sum64(), 2, uint64(k), uint64(r)), s, sf.Estimates[k].Values, v.baseline, o.EndGame))
+				sf.Replicas[k] = append(sf.Replicas[k], Replicate(rng.Stream(o.Seed, h.Sum64(), 2, uint64(k), uint64(r)), s, v, sf.Estimates[k].Values, o.EndGame))
 			}
 		}
 	}
 	for k, v := range o.Models {
 		e := &sf.Estimates[k]
-		pred := c.predict(&e.Values, v.baseline)
+		pred := c.predict(&e.Values, v.rule)
 		e.Expected = make([]float64, len(pred))
 		for i, p := range pred {
 			e.Expected[i] = p.Expected
@@ -667,6 +699,9 @@ func estimate(c *compiled, id string, v Variant, trait *Trait, o Options, pop *p
 	if p.tieW && e.Free[WPlus] {
 		e.Free[WMinus] = true
 	}
+	if p.tieA && e.Free[AlphaPlus] {
+		e.Free[AlphaMinus] = true
+	}
 	e.Used = p.used
 	var best run
 	var atBest int
@@ -684,7 +719,7 @@ func estimate(c *compiled, id string, v Variant, trait *Trait, o Options, pop *p
 		best, atBest = p.minimize(st, o.MaxEvals)
 	}
 	e.Values = p.values(best.z)
-	e.LogLik = p.c.loglik(&e.Values, p.baseline, partAll, p.beliefs)
+	e.LogLik = p.c.loglik(&e.Values, p.rule, partAll, p.beliefs)
 	e.AIC = 2*float64(e.K) - 2*e.LogLik
 	e.BIC = float64(e.K)*math.Log(float64(e.N)) - 2*e.LogLik
 	e.Converged, e.AtBest = best.converged, atBest
@@ -732,6 +767,9 @@ func estimate(c *compiled, id string, v Variant, trait *Trait, o Options, pop *p
 			if p.tieW && e.Free[WPlus] {
 				e.SE[WMinus] = e.SE[WPlus]
 			}
+			if p.tieA && e.Free[AlphaPlus] {
+				e.SE[AlphaMinus] = e.SE[AlphaPlus]
+			}
 		}
 	}
 	if !o.NoCV {
@@ -753,7 +791,7 @@ func estimate(c *compiled, id string, v Variant, trait *Trait, o Options, pop *p
 			if e.CVN == 0 {
 				e.CVLogLik = 0
 			}
-			for i, pr := range c.predict(&cvv, p.baseline) {
+			for i, pr := range c.predict(&cvv, p.rule) {
 				if c.trials[i].part == partTest {
 					e.CVLogLik += pr.LogProb
 					e.CVN++
@@ -777,11 +815,11 @@ func losoEvidence(c *compiled, v Variant, trait *Trait, o Options, pop *popPrior
 	}
 	p.pop = pop
 	if len(p.free) == 0 {
-		return p.c.loglik(&p.fixed, p.baseline, partAll, p.beliefs)
+		return p.c.loglik(&p.fixed, p.rule, partAll, p.beliefs)
 	}
 	best := p.minimizeFrom(warm, o.MaxEvals)
 	x := p.values(best.z)
-	ll := c.loglik(&x, p.baseline, partAll, p.beliefs)
+	ll := c.loglik(&x, p.rule, partAll, p.beliefs)
 	_, logDet, err := standardErrors(p, best.z)
 	if err != nil {
 		return math.NaN()

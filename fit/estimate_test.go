@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/trustlab/trustlab/internal/rng"
+	"github.com/trustlab/trustlab/model"
 )
 
 // simulated returns n synthetic subjects of the default design with
@@ -124,7 +125,7 @@ func TestNestedVariantsFitWorse(t *testing.T) {
 			t.Errorf("%s: no_risk log-likelihood %.4f > full with kappa free %.4f", s.ID, nr.LogLik, kfull.LogLik)
 		}
 		for _, e := range sf.Estimates[1:] {
-			if e.Model == "baseline" || e.Model == "no_risk" {
+			if e.Model == "baseline" || e.Model == "no_risk" || e.Model == "rw" || e.Model == "rw2" || e.Model == "reciprocity" {
 				continue
 			}
 			if e.LogLik > full.LogLik+1e-3 {
@@ -154,6 +155,9 @@ func TestVariantParameters(t *testing.T) {
 		"no_trait":     {7, map[Param]float64{Tau: 0.5}},
 		"no_learning":  {6, map[Param]float64{WPlus: 0, WMinus: 0}},
 		"baseline":     {5, nil},
+		"rw":           {7, map[Param]float64{Tau: 0.5}},                // v0, beta, alpha_plus, phi + 3
+		"rw2":          {8, nil},                                        // + alpha_minus
+		"reciprocity":  {6, map[Param]float64{Beta: model.DefaultBeta}}, // recip_a, recip_b, phi + 3
 	}
 	for _, e := range sf.Estimates {
 		w := want[e.Model]

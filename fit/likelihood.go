@@ -50,6 +50,7 @@ type compiled struct {
 	nTest    int // trials in partTest
 	folds    int // cross-validation folds: 1 (the last trials) or K
 	kfold    bool
+	states   []partnerState // scratch of the rival models' likelihood
 }
 
 // setFold marks the trials of fold f held out (partTest) and the others
@@ -169,9 +170,16 @@ func (c *compiled) balance(t *ctrial, b model.Belief, lambda, endGame float64) f
 // loglik is the log-likelihood of the choices in the parts selected by
 // mask, replaying every trial's feedback. beliefs is scratch space with one
 // entry per partner. It does not allocate.
-func (c *compiled) loglik(v *Values, baseline bool, mask uint8, beliefs []model.Belief) float64 {
-	if baseline {
+func (c *compiled) loglik(v *Values, r rule, mask uint8, beliefs []model.Belief) float64 {
+	switch r {
+	case ruleBaseline:
 		return c.loglikBaseline(v, mask)
+	case rulePyramid:
+	default:
+		if len(c.states) < c.partners {
+			c.states = make([]partnerState, c.partners)
+		}
+		return c.loglikRule(v, r, mask, c.states)
 	}
 	m := v.Model()
 	tau := v[Tau]
@@ -299,7 +307,7 @@ func lchoose(n, k int) float64 {
 // and the feedback the subject saw updates the belief (model.Update).
 func LogLik(s *Sequence, v Values) float64 {
 	c := compile(s, 1)
-	return c.loglik(&v, false, partAll, make([]model.Belief, c.partners))
+	return c.loglik(&v, rulePyramid, partAll, make([]model.Belief, c.partners))
 }
 
 // BaselineLogLik is the log-likelihood of every choice in s under the
@@ -328,53 +336,42 @@ type Prediction struct {
 // Predict replays s under v and returns one Prediction per trial; with
 // baseline it predicts the constant v[Base].
 func Predict(s *Sequence, v Values, baseline bool) []Prediction {
-	return compile(s, 1).predict(&v, baseline)
+	r := rulePyramid
+	if baseline {
+		r = ruleBaseline
+	}
+	return compile(s, 1).predict(&v, r)
 }
 
-// predict is Predict on a compiled sequence (with its end game).
-func (c *compiled) predict(v *Values, baseline bool) []Prediction {
-	m := v.Model()
-	tau := v[Tau]
-	lambda := m.Lambda(tau)
-	prior := m.Prior(tau)
-	rv, eg := v.resp(), v[EndGame]
-	beliefs := make([]model.Belief, c.partners)
-	for i := range beliefs {
-		beliefs[i] = prior
+// predict is Predict on a compiled sequence (with its end game) under
+// the model rule r.
+func (c *compiled) predict(v *Values, r rule) []Prediction {
+	rp := c.replayer(v, r)
+	states := make([]partnerState, c.partners)
+	for i := range states {
+		states[i] = rp.start()
 	}
 	out := make([]Prediction, len(c.trials))
 	for i := range c.trials {
 		t := &c.trials[i]
-		b := beliefs[t.partner]
-		bal := c.balance(t, b, lambda, eg)
-		pr := Prediction{P: b.P(), Balance: bal}
-		x := bal
-		if t.kind == TwoOption {
-			x = t.dx * bal
-		}
-		f := model.Sigmoid(m.Beta * x)
-		if baseline {
-			f = v[Base]
-		}
+		st := &states[t.partner]
+		f, bal, p := rp.intended(t, st)
+		pr := Prediction{P: p, Balance: bal, LogProb: rp.logProb(t, f)}
 		switch t.kind {
 		case Amount:
-			fc := clampProb(f)
-			pr.Expected = amountMean(int(t.n), f, m.Phi, rv, t.round)
-			pr.LogProb = amountLogProb(int(t.k), int(t.n), t.lchoose, t.choose, fc, m.Phi, rv, t.round, t.isRound)
+			pr.Expected = amountMean(int(t.n), f, rp.m.Phi, rp.rv, t.round)
 			pr.Observed = float64(t.k) / float64(t.n)
 		case Binary:
-			pr.Expected = lapseProb(f, rv.lapse)
-			pr.LogProb = logBernoulli(lapseProb(clampProb(f), rv.lapse), t.k == 1)
+			pr.Expected = lapseProb(f, rp.rv.lapse)
 			pr.Observed = float64(t.k)
 		default:
-			pr.Expected = lapseProb(f, rv.lapse)
-			pr.LogProb = logBernoulli(lapseProb(clampProb(f), rv.lapse), t.took)
+			pr.Expected = lapseProb(f, rp.rv.lapse)
 			if t.took {
 				pr.Observed = 1
 			}
 		}
 		out[i] = pr
-		beliefs[t.partner] = m.Update(b, prior, t.r, t.confirmed, t.evidence)
+		rp.learn(t, st, t.evidence)
 	}
 	return out
 }

@@ -94,7 +94,7 @@ func TestLogLikReference(t *testing.T) {
 					c.trials[j].part = partTrain
 				}
 				c.trials[i].part = partTest
-				lp := c.loglik(&tc.v, false, partTest, beliefs)
+				lp := c.loglik(&tc.v, rulePyramid, partTest, beliefs)
 				if math.Abs(lp-tc.per[i]) > 1e-12 {
 					t.Errorf("trial %d: log prob %.17g, want %.17g", i+1, lp, tc.per[i])
 				}
@@ -188,7 +188,7 @@ func BenchmarkLogLik(b *testing.B) {
 	var sink float64
 	b.ReportAllocs()
 	for b.Loop() {
-		sink += c.loglik(&v, false, partAll, beliefs)
+		sink += c.loglik(&v, rulePyramid, partAll, beliefs)
 	}
 	b.ReportMetric(float64(len(c.trials)), "trials/op")
 	_ = sink
@@ -198,7 +198,7 @@ func TestLogLikDoesNotAllocate(t *testing.T) {
 	c := compile(mikusLike(), 0.8)
 	v := vals(0.4, 1, 2, 5, 1, 2, 0.95, 2, 10)
 	beliefs := make([]model.Belief, c.partners)
-	if n := testing.AllocsPerRun(100, func() { c.loglik(&v, false, partAll, beliefs) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { c.loglik(&v, rulePyramid, partAll, beliefs) }); n != 0 {
 		t.Errorf("loglik allocates %v times per call, want 0", n)
 	}
 }
@@ -238,7 +238,7 @@ func BenchmarkLogLikResponse(b *testing.B) {
 			var sink float64
 			b.ReportAllocs()
 			for b.Loop() {
-				sink += c.loglik(&v, false, partAll, beliefs)
+				sink += c.loglik(&v, rulePyramid, partAll, beliefs)
 			}
 			_ = sink
 		})

@@ -16,24 +16,29 @@ type Param int
 
 // The parameters, in the order of outputs.
 const (
-	Tau     Param = iota // trust trait tau
-	Lambda0              // base risk weight lambda0
-	Kappa                // trait slope of the risk weight
-	Beta                 // inverse temperature
-	WPlus                // evidence weight of a confirmation
-	WMinus               // evidence weight of a betrayal
-	Gamma                // retention of evidence
-	N0                   // prior strength
-	Phi                  // precision of graded amounts
-	Lapse                // response model: probability of a uniformly random choice
-	Hurdle               // response model: probability of an all-or-nothing choice
-	Round                // response model: attraction of round amounts
-	EndGame              // horizon: fall of the expected return in the last rounds
-	Base                 // baseline only: constant intended fraction / P(high) / P(send)
+	Tau        Param = iota // trust trait tau
+	Lambda0                 // base risk weight lambda0
+	Kappa                   // trait slope of the risk weight
+	Beta                    // inverse temperature
+	WPlus                   // evidence weight of a confirmation
+	WMinus                  // evidence weight of a betrayal
+	Gamma                   // retention of evidence
+	N0                      // prior strength
+	Phi                     // precision of graded amounts
+	Lapse                   // response model: probability of a uniformly random choice
+	Hurdle                  // response model: probability of an all-or-nothing choice
+	Round                   // response model: attraction of round amounts
+	EndGame                 // horizon: fall of the expected return in the last rounds
+	AlphaPlus               // Rescorla-Wagner: learning rate (of positive prediction errors in rw2)
+	AlphaMinus              // Rescorla-Wagner rw2: learning rate of negative prediction errors
+	V0                      // Rescorla-Wagner: initial expected return
+	RecipA                  // reciprocity heuristic: intended fraction after a return of 0
+	RecipB                  // reciprocity heuristic: change of the intended fraction per unit of return fraction
+	Base                    // baseline only: constant intended fraction / P(high) / P(send)
 	NumParams
 )
 
-var paramNames = [NumParams]string{"tau", "lambda0", "kappa", "beta", "w_plus", "w_minus", "gamma", "n0", "phi", "lapse", "hurdle", "round", "end_game", "base"}
+var paramNames = [NumParams]string{"tau", "lambda0", "kappa", "beta", "w_plus", "w_minus", "gamma", "n0", "phi", "lapse", "hurdle", "round", "end_game", "alpha_plus", "alpha_minus", "v0", "recip_a", "recip_b", "base"}
 
 // String returns the name used in flags, files and messages ("w_plus").
 func (p Param) String() string {
@@ -118,20 +123,25 @@ type Bounds [NumParams]Interval
 // learning, a ridge on which estimates wander off (see docs/fitting.md).
 func DefaultBounds() Bounds {
 	return Bounds{
-		Tau:     {0.001, 0.999, Linear},
-		Lambda0: {0.01, 100, Logarithmic},
-		Kappa:   {0, 20, Linear},
-		Beta:    {0.1, 100, Logarithmic},
-		WPlus:   {0.1, 10, Logarithmic},
-		WMinus:  {0.1, 10, Logarithmic},
-		Gamma:   {0.01, 1, Linear},
-		N0:      {0.01, 1000, Logarithmic},
-		Phi:     {0.1, 1000, Logarithmic},
-		Lapse:   {1e-4, 0.5, Linear},
-		Hurdle:  {1e-4, 0.999, Linear},
-		Round:   {1e-4, 0.999, Linear},
-		EndGame: {1e-4, 0.999, Linear},
-		Base:    {1e-4, 1 - 1e-4, Linear},
+		Tau:        {0.001, 0.999, Linear},
+		Lambda0:    {0.01, 100, Logarithmic},
+		Kappa:      {0, 20, Linear},
+		Beta:       {0.1, 100, Logarithmic},
+		WPlus:      {0.1, 10, Logarithmic},
+		WMinus:     {0.1, 10, Logarithmic},
+		Gamma:      {0.01, 1, Linear},
+		N0:         {0.01, 1000, Logarithmic},
+		Phi:        {0.1, 1000, Logarithmic},
+		Lapse:      {1e-4, 0.5, Linear},
+		Hurdle:     {1e-4, 0.999, Linear},
+		Round:      {1e-4, 0.999, Linear},
+		EndGame:    {1e-4, 0.999, Linear},
+		AlphaPlus:  {1e-3, 0.999, Linear},
+		AlphaMinus: {1e-3, 0.999, Linear},
+		V0:         {1e-3, 0.999, Linear},
+		RecipA:     {1e-4, 1 - 1e-4, Linear},
+		RecipB:     {-3, 3, Linear},
+		Base:       {1e-4, 1 - 1e-4, Linear},
 	}
 }
 
@@ -241,8 +251,10 @@ func CheckValue(p Param, x float64) error {
 		loOpen, rng = true, "(0, inf)"
 	case Lapse:
 		hi, rng = 0.999, "[0, 0.999]"
-	case Hurdle, Round, EndGame:
+	case Hurdle, Round, EndGame, AlphaPlus, AlphaMinus, V0, RecipA:
 		hi, rng = 1, "[0, 1]"
+	case RecipB:
+		lo, hi, rng = -3, 3, "[-3, 3]"
 	case Base:
 		loOpen, hi, rng = true, 1, "(0, 1)"
 	default:

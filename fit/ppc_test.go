@@ -22,7 +22,7 @@ func TestReplicateMatchesPrediction(t *testing.T) {
 	sum := make([]float64, len(s.Trials))
 	sum2 := make([]float64, len(s.Trials))
 	for r := range reps {
-		for i, x := range Replicate(rng.Stream(3, uint64(r)), s, v, false, 0) {
+		for i, x := range Replicate(rng.Stream(3, uint64(r)), s, variants[0], v, 0) {
 			sum[i] += x
 			sum2[i] += x * x
 		}
@@ -34,8 +34,8 @@ func TestReplicateMatchesPrediction(t *testing.T) {
 			t.Errorf("trial %d: replicated mean %.4f, predicted %.4f (sd %.3f)", i+1, mean, pred[i].Expected, sd)
 		}
 	}
-	a := Replicate(rng.Stream(9), s, v, true, 0)
-	b := Replicate(rng.Stream(9), s, v, true, 0)
+	a := Replicate(rng.Stream(9), s, variants[5], v, 0)
+	b := Replicate(rng.Stream(9), s, variants[5], v, 0)
 	for i := range a {
 		if a[i] != b[i] {
 			t.Fatalf("replication not reproducible at trial %d", i+1)
@@ -49,10 +49,10 @@ func TestReplicateMatchesPrediction(t *testing.T) {
 func TestEndGameBalance(t *testing.T) {
 	seqs, truth := simulated(t, 1, 3)
 	s, v := seqs[0], truth[0]
-	plain := compileWith(s, 1, 2, 0).predict(&v, false)
+	plain := compileWith(s, 1, 2, 0).predict(&v, rulePyramid)
 	w := v
 	w[EndGame] = 0.4
-	eg := compileWith(s, 1, 2, 0).predict(&w, false)
+	eg := compileWith(s, 1, 2, 0).predict(&w, rulePyramid)
 	m := v.Model()
 	lambda := m.Lambda(v[Tau])
 	count := map[int]int{}

@@ -187,7 +187,7 @@ func TestLeaveOneOutPooled(t *testing.T) {
 		}
 		want[0] += LogLik(seqs[i], sf.Estimates[0].Values)
 		bv := sf.Estimates[1].Values
-		for _, pr := range compileWith(seqs[i], 1, ro.EndGame, 0).predict(&bv, true) {
+		for _, pr := range compileWith(seqs[i], 1, ro.EndGame, 0).predict(&bv, ruleBaseline) {
 			want[1] += pr.LogProb
 		}
 	}

@@ -112,7 +112,7 @@ func TestDefaultModels(t *testing.T) {
 		return out
 	}
 	got := names(DefaultModels(nil, true))
-	want := []string{"full", "no_asymmetry", "no_risk", "no_trait", "no_learning", "baseline", "full[bb]", "full[lapse]", "full[hurdle]", "full[lapse+hurdle]"}
+	want := []string{"full", "no_asymmetry", "no_risk", "no_trait", "no_learning", "baseline", "rw", "rw2", "reciprocity", "full[bb]", "full[lapse]", "full[hurdle]", "full[lapse+hurdle]"}
 	if len(got) != len(want) {
 		t.Fatalf("graded: %v, want %v", got, want)
 	}
@@ -121,10 +121,10 @@ func TestDefaultModels(t *testing.T) {
 			t.Fatalf("graded: %v, want %v", got, want)
 		}
 	}
-	if got := names(DefaultModels(nil, false)); len(got) != 7 || got[6] != "full[bb]" {
+	if got := names(DefaultModels(nil, false)); len(got) != 10 || got[9] != "full[bb]" {
 		t.Errorf("two-option: %v, want the variants and full[bb]", got)
 	}
-	if got := names(DefaultModels(&ResponseModel{}, false)); len(got) != 7 || got[6] != "full[lapse]" {
+	if got := names(DefaultModels(&ResponseModel{}, false)); len(got) != 10 || got[9] != "full[lapse]" {
 		t.Errorf("two-option under bb: %v, want the variants and full[lapse]", got)
 	}
 }

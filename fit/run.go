@@ -178,7 +178,7 @@ func LeaveOneOut(ctx context.Context, id string, seqs []*Sequence, o Options, wo
 		c := compileWith(seqs[i], 1, o.EndGame, 0)
 		scores[i] = make([]float64, len(o.Models))
 		for k, v := range o.Models {
-			for _, pr := range c.predict(&sf.Estimates[k].Values, v.baseline) {
+			for _, pr := range c.predict(&sf.Estimates[k].Values, v.rule) {
 				scores[i][k] += pr.LogProb
 			}
 		}

@@ -13,11 +13,12 @@ type Variant struct {
 	// Description says in words what the variant assumes.
 	Description string
 
-	baseline bool           // constant choice distribution
-	tieW     bool           // w_minus = w_plus
-	force    Fixed          // values the variant imposes, overriding --fix
-	resp     *ResponseModel // response model of this variant (nil: Options.Response)
-	endGame  bool           // with the end-game term (horizon)
+	rule    rule           // pyramid, baseline or a rival model
+	tieW    bool           // w_minus = w_plus
+	tieA    bool           // Rescorla-Wagner: alpha_minus = alpha_plus
+	force   Fixed          // values the variant imposes, overriding --fix
+	resp    *ResponseModel // response model of this variant (nil: Options.Response)
+	endGame bool           // with the end-game term (horizon)
 }
 
 // WithResponse returns v with its own response model r, named
@@ -51,7 +52,11 @@ func (v Variant) Response() (ResponseModel, bool) {
 func (v Variant) EndGame() bool { return v.endGame }
 
 // Baseline reports whether the variant is the constant-choice baseline.
-func (v Variant) Baseline() bool { return v.baseline }
+func (v Variant) Baseline() bool { return v.rule == ruleBaseline }
+
+// Pyramid reports whether the variant is the pyramid model or one of its
+// nested variants (not the baseline or a rival model).
+func (v Variant) Pyramid() bool { return v.rule == rulePyramid }
 
 var variants = []Variant{
 	{Name: "full", Description: "the pyramid model: trait, risk weight, asymmetric learning with forgetting"},
@@ -59,7 +64,10 @@ var variants = []Variant{
 	{Name: "no_risk", Description: "no risk weighting: lambda = 1 (lambda0 = 1, kappa = 0); the trait sets only the prior", force: Fixed{Lambda0: 1, Kappa: 0}},
 	{Name: "no_trait", Description: "no trait: tau = 0.5 (prior Beta(n0/2, n0/2), lambda = lambda0)", force: Fixed{Tau: 0.5}},
 	{Name: "no_learning", Description: "no learning: beliefs stay at the trait prior (w_plus = w_minus = 0)", force: Fixed{WPlus: 0, WMinus: 0, Gamma: 1}},
-	{Name: "baseline", Description: "ignores the situation: the same choice distribution on every trial (intended fraction or P(high) = base)", baseline: true},
+	{Name: "baseline", Description: "ignores the situation: the same choice distribution on every trial (intended fraction or P(high) = base)", rule: ruleBaseline},
+	{Name: "rw", Description: "rival: Rescorla-Wagner learning of the expected return with one learning rate, V <- V + alpha (r - V) from V0; intended fraction sigmoid(beta x the risk-neutral expected gain per unit sent)", rule: ruleRW, tieA: true},
+	{Name: "rw2", Description: "rival: Rescorla-Wagner with separate learning rates for positive and negative prediction errors (alpha_plus, alpha_minus)", rule: ruleRW},
+	{Name: "reciprocity", Description: "rival: the reciprocity heuristic (tit for tat): intended fraction recip_a + recip_b x the last return fraction seen from the partner", rule: ruleRecip},
 }
 
 // Variants returns every model trustlab fits, the full model first.
@@ -154,7 +162,7 @@ func parseModel(name string) (Variant, error) {
 		out = WithResponse(out, r)
 	}
 	if endGame {
-		if out.baseline {
+		if out.rule == ruleBaseline {
 			return Variant{}, fmt.Errorf("--models: %q: the baseline ignores the situation and has no end game", name)
 		}
 		out = WithEndGame(out)

@@ -79,24 +79,24 @@ func TestRunEndToEnd(t *testing.T) {
 			t.Errorf("missing output: %v", err)
 		}
 	}
-	// 6 variants and the full model under 4 other response models.
-	if subj := readCSV(t, filepath.Join(out, "subjects.csv")); len(subj) != 1+10 {
-		t.Fatalf("subjects.csv has %d rows, want header + 10 models", len(subj))
+	// 6 variants, 3 rival models and the full model under 4 other response models.
+	if subj := readCSV(t, filepath.Join(out, "subjects.csv")); len(subj) != 1+13 {
+		t.Fatalf("subjects.csv has %d rows, want header + 13 models", len(subj))
 	}
 	cmp := readCSV(t, filepath.Join(out, "comparison.csv"))
-	if len(cmp) != 11 || cmp[1][0] != "full" || cmp[6][0] != "baseline" || cmp[7][0] != "full[bb]" {
+	if len(cmp) != 14 || cmp[1][0] != "full" || cmp[6][0] != "baseline" || cmp[10][0] != "full[bb]" {
 		t.Errorf("comparison.csv: %v", cmp)
 	}
 	if pred := readCSV(t, filepath.Join(out, "predictions.csv")); len(pred) != 1+50 {
 		t.Errorf("predictions.csv has %d rows, want header + 50 trials", len(pred))
 	}
 	header, rows := res.Comparison()
-	if len(rows) != 10 || len(header) != len(rows[0]) || header[len(header)-1] != "ΔiBIC" {
+	if len(rows) != 13 || len(header) != len(rows[0]) || header[len(header)-1] != "ΔiBIC" {
 		t.Errorf("comparison table: %v %v", header, rows)
 	}
 	m := res.Manifest
 	if m.Prior != "empirical" || res.Prior != fit.PriorEmpirical || m.Seed != 1 || m.Restarts != 2 || m.CVFraction != 0.8 || m.Pool != "none" ||
-		m.Subjects != 1 || m.Trials != 50 || m.Fits != 1 || len(m.Models) != 10 || m.Workers < 1 || m.Response != "lapse+hurdle+round" {
+		m.Subjects != 1 || m.Trials != 50 || m.Fits != 1 || len(m.Models) != 13 || m.Workers < 1 || m.Response != "lapse+hurdle+round" {
 		t.Errorf("manifest: %+v", m)
 	}
 	// One subject is too few for empirical Bayes: every fit says so.

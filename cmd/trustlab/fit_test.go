@@ -67,8 +67,8 @@ func TestFitEndToEnd(t *testing.T) {
 		}
 	}
 	subj := readCSV(t, filepath.Join(out, "subjects.csv"))
-	if len(subj) != 1+10 { // 6 variants, and full under 4 other response models
-		t.Fatalf("subjects.csv has %d rows, want header + 10 models", len(subj))
+	if len(subj) != 1+13 { // 6 variants, 3 rivals, and full under 4 other response models
+		t.Fatalf("subjects.csv has %d rows, want header + 13 models", len(subj))
 	}
 	for _, want := range []string{"fitted 1 subjects (1 subjects, 50 trials, 0 missed trials skipped)", "  no_asymmetry  ", "  full[bb]  ", "estimates are MAP under the empirical prior",
 		"1 of 1 full-model fits have warnings"} {
