@@ -46,6 +46,13 @@ func DefaultRanges() map[Param]Range {
 		Hurdle:  {0.05, 0.4, false},
 		Round:   {0.05, 0.4, false},
 		EndGame: {0.1, 0.6, false},
+		// the rival models
+		AlphaPlus:  {0.1, 0.6, false},
+		AlphaMinus: {0.1, 0.6, false},
+		V0:         {0.3, 0.8, false},
+		RecipA:     {0.1, 0.5, false},
+		RecipB:     {0.2, 1, false},
+		Base:       {0.2, 0.8, false},
 	}
 }
 
@@ -100,8 +107,11 @@ type RecoverOptions struct {
 	// Ranges override DefaultRanges for some parameters.
 	Ranges map[Param]Range
 	Seed   uint64
-	// Fit are the estimation options; Models is ignored (the full model
-	// is fitted) and cross-validation is skipped. Fit.Prior is the
+	// Model is the model simulated and fitted (the zero Variant: the full
+	// model).
+	Model Variant
+	// Fit are the estimation options; Models is ignored (Model is
+	// fitted) and cross-validation is skipped. Fit.Prior is the
 	// estimator (zero: maximum likelihood; trustlab recover defaults to
 	// PriorEmpirical, like trustlab fit). Parameters fixed there
 	// (or not free by default) are simulated at their fixed value.
@@ -167,14 +177,30 @@ func Recover(ctx context.Context, o RecoverOptions) (*Recovery, error) {
 		ranges[p] = r
 	}
 	fo := o.Fit
-	fo.Models = Variants()[:1]
+	mod := o.Model
+	if mod.Name == "" {
+		mod = variants[0]
+	}
+	fo.Models = []Variant{mod}
 	fo.NoCV = true
 	if fo, err = fo.resolve(); err != nil {
 		return nil, err
 	}
 	free := map[Param]bool{}
 	resp := fo.response(fo.Models[0])
-	for _, p := range append(append(slices.Clone(DefaultFree), fo.Free...), resp.params()...) {
+	var freeList []Param
+	if mod.rule == rulePyramid {
+		freeList = append(append(slices.Clone(DefaultFree), fo.Free...), resp.params()...)
+	} else {
+		// The model's own free parameters, as it is fitted to this design.
+		probe, err := SimulateModel(rng.Stream(o.Seed, 9), "probe", design, mod, DefaultValues())
+		if err != nil {
+			return nil, err
+		}
+		p, _ := newProblem(compile(probe, 1), mod, fo, nil)
+		freeList = p.free
+	}
+	for _, p := range freeList {
 		if p == Round && roundAmounts(design.Endowment) == nil {
 			continue // every amount is round: nothing to recover
 		}
@@ -193,14 +219,17 @@ func Recover(ctx context.Context, o RecoverOptions) (*Recovery, error) {
 			v[p] = x
 		}
 		r := rng.Stream(o.Seed, 0, uint64(i))
-		for p := range Base {
+		for p := range Base + 1 {
 			u := r.Float64() // one draw per parameter, free or not, so ranges stay aligned
 			if free[p] {
 				v[p] = ranges[p].draw(u)
 			}
 		}
+		if mod.tieA {
+			v[AlphaMinus] = v[AlphaPlus]
+		}
 		truth[i] = v
-		s, err := Simulate(rng.Stream(o.Seed, 1, uint64(i)), fmt.Sprintf("sim%03d", i+1), design, v)
+		s, err := SimulateModel(rng.Stream(o.Seed, 1, uint64(i)), fmt.Sprintf("sim%03d", i+1), design, mod, v)
 		if err != nil {
 			return Job{}, false, err
 		}
@@ -228,6 +257,14 @@ func Recover(ctx context.Context, o RecoverOptions) (*Recovery, error) {
 		}
 	}
 	order = append(order, Gamma, Lambda0, Kappa, N0)
+	if mod.rule != rulePyramid {
+		order = order[:0]
+		for p := range Base + 1 {
+			if free[p] {
+				order = append(order, p)
+			}
+		}
+	}
 	for _, p := range order {
 		pr := ParamRecovery{Name: p.String(), Free: free[p], Range: ranges[p]}
 		if !pr.Free {
@@ -333,4 +370,149 @@ func ranks(x []float64) []float64 {
 		i = j + 1
 	}
 	return r
+}
+
+// ModelRecoveryOptions configure ModelRecovery. The zero value compares
+// the full model, rw, rw2, reciprocity and the baseline on 100 subjects
+// each of the mikus2023 design, by BIC under maximum likelihood.
+type ModelRecoveryOptions struct {
+	// Models simulate and compete (nil: full, rw, rw2, reciprocity,
+	// baseline).
+	Models   []Variant
+	Subjects int    // per generating model, default 100
+	Design   Design // default MikusDesign
+	Ranges   map[Param]Range
+	Seed     uint64
+	// Fit are the estimation options (Models and Prior are ignored: every
+	// model is fitted by maximum likelihood and the best per subject is
+	// the one with the lowest BIC).
+	Fit      Options
+	Workers  int
+	Progress func()
+}
+
+// Confusion is the result of ModelRecovery: Counts[g][f] is how many
+// subjects simulated from model g were best fitted (lowest BIC) by model f.
+type Confusion struct {
+	Models   []string
+	Subjects int
+	Counts   [][]int
+}
+
+// ModelRecovery simulates subjects from each model (parameters drawn from
+// the ranges, as Recover does), fits every model to each, and counts
+// which model wins by BIC: a model that its own data do not pick out is
+// not identifiable in the design. Subject i of generating model g draws
+// from streams keyed by (Seed, 10+g, i), so results do not depend on the
+// number of workers.
+func ModelRecovery(ctx context.Context, o ModelRecoveryOptions) (*Confusion, error) {
+	if o.Models == nil {
+		ms, err := ParseModels("rw,rw2,reciprocity,baseline")
+		if err != nil {
+			return nil, err
+		}
+		o.Models = ms
+	}
+	if o.Subjects <= 0 {
+		o.Subjects = 100
+	}
+	conf := &Confusion{Subjects: o.Subjects}
+	for _, m := range o.Models {
+		conf.Models = append(conf.Models, m.Name)
+	}
+	fo := o.Fit
+	fo.Models, fo.Prior, fo.NoCV = o.Models, PriorNone, true
+	for g, gen := range o.Models {
+		ro := RecoverOptions{Subjects: o.Subjects, Design: o.Design, Ranges: o.Ranges, Seed: o.Seed, Model: gen,
+			Fit: Options{Prior: PriorNone, Response: o.Fit.Response, Fixed: o.Fit.Fixed, Restarts: 1, MaxEvals: 1}}
+		// The truths and sequences of Recover, without its fits: simulate
+		// through the same streams.
+		seqs, err := recoverySubjects(ro, uint64(10+g))
+		if err != nil {
+			return nil, err
+		}
+		counts := make([]int, len(o.Models))
+		i := 0
+		next := func() (Job, bool, error) {
+			if i == len(seqs) {
+				return Job{}, false, nil
+			}
+			i++
+			return Job{Seq: seqs[i-1]}, true, nil
+		}
+		err = Run(ctx, next, fo, o.Workers, func(sf SubjectFit) error {
+			best := 0
+			for k, e := range sf.Estimates {
+				if e.BIC < sf.Estimates[best].BIC {
+					best = k
+				}
+			}
+			counts[best]++
+			if o.Progress != nil {
+				o.Progress()
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		conf.Counts = append(conf.Counts, counts)
+	}
+	return conf, nil
+}
+
+// recoverySubjects simulates the subjects of a recovery of o.Model, with
+// truths drawn as Recover draws them, from streams keyed by (o.Seed, key, i).
+func recoverySubjects(o RecoverOptions, key uint64) ([]*Sequence, error) {
+	design, err := o.Design.resolve()
+	if err != nil {
+		return nil, err
+	}
+	ranges := DefaultRanges()
+	for p, r := range o.Ranges {
+		ranges[p] = r
+	}
+	fo, err := o.Fit.resolve()
+	if err != nil {
+		return nil, err
+	}
+	mod := o.Model
+	probe, err := SimulateModel(rng.Stream(o.Seed, key, 1<<32), "probe", design, mod, DefaultValues())
+	if err != nil {
+		return nil, err
+	}
+	p, _ := newProblem(compile(probe, 1), mod, fo, nil)
+	free := map[Param]bool{}
+	for _, q := range p.free {
+		free[q] = true
+	}
+	var out []*Sequence
+	for i := range o.Subjects {
+		v := DefaultValues()
+		for q, x := range fo.Fixed {
+			v[q] = x
+		}
+		r := rng.Stream(o.Seed, key, uint64(i))
+		for q := range Base + 1 {
+			u := r.Float64()
+			if free[q] {
+				v[q] = ranges[q].draw(u)
+			}
+		}
+		if mod.tieA {
+			v[AlphaMinus] = v[AlphaPlus]
+		}
+		if mod.tieW {
+			v[WMinus] = v[WPlus]
+		}
+		for q, x := range mod.force {
+			v[q] = x
+		}
+		s, err := SimulateModel(r, fmt.Sprintf("%s%03d", mod.Name, i+1), design, mod, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }

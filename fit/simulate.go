@@ -173,3 +173,39 @@ func drawAmount(r *rand.Rand, bb model.BetaBinomial, f float64, rv respValues, r
 	}
 	return bb.Rand(r)
 }
+
+// SimulateModel draws one subject's choices in design d under any model:
+// the pyramid model and its variants as Simulate does (identical draws),
+// or the baseline and the rival models through the same replay as the
+// likelihood. Feedback follows the design (after trust only, with
+// d.AfterTrust).
+func SimulateModel(r *rand.Rand, id string, d Design, variant Variant, v Values) (*Sequence, error) {
+	if variant.rule == rulePyramid {
+		return Simulate(r, id, d, v)
+	}
+	// The skeleton: partners, order and outcomes as Simulate draws them,
+	// with the pyramid's choices replaced below.
+	s, err := Simulate(r, id, d, DefaultValues())
+	if err != nil {
+		return nil, err
+	}
+	s.AfterTrust = d.AfterTrust
+	c := compile(s, 1)
+	rp := c.replayer(&v, variant.rule)
+	states := make([]partnerState, c.partners)
+	for i := range states {
+		states[i] = rp.start()
+	}
+	for i := range c.trials {
+		t := &c.trials[i]
+		st := &states[t.partner]
+		f, _, _ := rp.intended(t, st)
+		f = clampProb(f)
+		k := drawAmount(r, model.BetaBinomial{N: int(t.n), Alpha: f * rp.m.Phi, Beta: (1 - f) * rp.m.Phi}, f, rp.rv, t.round)
+		s.Trials[i].Sent = float64(k)
+		evidence := !d.AfterTrust || k > 0
+		s.Trials[i].Evidence = evidence
+		rp.learn(t, st, evidence)
+	}
+	return s, nil
+}

@@ -25,6 +25,9 @@ type RecoverOptions struct {
 	Design fit.Design
 	// Ranges override fit.DefaultRanges for some parameters.
 	Ranges map[fit.Param]fit.Range
+	// Model is the model simulated and fitted (the zero Variant: the full
+	// model); any model of fit.ParseModels, rivals included.
+	Model fit.Variant
 	// NoPlots writes CSV and JSON and the page, but no plots.
 	NoPlots bool
 	// Version and Args are recorded in the manifest.
@@ -66,7 +69,7 @@ func Recover(ctx context.Context, dir string, o RecoverOptions) (*Recovery, erro
 	for p, r := range o.Ranges {
 		ranges[p] = r
 	}
-	ro := fit.RecoverOptions{Subjects: subjects, Design: o.Design, Seed: seed, Fit: fo, Workers: workers, Ranges: ranges}
+	ro := fit.RecoverOptions{Subjects: subjects, Design: o.Design, Seed: seed, Fit: fo, Workers: workers, Ranges: ranges, Model: o.Model}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -172,4 +175,74 @@ func writeRecovery(dir string, rec *fit.Recovery) error {
 		s.write(row)
 	}
 	return s.Close()
+}
+
+// ConfusionOptions configure [ModelRecovery]: the estimation settings
+// (the prior is ignored: maximum likelihood, the best model by BIC), the
+// competing models (nil: full, rw, rw2, reciprocity, baseline), subjects
+// per model (0: 100) and the design.
+type ConfusionOptions struct {
+	Estimation
+	Models   []fit.Variant
+	Subjects int
+	Design   fit.Design
+	Ranges   map[fit.Param]fit.Range
+	Version  string
+	Args     []string
+	Progress func(Progress)
+}
+
+// ModelRecovery simulates subjects from each model, fits every model to
+// each, and writes the confusion matrix (rows: the generating model,
+// columns: the model with the lowest BIC) to confusion.csv, with
+// manifest.json, into dir.
+func ModelRecovery(ctx context.Context, dir string, o ConfusionOptions) (*fit.Confusion, error) {
+	fo, seed, workers, err := o.Estimation.resolve(fit.PriorNone)
+	if err != nil {
+		return nil, err
+	}
+	subjects := o.Subjects
+	if subjects == 0 {
+		subjects = 100
+	}
+	if subjects < 2 || subjects > 100000 {
+		return nil, invalidf("subjects = %d: must be in [2, 100000]", o.Subjects)
+	}
+	mo := fit.ModelRecoveryOptions{Models: o.Models, Subjects: subjects, Design: o.Design, Ranges: o.Ranges, Seed: seed, Fit: fo, Workers: workers}
+	if o.Progress != nil {
+		done, total := 0, subjects*max(len(o.Models), 5)
+		mo.Progress = func() {
+			done++
+			o.Progress(Progress{Stage: StageSubject, Prior: fit.PriorNone, Done: done, Total: total})
+		}
+	}
+	start := time.Now()
+	conf, err := fit.ModelRecovery(ctx, mo)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	c, err := createCSV(dir, "confusion.csv", append([]string{"simulated"}, conf.Models...))
+	if err != nil {
+		return nil, err
+	}
+	for g, row := range conf.Counts {
+		rec := []string{conf.Models[g]}
+		for _, n := range row {
+			rec = append(rec, strconv.Itoa(n))
+		}
+		c.write(rec)
+	}
+	if err := c.Close(); err != nil {
+		return nil, err
+	}
+	man := Manifest{Command: "recover --confusion", Version: o.Version, Args: o.Args, Seed: seed, Restarts: fo.Restarts,
+		Fixed: fo.Fixed.String(), Subjects: subjects, Models: conf.Models, Prior: fit.PriorNone.String(), Response: responseName(fo.Response),
+		Seconds: time.Since(start).Seconds(), Outputs: []string{"confusion.csv"}}
+	if err := writeJSON(dir, "manifest.json", man); err != nil {
+		return nil, err
+	}
+	return conf, nil
 }

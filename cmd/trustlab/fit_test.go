@@ -99,3 +99,31 @@ func TestRecoverPrints(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// recover --model fits a rival model; --confusion prints and writes the
+// model-recovery matrix (the studies themselves are tested in package fit).
+func TestRecoverModelAndConfusion(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"recover", "--model", "reciprocity", "--subjects", "8", "--restarts", "1", "--out", out, "--no-plots"}, nil, &stdout, &stderr); err != nil {
+		t.Fatalf("recover --model: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "recip_b") || strings.Contains(stdout.String(), "w_plus") {
+		t.Errorf("recover --model reciprocity printed:\n%s", stdout.String())
+	}
+	stdout.Reset()
+	out = t.TempDir()
+	if err := run(context.Background(), []string{"recover", "--confusion", "rw,baseline", "--subjects", "4", "--restarts", "1", "--out", out}, nil, &stdout, &stderr); err != nil {
+		t.Fatalf("recover --confusion: %v\n%s", err, stderr.String())
+	}
+	rows := readCSV(t, filepath.Join(out, "confusion.csv"))
+	if len(rows) != 4 || strings.Join(rows[0], ",") != "simulated,full,rw,baseline" {
+		t.Errorf("confusion.csv: %v", rows)
+	}
+	if !strings.Contains(stdout.String(), "model recovery: 4 subjects") {
+		t.Errorf("stdout: %s", stdout.String())
+	}
+	if err := run(context.Background(), []string{"recover", "--model", "nonsense", "--out", t.TempDir()}, nil, &stdout, &stderr); err == nil || !strings.Contains(err.Error(), "--model") {
+		t.Errorf("recover --model nonsense: %v", err)
+	}
+}

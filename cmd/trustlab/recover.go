@@ -44,6 +44,8 @@ func cmdRecover(e *env, args []string) error {
 		multiplier, honour   float64
 		feedback             string
 		interleaved, noPlots bool
+		modelName            string
+		confusion            string
 	)
 	est.register(fs, "empirical")
 	fs.IntVar(&subjects, "subjects", 200, "synthetic subjects, [2, 100000]")
@@ -56,6 +58,8 @@ func cmdRecover(e *env, args []string) error {
 	fs.Var(&ranges, "range", "draw a parameter from `name=lo:hi` (repeatable; log-uniform except tau and gamma)")
 	fs.StringVar(&out, "out", "recover-out", "output `directory`")
 	fs.BoolVar(&noPlots, "no-plots", false, "write CSV and JSON only")
+	fs.StringVar(&modelName, "model", "full", "the model simulated and fitted: full, a variant, or a rival (rw, rw2, reciprocity)")
+	fs.StringVar(&confusion, "confusion", "", "model recovery instead: simulate --subjects from each of these `models` (all: full,rw,rw2,reciprocity,baseline), fit them all by maximum likelihood and count the winner by BIC (confusion.csv)")
 	if err := parseFlags(fs, args, e.stdout, recoverSynopsis); err != nil {
 		return err
 	}
@@ -79,6 +83,34 @@ func cmdRecover(e *env, args []string) error {
 		if err := fit.ParseRange(ro.Ranges, r); err != nil {
 			return usageErrorf("%v", err)
 		}
+	}
+	if confusion != "" {
+		co := fitrun.ConfusionOptions{Estimation: eo, Subjects: subjects, Design: design, Ranges: ro.Ranges, Version: version, Args: args}
+		if confusion != "all" {
+			ms, err := fit.ParseModels(confusion)
+			if err != nil {
+				return usageErrorf("--confusion: %v", strings.TrimPrefix(err.Error(), "--models: "))
+			}
+			co.Models = ms
+		}
+		bar := newProgress(e.stderr, "recover")
+		if bar.on() {
+			co.Progress = bar.report
+		}
+		conf, err := fitrun.ModelRecovery(e.ctx, out, co)
+		bar.finish()
+		if err != nil {
+			return inputError(err)
+		}
+		printConfusion(e.stdout, conf)
+		return nil
+	}
+	if modelName != "full" {
+		ms, err := fit.ParseModels(modelName)
+		if err != nil || len(ms) != 2 {
+			return usageErrorf("--model %q: must be one model: full, a variant or a rival (rw, rw2, reciprocity)", modelName)
+		}
+		ro.Model = ms[1]
 	}
 	bar := newProgress(e.stderr, "recover")
 	if bar.on() {
@@ -146,5 +178,23 @@ func printRecovery(w io.Writer, rec *fitrun.Recovery) {
 	}
 	for _, warn := range rec.Warnings {
 		fmt.Fprintln(w, warn)
+	}
+}
+
+// printConfusion prints the model-recovery matrix: rows simulated, columns
+// the model with the lowest BIC, as shares of the subjects.
+func printConfusion(w io.Writer, c *fit.Confusion) {
+	fmt.Fprintf(w, "model recovery: %d subjects simulated from each model (rows), share best fitted by each model (columns, lowest BIC)\n\n", c.Subjects)
+	fmt.Fprintf(w, "%14s", "simulated")
+	for _, m := range c.Models {
+		fmt.Fprintf(w, " %12s", m)
+	}
+	fmt.Fprintln(w)
+	for g, row := range c.Counts {
+		fmt.Fprintf(w, "%14s", c.Models[g])
+		for _, n := range row {
+			fmt.Fprintf(w, " %12.2f", float64(n)/float64(c.Subjects))
+		}
+		fmt.Fprintln(w)
 	}
 }
