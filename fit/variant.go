@@ -140,6 +140,9 @@ func parseModel(name string) (Variant, error) {
 	}
 	base, bracket, hasResp := strings.Cut(base, "[")
 	base = strings.ReplaceAll(strings.TrimSpace(base), "-", "_")
+	if base == "trait_only" { // the baseline: a fixed intended fraction per subject
+		base = "baseline"
+	}
 	var out Variant
 	found := false
 	for _, v := range variants {

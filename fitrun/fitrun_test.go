@@ -491,3 +491,22 @@ func TestRunCVPredictions(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkFitMikus2023 is `trustlab fit` on the shared mikus2023 data
+// with the defaults: every model of the default comparison (variants,
+// rivals, other response models), empirical Bayes, 5 restarts,
+// cross-validation, standard errors, posterior predictive replications
+// and plots (go test ./fitrun -run XXX -bench FitMikus -benchtime 1x).
+func BenchmarkFitMikus2023(b *testing.B) {
+	data := "../../shared/data/mikus2023/trials.csv"
+	if _, err := os.Stat(data); err != nil {
+		b.Skipf("no shared data: %v", err)
+	}
+	for b.Loop() {
+		o := fitrun.Options{Force: true}
+		if _, err := fitrun.Run(context.Background(), data, testSpec, filepath.Join(b.TempDir(), "fit"), o); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/fit")
+}
