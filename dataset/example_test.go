@@ -58,7 +58,7 @@ order_within: partner
 	// subject 1, good trial 1: sent 4 of 10, honoured, returned 6
 	// subject 1, good trial 2: sent 6 of 10, betrayed, returned 0
 	// subject 2, bad trial 1: sent 0 of 10, betrayed, returned 0
-	// {Rows:3 Subjects:2 Trials:3 Missed:0 EmptySubjects:0}
+	// {Rows:3 Subjects:2 Trials:3 Missed:0 EmptySubjects:0 BadRows:0}
 }
 
 // Impossible rows stop the reader with the file, line, column, field and
