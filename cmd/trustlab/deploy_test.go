@@ -14,10 +14,11 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// The deployment files in deploy/ cannot run here (no Docker, Kubernetes
-// or Slurm), so these tests check what can be checked: the manifests
-// parse and agree with each other, and the Slurm scripts run a real sweep
-// with the variables Slurm would set.
+// Docker and Kubernetes cannot run here, so these tests check what can be
+// checked: the manifests parse and agree with each other. The Slurm
+// scripts run a real sweep with the variables Slurm would set, submit.sh's
+// arguments are checked with a stand-in sbatch, and TestSlurmCluster
+// (slurm_test.go) runs them on a real Slurm cluster.
 
 type k8sDoc struct {
 	Kind     string `yaml:"kind"`
@@ -191,19 +192,60 @@ func TestSlurmScripts(t *testing.T) {
 		t.Error(err)
 	}
 
-	// submit.sh with a stand-in sbatch that records its arguments.
+	// submit.sh's arguments with a stand-in sbatch that records them (what
+	// a real cluster does with them: TestSlurmCluster).
 	fake := t.TempDir()
 	logFile := filepath.Join(fake, "calls")
 	os.WriteFile(filepath.Join(fake, "sbatch"), []byte("#!/bin/bash\necho \"$*\" >> "+logFile+"\necho 4242\n"), 0o755)
-	cmd := exec.Command("bash", "../../deploy/slurm/submit.sh", "s.yaml", filepath.Join(root, "sub"), "5")
-	cmd.Env = append(os.Environ(), "PATH="+fake+":"+os.Getenv("PATH"))
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("submit.sh: %v\n%s", err, b)
-	}
-	calls, _ := os.ReadFile(logFile)
-	lines := strings.Split(strings.TrimSpace(string(calls)), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[0], "--array=0-4") || !strings.Contains(lines[0], "SWEEP=s.yaml") ||
-		!strings.Contains(lines[1], "--dependency=afterok:4242") || !strings.HasSuffix(lines[1], "merge.sbatch") {
-		t.Errorf("sbatch calls:\n%s", calls)
+	for _, tc := range []struct {
+		args        []string
+		code        int
+		array, both []string // in the array's sbatch call; in both calls
+		msg         string
+	}{
+		{args: []string{"s.yaml", "OUT", "5"}, array: []string{"--array=0-4", "SWEEP=s.yaml", "--cpus-per-task=1", "--mem=2G", "--time=02:00:00"}},
+		{args: []string{"--cpus", "2", "--mem", "3G", "--time=30", "--partition", "short", "s.yaml", "OUT"},
+			array: []string{"--array=0-7", "--cpus-per-task=2", "--mem=3G", "--time=30"}, both: []string{"--partition=short"}},
+		{args: []string{"--cpus", "0", "s.yaml", "OUT"}, code: 2, msg: "--cpus must be a whole number >= 1, got 0"},
+		{args: []string{"--mem", "lots", "s.yaml", "OUT"}, code: 2, msg: "--mem must be a size"},
+		{args: []string{"--time", "soon", "s.yaml", "OUT"}, code: 2, msg: "--time must be a Slurm time"},
+		{args: []string{"--partition", "a b", "s.yaml", "OUT"}, code: 2, msg: "--partition must be a partition name"},
+		{args: []string{"--cpus"}, code: 2, msg: "--cpus needs a value"},
+		{args: []string{"--gpus", "1", "s.yaml", "OUT"}, code: 2, msg: "unknown option --gpus"},
+		{args: []string{"s.yaml"}, code: 2, msg: "usage:"},
+	} {
+		os.Remove(logFile)
+		args := append([]string{"../../deploy/slurm/submit.sh"}, tc.args...)
+		for i, a := range args {
+			if a == "OUT" {
+				args[i] = filepath.Join(root, "sub")
+			}
+		}
+		cmd := exec.Command("bash", args...)
+		cmd.Env = append(os.Environ(), "PATH="+fake+":"+os.Getenv("PATH"))
+		b, err := cmd.CombinedOutput()
+		if code := cmd.ProcessState.ExitCode(); code != tc.code || !strings.Contains(string(b), tc.msg) {
+			t.Errorf("submit.sh %q: exit %d (%v), want %d with %q:\n%s", tc.args, code, err, tc.code, tc.msg, b)
+			continue
+		}
+		if tc.code != 0 {
+			continue
+		}
+		calls, _ := os.ReadFile(logFile)
+		lines := strings.Split(strings.TrimSpace(string(calls)), "\n")
+		if len(lines) != 2 || !strings.Contains(lines[1], "--dependency=afterok:4242") || !strings.HasSuffix(lines[1], "merge.sbatch") {
+			t.Errorf("submit.sh %q: sbatch calls:\n%s", tc.args, calls)
+			continue
+		}
+		for _, w := range append(tc.array, tc.both...) {
+			if !strings.Contains(lines[0], " "+w) && !strings.Contains(lines[0], ","+w) {
+				t.Errorf("submit.sh %q: the array's sbatch call lacks %q: %s", tc.args, w, lines[0])
+			}
+		}
+		for _, w := range tc.both {
+			if !strings.Contains(lines[1], w) {
+				t.Errorf("submit.sh %q: the merge's sbatch call lacks %q: %s", tc.args, w, lines[1])
+			}
+		}
 	}
 }
