@@ -175,6 +175,9 @@ func (s *LedgerService) RecordExperience(ctx context.Context, in trustlab.Experi
 	}
 	fp := in.Fingerprint()
 	now := s.db.Now()
+	if err := in.CheckTime(now); err != nil {
+		return trustlab.Experience{}, false, err
+	}
 	t := now
 	if in.Time != nil {
 		t = *in.Time
