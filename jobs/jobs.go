@@ -16,6 +16,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -220,11 +221,15 @@ func (m *Manager) release(id string) {
 // MaxAttempts starts), removes folders of deleted jobs and starts the
 // workers.
 func (m *Manager) Start(ctx context.Context) error {
-	if err := os.MkdirAll(m.kindDir(trustlab.KindRun), 0o755); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(m.kindDir(trustlab.KindFit), 0o755); err != nil {
-		return err
+	for _, kind := range []trustlab.JobKind{trustlab.KindRun, trustlab.KindFit} {
+		dir := m.kindDir(kind)
+		err := os.MkdirAll(dir, 0o755)
+		if err == nil {
+			err = sysinfo.CheckWritable(dir)
+		}
+		if err != nil {
+			return fmt.Errorf("the data folder %s is not writable (%v): the outputs of runs and fits go there; fix its permissions or choose another data folder", m.o.Dir, err)
+		}
 	}
 	left, err := m.o.Store.UnfinishedJobs(ctx)
 	if err != nil {
@@ -511,12 +516,30 @@ func (m *Manager) Delete(ctx context.Context, kind trustlab.JobKind, id string) 
 			return trustlab.Errorf(trustlab.EINTERNAL, "%s %s: still stopping: %v", kind, id, ctx.Err())
 		}
 	}
+	// The folder first, out of the way under a name no job has (so that
+	// a failure leaves the job whole, and a crash after it leaves a
+	// folder that the next Start removes); then the job; then the files.
+	dir := m.jobDir(kind, id)
+	trash := filepath.Join(m.kindDir(kind), ".deleted-"+id)
+	if err := os.Rename(dir, trash); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if a != nil { // it was cancelled: say so rather than leave it running
+			if j, jerr := m.o.Store.Job(ctx, id); jerr == nil && !j.Status.Finished() {
+				now := time.Now().UTC()
+				j.Status, j.FinishedAt, j.Error = trustlab.JobCancelled, &now, "cancelled; deleting it failed"
+				m.o.Store.UpdateJob(ctx, j)
+				m.release(id)
+			}
+		}
+		m.log.Error("deleting a job: cannot remove its folder", "kind", kind, "id", id, "err", err)
+		return fmt.Errorf("%s %s: cannot remove its folder (the job is kept): %w", kind, id, err)
+	}
 	if err := m.o.Store.DeleteJob(ctx, id); err != nil {
+		os.Rename(trash, dir) // put it back: the job is kept
 		return err
 	}
 	m.release(id)
-	if err := os.RemoveAll(m.jobDir(kind, id)); err != nil {
-		m.log.Warn("removing a deleted job's folder", "dir", m.jobDir(kind, id), "err", err)
+	if err := os.RemoveAll(trash); err != nil {
+		m.log.Warn("removing a deleted job's folder (the next start removes it)", "dir", trash, "err", err)
 	}
 	m.log.Info("job deleted", "kind", kind, "id", id)
 	return nil

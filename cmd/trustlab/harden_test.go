@@ -1,13 +1,19 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/internal/testfs"
+	"github.com/trustlab/trustlab/sqlite"
 )
 
 // send makes one request with a raw body and headers ("Host" sets the
@@ -95,5 +101,49 @@ func TestServeRefusesTheAttacksOfIssue13(t *testing.T) {
 	}
 	if len(list.Runs) != 2 {
 		t.Errorf("%d runs stored, want 2: %s", len(list.Runs), fmt.Sprint(list.Runs))
+	}
+}
+
+// serve refuses to start on a data folder it cannot write, saying so
+// (issue 13: it used to start and answer every write with an opaque 500).
+func TestServeRefusesAReadOnlyDataFolder(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "lab")
+	os.Mkdir(data, 0o755)
+	testfs.ReadOnly(t, data, func() {
+		db, err := sqlite.Open(context.Background(), filepath.Join(data, "trustlab.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		os.Mkdir(filepath.Join(data, "runs"), 0o755)
+		os.Mkdir(filepath.Join(data, "fits"), 0o755)
+	})
+	_, stderr, err := cliErr(t, context.Background(), "serve", "--addr", "127.0.0.1:0", "--data", data)
+	if err == nil || !strings.Contains(stderr, data+": the database's folder is not writable (") || strings.Contains(stderr, "listening") {
+		t.Errorf("serve on a read-only folder: %v\n%s", err, stderr)
+	}
+}
+
+// A DELETE that cannot remove the run's folder answers 500 and keeps the
+// run (issue 13: it answered 204 and left the folder).
+func TestServeFailedDeleteIsNot204(t *testing.T) {
+	s := startServer(t, "")
+	var j trustlab.Job
+	if st := s.call(t, "POST", "/api/v1/runs", fmt.Sprintf(`{"scenario":%q}`, tinyScenario), &j); st != 202 {
+		t.Fatalf("POST run: %d", st)
+	}
+	for deadline := time.Now().Add(60 * time.Second); !j.Status.Finished() && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		s.call(t, "GET", "/api/v1/runs/"+j.ID, nil, &j)
+	}
+	testfs.Undeletable(t, filepath.Join(s.data, "runs"))
+	if st, b := s.send(t, "DELETE", "/api/v1/runs/"+j.ID, ""); st != 500 {
+		t.Errorf("DELETE on an undeletable folder: %d %s, want 500", st, b)
+	}
+	if st := s.call(t, "GET", "/api/v1/runs/"+j.ID+"/steps.csv", nil, nil); st != 200 {
+		t.Errorf("the run's outputs after the failed delete: %d", st)
+	}
+	if !strings.Contains(s.logs.String(), "cannot remove its folder") {
+		t.Errorf("the server log does not say why:\n%s", s.logs)
 	}
 }

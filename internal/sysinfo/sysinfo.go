@@ -73,3 +73,25 @@ func FormatBytes(n int64) string {
 	}
 	return ""
 }
+
+// CheckWritable checks that files can be created, written, synced and
+// removed in dir (permissions, a read-only file system, a full disk), with
+// a probe file that it removes.
+func CheckWritable(dir string) error {
+	f, err := os.CreateTemp(dir, ".trustlab-write-test-*")
+	if err != nil {
+		return err
+	}
+	name := f.Name()
+	_, err = f.Write([]byte("ok\n"))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if rerr := os.Remove(name); err == nil {
+		err = rerr
+	}
+	return err
+}
