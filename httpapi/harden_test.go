@@ -185,31 +185,47 @@ func newTestJobs(t *testing.T, h http.Handler, path string) http.Handler {
 	return h
 }
 
-// FuzzStrictJSON checks unmarshalStrict on any body: it never panics;
-// what it accepts is valid UTF-8 JSON that encoding/json decodes to the
-// same value, and that holds no duplicate keys.
+// FuzzStrictJSON checks unmarshalStrict on any body, for the input type of
+// every JSON endpoint: it never panics; what it accepts is valid UTF-8
+// JSON without duplicate keys that encoding/json decodes to the same
+// value.
 func FuzzStrictJSON(f *testing.F) {
 	for _, s := range []string{
 		`{"trait":0.3,"belief":{"a":3,"b":1},"situation":{"gain":1,"loss":2}}`, `{"trait":0.3,"trait":0.4}`,
 		`{"TRAIT":1}`, `null`, `{"situation":null}`, "{\"params\":{\"eta\":\"\xff\"}}", `{"p":"\ud800"}`,
 		`{"params":{"kappa":null},"belief":null}`, `[]`, `{"situation":{"game":"investment","endowment":10,"multiplier":3}}`,
+		`{"from":"a","to":"b","outcome":"honoured","stake":1,"time":"2025-03-01T12:00:00Z","key":"k\ud83d\ude00"}`,
+		`{"to":"bob","stake":10}`, `{"traits":[0.2,0.8],"points":3}`, `{"outcomes":["honoured",null,0.5]}`,
+		`{"max_age_seconds":3600}`, `{"scenario":"steps: 5"}`,
 	} {
 		f.Add(s)
 	}
+	types := []func() any{
+		func() any { return new(trustlab.DecideInput) }, func() any { return new(trustlab.PartyInput) },
+		func() any { return new(trustlab.ExperienceInput) }, func() any { return new(trustlab.LedgerDecideInput) },
+		func() any { return new(trustlab.CurveInput) }, func() any { return new(trustlab.EncountersInput) },
+		func() any { return new(SessionInput) }, func() any {
+			return new(struct {
+				Scenario string `json:"scenario"`
+			})
+		},
+	}
 	f.Fuzz(func(t *testing.T, body string) {
-		var v trustlab.DecideInput
-		if unmarshalStrict([]byte(body), &v) != nil {
-			return
-		}
-		if !utf8.ValidString(body) {
-			t.Fatalf("accepted invalid UTF-8 %q", body)
-		}
-		var loose trustlab.DecideInput
-		if err := json.Unmarshal([]byte(body), &loose); err != nil || !reflect.DeepEqual(v, loose) {
-			t.Fatalf("%q: strict %+v, encoding/json %+v (%v)", body, v, loose, err)
-		}
-		if hasDuplicateKey(t, body) {
-			t.Fatalf("accepted duplicate keys: %q", body)
+		for _, mk := range types {
+			v := mk()
+			if unmarshalStrict([]byte(body), v) != nil {
+				continue
+			}
+			if !utf8.ValidString(body) {
+				t.Fatalf("%T: accepted invalid UTF-8 %q", v, body)
+			}
+			loose := mk()
+			if err := json.Unmarshal([]byte(body), loose); err != nil || !reflect.DeepEqual(v, loose) {
+				t.Fatalf("%q: strict %+v, encoding/json %+v (%v)", body, v, loose, err)
+			}
+			if hasDuplicateKey(t, body) {
+				t.Fatalf("%T: accepted duplicate keys: %q", v, body)
+			}
 		}
 	})
 }
