@@ -4,6 +4,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/trustlab/trustlab"
@@ -113,7 +114,7 @@ func checkMediaType(kind string, r *http.Request) error {
 		}
 		return trustlab.Errorf(trustlab.EMEDIATYPE, "Content-Type %q: this endpoint takes application/json (curl: --json '{...}' or -H 'Content-Type: application/json')", ct)
 	case bodyScenario:
-		if err == nil && (mt == "application/json" || contains(yamlTypes, mt)) {
+		if err == nil && (mt == "application/json" || slices.Contains(yamlTypes, mt)) {
 			return nil
 		}
 		return trustlab.Errorf(trustlab.EMEDIATYPE, "Content-Type %q: send the scenario as application/yaml (curl --data-binary @s.yaml -H 'Content-Type: application/yaml') or JSON {\"scenario\": \"...\"} as application/json", ct)
@@ -124,13 +125,4 @@ func checkMediaType(kind string, r *http.Request) error {
 		return trustlab.Errorf(trustlab.EMEDIATYPE, "Content-Type %q: send multipart/form-data with a file \"data\" (CSV) and \"spec\" (YAML), e.g. curl -F data=@trust.csv -F spec=@spec.yaml", ct)
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
