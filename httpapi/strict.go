@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"encoding"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -23,8 +24,8 @@ import (
 // valid UTF-8 without unpaired surrogate escapes, no duplicate keys in any
 // object, object keys that match a field of t only exactly (not in another
 // case), and no null where t has no pointer (or interface) to hold it.
-// Syntax errors are left to the decoder, which reports them with their
-// offset.
+// Malformed JSON is left to the decoder, which reports it with its offset.
+// It allocates only to report a problem.
 func checkStrict(body []byte, t reflect.Type) error {
 	if !utf8.Valid(body) {
 		i := 0
@@ -37,117 +38,269 @@ func checkStrict(body []byte, t reflect.Type) error {
 		}
 		return trustlab.Errorf(trustlab.EINVALID, "body: invalid UTF-8 at byte %d: JSON text must be UTF-8", i)
 	}
-	if i := loneSurrogate(body); i >= 0 {
-		return trustlab.Errorf(trustlab.EINVALID, "body: the \\u escape at byte %d is an unpaired UTF-16 surrogate, which is no character", i)
+	var pathBuf [8]segment
+	s := strictScanner{b: body, path: pathBuf[:0]}
+	if err := s.value(t); err != nil && err != errMalformed {
+		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	err := walkStrict(dec, t, "")
-	if _, ok := err.(syntaxOrEOF); ok {
-		return nil // malformed JSON: the decoder reports it with its offset
-	}
-	return err
+	return nil
 }
 
-// syntaxOrEOF marks a token error: malformed JSON, reported by the decoder.
-type syntaxOrEOF struct{ error }
+// errMalformed stops the check at malformed JSON, which the decoder reports.
+var errMalformed = errors.New("malformed JSON")
+
+// maxDepth is encoding/json's nesting limit; deeper is the decoder's error.
+const maxDepth = 10000
+
+// strictScanner walks a JSON text once, checking it against a Go type.
+type strictScanner struct {
+	b    []byte
+	i    int
+	path []segment // where the value being read is, for messages
+}
+
+// segment is an object key or an array index on the path to a value.
+type segment struct {
+	key   []byte
+	index int // -1 for a key
+}
+
+// where names the current value: "situation.gain", "outcomes[2]", or
+// "body" at the top.
+func (s *strictScanner) where() string {
+	var sb strings.Builder
+	for _, p := range s.path {
+		if p.index >= 0 {
+			sb.WriteString("[" + strconv.Itoa(p.index) + "]")
+			continue
+		}
+		if sb.Len() > 0 {
+			sb.WriteByte('.')
+		}
+		sb.Write(p.key)
+	}
+	if sb.Len() == 0 {
+		return "body"
+	}
+	return sb.String()
+}
 
 var (
 	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
 
-// walkStrict reads one value from dec, checking it against t (nil: any
-// value, checked only for duplicate keys). path names the value in
-// messages ("" for the body).
-func walkStrict(dec *json.Decoder, t reflect.Type, path string) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return syntaxOrEOF{err}
+func (s *strictScanner) ws() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// value reads one value meant for t (nil: any value, checked only for
+// duplicate keys and surrogates).
+func (s *strictScanner) value(t reflect.Type) error {
+	if len(s.path) > maxDepth {
+		return errMalformed
+	}
+	s.ws()
+	if s.i >= len(s.b) {
+		return errMalformed
 	}
 	nullable := t == nil || t.Kind() == reflect.Interface || t.Kind() == reflect.Pointer
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t != nil && t.Kind() == reflect.Interface {
-		t = nil
+	if t != nil && (t.Kind() == reflect.Interface ||
+		reflect.PointerTo(t).Implements(unmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType)) {
+		t = nil // its own decoder reads it; still no duplicate keys
 	}
-	custom := t != nil && (reflect.PointerTo(t).Implements(unmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType))
-	if tok == nil {
+	switch s.b[s.i] {
+	case '{':
+		return s.object(t)
+	case '[':
+		return s.array(t)
+	case '"':
+		_, _, err := s.str()
+		return err
+	case 'n':
+		if !bytes.HasPrefix(s.b[s.i:], []byte("null")) {
+			return errMalformed
+		}
+		s.i += 4
 		if !nullable {
-			field := path
-			if field == "" {
-				field = "body"
-			}
-			return trustlab.Invalid(trustlab.FieldErrorf(field, "", "null: must be %s", describe(t)))
+			return trustlab.Invalid(trustlab.FieldErrorf(s.where(), "", "null: must be %s", describe(t)))
 		}
 		return nil
 	}
-	d, ok := tok.(json.Delim)
-	if !ok {
-		return nil // a scalar: its type is the decoder's to check
-	}
-	if custom {
-		t = nil // its own decoder reads it; still no duplicate keys
-	}
-	switch d {
-	case '{':
-		var fields map[string]reflect.Type
-		var folded map[string]string
-		var elem reflect.Type
-		switch {
-		case t != nil && t.Kind() == reflect.Struct:
-			fields, folded = structFields(t)
-		case t != nil && t.Kind() == reflect.Map:
-			elem = t.Elem()
+	for s.i < len(s.b) { // a number, true or false: the decoder checks it
+		switch s.b[s.i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return nil
 		}
-		seen := map[string]bool{}
-		for dec.More() {
-			kt, err := dec.Token()
-			if err != nil {
-				return syntaxOrEOF{err}
-			}
-			key, _ := kt.(string)
-			name := join(path, key)
-			if seen[key] {
-				return trustlab.Invalid(trustlab.FieldErrorf(name, "", "duplicate key: each key may appear once in an object"))
-			}
-			seen[key] = true
-			vt := elem
-			if fields != nil {
-				var ok bool
-				if vt, ok = fields[key]; !ok {
-					if exact, ok := folded[strings.ToLower(key)]; ok {
-						return trustlab.Invalid(trustlab.FieldErrorf(name, "", "unknown field; did you mean %q? (keys are case-sensitive)", exact))
-					}
-				}
-			}
-			if err := walkStrict(dec, vt, name); err != nil {
-				return err
-			}
-		}
-	case '[':
-		var elem reflect.Type
-		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
-			elem = t.Elem()
-		}
-		for i := 0; dec.More(); i++ {
-			if err := walkStrict(dec, elem, fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
-			}
-		}
-	}
-	if _, err := dec.Token(); err != nil { // the closing delimiter
-		return syntaxOrEOF{err}
+		s.i++
 	}
 	return nil
 }
 
-func join(path, key string) string {
-	if path == "" {
-		return key
+// str reads a string at s.i, returning its contents (between the quotes,
+// escapes undone only when escaped is true) and refusing unpaired
+// surrogate escapes.
+func (s *strictScanner) str() (raw []byte, escaped bool, err error) {
+	start := s.i + 1
+	for i := start; i < len(s.b); i++ {
+		switch s.b[i] {
+		case '"':
+			s.i = i + 1
+			return s.b[start:i], escaped, nil
+		case '\\':
+			escaped = true
+			if i+1 >= len(s.b) {
+				return nil, false, errMalformed
+			}
+			if s.b[i+1] != 'u' {
+				i++
+				continue
+			}
+			r, ok := hex4(s.b, i+2)
+			if !ok {
+				return nil, false, errMalformed
+			}
+			switch {
+			case r >= 0xD800 && r < 0xDC00:
+				if i+7 < len(s.b) && s.b[i+6] == '\\' && s.b[i+7] == 'u' {
+					if r2, ok := hex4(s.b, i+8); ok && r2 >= 0xDC00 && r2 < 0xE000 {
+						i += 11
+						continue
+					}
+				}
+				return nil, false, trustlab.Errorf(trustlab.EINVALID, "body: the \\u escape at byte %d is an unpaired UTF-16 surrogate, which is no character", i)
+			case r >= 0xDC00 && r < 0xE000:
+				return nil, false, trustlab.Errorf(trustlab.EINVALID, "body: the \\u escape at byte %d is an unpaired UTF-16 surrogate, which is no character", i)
+			}
+			i += 5
+		}
 	}
-	return path + "." + key
+	return nil, false, errMalformed
+}
+
+// key reads an object key as its decoded bytes.
+func (s *strictScanner) key() ([]byte, error) {
+	raw, escaped, err := s.str()
+	if err != nil || !escaped {
+		return raw, err
+	}
+	var k string
+	if json.Unmarshal(s.b[s.i-len(raw)-2:s.i], &k) != nil {
+		return nil, errMalformed
+	}
+	return []byte(k), nil
+}
+
+func (s *strictScanner) object(t reflect.Type) error {
+	s.i++ // {
+	var fields map[string]reflect.Type
+	var elem reflect.Type
+	switch {
+	case t != nil && t.Kind() == reflect.Struct:
+		fields = structFields(t)
+	case t != nil && t.Kind() == reflect.Map:
+		elem = t.Elem()
+	}
+	var seenBuf [16][]byte
+	seen := seenBuf[:0]
+	s.ws()
+	if s.i < len(s.b) && s.b[s.i] == '}' {
+		s.i++
+		return nil
+	}
+	for {
+		s.ws()
+		if s.i >= len(s.b) || s.b[s.i] != '"' {
+			return errMalformed
+		}
+		k, err := s.key()
+		if err != nil {
+			return err
+		}
+		s.path = append(s.path, segment{key: k, index: -1})
+		for _, o := range seen {
+			if bytes.Equal(o, k) {
+				return trustlab.Invalid(trustlab.FieldErrorf(s.where(), "", "duplicate key: each key may appear once in an object"))
+			}
+		}
+		seen = append(seen, k)
+		vt := elem
+		if fields != nil {
+			var ok bool
+			if vt, ok = fields[string(k)]; !ok {
+				for name := range fields {
+					if strings.EqualFold(name, string(k)) {
+						return trustlab.Invalid(trustlab.FieldErrorf(s.where(), "", "unknown field; did you mean %q? (keys are case-sensitive)", name))
+					}
+				}
+			}
+		}
+		s.ws()
+		if s.i >= len(s.b) || s.b[s.i] != ':' {
+			return errMalformed
+		}
+		s.i++
+		if err := s.value(vt); err != nil {
+			return err
+		}
+		s.path = s.path[:len(s.path)-1]
+		s.ws()
+		if s.i >= len(s.b) {
+			return errMalformed
+		}
+		switch s.b[s.i] {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			return nil
+		default:
+			return errMalformed
+		}
+	}
+}
+
+func (s *strictScanner) array(t reflect.Type) error {
+	s.i++ // [
+	var elem reflect.Type
+	if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+		elem = t.Elem()
+	}
+	s.ws()
+	if s.i < len(s.b) && s.b[s.i] == ']' {
+		s.i++
+		return nil
+	}
+	for n := 0; ; n++ {
+		s.path = append(s.path, segment{index: n})
+		if err := s.value(elem); err != nil {
+			return err
+		}
+		s.path = s.path[:len(s.path)-1]
+		s.ws()
+		if s.i >= len(s.b) {
+			return errMalformed
+		}
+		switch s.b[s.i] {
+		case ',':
+			s.i++
+		case ']':
+			s.i++
+			return nil
+		default:
+			return errMalformed
+		}
+	}
 }
 
 // describe names what a JSON value for t must be.
@@ -158,15 +311,13 @@ func describe(t reflect.Type) string {
 	return jsonType(t.Kind().String())
 }
 
-var fieldCache sync.Map // reflect.Type -> [2]any{map[string]reflect.Type, map[string]string}
+var fieldCache sync.Map // reflect.Type -> map[string]reflect.Type
 
 // structFields returns the JSON names of t's fields (embedded structs'
-// fields included, as encoding/json promotes them) with their types, and
-// the same names by their lower case.
-func structFields(t reflect.Type) (map[string]reflect.Type, map[string]string) {
+// fields included, as encoding/json promotes them) with their types.
+func structFields(t reflect.Type) map[string]reflect.Type {
 	if v, ok := fieldCache.Load(t); ok {
-		p := v.([2]any)
-		return p[0].(map[string]reflect.Type), p[1].(map[string]string)
+		return v.(map[string]reflect.Type)
 	}
 	fields := map[string]reflect.Type{}
 	var add func(t reflect.Type)
@@ -200,52 +351,8 @@ func structFields(t reflect.Type) (map[string]reflect.Type, map[string]string) {
 		}
 	}
 	add(t)
-	folded := make(map[string]string, len(fields))
-	for name := range fields {
-		folded[strings.ToLower(name)] = name
-	}
-	fieldCache.Store(t, [2]any{fields, folded})
-	return fields, folded
-}
-
-// loneSurrogate returns the offset of the first \u escape inside a JSON
-// string that is an unpaired UTF-16 surrogate, or -1.
-func loneSurrogate(b []byte) int {
-	in := false
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if !in {
-			if c == '"' {
-				in = true
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			in = false
-		case '\\':
-			if i+1 < len(b) && b[i+1] == 'u' {
-				r, ok := hex4(b, i+2)
-				switch {
-				case !ok:
-				case r >= 0xD800 && r < 0xDC00:
-					if i+7 < len(b) && b[i+6] == '\\' && b[i+7] == 'u' {
-						if r2, ok := hex4(b, i+8); ok && r2 >= 0xDC00 && r2 < 0xE000 {
-							i += 11
-							continue
-						}
-					}
-					return i
-				case r >= 0xDC00 && r < 0xE000:
-					return i
-				}
-				i += 5
-				continue
-			}
-			i++ // skip the escaped character
-		}
-	}
-	return -1
+	fieldCache.Store(t, fields)
+	return fields
 }
 
 // hex4 parses four hex digits at b[i:].
@@ -268,3 +375,4 @@ func hex4(b []byte, i int) (rune, bool) {
 	}
 	return r, true
 }
+
