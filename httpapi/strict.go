@@ -375,4 +375,3 @@ func hex4(b []byte, i int) (rune, bool) {
 	}
 	return r, true
 }
-
