@@ -16,7 +16,7 @@ import (
 )
 
 // A delete that cannot remove the job's folder fails (the server answers
-// 500, not 204) and keeps the job whole (issue 13).
+// 500, not 204) and keeps the job whole: done, running or queued (issue 13).
 func TestFailedDeleteKeepsTheJob(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -33,8 +33,12 @@ func TestFailedDeleteKeepsTheJob(t *testing.T) {
 	}
 	<-started
 	<-started
-	testfs.Undeletable(t, filepath.Join(dir, "runs"))
-	for _, id := range []string{done.ID, running.ID} {
+	queued, err := m.Submit(ctx, trustlab.JobInput{Kind: trustlab.KindRun, Scenario: []byte("steps: 2\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	undo := testfs.Undeletable(t, filepath.Join(dir, "runs"))
+	for _, id := range []string{done.ID, running.ID, queued.ID} {
 		err := m.Delete(ctx, trustlab.KindRun, id)
 		if err == nil || trustlab.ErrorCode(err) != trustlab.EINTERNAL || !strings.Contains(err.Error(), "cannot remove its folder (the job is kept)") {
 			t.Errorf("Delete %s on an undeletable folder: %v (code %q), want an internal error", id, err, trustlab.ErrorCode(err))
@@ -48,9 +52,16 @@ func TestFailedDeleteKeepsTheJob(t *testing.T) {
 	} else {
 		f.Close()
 	}
-	if j, err := m.Job(ctx, trustlab.KindRun, running.ID); err != nil || j.Status != trustlab.JobCancelled {
-		t.Errorf("the running job after a failed delete: %+v, %v; want it cancelled", j, err)
+	if j, err := m.Job(ctx, trustlab.KindRun, running.ID); err != nil || j.Status != trustlab.JobRunning {
+		t.Errorf("the running job after a failed delete: %+v, %v; want it still running", j, err)
 	}
+	// Once the folder can be removed: the running job is deleted, and
+	// the queued one, still queued, runs.
+	undo()
+	if err := m.Delete(ctx, trustlab.KindRun, running.ID); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, m, queued.ID, trustlab.JobDone)
 }
 
 // Start refuses a data folder it cannot write, saying so (issue 13).

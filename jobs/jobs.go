@@ -496,42 +496,44 @@ func (m *Manager) Delete(ctx context.Context, kind trustlab.JobKind, id string) 
 	if _, err := m.Job(ctx, kind, id); err != nil {
 		return err
 	}
+	// Out of the queue, so that it does not start meanwhile.
 	m.mu.Lock()
+	queued := false
 	for i, q := range m.queue {
 		if q == id {
 			m.queue = append(m.queue[:i], m.queue[i+1:]...)
+			queued = true
 			break
 		}
 	}
 	a := m.running[id]
+	m.mu.Unlock()
+	// The folder first, out of the way under a name no job has, so that a
+	// failure leaves the job whole (queued again, or still running) and a
+	// crash after it leaves a folder that the next Start removes; then the
+	// job is stopped and deleted, then its files.
+	dir := m.jobDir(kind, id)
+	trash := filepath.Join(m.kindDir(kind), ".deleted-"+id)
+	if err := os.Rename(dir, trash); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if queued {
+			m.mu.Lock()
+			m.queue = append([]string{id}, m.queue...)
+			m.mu.Unlock()
+			m.signal()
+		}
+		m.log.Error("deleting a job: cannot remove its folder", "kind", kind, "id", id, "err", err)
+		return fmt.Errorf("%s %s: cannot remove its folder (the job is kept): %w", kind, id, err)
+	}
 	if a != nil {
+		m.mu.Lock()
 		a.deleted = true
 		a.cancel()
-	}
-	m.mu.Unlock()
-	if a != nil {
+		m.mu.Unlock()
 		select {
 		case <-a.done:
 		case <-ctx.Done():
 			return trustlab.Errorf(trustlab.EINTERNAL, "%s %s: still stopping: %v", kind, id, ctx.Err())
 		}
-	}
-	// The folder first, out of the way under a name no job has (so that
-	// a failure leaves the job whole, and a crash after it leaves a
-	// folder that the next Start removes); then the job; then the files.
-	dir := m.jobDir(kind, id)
-	trash := filepath.Join(m.kindDir(kind), ".deleted-"+id)
-	if err := os.Rename(dir, trash); err != nil && !errors.Is(err, os.ErrNotExist) {
-		if a != nil { // it was cancelled: say so rather than leave it running
-			if j, jerr := m.o.Store.Job(ctx, id); jerr == nil && !j.Status.Finished() {
-				now := time.Now().UTC()
-				j.Status, j.FinishedAt, j.Error = trustlab.JobCancelled, &now, "cancelled; deleting it failed"
-				m.o.Store.UpdateJob(ctx, j)
-				m.release(id)
-			}
-		}
-		m.log.Error("deleting a job: cannot remove its folder", "kind", kind, "id", id, "err", err)
-		return fmt.Errorf("%s %s: cannot remove its folder (the job is kept): %w", kind, id, err)
 	}
 	if err := m.o.Store.DeleteJob(ctx, id); err != nil {
 		os.Rename(trash, dir) // put it back: the job is kept

@@ -34,16 +34,19 @@ func ReadOnly(t testing.TB, dir string, fill func()) {
 }
 
 // Undeletable makes the entries of dir impossible to remove or rename
-// until the test ends: chattr +i on dir as root, mode 0555 otherwise.
-func Undeletable(t testing.TB, dir string) {
+// (and no new ones can be made) until undo is called or the test ends:
+// chattr +i on dir as root, mode 0555 otherwise.
+func Undeletable(t testing.TB, dir string) (undo func()) {
 	t.Helper()
+	undo = func() { os.Chmod(dir, 0o755) }
 	if os.Geteuid() != 0 {
 		os.Chmod(dir, 0o555)
-		t.Cleanup(func() { os.Chmod(dir, 0o755) })
-		return
+	} else {
+		if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
+			t.Skipf("cannot make a folder undeletable as root: chattr +i: %v %s", err, out)
+		}
+		undo = func() { exec.Command("chattr", "-i", dir).Run() }
 	}
-	if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
-		t.Skipf("cannot make a folder undeletable as root: chattr +i: %v %s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("chattr", "-i", dir).Run() })
+	t.Cleanup(undo)
+	return undo
 }
