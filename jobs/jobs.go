@@ -157,9 +157,9 @@ func New(o Options) *Manager {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	zero := o.Limits
+	given := o.Limits
 	o.Limits = o.Limits.withDefaults(DefaultLimits(o.Dir, o.Workers))
-	if zero != o.Limits {
+	if given != o.Limits { // some defaults were computed: say what they are
 		o.Logger.Info("job limits", "max_agents", o.Limits.MaxAgents, "max_steps", o.Limits.MaxSteps, "max_queued", o.Limits.MaxQueued,
 			"max_memory", sysinfo.FormatBytes(o.Limits.MaxMemory), "max_disk", sysinfo.FormatBytes(o.Limits.MaxDisk))
 	}
