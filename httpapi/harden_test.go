@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -268,4 +269,42 @@ func hasDuplicateKey(t *testing.T, body string) bool {
 		return false
 	}
 	return walk()
+}
+
+func TestLoopbackHostHeader(t *testing.T) {
+	for host, want := range map[string]bool{
+		"localhost": true, "LOCALHOST:8080": true, "localhost.": true, "127.0.0.1": true, "127.1.2.3:80": true,
+		"[::1]:8080": true, "[::1]": true, "::1": true, "lab.localhost": true, "a.b.LOCALHOST:1": true,
+		"": false, "127.0.0.1.nip.io": false, "localhost.attacker.example": false, "attacker.example": false,
+		"10.0.0.1:8080": false, "0.0.0.0:8080": false, "[::]:8080": false, "[::ffff:10.0.0.1]": false,
+		"localhostx": false, "xlocalhost": false,
+	} {
+		if got := loopbackHostHeader(host); got != want {
+			t.Errorf("loopbackHostHeader(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
+
+// FuzzLoopbackHostHeader: a Host accepted without a token names only
+// localhost, a name under .localhost or a loopback address.
+func FuzzLoopbackHostHeader(f *testing.F) {
+	for _, s := range []string{"localhost:8080", "127.0.0.1", "[::1]:80", "evil.example", "lab.localhost", "127.0.0.1.evil", "[::ffff:127.0.0.1]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, host string) {
+		if !loopbackHostHeader(host) {
+			return
+		}
+		h := host
+		if hh, _, err := net.SplitHostPort(host); err == nil {
+			h = hh
+		}
+		h = strings.ToLower(strings.TrimSuffix(strings.Trim(strings.TrimSuffix(h, "."), "[]"), "."))
+		if ip := net.ParseIP(h); ip != nil && !ip.IsLoopback() {
+			t.Fatalf("%q accepted: %s is not loopback", host, ip)
+		}
+		if net.ParseIP(h) == nil && h != "localhost" && !strings.HasSuffix(h, ".localhost") {
+			t.Fatalf("%q accepted", host)
+		}
+	})
 }

@@ -82,3 +82,14 @@ func cliErr(t *testing.T, ctx context.Context, args ...string) (string, string, 
 	}
 	return stdout.String(), stderr.String(), err
 }
+
+func FuzzParseByteSize(f *testing.F) {
+	for _, s := range []string{"1", "500M", "8GiB", "1.5K", "0", "-1G", "1e30T", "NaN", "Inf", "2tb"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if v, err := parseByteSize(s); err == nil && v < 1 {
+			t.Fatalf("parseByteSize(%q) = %d", s, v)
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -22,20 +23,26 @@ func Memory() int64 {
 	return total
 }
 
-// memTotal parses MemTotal (in kB) from a meminfo file.
+// memTotal reads MemTotal (in kB) from a meminfo file.
 func memTotal(path string) int64 {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
+	return parseMemInfo(f)
+}
+
+// parseMemInfo parses MemTotal from /proc/meminfo's format, in bytes; 0
+// if absent or malformed.
+func parseMemInfo(r io.Reader) int64 {
+	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(sc.Text(), "MemTotal:"); ok {
 			fs := strings.Fields(v)
 			if len(fs) >= 1 {
 				kb, err := strconv.ParseInt(fs[0], 10, 64)
-				if err == nil && kb > 0 {
+				if err == nil && kb > 0 && kb < 1<<53 {
 					return kb * 1024
 				}
 			}

@@ -2,6 +2,7 @@ package sysinfo
 
 import (
 	"os"
+	"strings"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -50,4 +51,15 @@ func TestMachine(t *testing.T) {
 	if d := FreeDisk(t.TempDir()); d <= 0 {
 		t.Errorf("FreeDisk = %d", d)
 	}
+}
+
+func FuzzParseMemInfo(f *testing.F) {
+	f.Add("MemTotal:       24684544 kB\nMemFree: 1 kB\n")
+	f.Add("MemTotal: 99999999999999999999 kB\n")
+	f.Add("MemTotal:\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		if v := parseMemInfo(strings.NewReader(text)); v < 0 || v%1024 != 0 {
+			t.Fatalf("parseMemInfo(%q) = %d", text, v)
+		}
+	})
 }
