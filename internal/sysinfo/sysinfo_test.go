@@ -2,9 +2,9 @@ package sysinfo
 
 import (
 	"os"
-	"strings"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
