@@ -21,8 +21,7 @@ type Size struct {
 
 	// StateBytes is the memory of the population's arrays and the
 	// network, as [Sim.StateBytes] reports it after [New] (exact for
-	// complete, k-out and Watts-Strogatz networks, the expected value
-	// for the random ones).
+	// complete and k-out networks, the expected value for the others).
 	StateBytes int64
 	// MemoryBytes is the predicted peak memory of the run: the state,
 	// the network's construction, the rows kept for the plots, the
