@@ -11,13 +11,15 @@ import (
 // Error codes: the kinds of failure the adapters map to their own terms
 // (HTTP status codes, exit statuses) in one place each.
 const (
-	EINVALID      = "invalid"      // bad input: a field outside its range, a malformed body
-	ENOTFOUND     = "not_found"    // no such party, run or fit
-	ECONFLICT     = "conflict"     // the request contradicts the stored state (idempotency key reused with another body; a run that is not finished)
-	EUNAUTHORIZED = "unauthorized" // missing or wrong credentials
-	ETOOLARGE     = "too_large"    // a request body over its limit
-	EUNAVAILABLE  = "unavailable"  // this build or configuration lacks the engine for the request
-	EINTERNAL     = "internal"     // anything else: a bug or an I/O failure
+	EINVALID      = "invalid"                // bad input: a field outside its range, a malformed body
+	ENOTFOUND     = "not_found"              // no such party, run or fit
+	ECONFLICT     = "conflict"               // the request contradicts the stored state (idempotency key reused with another body; a run that is not finished)
+	EUNAUTHORIZED = "unauthorized"           // missing or wrong credentials
+	ETOOLARGE     = "too_large"              // a request body over its limit
+	EUNAVAILABLE  = "unavailable"            // this build or configuration lacks the engine for the request
+	ELIMIT        = "limit"                  // well-formed, but over a limit of this server or machine (a run too large, a full queue); the message names the limit and how to raise it
+	EMEDIATYPE    = "unsupported_media_type" // a body in a media type the endpoint does not take
+	EINTERNAL     = "internal"               // anything else: a bug or an I/O failure
 )
 
 // Error is a domain error with a code, the field it is about (if any) and a

@@ -62,15 +62,25 @@ type JobInput struct {
 	Spec     []byte    // fit: the data spec (YAML)
 }
 
+// JobSize is what a job is predicted to need, from its input alone,
+// before it runs: what a JobService checks against its limits.
+type JobSize struct {
+	Agents      int   // simulated agents (runs)
+	Steps       int   // simulated steps (runs)
+	Edges       int64 // beliefs kept, one per agent and possible partner (runs)
+	MemoryBytes int64 // peak memory
+	DiskBytes   int64 // output files
+}
+
 // ProgressFunc reports that done of total units of work are complete.
 type ProgressFunc func(done, total int)
 
 // Runner runs a simulation. Check validates a scenario without running it
-// (errors name the line and field); Run writes the outputs (steps.csv,
+// (errors name the line and field) and predicts its size; Run writes the outputs (steps.csv,
 // agents.csv, manifest.json, plots/, index.html) into outDir and returns the
 // manifest. Run stops early with ctx's error when ctx is cancelled.
 type Runner interface {
-	Check(scenario []byte) error
+	Check(scenario []byte) (JobSize, error)
 	Run(ctx context.Context, scenario []byte, outDir string, progress ProgressFunc) (manifest []byte, err error)
 }
 

@@ -98,7 +98,24 @@ const (
 	MaxIDLen  = 128
 	MaxStake  = 1e12
 	MaxKeyLen = 200
+
+	// MaxAhead is how far ahead of the server's clock an experience's
+	// time may be (clock skew between client and server). An experience
+	// from the future would sort after every later one, so that each of
+	// them would be a back-dated write.
+	MaxAhead = 5 * time.Minute
 )
+
+// CheckTime refuses an experience time more than MaxAhead after now, the
+// server's clock.
+func (in ExperienceInput) CheckTime(now time.Time) error {
+	if in.Time != nil && in.Time.After(now.Add(MaxAhead)) {
+		return Invalid(FieldErrorf("time", "up to 5 minutes after the server's clock",
+			"%s is more than 5 minutes ahead of the server's clock (%s): an experience is recorded when it has happened",
+			in.Time.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
+	}
+	return nil
+}
 
 // Validate checks every field; the error joins one *Error per problem.
 func (in ExperienceInput) Validate() error {

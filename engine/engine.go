@@ -35,10 +35,15 @@ var _ trustlab.Runner = Sim{}
 // ScenarioName is the name scenarios are given in messages.
 const ScenarioName = "scenario.yaml"
 
-// Check parses and validates a scenario; errors name the line and field.
-func (e Sim) Check(b []byte) error {
-	_, err := e.parse(b)
-	return err
+// Check parses and validates a scenario (errors name the line and field)
+// and predicts the run's size ([sim.Predict]).
+func (e Sim) Check(b []byte) (trustlab.JobSize, error) {
+	sc, err := e.parse(b)
+	if err != nil {
+		return trustlab.JobSize{}, err
+	}
+	z := sim.Predict(sc)
+	return trustlab.JobSize{Agents: z.Agents, Steps: z.Steps, Edges: z.Edges, MemoryBytes: z.MemoryBytes, DiskBytes: z.DiskBytes}, nil
 }
 
 func (e Sim) parse(b []byte) (*scenario.Scenario, error) {

@@ -45,6 +45,20 @@ func TestRunsATinySimulation(t *testing.T) {
 	}
 }
 
+// Check predicts the size of the run of the issue-13 attack (2^31-1
+// agents) without allocating it.
+func TestCheckPredictsTheSize(t *testing.T) {
+	z, err := engine.Sim{}.Check([]byte(tiny))
+	if err != nil || z.Agents != 50 || z.Steps != 5 || z.Edges != 150 || z.MemoryBytes <= 0 || z.DiskBytes <= 0 {
+		t.Errorf("tiny: %+v, %v", z, err)
+	}
+	huge := "steps: 1000\npopulation: {size: 2147483647}\nnetwork: {kind: k-out, k: 1}\n"
+	z, err = engine.Sim{}.Check([]byte(huge))
+	if err != nil || z.Agents != 2147483647 || z.MemoryBytes < 60<<30 {
+		t.Errorf("2^31-1 agents: %+v, %v", z, err)
+	}
+}
+
 func TestCheck(t *testing.T) {
 	for _, tc := range []struct{ name, scenario, want string }{
 		{"bad value", strings.Replace(tiny, "steps: 5", "steps: -5", 1), "scenario.yaml:2"},
@@ -52,7 +66,7 @@ func TestCheck(t *testing.T) {
 		{"edge list", strings.Replace(tiny, "network: {kind: k-out, k: 3}", "network: {kind: edge-list, file: /etc/passwd}", 1), "scenario.yaml:8"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := engine.Sim{}.Check([]byte(tc.scenario))
+			_, err := engine.Sim{}.Check([]byte(tc.scenario))
 			if trustlab.ErrorCode(err) != trustlab.EINVALID || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Check: %v (code %q), want invalid mentioning %q", err, trustlab.ErrorCode(err), tc.want)
 			}

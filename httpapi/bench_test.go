@@ -14,6 +14,8 @@ func BenchmarkDecideHandler(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		r := httptest.NewRequest("POST", "/api/v1/decide", strings.NewReader(body))
+		r.Host = "127.0.0.1:8080"
+		r.Header.Set("Content-Type", "application/json")
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
 		if w.Code != 200 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,6 +35,10 @@ func StatusCode(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case trustlab.EUNAVAILABLE:
 		return http.StatusNotImplemented
+	case trustlab.ELIMIT:
+		return http.StatusUnprocessableEntity
+	case trustlab.EMEDIATYPE:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }
@@ -92,19 +97,28 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // decodeJSON reads exactly one JSON object from the body (at most limit
-// bytes; unknown fields rejected) into v.
+// bytes) into v, strictly: unknown fields, duplicate keys, keys in another
+// case than their field's, invalid UTF-8 and null where v has no pointer
+// for it are refused (checkStrict).
 func decodeJSON(r *http.Request, w http.ResponseWriter, limit int64, v any) error {
-	body := http.MaxBytesReader(w, r.Body, limit)
-	dec := json.NewDecoder(body)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		return jsonError(err)
+	}
+	return unmarshalStrict(body, v)
+}
+
+// unmarshalStrict decodes body into v (a pointer) as decodeJSON does.
+func unmarshalStrict(body []byte, v any) error {
+	if err := checkStrict(body, reflect.TypeOf(v).Elem()); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return jsonError(err)
-		}
 		return trustlab.Errorf(trustlab.EINVALID, "body: one JSON object expected, found more data after it")
 	}
 	return nil

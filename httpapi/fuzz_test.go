@@ -11,11 +11,15 @@ func fuzzBody(f *testing.F, method, path string, seeds ...string) {
 	for _, s := range seeds {
 		f.Add(s)
 	}
-	h := newTest(f, Options{})
+	h := newTest(f, Options{Jobs: &fakeJobs{}})
 	f.Fuzz(func(t *testing.T, body string) {
 		status, b, _ := do(t, h, method, path, body)
 		switch status {
 		case 200, 201:
+			if !json.Valid(b) {
+				t.Fatalf("status %d with invalid JSON %q", status, b)
+			}
+		case 202:
 			if !json.Valid(b) {
 				t.Fatalf("status %d with invalid JSON %q", status, b)
 			}
@@ -51,4 +55,8 @@ func FuzzExperienceBody(f *testing.F) {
 func FuzzLedgerDecideBody(f *testing.F) {
 	fuzzBody(f, "POST", "/api/v1/parties/alice/decide",
 		`{"to":"bob","stake":10}`, `{"to":"bob","situation":{"gain":1,"loss":3}}`, `{"to":"bob"}`, `{"to":"bob","stake":-1}`)
+}
+
+func FuzzRunBody(f *testing.F) {
+	fuzzBody(f, "POST", "/api/v1/runs", `{"scenario":"steps: 5"}`, `{"scenario":""}`, `{"scenario":"\ud800"}`, `{"Scenario":"x"}`)
 }

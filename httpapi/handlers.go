@@ -9,6 +9,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/trustlab/trustlab"
 )
@@ -128,6 +129,9 @@ func (s *Server) submitRun(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return jsonError(err)
 		}
+	}
+	if !utf8.Valid(scenario) {
+		return trustlab.Invalid(trustlab.FieldErrorf("scenario", "", "not valid UTF-8: a scenario is UTF-8 text"))
 	}
 	if len(strings.TrimSpace(string(scenario))) == 0 {
 		return trustlab.Invalid(trustlab.FieldErrorf("scenario", "", "required: the scenario file (YAML) as the body, or JSON {\"scenario\": \"...\"}"))
@@ -291,6 +295,12 @@ func (s *Server) jobFile(kind trustlab.JobKind, name string) func(http.ResponseW
 		if ct != "" {
 			w.Header().Set("Content-Type", ct)
 		}
+		// A job's files are its engine's output, in part from the
+		// client's input: never sniffed into another type, and HTML or
+		// SVG opened directly runs in a sandbox (no scripts, an origin of
+		// its own), so that it cannot act as the API's origin.
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Content-Security-Policy", "sandbox")
 		http.ServeContent(w, r, path.Base(file), modTime(st), rs)
 		return nil
 	}

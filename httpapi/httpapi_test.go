@@ -59,10 +59,15 @@ func newTest(t testing.TB, o Options) http.Handler {
 func do(t testing.TB, h http.Handler, method, path, body string, hdr ...string) (int, []byte, http.Header) {
 	t.Helper()
 	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	r.Host = "127.0.0.1:8080" // httptest's example.com is not loopback
 	if body != "" {
 		r.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i] == "Host" {
+			r.Host = hdr[i+1]
+			continue
+		}
 		r.Header.Set(hdr[i], hdr[i+1])
 	}
 	w := httptest.NewRecorder()
@@ -85,6 +90,7 @@ func TestStatusCode(t *testing.T) {
 	for code, want := range map[string]int{
 		"": 200, trustlab.EINVALID: 400, trustlab.EUNAUTHORIZED: 401, trustlab.ENOTFOUND: 404,
 		trustlab.ECONFLICT: 409, trustlab.ETOOLARGE: 413, trustlab.EUNAVAILABLE: 501, trustlab.EINTERNAL: 500, "other": 500,
+		trustlab.ELIMIT: 422, trustlab.EMEDIATYPE: 415, codeForbidden: 403,
 	} {
 		if got := StatusCode(code); got != want {
 			t.Errorf("StatusCode(%q) = %d, want %d", code, got, want)
@@ -355,7 +361,10 @@ type fakeJobs struct {
 }
 
 func (f *fakeJobs) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Job, error) {
-	b, _ := io.ReadAll(in.Data)
+	var b []byte
+	if in.Data != nil {
+		b, _ = io.ReadAll(in.Data)
+	}
 	f.data, f.spec = string(b), string(in.Spec)
 	return trustlab.Job{ID: "j1", Kind: in.Kind, Status: trustlab.JobQueued}, nil
 }
@@ -374,6 +383,7 @@ func TestFitUpload(t *testing.T) {
 	}
 	ct, body := form("subject,sent\n1,5\n")
 	r := httptest.NewRequest("POST", "/api/v1/fits", body)
+	r.Host = "localhost"
 	r.Header.Set("Content-Type", ct)
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
@@ -382,13 +392,14 @@ func TestFitUpload(t *testing.T) {
 	}
 	ct, body = form(strings.Repeat("x", 8<<10))
 	r = httptest.NewRequest("POST", "/api/v1/fits", body)
+	r.Host = "localhost"
 	r.Header.Set("Content-Type", ct)
 	w = httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	if w.Code != 413 {
 		t.Errorf("upload over the limit: %d, want 413", w.Code)
 	}
-	if status, _, _ := do(t, h, "POST", "/api/v1/fits", `{}`); status != 400 {
-		t.Errorf("JSON instead of multipart: %d, want 400", status)
+	if status, _, _ := do(t, h, "POST", "/api/v1/fits", `{}`); status != 415 {
+		t.Errorf("JSON instead of multipart: %d, want 415", status)
 	}
 }

@@ -90,8 +90,13 @@ func New(opts Options) *Server {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		h := rt.handle
+		body := consumes(rt.method, rt.pattern)
 		mux.HandleFunc(rt.method+" "+rt.pattern, func(w http.ResponseWriter, r *http.Request) {
-			if err := h(w, r); err != nil {
+			err := checkMediaType(body, r)
+			if err == nil {
+				err = h(w, r)
+			}
+			if err != nil {
 				s.writeError(w, r, err)
 			}
 		})
@@ -109,7 +114,7 @@ func New(opts Options) *Server {
 		root.Handle("/", opts.UI)
 		api = root
 	}
-	s.handler = s.recoverer(s.logger(api))
+	s.handler = s.recoverer(s.logger(s.crossSite(api)))
 	return s
 }
 

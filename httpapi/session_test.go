@@ -73,7 +73,7 @@ func TestSession(t *testing.T) {
 		{"POST with cookie, no header", "POST", "/api/v1/decide", `{"trait":0.5}`, []string{"Cookie", cookie}, 403},
 		{"POST with cookie, header 0", "POST", "/api/v1/decide", `{"trait":0.5}`, []string{"Cookie", cookie, CSRFHeader, "0"}, 403},
 		{"POST from another origin", "POST", "/api/v1/decide", `{"trait":0.5}`, []string{"Cookie", cookie, CSRFHeader, "1", "Origin", "https://evil.example"}, 403},
-		{"POST from this origin", "POST", "/api/v1/decide", `{"trait":0.5}`, []string{"Cookie", cookie, CSRFHeader, "1", "Origin", "http://example.com"}, 200},
+		{"POST from this origin", "POST", "/api/v1/decide", `{"trait":0.5}`, []string{"Cookie", cookie, CSRFHeader, "1", "Origin", "http://127.0.0.1:8080"}, 200},
 		{"cookie cannot mint a session", "POST", "/api/v1/session", "", []string{"Cookie", cookie, CSRFHeader, "1"}, 401},
 		{"forged cookie", "GET", "/api/v1/health", "", []string{"Cookie", SessionCookie + "=" + strings.Repeat("A", 43)}, 401},
 		{"the token as cookie", "GET", "/api/v1/health", "", []string{"Cookie", SessionCookie + "=s3cret"}, 401},

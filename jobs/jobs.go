@@ -16,6 +16,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -26,6 +27,7 @@ import (
 	"time"
 
 	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/internal/sysinfo"
 )
 
 // Options configure a Manager; zero values mean defaults.
@@ -39,6 +41,77 @@ type Options struct {
 	MaxAttempts      int           // starts before an interrupted job is failed, default 3
 	ProgressInterval time.Duration // least time between progress writes, default 250ms
 	Logger           *slog.Logger
+
+	// Limits bound the jobs Submit accepts; each zero field means the
+	// default of [DefaultLimits], which fits the machine.
+	Limits Limits
+}
+
+// Limits bound what a Manager accepts, checked against a job's predicted
+// size ([trustlab.JobSize]) before it is stored. A job over a limit is
+// refused with ELIMIT, naming the limit and the serve flag that raises it.
+type Limits struct {
+	MaxAgents int   // agents of one run (serve --max-agents)
+	MaxSteps  int   // steps of one run (serve --max-steps)
+	MaxQueued int   // jobs queued or running at once (serve --max-queued)
+	MaxMemory int64 // predicted peak memory of one run (serve --max-memory)
+	// MaxDisk bounds the predicted outputs of the runs queued or running
+	// at once, the new one included (serve --max-disk).
+	MaxDisk int64
+}
+
+// Default limits where the machine cannot be measured.
+const (
+	defaultMemory = 4 << 30
+	defaultDisk   = 10 << 30
+	maxAgentsCap  = 1<<31 - 1
+	maxStepsCap   = 1_000_000_000
+)
+
+// DefaultLimits returns the limits that fit this machine for a data folder
+// dir and workers jobs at once: half the memory shared by the workers
+// (MaxMemory); as many agents as fit in it at 256 bytes each (a network
+// of about 10 partners per agent); as many steps as 1 KiB each (the rows
+// kept for the plots, several groups) fits in it; half the free space of
+// dir for the outputs of the jobs in flight; 32 jobs queued or running.
+func DefaultLimits(dir string, workers int) Limits {
+	workers = max(workers, 1)
+	mem := sysinfo.Memory()
+	if mem <= 0 {
+		mem = defaultMemory
+	}
+	disk := sysinfo.FreeDisk(dir) / 2
+	if disk <= 0 {
+		disk = defaultDisk
+	}
+	perJob := mem / 2 / int64(workers)
+	return Limits{
+		MaxAgents: int(min(perJob/256, maxAgentsCap)),
+		MaxSteps:  int(min(max(perJob/1024, 1000), maxStepsCap)),
+		MaxQueued: 32,
+		MaxMemory: perJob,
+		MaxDisk:   disk,
+	}
+}
+
+// withDefaults fills the zero fields of l from d.
+func (l Limits) withDefaults(d Limits) Limits {
+	if l.MaxAgents <= 0 {
+		l.MaxAgents = d.MaxAgents
+	}
+	if l.MaxSteps <= 0 {
+		l.MaxSteps = d.MaxSteps
+	}
+	if l.MaxQueued <= 0 {
+		l.MaxQueued = d.MaxQueued
+	}
+	if l.MaxMemory <= 0 {
+		l.MaxMemory = d.MaxMemory
+	}
+	if l.MaxDisk <= 0 {
+		l.MaxDisk = d.MaxDisk
+	}
+	return l
 }
 
 // Manager queues, runs, cancels and deletes jobs.
@@ -51,6 +124,10 @@ type Manager struct {
 	wake     chan struct{}
 	running  map[string]*active
 	stopping bool
+	// inFlight holds the predicted size of every job queued or running,
+	// and of jobs being submitted (reserved before their files are
+	// written, so that concurrent submissions cannot pass a limit).
+	inFlight map[string]trustlab.JobSize
 
 	base   context.Context
 	cancel context.CancelFunc
@@ -80,7 +157,63 @@ func New(o Options) *Manager {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Manager{o: o, log: o.Logger, wake: make(chan struct{}, 1), running: map[string]*active{}}
+	given := o.Limits
+	o.Limits = o.Limits.withDefaults(DefaultLimits(o.Dir, o.Workers))
+	if given != o.Limits { // some defaults were computed: say what they are
+		o.Logger.Info("job limits", "max_agents", o.Limits.MaxAgents, "max_steps", o.Limits.MaxSteps, "max_queued", o.Limits.MaxQueued,
+			"max_memory", sysinfo.FormatBytes(o.Limits.MaxMemory), "max_disk", sysinfo.FormatBytes(o.Limits.MaxDisk))
+	}
+	return &Manager{o: o, log: o.Logger, wake: make(chan struct{}, 1), running: map[string]*active{}, inFlight: map[string]trustlab.JobSize{}}
+}
+
+// Limits returns the limits in force (defaults filled in).
+func (m *Manager) Limits() Limits { return m.o.Limits }
+
+// checkSize refuses a run over a limit of one run.
+func (l Limits) checkSize(z trustlab.JobSize) error {
+	switch {
+	case z.Agents > l.MaxAgents:
+		return &trustlab.Error{Code: trustlab.ELIMIT, Field: "population.size", Range: fmt.Sprintf("[2, %d]", l.MaxAgents),
+			Message: fmt.Sprintf("%d agents: over this server's limit of %d agents per run (serve --max-agents raises it)", z.Agents, l.MaxAgents)}
+	case z.Steps > l.MaxSteps:
+		return &trustlab.Error{Code: trustlab.ELIMIT, Field: "steps", Range: fmt.Sprintf("[1, %d]", l.MaxSteps),
+			Message: fmt.Sprintf("%d steps: over this server's limit of %d steps per run (serve --max-steps raises it)", z.Steps, l.MaxSteps)}
+	case z.MemoryBytes > l.MaxMemory:
+		return &trustlab.Error{Code: trustlab.ELIMIT, Field: "scenario",
+			Message: fmt.Sprintf("the run would need about %s of memory (%d agents, %d beliefs, %d steps): over this server's limit of %s per run (serve --max-memory raises it; fewer agents, fewer partners or fewer steps need less)",
+				sysinfo.FormatBytes(z.MemoryBytes), z.Agents, z.Edges, z.Steps, sysinfo.FormatBytes(l.MaxMemory))}
+	}
+	return nil
+}
+
+// reserve admits a job of size z under the queue and disk limits, holding
+// its place under id until release.
+func (m *Manager) reserve(id string, z trustlab.JobSize) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	l := m.o.Limits
+	if n := len(m.inFlight); n >= l.MaxQueued {
+		return trustlab.Errorf(trustlab.ELIMIT, "%d jobs are queued or running, this server's limit (serve --max-queued raises it): wait for one to finish, or delete one", n)
+	}
+	var disk int64
+	for _, q := range m.inFlight {
+		disk += q.DiskBytes
+	}
+	if z.DiskBytes > l.MaxDisk-disk {
+		return &trustlab.Error{Code: trustlab.ELIMIT, Field: "scenario",
+			Message: fmt.Sprintf("the run would write about %s of outputs; with the %s predicted for the %d jobs queued or running, that is over this server's limit of %s (serve --max-disk raises it; fewer steps or agents write less)",
+				sysinfo.FormatBytes(z.DiskBytes), sysinfo.FormatBytes(disk), len(m.inFlight), sysinfo.FormatBytes(l.MaxDisk))}
+	}
+	m.inFlight[id] = z
+	return nil
+}
+
+// release frees the place of a job that finished, was deleted or failed
+// to be submitted.
+func (m *Manager) release(id string) {
+	m.mu.Lock()
+	delete(m.inFlight, id)
+	m.mu.Unlock()
 }
 
 // Start recovers the jobs a previous process left unfinished (queued ones
@@ -88,17 +221,38 @@ func New(o Options) *Manager {
 // MaxAttempts starts), removes folders of deleted jobs and starts the
 // workers.
 func (m *Manager) Start(ctx context.Context) error {
-	if err := os.MkdirAll(m.kindDir(trustlab.KindRun), 0o755); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(m.kindDir(trustlab.KindFit), 0o755); err != nil {
-		return err
+	for _, kind := range []trustlab.JobKind{trustlab.KindRun, trustlab.KindFit} {
+		dir := m.kindDir(kind)
+		err := os.MkdirAll(dir, 0o755)
+		if err == nil {
+			err = sysinfo.CheckWritable(dir)
+		}
+		if err != nil {
+			return fmt.Errorf("the data folder %s is not writable (%v): the outputs of runs and fits go there; fix its permissions or choose another data folder", m.o.Dir, err)
+		}
 	}
 	left, err := m.o.Store.UnfinishedJobs(ctx)
 	if err != nil {
 		return err
 	}
 	for _, j := range left {
+		z, err := m.size(j)
+		if err == nil {
+			err = m.o.Limits.checkSize(z)
+		}
+		if err != nil {
+			// A run over the limits (queued by an older version, or
+			// before the limits were lowered) is not started: it could
+			// exhaust the machine at every start.
+			now := time.Now().UTC()
+			j.Status, j.FinishedAt, j.Error = trustlab.JobFailed, &now, "not started: "+err.Error()
+			m.log.Warn("job failed: over the limits", "kind", j.Kind, "id", j.ID, "err", err)
+			if err := m.o.Store.UpdateJob(ctx, j); err != nil {
+				return err
+			}
+			continue
+		}
+		m.inFlight[j.ID] = z
 		if j.Status == trustlab.JobRunning {
 			if j.Attempts >= m.o.MaxAttempts {
 				now := time.Now()
@@ -115,6 +269,8 @@ func (m *Manager) Start(ctx context.Context) error {
 		}
 		if j.Status == trustlab.JobQueued {
 			m.queue = append(m.queue, j.ID)
+		} else {
+			delete(m.inFlight, j.ID)
 		}
 	}
 	m.sweep(ctx)
@@ -124,6 +280,18 @@ func (m *Manager) Start(ctx context.Context) error {
 	}
 	m.signal()
 	return nil
+}
+
+// size predicts the size of a stored job from its input.
+func (m *Manager) size(j trustlab.Job) (trustlab.JobSize, error) {
+	if j.Kind != trustlab.KindRun || m.o.Runner == nil {
+		return trustlab.JobSize{}, nil
+	}
+	b, err := os.ReadFile(filepath.Join(m.jobDir(j.Kind, j.ID), "scenario.yaml"))
+	if err != nil {
+		return trustlab.JobSize{}, nil // runJob reports it
+	}
+	return m.o.Runner.Check(b)
 }
 
 // sweep removes job folders that have no job (left by a crash between
@@ -188,14 +356,29 @@ func newID() string {
 func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Job, error) {
 	id := newID()
 	dir := m.jobDir(in.Kind, id)
+	var z trustlab.JobSize
+	reserved := false
+	defer func() {
+		if reserved {
+			m.release(id) // kept only once the job is stored
+		}
+	}()
 	switch in.Kind {
 	case trustlab.KindRun:
 		if m.o.Runner == nil {
 			return trustlab.Job{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server has no simulation engine")
 		}
-		if err := m.o.Runner.Check(in.Scenario); err != nil {
+		var err error
+		if z, err = m.o.Runner.Check(in.Scenario); err != nil {
 			return trustlab.Job{}, invalid("scenario", err)
 		}
+		if err := m.o.Limits.checkSize(z); err != nil {
+			return trustlab.Job{}, err
+		}
+		if err := m.reserve(id, z); err != nil {
+			return trustlab.Job{}, err
+		}
+		reserved = true
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return trustlab.Job{}, err
 		}
@@ -210,6 +393,10 @@ func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Jo
 		if in.Data == nil {
 			return trustlab.Job{}, trustlab.Invalid(trustlab.FieldErrorf("data", "", "required: the data set (CSV)"))
 		}
+		if err := m.reserve(id, z); err != nil {
+			return trustlab.Job{}, err
+		}
+		reserved = true
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return trustlab.Job{}, err
 		}
@@ -237,6 +424,7 @@ func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Jo
 	m.mu.Lock()
 	m.queue = append(m.queue, id)
 	m.mu.Unlock()
+	reserved = false // its place is released when it ends or is deleted
 	m.signal()
 	m.log.Info("job queued", "kind", in.Kind, "id", id)
 	return j, nil
@@ -308,20 +496,39 @@ func (m *Manager) Delete(ctx context.Context, kind trustlab.JobKind, id string) 
 	if _, err := m.Job(ctx, kind, id); err != nil {
 		return err
 	}
+	// Out of the queue, so that it does not start meanwhile.
 	m.mu.Lock()
+	queued := false
 	for i, q := range m.queue {
 		if q == id {
 			m.queue = append(m.queue[:i], m.queue[i+1:]...)
+			queued = true
 			break
 		}
 	}
 	a := m.running[id]
+	m.mu.Unlock()
+	// The folder first, out of the way under a name no job has, so that a
+	// failure leaves the job whole (queued again, or still running) and a
+	// crash after it leaves a folder that the next Start removes; then the
+	// job is stopped and deleted, then its files.
+	dir := m.jobDir(kind, id)
+	trash := filepath.Join(m.kindDir(kind), ".deleted-"+id)
+	if err := os.Rename(dir, trash); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if queued {
+			m.mu.Lock()
+			m.queue = append([]string{id}, m.queue...)
+			m.mu.Unlock()
+			m.signal()
+		}
+		m.log.Error("deleting a job: cannot remove its folder", "kind", kind, "id", id, "err", err)
+		return fmt.Errorf("%s %s: cannot remove its folder (the job is kept): %w", kind, id, err)
+	}
 	if a != nil {
+		m.mu.Lock()
 		a.deleted = true
 		a.cancel()
-	}
-	m.mu.Unlock()
-	if a != nil {
+		m.mu.Unlock()
 		select {
 		case <-a.done:
 		case <-ctx.Done():
@@ -329,10 +536,12 @@ func (m *Manager) Delete(ctx context.Context, kind trustlab.JobKind, id string) 
 		}
 	}
 	if err := m.o.Store.DeleteJob(ctx, id); err != nil {
+		os.Rename(trash, dir) // put it back: the job is kept
 		return err
 	}
-	if err := os.RemoveAll(m.jobDir(kind, id)); err != nil {
-		m.log.Warn("removing a deleted job's folder", "dir", m.jobDir(kind, id), "err", err)
+	m.release(id)
+	if err := os.RemoveAll(trash); err != nil {
+		m.log.Warn("removing a deleted job's folder (the next start removes it)", "dir", trash, "err", err)
 	}
 	m.log.Info("job deleted", "kind", kind, "id", id)
 	return nil
@@ -471,6 +680,9 @@ func (m *Manager) runJob(id string) {
 	}
 	if err := m.o.Store.UpdateJob(ctx, j); err != nil && trustlab.ErrorCode(err) != trustlab.ENOTFOUND {
 		m.log.Error("job: cannot record its end", "id", id, "err", err)
+	}
+	if j.Status.Finished() {
+		m.release(id)
 	}
 }
 

@@ -23,9 +23,17 @@ import (
 // first step); it writes one line of steps.csv per step.
 type countRunner struct{ started chan string }
 
-func (countRunner) Check(scenario []byte) error {
-	_, err := parse(scenario)
-	return err
+// Check predicts 100 bytes of memory per agent ("agents: N" on any line,
+// default 10) and 100 bytes of output per step.
+func (countRunner) Check(scenario []byte) (trustlab.JobSize, error) {
+	n, err := parse(scenario)
+	agents := 10
+	for _, line := range strings.Split(string(scenario), "\n") {
+		if v, ok := strings.CutPrefix(line, "agents: "); ok {
+			agents, _ = strconv.Atoi(v)
+		}
+	}
+	return trustlab.JobSize{Agents: agents, Steps: n, MemoryBytes: 100 * int64(agents), DiskBytes: 100 * int64(n)}, err
 }
 
 func parse(scenario []byte) (int, error) {
@@ -66,12 +74,17 @@ func (r countRunner) Run(ctx context.Context, scenario []byte, out string, progr
 
 func setup(t *testing.T, dir string, r countRunner) (*jobs.Manager, *sqlite.JobStore) {
 	t.Helper()
+	return setupLimits(t, dir, r, jobs.Limits{})
+}
+
+func setupLimits(t *testing.T, dir string, r countRunner, l jobs.Limits) (*jobs.Manager, *sqlite.JobStore) {
+	t.Helper()
 	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "trustlab.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	store := sqlite.NewJobStore(db)
-	m := jobs.New(jobs.Options{Store: store, Runner: r, Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	m := jobs.New(jobs.Options{Store: store, Runner: r, Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: l})
 	if err := m.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}

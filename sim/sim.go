@@ -410,16 +410,7 @@ func (s *Sim) init() {
 
 // fastApplies reports whether the PPB-1 kernel can run this scenario.
 func (s *Sim) fastApplies() bool {
-	sc := s.sc
-	iv := sc.Interventions
-	if sc.Situation.Game != model.Binary || sc.Situation.Control != nil || sc.Partner.Choice != scenario.ChooseUniform ||
-		sc.Feedback != model.FeedbackOwn || iv.GraduatedStakes != nil || iv.FullFeedback > 0 || iv.SafeStart > 0 || sc.BetrayalWave != nil ||
-		len(s.groups) != 1 || s.g.K == 0 {
-		return false
-	}
-	g := s.groups[0]
-	m := g.Model
-	return g.Behaviour.Kind == scenario.Probabilistic && m.Eta == 0 && m.Zeta == 0 && !m.Deterministic
+	return fastScenario(s.sc, s.g.K != 0)
 }
 
 // traitStart is agent i's trait at the start of the run.

@@ -8,12 +8,15 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/internal/sysinfo"
 	_ "modernc.org/sqlite" // the driver
 )
 
@@ -35,6 +38,17 @@ type DB struct {
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty database path")
+	}
+	// A database that cannot be written opens and reads; it fails on the
+	// first write. Refuse it here, saying why.
+	dir := filepath.Dir(path)
+	if err := sysinfo.CheckWritable(dir); err != nil {
+		return nil, fmt.Errorf("sqlite: %s: the database's folder is not writable (%v): fix its permissions or choose another folder", dir, err)
+	}
+	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
+		f.Close()
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("sqlite: %s: the database is not writable (%v): fix its permissions or choose another folder", path, err)
 	}
 	dsn := func(extra ...string) string {
 		q := url.Values{}

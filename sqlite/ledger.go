@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/trustlab/trustlab"
 	"github.com/trustlab/trustlab/model"
@@ -14,9 +15,11 @@ import (
 
 // LedgerService implements [trustlab.LedgerService]. Experiences are only
 // ever inserted; beliefs, belief steps and the parties' current traits are
-// derived from them with [trustlab.Apply] (one experience appended in time
-// order) or [trustlab.Replay] (an experience older than the party's latest,
-// a changed party, a rebuild), inside the transaction that changed the log.
+// derived from them with [trustlab.Apply], inside the transaction that
+// changed the log: for one experience appended in time order; for an
+// experience older than the party's latest, from it on (the experiences
+// after it in time are applied again, from the state stored before it);
+// through [trustlab.Replay] for a changed party and a rebuild.
 type LedgerService struct {
 	db *DB
 
@@ -25,6 +28,11 @@ type LedgerService struct {
 	decideOnce sync.Once
 	decideStmt *sql.Stmt
 	decideErr  error
+
+	// replayed counts the experiences applied by RecordExperience: one
+	// for an experience in time order, the tail from the first affected
+	// experience on for a back-dated one.
+	replayed atomic.Int64
 }
 
 // NewLedgerService returns the ledger stored in db.
@@ -175,6 +183,9 @@ func (s *LedgerService) RecordExperience(ctx context.Context, in trustlab.Experi
 	}
 	fp := in.Fingerprint()
 	now := s.db.Now()
+	if err := in.CheckTime(now); err != nil {
+		return trustlab.Experience{}, false, err
+	}
 	t := now
 	if in.Time != nil {
 		t = *in.Time
@@ -221,8 +232,11 @@ func (s *LedgerService) RecordExperience(ctx context.Context, in trustlab.Experi
 	}
 	if !p.lastTime.Valid || ts >= p.lastTime.String {
 		err = appendExperience(ctx, tx, p, e)
+		s.replayed.Add(1)
 	} else {
-		_, err = replayParty(ctx, tx, in.From)
+		var n int
+		n, err = replayFrom(ctx, tx, p, e)
+		s.replayed.Add(int64(n))
 	}
 	if err != nil {
 		return trustlab.Experience{}, false, internal("derive beliefs", err)
@@ -249,6 +263,89 @@ func appendExperience(ctx context.Context, tx *sql.Tx, p partyRow, e trustlab.Ex
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE parties SET current_trait = ?, last_time = ?, experiences = experiences + 1 WHERE id = ?`, trait, fmtTime(e.Time), p.ID)
 	return err
+}
+
+// replayFrom derives the state after e, an experience older in time than
+// the party's latest: only e and the experiences after it in (time, seq)
+// order are replayed. The trait before e is the one stored with the belief
+// step of the experience just before it (the base trait if none); each
+// pair met in the replayed tail starts from the belief step of its last
+// experience before e, its prior and count from the stored pair. It
+// returns how many experiences it applied.
+func replayFrom(ctx context.Context, tx *sql.Tx, p partyRow, e trustlab.Experience) (int, error) {
+	ts := fmtTime(e.Time)
+	rows, err := tx.QueryContext(ctx, `SELECT `+expCols+` FROM experiences WHERE from_id = ? AND (time, seq) >= (?, ?) ORDER BY time, seq`, p.ID, ts, e.Seq)
+	if err != nil {
+		return 0, err
+	}
+	var tail []trustlab.Experience
+	for rows.Next() {
+		x, err := scanExperience(rows)
+		if err != nil {
+			rows.Close()
+			return 0, err
+		}
+		tail = append(tail, x)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	// Before e: time earlier, or the same time and recorded earlier (row
+	// values, so that SQLite seeks in the (from_id, time, seq) indexes).
+	const before = `e.from_id = ? AND (e.time, e.seq) < (?, ?)`
+	trait := p.Trait
+	err = tx.QueryRowContext(ctx, `SELECT s.trait FROM experiences e JOIN belief_steps s ON s.seq = e.seq WHERE `+before+
+		` ORDER BY e.time DESC, e.seq DESC LIMIT 1`, p.ID, ts, e.Seq).Scan(&trait)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	// The pairs met in the tail, as they stood before e: the stored
+	// pair counts every experience but e; those of the tail are taken off.
+	inTail := map[string]int{}
+	for _, x := range tail {
+		if x.Seq != e.Seq {
+			inTail[x.To]++
+		}
+	}
+	pairs := map[string]*trustlab.Pair{}
+	for _, x := range tail {
+		if _, done := pairs[x.To]; done {
+			continue
+		}
+		cur, err := getPair(ctx, tx, p.ID, x.To)
+		if err != nil {
+			return 0, err
+		}
+		if cur == nil || cur.Experiences-inTail[x.To] <= 0 {
+			pairs[x.To] = nil // met first in the tail: starts at the prior then
+			continue
+		}
+		q := *cur
+		q.Experiences -= inTail[x.To]
+		err = tx.QueryRowContext(ctx, `SELECT s.a, s.b, e.stake FROM experiences e JOIN belief_steps s ON s.seq = e.seq WHERE `+before+
+			` AND e.to_id = ? ORDER BY e.time DESC, e.seq DESC LIMIT 1`, p.ID, ts, e.Seq, x.To).Scan(&q.Belief.A, &q.Belief.B, &q.LastStake)
+		if err != nil {
+			return 0, fmt.Errorf("the state of %s > %s before seq %d: %w", p.ID, x.To, e.Seq, err)
+		}
+		pairs[x.To] = &q
+	}
+	for _, x := range tail {
+		t, q := trustlab.Apply(p.model, trait, pairs[x.To], x)
+		trait = t
+		pairs[x.To] = &q
+		if _, err := tx.ExecContext(ctx, `INSERT INTO belief_steps (seq, a, b, trait) VALUES (?, ?, ?, ?)
+			ON CONFLICT (seq) DO UPDATE SET a = excluded.a, b = excluded.b, trait = excluded.trait`, x.Seq, q.Belief.A, q.Belief.B, trait); err != nil {
+			return 0, err
+		}
+	}
+	for to, q := range pairs {
+		if err := putPair(ctx, tx, p.ID, to, *q); err != nil {
+			return 0, err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE parties SET current_trait = ?, experiences = experiences + 1 WHERE id = ?`, trait, p.ID)
+	return len(tail), err
 }
 
 func getPair(ctx context.Context, q querier, from, to string) (*trustlab.Pair, error) {

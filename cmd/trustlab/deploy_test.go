@@ -14,10 +14,11 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// The deployment files in deploy/ cannot run here (no Docker, Kubernetes
-// or Slurm), so these tests check what can be checked: the manifests
-// parse and agree with each other, and the Slurm scripts run a real sweep
-// with the variables Slurm would set.
+// Docker and Kubernetes cannot run here, so these tests check what can be
+// checked: the manifests parse and agree with each other. The Slurm
+// scripts run on a real Slurm cluster in TestSlurmCluster (slurm_test.go);
+// here only what needs none: they parse, and submit.sh checks its options
+// and passes them to sbatch (a stand-in that records its arguments).
 
 type k8sDoc struct {
 	Kind     string `yaml:"kind"`
@@ -146,64 +147,67 @@ func buildCLI(t *testing.T) string {
 }
 
 func TestSlurmScripts(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the CLI")
-	}
 	for _, s := range []string{"sweep.sbatch", "merge.sbatch", "submit.sh"} {
 		if out, err := exec.Command("bash", "-n", "../../deploy/slurm/"+s).CombinedOutput(); err != nil {
 			t.Errorf("bash -n %s: %v\n%s", s, err, out)
 		}
 	}
-	bin := buildCLI(t)
 	root := t.TempDir()
-	whole := filepath.Join(root, "whole")
-	cli(t, context.Background(), "sweep", "testdata/sweep/tiny.yaml", "--out", whole, "--quiet", "--no-plots")
 
-	// The array's tasks, with the variables Slurm sets (an array 1-3, so
-	// SLURM_ARRAY_TASK_MIN matters), then the merge job.
-	out := filepath.Join(root, "slurm")
-	script := func(name string, env ...string) string {
-		cmd := exec.Command("bash", "../../deploy/slurm/"+name)
-		cmd.Env = append(os.Environ(), append([]string{"TRUSTLAB=" + bin, "SWEEP=testdata/sweep/tiny.yaml", "OUT=" + out}, env...)...)
-		b, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("%s %v: %v\n%s", name, env, err, b)
-		}
-		return string(b)
-	}
-	for id := 1; id <= 3; id++ {
-		log := script("sweep.sbatch", fmt.Sprintf("SLURM_ARRAY_TASK_ID=%d", id), "SLURM_ARRAY_TASK_COUNT=3",
-			"SLURM_ARRAY_TASK_MIN=1", "SLURM_ARRAY_TASK_MAX=3", "SLURM_CPUS_PER_TASK=2")
-		if !strings.Contains(log, fmt.Sprintf("shard %d/3 (SLURM_ARRAY_TASK_ID=%d", id-1, id)) {
-			t.Errorf("task %d log:\n%s", id, log)
-		}
-	}
-	// Re-running one shard by hand resumes (nothing to do).
-	if log := script("sweep.sbatch", "SHARD=1/3"); !strings.Contains(log, "0 run now") {
-		t.Errorf("SHARD=1/3 log:\n%s", log)
-	}
-	script("merge.sbatch")
-	want, got := readTables(t, whole), readTables(t, out)
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Slurm shards merged differ from the whole sweep:\n%s", diff)
-	}
-	if _, err := os.Stat(filepath.Join(out, "summary.parquet")); err != nil {
-		t.Error(err)
-	}
-
-	// submit.sh with a stand-in sbatch that records its arguments.
+	// submit.sh's arguments with a stand-in sbatch that records them (what
+	// a real cluster does with them: TestSlurmCluster).
 	fake := t.TempDir()
 	logFile := filepath.Join(fake, "calls")
 	os.WriteFile(filepath.Join(fake, "sbatch"), []byte("#!/bin/bash\necho \"$*\" >> "+logFile+"\necho 4242\n"), 0o755)
-	cmd := exec.Command("bash", "../../deploy/slurm/submit.sh", "s.yaml", filepath.Join(root, "sub"), "5")
-	cmd.Env = append(os.Environ(), "PATH="+fake+":"+os.Getenv("PATH"))
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("submit.sh: %v\n%s", err, b)
-	}
-	calls, _ := os.ReadFile(logFile)
-	lines := strings.Split(strings.TrimSpace(string(calls)), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[0], "--array=0-4") || !strings.Contains(lines[0], "SWEEP=s.yaml") ||
-		!strings.Contains(lines[1], "--dependency=afterok:4242") || !strings.HasSuffix(lines[1], "merge.sbatch") {
-		t.Errorf("sbatch calls:\n%s", calls)
+	for _, tc := range []struct {
+		args        []string
+		code        int
+		array, both []string // in the array's sbatch call; in both calls
+		msg         string
+	}{
+		{args: []string{"s.yaml", "OUT", "5"}, array: []string{"--array=0-4", "SWEEP=s.yaml", "--cpus-per-task=1", "--mem=2G", "--time=02:00:00"}},
+		{args: []string{"--cpus", "2", "--mem", "3G", "--time=30", "--partition", "short", "s.yaml", "OUT"},
+			array: []string{"--array=0-7", "--cpus-per-task=2", "--mem=3G", "--time=30"}, both: []string{"--partition=short"}},
+		{args: []string{"--cpus", "0", "s.yaml", "OUT"}, code: 2, msg: "--cpus must be a whole number >= 1, got 0"},
+		{args: []string{"--mem", "lots", "s.yaml", "OUT"}, code: 2, msg: "--mem must be a size"},
+		{args: []string{"--time", "soon", "s.yaml", "OUT"}, code: 2, msg: "--time must be a Slurm time"},
+		{args: []string{"--partition", "a b", "s.yaml", "OUT"}, code: 2, msg: "--partition must be a partition name"},
+		{args: []string{"--cpus"}, code: 2, msg: "--cpus needs a value"},
+		{args: []string{"--gpus", "1", "s.yaml", "OUT"}, code: 2, msg: "unknown option --gpus"},
+		{args: []string{"s.yaml"}, code: 2, msg: "usage:"},
+	} {
+		os.Remove(logFile)
+		args := append([]string{"../../deploy/slurm/submit.sh"}, tc.args...)
+		for i, a := range args {
+			if a == "OUT" {
+				args[i] = filepath.Join(root, "sub")
+			}
+		}
+		cmd := exec.Command("bash", args...)
+		cmd.Env = append(os.Environ(), "PATH="+fake+":"+os.Getenv("PATH"))
+		b, err := cmd.CombinedOutput()
+		if code := cmd.ProcessState.ExitCode(); code != tc.code || !strings.Contains(string(b), tc.msg) {
+			t.Errorf("submit.sh %q: exit %d (%v), want %d with %q:\n%s", tc.args, code, err, tc.code, tc.msg, b)
+			continue
+		}
+		if tc.code != 0 {
+			continue
+		}
+		calls, _ := os.ReadFile(logFile)
+		lines := strings.Split(strings.TrimSpace(string(calls)), "\n")
+		if len(lines) != 2 || !strings.Contains(lines[1], "--dependency=afterok:4242") || !strings.HasSuffix(lines[1], "merge.sbatch") {
+			t.Errorf("submit.sh %q: sbatch calls:\n%s", tc.args, calls)
+			continue
+		}
+		for _, w := range append(tc.array, tc.both...) {
+			if !strings.Contains(lines[0], " "+w) && !strings.Contains(lines[0], ","+w) {
+				t.Errorf("submit.sh %q: the array's sbatch call lacks %q: %s", tc.args, w, lines[0])
+			}
+		}
+		for _, w := range tc.both {
+			if !strings.Contains(lines[1], w) {
+				t.Errorf("submit.sh %q: the merge's sbatch call lacks %q: %s", tc.args, w, lines[1])
+			}
+		}
 	}
 }

@@ -43,6 +43,7 @@ func cmdRun(e *env, args []string) error {
 	fs.Var(&steps, "steps", "number of steps, [1, 1e9] (default: the scenario's steps)")
 	fs.BoolVar(&quiet, "quiet", false, "no progress bar")
 	fs.BoolVar(&force, "force", false, "overwrite an output folder that already holds a run")
+	forceSize := fs.Bool("force-size", false, "run even when the run is predicted to need more memory than this machine has")
 
 	// Flags may come before or after the scenario file.
 	var positional []string
@@ -84,6 +85,9 @@ func cmdRun(e *env, args []string) error {
 			return usageErrorf("--steps = %g: must be a whole number in [1, %d]", steps.v, scenario.MaxSteps)
 		}
 		sc.Steps = int(steps.v)
+	}
+	if err := checkRunSize(sc, *forceSize); err != nil {
+		return err
 	}
 	s, err := sim.New(sc, sim.Options{Workers: workers})
 	if err != nil {

@@ -45,7 +45,12 @@ func cmdServe(e *env, args []string) error {
 	fs.IntVar(&workers, "workers", 1, "runs and fits computed at once, [1, 64]")
 	fs.StringVar(&logLevel, "log-level", "info", "log level: debug (logs every request), info, warn, error")
 	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json")
+	limitFlags := addLimitFlags(fs)
 	if err := parseFlags(fs, args, e.stdout, serveSynopsis); err != nil {
+		return err
+	}
+	limits, err := limitFlags.limits()
+	if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -86,7 +91,7 @@ func cmdServe(e *env, args []string) error {
 	runner, fitter := engines()
 	mgr := jobs.New(jobs.Options{
 		Store: sqlite.NewJobStore(db), Runner: runner, Fitter: fitter,
-		Dir: data, Workers: workers, Logger: log,
+		Dir: data, Workers: workers, Logger: log, Limits: limits,
 	})
 	srv := httpapi.New(httpapi.Options{
 		Ledger: sqlite.NewLedgerService(db), Jobs: mgr, Token: token, Logger: log, UI: web.Handler(),

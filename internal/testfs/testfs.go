@@ -1,0 +1,52 @@
+package testfs
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// ReadOnly makes dir (which fill has filled while writable) read-only
+// until the test ends. As root, dir is a tmpfs mount, filled, then
+// remounted read-only; otherwise its mode is 0555 and its files' 0444.
+func ReadOnly(t testing.TB, dir string, fill func()) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		fill()
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if !e.IsDir() {
+				os.Chmod(dir+"/"+e.Name(), 0o444)
+			}
+		}
+		os.Chmod(dir, 0o555)
+		t.Cleanup(func() { os.Chmod(dir, 0o755) })
+		return
+	}
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot make a read-only folder as root: mount tmpfs: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
+	fill()
+	if out, err := exec.Command("mount", "-o", "remount,ro", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot make a read-only folder as root: remount ro: %v %s", err, out)
+	}
+}
+
+// Undeletable makes the entries of dir impossible to remove or rename
+// (and no new ones can be made) until undo is called or the test ends:
+// chattr +i on dir as root, mode 0555 otherwise.
+func Undeletable(t testing.TB, dir string) (undo func()) {
+	t.Helper()
+	undo = func() { os.Chmod(dir, 0o755) }
+	if os.Geteuid() != 0 {
+		os.Chmod(dir, 0o555)
+	} else {
+		if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
+			t.Skipf("cannot make a folder undeletable as root: chattr +i: %v %s", err, out)
+		}
+		undo = func() { exec.Command("chattr", "-i", dir).Run() }
+	}
+	t.Cleanup(undo)
+	return undo
+}
