@@ -74,7 +74,7 @@ func TestRunEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"subjects.csv", "comparison.csv", "predictions.csv", "cv_predictions.csv", "manifest.json", "index.html", "choices_good.svg", "choices_bad.png", "ppc_good.svg", "ppc_amounts.png"} {
+	for _, f := range []string{"subjects.csv", "comparison.csv", "predictions.csv", "cv_predictions.csv", "manifest.json", "index.html", "choices_good.svg", "choices_bad.png", "ppc_good.svg", "ppc_amounts.png", "comparison.svg"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("missing output: %v", err)
 		}

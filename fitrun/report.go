@@ -125,6 +125,11 @@ func fitPlots(dir string, w *fitWriter) (map[string][]fitFigure, error) {
 			caption: fmt.Sprintf("Distribution of the full model's estimates of %s over %d fits (estimates at a bound included).", label, len(vals)),
 			alt:     fmt.Sprintf("Histogram of %s estimates.", p)})
 	}
+	if cmp, err := comparisonPlot(dir, w); err != nil {
+		return nil, err
+	} else if cmp != nil {
+		figs["comparison"] = []fitFigure{*cmp}
+	}
 	ppc, err := ppcPlots(dir, w)
 	if err != nil {
 		return nil, err
@@ -272,8 +277,9 @@ func fitHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs map
 		Title: "trustlab fit: " + spec.Name,
 		Intro: intro,
 		Sections: []report.Section{
-			{Heading: "Model comparison", Text: "Totals over fits. Lower AIC and BIC are better; the cross-validated log-likelihood scores held-out choices under parameters fitted to the earlier ones (higher is better). Δ is the difference from the full model.\n\n" + strings.Join(desc, "\n\n"),
-				Tables: []report.Table{{Caption: "Model comparison", Header: w.comparisonHeader(), Rows: w.comparisonRows()}}},
+			{Heading: "Model comparison", Text: "Totals over fits. Lower AIC and BIC are better; the cross-validated log-likelihood scores held-out choices under parameters fitted to the earlier ones (higher is better). Δ is the difference from the full model.\n\n" + w.losses() + "\n\n" + strings.Join(desc, "\n\n"),
+				Figures: toFigures(figs["comparison"]),
+				Tables:  []report.Table{{Caption: "Model comparison", Header: w.comparisonHeader(), Rows: w.comparisonRows()}}},
 			{Heading: "Observed and predicted choices", Figures: toFigures(figs["choices"])},
 			{Heading: "Parameter estimates", Figures: toFigures(figs["params"])},
 			{Heading: "Posterior predictive checks", Text: "Whole sequences simulated from the fitted subjects, against what they did: does the model reproduce the course of trust with each partner and the shape of the amounts, not just one choice at a time?", Figures: toFigures(figs["ppc"])},
@@ -438,4 +444,39 @@ func EstimatorText(pop *fit.Population) string {
 	}
 	return fmt.Sprintf("empirical Bayes (--prior empirical; %d EM iterations, %s); population median [central 68%%]: %s",
 		pop.Iterations, conv, strings.Join(parts, ", "))
+}
+
+// comparisonPlot draws the held-out log-likelihood of every model relative
+// to the full model (leave-one-subject-out where the fit has it, else the
+// cross-validated one), and the number of fits each model predicts best.
+func comparisonPlot(dir string, w *fitWriter) (*fitFigure, error) {
+	full := w.totals[0]
+	score, what := func(t *modelTotals) float64 { return t.cvLL - full.cvLL }, "held-out log-likelihood (last trials)"
+	if w.showLOSO() {
+		score, what = func(t *modelTotals) float64 { return t.loso - full.loso }, "leave-one-subject-out log score"
+	} else if full.cvN == 0 {
+		return nil, nil
+	}
+	var cats []string
+	var vals, best []float64
+	for _, t := range w.totals[1:] {
+		// Two lines per label, so that a dozen models fit side by side.
+		label := strings.Replace(strings.Replace(t.name, "_", "\n", 1), "[", "\n[", 1)
+		cats = append(cats, label)
+		vals = append(vals, score(t))
+		best = append(best, float64(t.bestCV))
+	}
+	chart := report.BarChart{Title: "Models against the pyramid model: " + what, XLabel: "model", YLabel: "difference from full (positive: better than full)",
+		Categories: cats, Groups: []report.Bars{{Name: what, Values: vals}}}
+	files, err := report.Save(dir, "comparison", chart, report.SaveOptions{Width: report.DefaultWidth * 1.6})
+	if err != nil {
+		return nil, err
+	}
+	counts := make([]string, len(cats))
+	for i, t := range w.totals[1:] {
+		counts[i] = fmt.Sprintf("%s %d", t.name, int(best[i]))
+	}
+	return &fitFigure{files: files,
+		caption: fmt.Sprintf("Each model's %s minus the full model's (bars above zero beat it). Fits for which each model predicts the held-out trials best: full %d, %s.", what, full.bestCV, strings.Join(counts, ", ")),
+		alt:     "Bar chart of each model's held-out score relative to the full model."}, nil
 }

@@ -399,3 +399,51 @@ func (w *fitWriter) comparisonHeader() []string {
 	}
 	return h
 }
+
+// losses says in words where the full model loses: every other model
+// that beats it by a criterion, with the margin, and the models best for
+// more subjects. It is generated from the totals, for the report.
+func (w *fitWriter) losses() string {
+	full := w.totals[0]
+	var parts []string
+	for _, t := range w.totals[1:] {
+		if w.untestable(t.name) != "" {
+			continue
+		}
+		var by []string
+		if t.cvN > 0 && full.cvN > 0 && t.cvLL > full.cvLL+0.05 {
+			by = append(by, fmt.Sprintf("held-out log-likelihood by %.1f", t.cvLL-full.cvLL))
+		}
+		if w.showLOSO() && !math.IsNaN(t.loso-full.loso) && t.loso > full.loso+0.05 {
+			by = append(by, fmt.Sprintf("leave-one-subject-out by %.1f", t.loso-full.loso))
+		}
+		if d := full.ibic() - t.ibic(); !math.IsNaN(d) && d > 0.05 {
+			by = append(by, fmt.Sprintf("iBIC by %.1f", d))
+		}
+		if d := full.aic - t.aic; d > 0.05 {
+			by = append(by, fmt.Sprintf("AIC by %.1f", d))
+		}
+		if d := full.bic - t.bic; d > 0.05 {
+			by = append(by, fmt.Sprintf("BIC by %.1f", d))
+		}
+		if len(by) > 0 {
+			parts = append(parts, t.name+" beats it by "+strings.Join(by, ", "))
+		}
+	}
+	text := "Where the pyramid model (full) loses: "
+	if len(parts) == 0 {
+		text += "nowhere in total: no other model beats it by any criterion of the table."
+	} else {
+		text += strings.Join(parts, "; ") + "."
+	}
+	most, who := full.bestCV, full.name
+	for _, t := range w.totals[1:] {
+		if t.bestCV > most {
+			most, who = t.bestCV, t.name
+		}
+	}
+	if who != full.name && full.cvN > 0 {
+		text += fmt.Sprintf(" Per subject, %s predicts the held-out choices best most often (%s; full: %d).", who, plural(most, "fit"), full.bestCV)
+	}
+	return text
+}
