@@ -189,17 +189,41 @@ func (c *compiled) loglik(v *Values, r rule, mask uint8, beliefs []model.Belief)
 	for i := range beliefs[:c.partners] {
 		beliefs[i] = prior
 	}
-	ll := 0.0
+	acc := newLogAcc()
 	for i := range c.trials {
 		t := &c.trials[i]
 		b := beliefs[t.partner]
 		if t.part&mask != 0 {
 			bal := c.balance(t, b, lambda, eg)
-			ll += c.choiceLogProb(t, m.Beta, m.Phi, bal, rv)
+			acc.add(c.choiceProb(t, m.Beta, m.Phi, bal, rv))
 		}
 		beliefs[t.partner] = m.Update(b, prior, t.r, t.confirmed, t.evidence)
 	}
-	return ll
+	return acc.value()
+}
+
+// choiceProb is choiceLogProb as a probability (p > 0) or, when that
+// would be too small, a log-probability lg (see amountProb).
+func (c *compiled) choiceProb(t *ctrial, beta, phi, bal float64, rv respValues) (p, lg float64) {
+	switch t.kind {
+	case Amount:
+		f := clampProb(model.Sigmoid(beta * bal))
+		return amountProb(int(t.k), int(t.n), t.lchoose, t.choose, f, phi, rv, t.round, t.isRound)
+	case Binary:
+		return bernoulliProb(lapseProb(clampProb(model.Sigmoid(beta*bal)), rv.lapse), t.k == 1), 0
+	default:
+		return bernoulliProb(lapseProb(clampProb(model.Sigmoid(beta*t.dx*bal)), rv.lapse), t.took), 0
+	}
+}
+
+// bernoulliProb is the probability of yes (or no) under p, clamped like
+// logBernoulli.
+func bernoulliProb(p float64, yes bool) float64 {
+	p = clampProb(p)
+	if yes {
+		return p
+	}
+	return 1 - p
 }
 
 // choiceLogProb is the log probability of the trial's choice given the
@@ -225,7 +249,7 @@ func (c *compiled) loglikBaseline(v *Values, mask uint8) float64 {
 	phi := v[Phi]
 	rv := v.resp()
 	lq := lapseProb(q, rv.lapse)
-	ll := 0.0
+	acc := newLogAcc()
 	for i := range c.trials {
 		t := &c.trials[i]
 		if t.part&mask == 0 {
@@ -233,14 +257,14 @@ func (c *compiled) loglikBaseline(v *Values, mask uint8) float64 {
 		}
 		switch t.kind {
 		case Amount:
-			ll += amountLogProb(int(t.k), int(t.n), t.lchoose, t.choose, q, phi, rv, t.round, t.isRound)
+			acc.add(amountProb(int(t.k), int(t.n), t.lchoose, t.choose, q, phi, rv, t.round, t.isRound))
 		case Binary:
-			ll += logBernoulli(lq, t.k == 1)
+			acc.mul(bernoulliProb(lq, t.k == 1))
 		default:
-			ll += logBernoulli(lq, t.took)
+			acc.mul(bernoulliProb(lq, t.took))
 		}
 	}
-	return ll
+	return acc.value()
 }
 
 func clampProb(p float64) float64 { return min(max(p, probMin), 1-probMin) }

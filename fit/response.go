@@ -109,6 +109,7 @@ func (r ResponseModel) params() []Param {
 type roundSet struct {
 	k  []int32
 	lc []float64
+	c  []float64 // the binomial coefficients, exp(lc)
 }
 
 // has reports whether k is a round amount.
@@ -124,7 +125,12 @@ func (rs *roundSet) has(k int32) bool {
 // mass is P_bb(R) for beta-binomial shapes a, b.
 func (rs *roundSet) mass(n int, a, b float64) (s, mean float64) {
 	for i, j := range rs.k {
-		p := math.Exp(rs.lc[i] + logBetaRatio(int(j), n, a, b))
+		var p float64
+		if r := betaRatio(int(j), n, a, b); n <= 64 && r > 0 && !math.IsInf(r, 0) {
+			p = rs.c[i] * r
+		} else {
+			p = math.Exp(rs.lc[i] + logBetaRatio(int(j), n, a, b))
+		}
 		s += p
 		mean += p * float64(j) / float64(n)
 	}
@@ -142,13 +148,14 @@ func roundAmounts(n int) *roundSet {
 		if (10*k)%n == 0 || 2*k == n {
 			rs.k = append(rs.k, int32(k))
 			rs.lc = append(rs.lc, lchoose(n, k))
+			rs.c = append(rs.c, math.Exp(lchoose(n, k)))
 		}
 	}
 	if len(rs.k) == n+1 {
 		if n%2 != 0 || n < 2 {
 			return nil
 		}
-		return &roundSet{k: []int32{int32(n / 2)}, lc: []float64{lchoose(n, n/2)}}
+		return &roundSet{k: []int32{int32(n / 2)}, lc: []float64{lchoose(n, n/2)}, c: []float64{math.Exp(lchoose(n, n/2))}}
 	}
 	return rs
 }
@@ -167,20 +174,43 @@ func (v *Values) resp() respValues {
 // plain beta-binomial log-probability of k; round lists the endowment's
 // round amounts (nil: none, or every amount is round).
 func amountLogProb(k, n int, lc, choose, f, phi float64, rv respValues, round *roundSet, isRound bool) float64 {
-	if rv.lapse == 0 && rv.hurdle == 0 && (rv.round == 0 || round == nil) {
-		return lc + logBetaRatio(k, n, f*phi, (1-f)*phi)
-	}
-	var pbb float64
-	if r := betaRatio(k, n, f*phi, (1-f)*phi); n <= 64 && r > 0 && !math.IsInf(r, 0) {
-		pbb = choose * r
+	if p, lg := amountProb(k, n, lc, choose, f, phi, rv, round, isRound); p > 0 {
+		return math.Log(p)
 	} else {
-		pbb = math.Exp(lc + logBetaRatio(k, n, f*phi, (1-f)*phi))
+		return lg
+	}
+}
+
+// probFloor is the smallest probability returned as such by the
+// probability functions; below it they return a log-probability instead,
+// so that products of many of them stay far from underflow.
+const probFloor = 1e-100
+
+// amountProb is amountLogProb as a probability p >= probFloor when it can
+// be one (then lg is unset), or else p = 0 and the log-probability lg.
+func amountProb(k, n int, lc, choose, f, phi float64, rv respValues, round *roundSet, isRound bool) (p, lg float64) {
+	a, b := f*phi, (1-f)*phi
+	pbb := 0.0
+	if n <= 64 {
+		if r := betaRatio(k, n, a, b); r > 0 && !math.IsInf(r, 0) {
+			pbb = choose * r
+		}
+	}
+	plain := rv.lapse == 0 && rv.hurdle == 0 && (rv.round == 0 || round == nil)
+	if plain {
+		if pbb >= probFloor {
+			return pbb, 0
+		}
+		return 0, lc + logBetaRatio(k, n, a, b)
+	}
+	if pbb == 0 {
+		pbb = math.Exp(lc + logBetaRatio(k, n, a, b))
 	}
 	pr := pbb
 	if rv.round > 0 && round != nil {
 		pr = (1 - rv.round) * pbb
 		if isRound {
-			s, _ := round.mass(n, f*phi, (1-f)*phi)
+			s, _ := round.mass(n, a, b)
 			if s > 0 {
 				pr += rv.round * pbb / s
 			}
@@ -193,13 +223,43 @@ func amountLogProb(k, n int, lc, choose, f, phi float64, rv respValues, round *r
 	case 0:
 		ph += rv.hurdle * (1 - f)
 	}
-	p := (1-rv.lapse)*ph + rv.lapse/float64(n+1)
-	if !(p > 1e-300) {
-		// Only the plain part remains and it underflowed: its logarithm.
-		return lc + logBetaRatio(k, n, f*phi, (1-f)*phi) + math.Log1p(-rv.lapse) + math.Log1p(-rv.hurdle) + math.Log1p(-rv.round)
+	p = (1-rv.lapse)*ph + rv.lapse/float64(n+1)
+	if p >= probFloor {
+		return p, 0
 	}
-	return math.Log(p)
+	if p > 1e-300 {
+		return 0, math.Log(p)
+	}
+	// Only the plain part remains and it underflowed: its logarithm.
+	return 0, lc + logBetaRatio(k, n, a, b) + math.Log1p(-rv.lapse) + math.Log1p(-rv.hurdle) + math.Log1p(-rv.round)
 }
+
+// logAcc sums log-probabilities as a running product of probabilities,
+// taking a logarithm only when the product grows small: one math.Log per
+// dozens of trials instead of one per trial.
+type logAcc struct{ prod, sum float64 }
+
+func newLogAcc() logAcc { return logAcc{prod: 1} }
+
+// mul multiplies in a probability p >= probFloor.
+func (a *logAcc) mul(p float64) {
+	a.prod *= p
+	if a.prod < 1e-150 {
+		a.sum += math.Log(a.prod)
+		a.prod = 1
+	}
+}
+
+// add takes either a probability (p > 0) or a log-probability lg.
+func (a *logAcc) add(p, lg float64) {
+	if p > 0 {
+		a.mul(p)
+	} else {
+		a.sum += lg
+	}
+}
+
+func (a *logAcc) value() float64 { return a.sum + math.Log(a.prod) }
 
 // amountMean is the expected fraction sent under the response model.
 func amountMean(n int, f, phi float64, rv respValues, round *roundSet) float64 {

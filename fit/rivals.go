@@ -132,6 +132,18 @@ func (rp *replayer) logProb(t *ctrial, f float64) float64 {
 	}
 }
 
+// prob is logProb as a probability, or a log-probability (see amountProb).
+func (rp *replayer) prob(t *ctrial, f float64) (p, lg float64) {
+	switch t.kind {
+	case Amount:
+		return amountProb(int(t.k), int(t.n), t.lchoose, t.choose, clampProb(f), rp.m.Phi, rp.rv, t.round, t.isRound)
+	case Binary:
+		return bernoulliProb(lapseProb(clampProb(f), rp.rv.lapse), t.k == 1), 0
+	default:
+		return bernoulliProb(lapseProb(clampProb(f), rp.rv.lapse), t.took), 0
+	}
+}
+
 // loglikRule is loglik for the rival models (any rule), through the
 // replayer; states is scratch space with one entry per partner.
 func (c *compiled) loglikRule(v *Values, r rule, mask uint8, states []partnerState) float64 {
@@ -139,15 +151,15 @@ func (c *compiled) loglikRule(v *Values, r rule, mask uint8, states []partnerSta
 	for i := range states[:c.partners] {
 		states[i] = rp.start()
 	}
-	ll := 0.0
+	acc := newLogAcc()
 	for i := range c.trials {
 		t := &c.trials[i]
 		st := &states[t.partner]
 		if t.part&mask != 0 {
 			f, _, _ := rp.intended(t, st)
-			ll += rp.logProb(t, f)
+			acc.add(rp.prob(t, f))
 		}
 		rp.learn(t, st, t.evidence)
 	}
-	return ll
+	return acc.value()
 }
