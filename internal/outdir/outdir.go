@@ -28,6 +28,7 @@ type ExistsError struct {
 	Path   string // the output folder
 	Reason string // what is there, e.g. "holds manifest.json"
 	Force  bool   // whether force was set (then the folder is not a trustlab output)
+	Output bool   // whether the folder holds Marker (a previous output)
 }
 
 func (e *ExistsError) Error() string {
@@ -93,7 +94,7 @@ func Begin(final string, force bool) (*Dir, error) {
 				reason = "already holds an output (" + Marker + ")"
 			}
 			if !force || !marked {
-				return nil, &ExistsError{Path: final, Reason: reason, Force: force}
+				return nil, &ExistsError{Path: final, Reason: reason, Force: force, Output: marked}
 			}
 		}
 	case errors.Is(err, os.ErrNotExist):
