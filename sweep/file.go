@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"path/filepath"
 	"regexp"
@@ -23,6 +24,16 @@ const (
 	MaxRuns         = 10_000_000 // cells times replications
 	MaxFileBytes    = 1 << 20    // a sweep file (Load)
 )
+
+// unwrapPathErr drops the operation and path of an *fs.PathError (the
+// message names the file already).
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
 
 // tooLarge describes the size of a file that is too large.
 func tooLarge(tl *bounded.TooLargeError) string {
@@ -120,7 +131,7 @@ func Load(path string) (*Sweep, error) {
 		return nil, errorf(path, 0, 0, "", "%s: a sweep file is at most %s", tooLarge(tl), bounded.Bytes(MaxFileBytes))
 	}
 	if err != nil {
-		return nil, err
+		return nil, errorf(path, 0, 0, "", "cannot read: %v", unwrapPathErr(err))
 	}
 	return Parse(path, src)
 }

@@ -123,7 +123,8 @@ func cmdFit(e *env, args []string) error {
 		if errors.As(err, &de) {
 			return usageErrorf("%v (the %d subjects before it are written to subjects.csv in --out)", de.Err, de.Written)
 		}
-		return inputError(err)
+		return inputError(unreadableInput(err, input{"the data file", dataPath}, input{"--spec", specPath},
+			input{"--questionnaire", qPath}, input{"--key", keyPath}))
 	}
 	printComparison(e.stdout, res)
 	return nil
