@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/trustlab/trustlab"
 )
 
 func TestDecideGolden(t *testing.T) {
@@ -128,6 +131,21 @@ func FuzzDecideStdin(f *testing.F) {
 		err := run(context.Background(), []string{"decide", "--in", "-", "--json"}, strings.NewReader(body), &stdout, &stderr)
 		if code := exitCode(err, &stderr); code != 0 && code != 2 {
 			t.Fatalf("exit %d for %q: %v", code, body, err)
+		}
+	})
+}
+
+// FuzzReadDecideInput: any standard input is either refused with a usage
+// error (exit 2) or gives one decoded object; it never panics.
+func FuzzReadDecideInput(f *testing.F) {
+	for _, s := range []string{`{"trait":0.3}`, "null", "", "\ufeff{}", `{} {}`, `{"trait":0.3} x`, "[1]", "\x00", `{"situation":{"gain":1e308,"loss":1e308}}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var req trustlab.DecideInput
+		err := readDecideInput(strings.NewReader(in), &req)
+		if err != nil && exitCode(err, io.Discard) != 2 {
+			t.Fatalf("input %q: error %v is not a usage error", in, err)
 		}
 	})
 }

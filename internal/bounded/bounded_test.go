@@ -120,3 +120,31 @@ func TestLines(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLines: a Lines reader passes its input through unchanged when no
+// line is longer than the cap, and fails otherwise, at the first long line.
+func FuzzLines(f *testing.F) {
+	f.Add("ab\ncd\n", 2)
+	f.Add("abc", 2)
+	f.Add("\n\n\nabcdef", 3)
+	f.Fuzz(func(t *testing.T, in string, max int) {
+		if max < 0 || max > 1<<10 {
+			return
+		}
+		got, err := io.ReadAll(Lines(strings.NewReader(in), max))
+		want := 0
+		for i, line := range strings.Split(in, "\n") {
+			if len(line) > max {
+				want = i + 1
+				break
+			}
+		}
+		var ll *LineTooLongError
+		switch {
+		case want == 0 && (err != nil || string(got) != in):
+			t.Fatalf("Lines(%q, %d) = %q, %v", in, max, got, err)
+		case want > 0 && (!errors.As(err, &ll) || ll.Line != want):
+			t.Fatalf("Lines(%q, %d): error %v, want line %d", in, max, err, want)
+		}
+	})
+}
