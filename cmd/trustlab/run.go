@@ -27,8 +27,8 @@ plots (SVG and PNG), index.html and manifest.json into the output folder.
 Results depend on the seed only, never on --workers. The outputs are
 written into a temporary folder beside DIR that replaces DIR only at the
 end, so a failed run leaves DIR as it was and --force leaves no stale
-files. Ctrl-C stops cleanly: the outputs so far are written and the
-manifest says complete: false. A run that was killed leaves its partial
+files. Ctrl-C stops cleanly: the outputs so far are written (into DIR, or
+beside it if DIR holds a previous run) and the manifest says complete: false. A run that was killed leaves its partial
 outputs beside DIR; the next run into DIR says so (--force starts over).
 
 Examples:
@@ -126,7 +126,12 @@ func cmdRun(e *env, args []string) error {
 	if err != nil {
 		if errors.Is(err, sim.ErrInterrupted) {
 			// Ctrl-C: the outputs so far are consistent (the manifest says
-			// complete: false), so they replace the folder.
+			// complete: false). They become --out, unless that would
+			// replace a previous run (--force): that one is kept.
+			if d.Replaces() {
+				d.Keep()
+				return fmt.Errorf("%v; the previous run in %s is kept; outputs so far are in %s (manifest.json says complete: false)", err, out, d.Path())
+			}
 			if cerr := d.Commit(); cerr != nil {
 				return fmt.Errorf("%v; %w", err, cerr)
 			}

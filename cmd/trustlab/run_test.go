@@ -155,3 +155,28 @@ func TestRunRefusesForeignFolder(t *testing.T) {
 		t.Errorf("the folder's file was touched: %q, %v", b, err)
 	}
 }
+
+// Ctrl-C during a --force run keeps the previous complete run: the partial
+// outputs stay beside it, and the next run says so.
+func TestRunInterruptedKeepsPrevious(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "int")
+	args := []string{"run", "testdata/run/tiny.yaml", "--out", dir, "--quiet"}
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), args, nil, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := run(ctx, append(args, "--force"), nil, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "the previous run in "+dir+" is kept") {
+		t.Fatalf("interrupted --force run: %v", err)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "manifest.json")); !bytes.Equal(after, before) || !bytes.Contains(after, []byte(`"complete": true`)) {
+		t.Errorf("the previous run changed:\n%s", after)
+	}
+	err = run(context.Background(), args, nil, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "0 of 5 steps written") {
+		t.Errorf("run after the interrupted one: %v", err)
+	}
+}

@@ -75,6 +75,13 @@ func Begin(final string, force bool) (*Dir, error) {
 	if base == "." || base == ".." || base == string(filepath.Separator) {
 		return nil, fmt.Errorf("%s: name a folder to create, not %q", final, base)
 	}
+	left, err := Leftovers(final)
+	if err != nil {
+		return nil, err
+	}
+	if len(left) > 0 && !force {
+		return nil, &CutOffError{Path: final, Partial: left}
+	}
 	st, err := os.Stat(final)
 	switch {
 	case err == nil && !st.IsDir():
@@ -105,18 +112,9 @@ func Begin(final string, force bool) (*Dir, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
-	left, err := Leftovers(final)
-	if err != nil {
-		return nil, err
-	}
-	if len(left) > 0 {
-		if !force {
-			return nil, &CutOffError{Path: final, Partial: left}
-		}
-		for _, l := range left {
-			if err := os.RemoveAll(l); err != nil {
-				return nil, err
-			}
+	for _, l := range left { // force: start over
+		if err := os.RemoveAll(l); err != nil {
+			return nil, err
 		}
 	}
 	tmp, err := os.MkdirTemp(parent, "."+base+partialInfix+"*")
@@ -180,6 +178,21 @@ func (d *Dir) Commit() error {
 		}
 	}
 	return nil
+}
+
+// Replaces reports whether Commit would replace an existing output folder
+// (one given with force, or an empty folder).
+func (d *Dir) Replaces() bool {
+	_, err := os.Lstat(d.final)
+	return err == nil
+}
+
+// Keep leaves the temporary folder where it is, not committed, for the
+// user to look at (for example the partial outputs of an interrupted run
+// that should not replace a previous one); the next Begin into Final
+// reports it as cut off. Abort and Commit do nothing after Keep.
+func (d *Dir) Keep() {
+	d.done = true
 }
 
 // Abort removes the temporary folder and leaves the output folder as it
