@@ -26,17 +26,23 @@ const (
 // files and force is not set, or when it cannot be replaced even with force.
 type ExistsError struct {
 	Path   string // the output folder
-	Reason string // what is there, e.g. "holds manifest.json"
-	Force  bool   // whether force was set (then the folder is not a trustlab output)
+	Reason string // what is there, e.g. "already holds an output (manifest.json)"
+	Force  bool   // whether force was set
 	Output bool   // whether the folder holds Marker (a previous output)
 }
 
 func (e *ExistsError) Error() string {
-	if e.Force {
-		return fmt.Sprintf("%s %s and holds no %s, so it is not a trustlab output; --force will not replace it (choose another folder or empty it)", e.Path, e.Reason, Marker)
+	switch {
+	case e.Output:
+		return fmt.Sprintf("%s %s; use --force to replace it", e.Path, e.Reason)
+	case e.Reason == notFolder:
+		return fmt.Sprintf("%s %s; choose a folder", e.Path, e.Reason)
 	}
-	return fmt.Sprintf("%s %s; use --force to replace it", e.Path, e.Reason)
+	return fmt.Sprintf("%s %s and no %s, so it is not a trustlab output and --force will not replace it; choose another folder or empty it", e.Path, e.Reason, Marker)
 }
+
+// notFolder is the Reason of an ExistsError for a path that is a file.
+const notFolder = "exists and is not a folder"
 
 // CutOffError is returned by Begin when an earlier attempt to write the
 // output folder was cut off (the process was killed before Commit) and
@@ -85,7 +91,7 @@ func Begin(final string, force bool) (*Dir, error) {
 	st, err := os.Stat(final)
 	switch {
 	case err == nil && !st.IsDir():
-		return nil, &ExistsError{Path: final, Reason: "exists and is not a folder", Force: force}
+		return nil, &ExistsError{Path: final, Reason: notFolder, Force: force}
 	case err == nil:
 		names, err := readNames(final)
 		if err != nil {
@@ -97,6 +103,9 @@ func Begin(final string, force bool) (*Dir, error) {
 				marked = marked || n == Marker
 			}
 			reason := fmt.Sprintf("already holds %d files (%s)", len(names), summary(names))
+			if len(names) == 1 {
+				reason = fmt.Sprintf("already holds a file (%s)", names[0])
+			}
 			if marked {
 				reason = "already holds an output (" + Marker + ")"
 			}
