@@ -124,7 +124,9 @@ func Execute(ctx context.Context, sw *Sweep, dir string, r Runner, opt Options) 
 	if err != nil {
 		return st, err
 	}
-	if err := prepareDir(dir, spec); err != nil {
+	// Refuse a directory of another sweep before reading it, and create
+	// nothing until the disk check below has passed.
+	if err := checkDir(dir, spec); err != nil {
 		return st, err
 	}
 	cells := filepath.Join(dir, CellsDir)
@@ -171,11 +173,14 @@ func Execute(ctx context.Context, sw *Sweep, dir string, r Runner, opt Options) 
 	}
 	if max, free := opt.MaxDisk, opt.MaxDisk == 0; rows != nil && max >= 0 {
 		if free {
-			max = freeBytes(cells)
+			max = freeBytes(existingAncestor(cells))
 		}
 		if max >= 0 && predicted > max {
 			return st, &DiskError{Dir: dir, Runs: len(todo), Predicted: predicted, Max: max, Free: free}
 		}
+	}
+	if err := prepareDir(dir, spec); err != nil {
+		return st, err
 	}
 	if opt.Start != nil {
 		opt.Start(len(todo), st.Skipped)
@@ -243,6 +248,23 @@ func prepareDir(dir string, spec *Spec) error {
 		return err
 	}
 	path := filepath.Join(dir, SpecFile)
+	if err := checkDir(dir, spec); err != nil {
+		return err
+	}
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	b, err := json.MarshalIndent(spec, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, append(b, '\n'), true)
+}
+
+// checkDir refuses a directory whose sweep.json describes another sweep
+// (or cannot be read); an absent directory or sweep.json is fine.
+func checkDir(dir string, spec *Spec) error {
+	path := filepath.Join(dir, SpecFile)
 	old, err := readSpec(path)
 	switch {
 	case err == nil:
@@ -250,14 +272,24 @@ func prepareDir(dir string, spec *Spec) error {
 			return &Error{File: path, Msg: fmt.Sprintf("this directory holds the results of another sweep (hash %s; this sweep's is %s): use another --out directory, or remove it to start over", short(old.Hash), short(spec.Hash))}
 		}
 		return nil
-	case !errors.Is(err, fs.ErrNotExist):
-		return err
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
 	}
-	b, err := json.MarshalIndent(spec, "", "  ")
-	if err != nil {
-		return err
+	return err
+}
+
+// existingAncestor is path or its nearest ancestor that exists.
+func existingAncestor(path string) string {
+	for {
+		if _, err := os.Stat(path); err == nil {
+			return path
+		}
+		up := filepath.Dir(path)
+		if up == path {
+			return path
+		}
+		path = up
 	}
-	return writeAtomic(path, append(b, '\n'), true)
 }
 
 // readSpec reads and verifies a sweep.json.

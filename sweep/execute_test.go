@@ -379,6 +379,9 @@ func TestMaxDisk(t *testing.T) {
 				if !strings.Contains(err.Error(), "36 runs still to run would write about") {
 					t.Errorf("message: %v", err)
 				}
+				if _, err := os.Stat(dir); !os.IsNotExist(err) {
+					t.Errorf("a refused sweep created %s (stat: %v)", dir, err)
+				}
 				return
 			}
 			if err != nil || st.Ran != 36 {
