@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -137,6 +138,12 @@ func cmdRun(e *env, args []string) error {
 			}
 			return fmt.Errorf("%v; outputs so far are in %s (manifest.json says complete: false)", err, out)
 		}
+		if wroteSteps(d.Path()) {
+			// Never lose steps already written (a run of hours that fails
+			// while drawing its plots): they stay beside --out.
+			d.Keep()
+			return fmt.Errorf("run: %w (%s is unchanged; the outputs written so far are in %s)", err, out, d.Path())
+		}
 		return fmt.Errorf("run: %w (%s is unchanged)", err, out)
 	}
 	if err := d.Commit(); err != nil {
@@ -169,6 +176,19 @@ func beginOut(dir string, force bool) (*outdir.Dir, error) {
 	return nil, fmt.Errorf("--out = %q: %w", dir, err)
 }
 
+// wroteSteps reports whether steps.csv in dir holds at least one step
+// (more than its header line).
+func wroteSteps(dir string) bool {
+	f, err := os.Open(filepath.Join(dir, sim.StepsFile))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b := make([]byte, 64<<10)
+	n, _ := io.ReadFull(f, b)
+	return bytes.Count(b[:n], []byte("\n")) > 1
+}
+
 // cutOffMessage explains the leftovers of a run that was killed before it
 // finished, with what its manifest says about how far it got.
 func cutOffMessage(ce *outdir.CutOffError) string {
@@ -182,7 +202,7 @@ func cutOffMessage(ce *outdir.CutOffError) string {
 		}
 		what = append(what, fmt.Sprintf("%s (manifest.json: complete: false, %d of %d steps written)", p, m.StepsDone, m.Steps))
 	}
-	return fmt.Sprintf("an earlier run into this folder was cut off before it finished (killed or crashed); a simulation cannot resume, so rerun with --force to start over (it removes the partial outputs), or look at them first: %s",
+	return fmt.Sprintf("an earlier run into this folder was cut off before it finished (killed, crashed or failed); a simulation cannot resume, so rerun with --force to start over (it removes the partial outputs), or look at them first: %s",
 		strings.Join(what, "; "))
 }
 
