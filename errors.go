@@ -52,7 +52,8 @@ func FieldErrorf(field, rng, format string, a ...any) *Error {
 }
 
 // ErrorCode returns the code of err: the code of the first *Error in it, or
-// EINVALID when it holds a *model.RangeError, EINTERNAL otherwise and ""
+// EINVALID when it holds a *model.RangeError or *model.NonFiniteError,
+// EINTERNAL otherwise and ""
 // for nil.
 func ErrorCode(err error) string {
 	if err == nil {
@@ -69,6 +70,10 @@ func ErrorCode(err error) string {
 	var re *model.RangeError
 	if errors.As(err, &re) {
 		return EINVALID
+	}
+	var nf *model.NonFiniteError
+	if errors.As(err, &nf) {
+		return EINVALID // inputs in range whose result overflows: still the caller's input
 	}
 	return EINTERNAL
 }

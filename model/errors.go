@@ -86,3 +86,18 @@ func real(field string, v float64) error { return check(field, v, math.Inf(-1), 
 
 // unit checks v in [0, 1].
 func unit(field string, v float64) error { return check(field, v, 0, 1, false, false) }
+
+// NonFiniteError reports a result that is not a finite number although
+// every input is in its range: an overflow, for stakes so large that
+// lambda x (1 - p) x loss or p x gain exceeds the float64 range. Inputs
+// names the inputs that produced it, as users write them.
+type NonFiniteError struct {
+	Quantity string  // the result, e.g. "risk" or "balance"
+	Value    float64 // +Inf, -Inf or NaN
+	Inputs   string  // e.g. "gain = 1e+308, loss = 1e+308, trait = 0, p = 0.5"
+}
+
+func (e *NonFiniteError) Error() string {
+	return fmt.Sprintf("%s = %s is not a finite number for %s: the stakes are too large for float64 arithmetic; gain, loss, outside and the control costs are in any unit, so scale them down",
+		e.Quantity, formatValue(e.Value), e.Inputs)
+}

@@ -81,5 +81,48 @@ func (m Model) Explain(tau float64, b Belief, s Situation) (Explanation, error) 
 		}
 	}
 	x.Kind = Classify(x.Act, s)
+	if err := x.checkFinite(s); err != nil {
+		return Explanation{}, err
+	}
 	return x, nil
+}
+
+// checkFinite returns a *NonFiniteError for the first result of x that is
+// not a finite number, naming the inputs of s and the trait and belief.
+func (x *Explanation) checkFinite(s Situation) error {
+	vals := []struct {
+		name string
+		v    *float64
+	}{
+		{"lambda", &x.Lambda}, {"expectation", &x.Expectation}, {"risk", &x.Risk},
+		{"balance", &x.Balance}, {"control_balance", x.ControlBalance}, {"probability", x.Probability},
+		{"fraction", x.Fraction}, {"expected_amount", x.ExpectedAmount}, {"p_send_any", x.PSendAny},
+	}
+	if x.Probabilities != nil {
+		vals = append(vals, struct {
+			name string
+			v    *float64
+		}{"probabilities.trust", &x.Probabilities.Trust}, struct {
+			name string
+			v    *float64
+		}{"probabilities.control", &x.Probabilities.Control}, struct {
+			name string
+			v    *float64
+		}{"probabilities.abstain", &x.Probabilities.Abstain})
+	}
+	for _, q := range vals {
+		if q.v == nil || (!math.IsNaN(*q.v) && !math.IsInf(*q.v, 0)) {
+			continue
+		}
+		in := "gain = " + formatValue(s.Gain) + ", loss = " + formatValue(s.Loss) + ", outside = " + formatValue(s.Outside)
+		if s.Control != nil {
+			in += ", control cost = " + formatValue(s.Control.Cost) + ", control gain = " + formatValue(s.Control.Gain) + ", control loss = " + formatValue(s.Control.Loss)
+		}
+		if s.Game == Investment {
+			in = "endowment = " + formatValue(s.Endowment) + ", multiplier = " + formatValue(s.Multiplier)
+		}
+		in += ", trait = " + formatValue(x.Trait) + ", p = " + formatValue(x.P)
+		return &NonFiniteError{Quantity: q.name, Value: *q.v, Inputs: in}
+	}
+	return nil
 }

@@ -34,12 +34,14 @@ func FuzzParams(f *testing.F) {
 	})
 }
 
-// FuzzExplain: any input either fails validation or yields numbers that are
-// not NaN, with probabilities in [0, 1].
+// FuzzExplain: any input either fails validation (a *RangeError, or a
+// *NonFiniteError when the stakes overflow) or yields finite numbers, with
+// probabilities in [0, 1], so that every result can be written as JSON.
 func FuzzExplain(f *testing.F) {
 	f.Add(0.3, 3.0, 1.0, 1.0, 2.0, 0.0, false, 10.0, 3.0, 0.0)
 	f.Add(0.5, 0.01, 50.0, 0.0, 0.0, -1.0, true, 10.0, 3.0, 1.0)
 	f.Add(1.0, 1e-300, 1e300, 1e300, 1e300, 0.0, true, 1e6, 1.0001, 5.0)
+	f.Add(0.0, 1.0, 999.0, 1e308, 1e308, 0.0, false, 10.0, 3.0, 0.0) // decide --gain 1e308 --loss 1e308 --trait 0
 	f.Fuzz(func(t *testing.T, tau, a, b, g, l, u0 float64, inv bool, e, mult, zeta float64) {
 		s := Situation{Gain: g, Loss: l, Outside: u0}
 		if inv {
@@ -53,9 +55,9 @@ func FuzzExplain(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for name, v := range map[string]float64{"lambda": x.Lambda, "p": x.P, "expectation": x.Expectation, "risk": x.Risk} {
-			if math.IsNaN(v) {
-				t.Fatalf("%s is NaN for tau=%v belief=(%v,%v) %+v", name, tau, a, b, s)
+		for name, v := range map[string]float64{"lambda": x.Lambda, "p": x.P, "expectation": x.Expectation, "risk": x.Risk, "balance": x.Balance} {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("%s is %v for tau=%v belief=(%v,%v) %+v", name, v, tau, a, b, s)
 			}
 		}
 		if x.Probability != nil && !(*x.Probability >= 0 && *x.Probability <= 1) {

@@ -97,6 +97,11 @@ func TestExplainValidation(t *testing.T) {
 		{"fractional endowment", 0.5, Belief{1, 1}, Situation{Game: Investment, Endowment: 2.5, Multiplier: 3}, "endowment = 2.5: must be in whole numbers"},
 		{"control in investment", 0.5, Belief{1, 1}, Situation{Game: Investment, Endowment: 10, Multiplier: 3, Control: &Control{}}, "binary situations only"},
 		{"unknown game", 0.5, Belief{1, 1}, Situation{Game: 7}, "game = 7"},
+		// Inputs in range whose results overflow float64.
+		{"overflowing stakes", 0, Belief{1, 999}, Situation{Gain: 1e308, Loss: 1e308},
+			"balance = -Inf is not a finite number for gain = 1e+308, loss = 1e+308, outside = 0, trait = 0, p = 0.001"},
+		{"overflowing gain", 0.5, Belief{1, 1}, Situation{Gain: math.MaxFloat64, Loss: 0, Outside: -math.MaxFloat64}, "is not a finite number for gain = 1.7976931348623157e+308"},
+		{"overflowing control", 0.5, Belief{1, 1}, Situation{Gain: 1, Loss: 1, Control: &Control{Cost: 1e308, Gain: 0, Loss: 1e308}, Outside: 1e308}, "not a finite number"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

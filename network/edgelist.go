@@ -17,6 +17,9 @@ const MaxInferredNodes = 1 << 27
 // maxLine is the longest line ReadEdgeList accepts, comments included.
 const maxLine = 1 << 20
 
+// utf8BOM is the UTF-8 byte order mark.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
 // EdgeListOptions tunes ReadEdgeList. The zero value reads a directed list.
 type EdgeListOptions struct {
 	// Undirected stores every line "u v" as both u -> v and v -> u.
@@ -51,7 +54,8 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // ReadEdgeList reads a graph from a text edge list, streaming it line by
 // line. name labels the errors (typically the file name).
 //
-// Each line holds one edge "from to": two decimal node ids separated by
+// A UTF-8 byte order mark at the start is ignored. Each line holds one
+// edge "from to": two decimal node ids separated by
 // whitespace or by a comma. '#' starts a comment that runs to the end of
 // the line; blank lines are skipped. The first non-comment line may be a
 // header, "from,to" or "source,target" (any case, comma or whitespace).
@@ -96,6 +100,11 @@ func ReadEdgeList(rd io.Reader, name string, n int, opts EdgeListOptions) (*Grap
 	for sc.Scan() {
 		line++
 		text := sc.Bytes()
+		if line == 1 {
+			// A UTF-8 byte order mark (spreadsheet exports) is dropped, as
+			// in scenario, sweep and data files.
+			text = bytes.TrimPrefix(text, utf8BOM)
+		}
 		if i := bytes.IndexByte(text, '#'); i >= 0 {
 			text = text[:i]
 		}

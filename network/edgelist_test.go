@@ -30,6 +30,8 @@ func TestReadEdgeList(t *testing.T) {
 		{"undirected", "0 1\n2 0\n", 0, EdgeListOptions{Undirected: true}, [][]int32{{1, 2}, {0}, {0}}},
 		{"no final newline", "0 1\n1 0", 0, EdgeListOptions{}, [][]int32{{1}, {0}}},
 		{"plus sign", "+0 1\n", 0, EdgeListOptions{}, [][]int32{{1}, {}}},
+		{"byte order mark before a header", "\xef\xbb\xbffrom,to\n0,1\n", 0, EdgeListOptions{}, [][]int32{{1}, {}}},
+		{"byte order mark before an edge", "\xef\xbb\xbf1 0\n", 0, EdgeListOptions{}, [][]int32{{}, {0}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

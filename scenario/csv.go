@@ -12,25 +12,31 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/trustlab/trustlab/internal/bounded"
 )
 
 // maxCSVRows bounds a CSV distribution column.
 const maxCSVRows = 50_000_000
+
+// maxCSVLine bounds a line of a CSV distribution file.
+const maxCSVLine = 1 << 20
 
 // readCSV reads d.Column of d.File into d.Values. Problems in the CSV file
 // are reported at their own file:line:column; a missing file or column at
 // the scenario's node.
 func (p *parser) readCSV(d *Dist, node *yaml.Node, path string) {
 	name := p.resolve(d.File)
-	data, err := os.ReadFile(name)
+	f, err := os.Open(name)
 	if err != nil {
 		p.fail(node, path, "%q: cannot read: %v", d.File, unwrapPath(err))
 		return
 	}
-	h := sha256.Sum256(data)
-	d.SHA256 = hex.EncodeToString(h[:])
+	defer f.Close()
+	// Streamed: hashed as it is read, and no line longer than maxCSVLine.
+	h := sha256.New()
 	d.File = name
-	r := csv.NewReader(strings.NewReader(string(data)))
+	r := csv.NewReader(bounded.Lines(io.TeeReader(f, h), maxCSVLine))
 	r.ReuseRecord = true
 	header, err := r.Read()
 	if err != nil {
@@ -49,6 +55,11 @@ func (p *parser) readCSV(d *Dist, node *yaml.Node, path string) {
 	}
 	for {
 		rec, err := r.Read()
+		var ll *bounded.LineTooLongError
+		if errors.As(err, &ll) {
+			p.errs = append(p.errs, &Error{File: name, Line: ll.Line, Column: 1, Msg: fmt.Sprintf("line longer than %s", bounded.Bytes(int64(ll.Limit)))})
+			return
+		}
 		if err == io.EOF {
 			break
 		}
@@ -73,6 +84,11 @@ func (p *parser) readCSV(d *Dist, node *yaml.Node, path string) {
 		p.fail(node, path, "%q: column %q has no values", d.File, d.Column)
 		return
 	}
+	if _, err := io.Copy(h, f); err != nil { // the rest of the file, for the hash
+		p.fail(node, path, "%q: %v", d.File, err)
+		return
+	}
+	d.SHA256 = hex.EncodeToString(h.Sum(nil))
 	d.Rows = len(d.Values)
 }
 
@@ -80,6 +96,11 @@ func (p *parser) csvError(name string, err error, node *yaml.Node, path string) 
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		p.errs = append(p.errs, &Error{File: name, Line: pe.Line, Column: pe.Column, Msg: pe.Err.Error()})
+		return
+	}
+	var ll *bounded.LineTooLongError
+	if errors.As(err, &ll) {
+		p.errs = append(p.errs, &Error{File: name, Line: ll.Line, Column: 1, Msg: fmt.Sprintf("line longer than %s", bounded.Bytes(int64(ll.Limit)))})
 		return
 	}
 	if err == io.EOF {

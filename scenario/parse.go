@@ -13,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/trustlab/trustlab/internal/bounded"
 	"github.com/trustlab/trustlab/model"
 )
 
@@ -49,16 +50,30 @@ const (
 	MaxSize   = math.MaxInt32 // agents
 	MaxSteps  = 1_000_000_000
 	MaxGroups = 255
+	// MaxFileBytes is the largest scenario file Load reads.
+	MaxFileBytes = 4 << 20
 )
 
 // Load reads and resolves the scenario file at path. Relative paths in it
 // (edge lists, CSV files) are resolved against the file's directory.
 func Load(path string) (*Scenario, error) {
-	data, err := os.ReadFile(path)
+	data, err := bounded.ReadFile(path, MaxFileBytes)
+	var tl *bounded.TooLargeError
+	if errors.As(err, &tl) {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("%s: a scenario file is at most %s (a population is described by distributions, or by a CSV file given with dist: csv)", sizeOf(tl), bounded.Bytes(MaxFileBytes))}
+	}
 	if err != nil {
 		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read: %v", unwrapPath(err))}
 	}
 	return Parse(data, path, filepath.Dir(path))
+}
+
+// sizeOf describes the size of a file that is too large.
+func sizeOf(tl *bounded.TooLargeError) string {
+	if tl.Size >= 0 {
+		return "file of " + bounded.Bytes(tl.Size)
+	}
+	return "more than " + bounded.Bytes(tl.Limit)
 }
 
 func unwrapPath(err error) error {
@@ -73,6 +88,7 @@ func unwrapPath(err error) error {
 // resolves relative file paths in it.
 func Parse(data []byte, name, dir string) (*Scenario, error) {
 	p := &parser{file: name, dir: dir}
+	data = bounded.TrimBOM(data) // as in every trustlab input file
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
@@ -874,6 +890,12 @@ func (p *parser) network(n *yaml.Node, path string, s *Scenario) {
 		}
 	}
 	N := s.Population.Size
+	// hi is the largest degree population.size allows; when the size is
+	// itself invalid (already reported) no degree is blamed for it.
+	hi := N - 1
+	if N < 2 {
+		hi = MaxSize - 1
+	}
 	net := Network{Kind: kind}
 	switch kind {
 	case NetComplete:
@@ -884,7 +906,7 @@ func (p *parser) network(n *yaml.Node, path string, s *Scenario) {
 	case NetKOut:
 		net.K = min(8, max(N-1, 1))
 		f := p.mapping(n, path, "kind", "k")
-		p.integer(f, "k", &net.K, 1, max(N-1, 1), " (1 to population.size - 1)")
+		p.integer(f, "k", &net.K, 1, hi, " (1 to population.size - 1)")
 	case NetErdosRenyi:
 		f := p.mapping(n, path, "kind", "p")
 		if f.get("p") == nil && f.values != nil {
@@ -898,17 +920,17 @@ func (p *parser) network(n *yaml.Node, path string, s *Scenario) {
 		net.K = 4
 		net.Rewire = 0.1
 		f := p.mapping(n, path, "kind", "k", "rewire")
-		if N < 3 {
+		if N == 2 {
 			p.fail(n, path, "watts-strogatz needs population.size >= 3")
 		}
-		if p.integer(f, "k", &net.K, 2, max(N-1, 2), " (even, 2 to population.size - 1)") && net.K%2 != 0 {
-			p.fail(f.get("k"), path+".k", "%d: must be even in [2, %d]", net.K, N-1)
+		if p.integer(f, "k", &net.K, 2, max(hi, 2), " (even, 2 to population.size - 1)") && net.K%2 != 0 {
+			p.fail(f.get("k"), path+".k", "%d: must be even in [2, %d]", net.K, max(hi, 2))
 		}
 		p.float(f, "rewire", &net.Rewire, 0, 1, false, false)
 	case NetBarabasiAlbert:
 		net.M = min(4, max(N-1, 1))
 		f := p.mapping(n, path, "kind", "m")
-		p.integer(f, "m", &net.M, 1, max(N-1, 1), " (1 to population.size - 1)")
+		p.integer(f, "m", &net.M, 1, hi, " (1 to population.size - 1)")
 	case NetEdgeList:
 		f := p.mapping(n, path, "kind", "file", "undirected")
 		if f.get("file") == nil && f.values != nil {

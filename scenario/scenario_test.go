@@ -112,6 +112,7 @@ func TestParseErrors(t *testing.T) {
 		{"two documents", "population: {size: 10}\n---\nseed: 1\n", "one YAML document"},
 		{"odd ws k", "population: {size: 10}\nnetwork: {kind: watts-strogatz, k: 3}\n", "network.k: 3: must be even"},
 		{"stakes", "population: {size: 10}\ninterventions: {graduated_stakes: {start: 0}}\n", "interventions.graduated_stakes.start: 0: must be in (0, 1]"},
+		{"size -100 blames only the size", "population: {size: -100}\nnetwork: {kind: k-out, k: 3}\n", "x.yaml:1:20: population.size: -100: must be a whole number in [2, 2147483647]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.src), "x.yaml", t.TempDir())
@@ -121,7 +122,36 @@ func TestParseErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error\n  %v\nwant it to contain\n  %s", err, tc.want)
 			}
+			if strings.HasPrefix(tc.name, "size -100") && strings.Contains(err.Error(), "network.k") {
+				t.Errorf("an invalid size also blamed network.k:\n  %v", err)
+			}
 		})
+	}
+}
+
+// TestLoadBounds: a huge scenario file is refused from its size before it
+// is read; a CSV distribution with a huge line fails at that line; a byte
+// order mark is accepted.
+func TestLoadBounds(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.yaml")
+	f, _ := os.Create(big)
+	f.Truncate(1 << 30) // 1 GB sparse file: reading it would take seconds and 1 GB
+	f.Close()
+	if _, err := Load(big); err == nil || !strings.Contains(err.Error(), "file of 1 GiB: a scenario file is at most 4 MiB") {
+		t.Errorf("1 GB scenario: %v", err)
+	}
+	csvPath := filepath.Join(dir, "traits.csv")
+	os.WriteFile(csvPath, []byte("trait\n0.5\n"+strings.Repeat("1", 2<<20)), 0o644)
+	sc := filepath.Join(dir, "csv.yaml")
+	os.WriteFile(sc, []byte("population: {size: 10, trait: {dist: csv, file: traits.csv, column: trait}}\n"), 0o644)
+	if _, err := Load(sc); err == nil || !strings.Contains(err.Error(), "traits.csv:3:1: line longer than 1 MiB") {
+		t.Errorf("CSV with a 2 MB line: %v", err)
+	}
+	bom := filepath.Join(dir, "bom.yaml")
+	os.WriteFile(bom, []byte("\xef\xbb\xbfpopulation: {size: 10}\n"), 0o644)
+	if _, err := Load(bom); err != nil {
+		t.Errorf("scenario with a byte order mark: %v", err)
 	}
 }
 

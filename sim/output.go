@@ -84,7 +84,9 @@ var ErrInterrupted = errors.New("run interrupted")
 
 // Run steps s to the end of its scenario (or until ctx is cancelled) and
 // writes steps.csv, agents.csv, the plots, index.html and manifest.json
-// into dir, which must exist. It returns the manifest.
+// into dir, which must exist. It returns the manifest. While it runs, the
+// manifest (complete: false) is rewritten every second with steps_done, the
+// steps already flushed to steps.csv, so a killed run says how far it got.
 func Run(ctx context.Context, s *Sim, dir string, opt RunOptions) (*Manifest, error) {
 	sc := s.sc
 	man := &Manifest{
@@ -107,6 +109,7 @@ func Run(ctx context.Context, s *Sim, dir string, opt RunOptions) (*Manifest, er
 	var rows []Row
 	var loop time.Duration
 	interrupted := false
+	lastSave := time.Now()
 	for s.step < sc.Steps {
 		if ctx.Err() != nil {
 			interrupted = true
@@ -123,6 +126,18 @@ func Run(ctx context.Context, s *Sim, dir string, opt RunOptions) (*Manifest, er
 		}
 		if opt.Progress != nil {
 			opt.Progress(s.step, sc.Steps)
+		}
+		if time.Since(lastSave) >= checkpointEvery {
+			// If the process is killed, the manifest says how far it got:
+			// steps.csv holds at least StepsDone steps.
+			if err := bw.Flush(); err != nil {
+				return nil, err
+			}
+			man.StepsDone = s.step
+			if err := writeManifest(dir, man); err != nil {
+				return nil, err
+			}
+			lastSave = time.Now()
 		}
 	}
 	if err := bw.Flush(); err != nil {
@@ -167,12 +182,22 @@ func Run(ctx context.Context, s *Sim, dir string, opt RunOptions) (*Manifest, er
 	return man, nil
 }
 
+// checkpointEvery is how often Run flushes steps.csv and rewrites the
+// manifest with the steps done so far.
+const checkpointEvery = time.Second
+
+// writeManifest writes manifest.json through a temporary file and a
+// rename, so a kill never leaves half a manifest.
 func writeManifest(dir string, m *Manifest) error {
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
+		return fmt.Errorf("manifest: %w", err)
+	}
+	tmp := filepath.Join(dir, ManifestFile+".tmp")
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, ManifestFile), append(b, '\n'), 0o644)
+	return os.Rename(tmp, filepath.Join(dir, ManifestFile))
 }
 
 // appendFloat writes v with 8 significant digits, NA for NaN.

@@ -198,6 +198,17 @@ func buildNetwork(sc *scenario.Scenario) (*network.Graph, error) {
 		}
 		return nil, fmt.Errorf("%s: network: %w", sc.File, err)
 	}
+	if g.Edges() == 0 {
+		// No agent would ever meet a partner: every rate would be 0/0.
+		switch net.Kind {
+		case scenario.NetEdgeList:
+			return nil, fmt.Errorf("%s: network.file = %q: the edge list has no edges (it is empty or holds only comments or a header); agents need at least one edge to meet", sc.File, net.File)
+		case scenario.NetErdosRenyi:
+			return nil, fmt.Errorf("%s: network.p = %g: the erdos-renyi network drew no edges for %d agents, so no agent ever meets a partner; raise network.p (about n(n-1)p/2 edges are drawn)", sc.File, net.P, n)
+		default:
+			return nil, fmt.Errorf("%s: network: the %s network has no edges, so no agent ever meets a partner", sc.File, net.Kind)
+		}
+	}
 	return g, nil
 }
 

@@ -243,3 +243,27 @@ func TestRunReport(t *testing.T) {
 		t.Errorf("index.html does not link the figures and data")
 	}
 }
+
+// An edge-free network fails in New, before any step, with an error naming
+// the key: the run would otherwise end with 0/0 rates (a NaN manifest).
+func TestNewRefusesEdgeFreeNetwork(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, src, edges, want string
+	}{
+		{"erdos-renyi p 0", "population: {size: 20}\nnetwork: {kind: erdos-renyi, p: 0}\n", "", "network.p = 0: the erdos-renyi network drew no edges"},
+		{"empty edge list", "population: {size: 5}\nnetwork: {kind: edge-list, file: EDGES}\n", "", "the edge list has no edges"},
+		{"comment-only edge list", "population: {size: 5}\nnetwork: {kind: edge-list, file: EDGES}\n", "# nothing\n", "the edge list has no edges"},
+		{"header-only edge list", "population: {size: 5}\nnetwork: {kind: edge-list, file: EDGES}\n", "from,to\n", "the edge list has no edges"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			edges := filepath.Join(dir, "edges.csv")
+			os.WriteFile(edges, []byte(tc.edges), 0o644)
+			src := bytes.ReplaceAll([]byte(tc.src), []byte("EDGES"), []byte(edges))
+			_, err := New(parse(t, string(src)), Options{})
+			if err == nil || !bytes.Contains([]byte(err.Error()), []byte(tc.want)) {
+				t.Errorf("New: %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}

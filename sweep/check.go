@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -117,9 +118,15 @@ func (d *doc) where(sw *Sweep, b []byte, line, col int) (place, bool) {
 // where the fault was written: a value of an axis, an axis path that the
 // scenario format does not accept, or the base scenario (for a cell that
 // is invalid as a whole, such as shares not summing to 1).
-func (d *doc) check(sw *Sweep, r Runner, cell string) error {
+func (d *doc) check(sw *Sweep, r Runner, cell string, rows *int) error {
 	b := d.bytes()
-	err := r.Check(Scenario{Name: docName, Dir: sw.baseDir, YAML: b})
+	sc := Scenario{Name: docName, Dir: sw.baseDir, YAML: b}
+	var err error
+	if rc, ok := r.(RowCounter); ok && rows != nil {
+		*rows, err = rc.CheckRows(sc)
+	} else {
+		err = r.Check(sc)
+	}
 	if err == nil {
 		return nil
 	}
@@ -177,31 +184,55 @@ func sub(s string, m []int, i int) string {
 // the faulty value, or of the axis whose path the scenario format does
 // not accept, or name the cell that is invalid as a whole.
 func (sw *Sweep) Check(r Runner) error {
+	_, err := sw.check(context.Background(), r, nil)
+	return err
+}
+
+// check is Check with cancellation and progress (progress(done, total)
+// after every cell, if set). When r is a RowCounter it also returns each
+// cell's number of series rows per run, else nil.
+func (sw *Sweep) check(ctx context.Context, r Runner, progress func(done, total int)) ([]int, error) {
+	rc, _ := r.(RowCounter)
 	if sw.baseSrc != nil {
 		if err := r.Check(Scenario{Name: sw.baseName, Dir: sw.baseDir, YAML: sw.baseSrc}); err != nil {
-			return err
+			return nil, err
 		}
 	} else {
 		d, _ := sw.build(nil)
-		if err := d.check(sw, r, ""); err != nil {
-			return err
+		if err := d.check(sw, r, "", nil); err != nil {
+			return nil, err
 		}
 	}
 	spec, err := sw.Spec()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for i := 0; i < spec.NumCells(); i++ {
+	n := spec.NumCells()
+	var rows []int
+	if rc != nil {
+		rows = make([]int, n)
+	}
+	for i := 0; i < n; i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("interrupted while checking cell %d of %d (nothing was run): %w", i+1, n, err)
+		}
 		c := spec.Cell(i)
 		d, err := sw.build(c.Values)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := d.check(sw, r, sw.describe(c)); err != nil {
-			return err
+		var dst *int
+		if rows != nil {
+			dst = &rows[i]
+		}
+		if err := d.check(sw, r, sw.describe(c), dst); err != nil {
+			return nil, err
+		}
+		if progress != nil {
+			progress(i+1, n)
 		}
 	}
-	return nil
+	return rows, nil
 }
 
 func quoteLabel(v Value) string {

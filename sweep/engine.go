@@ -41,6 +41,20 @@ func (Engine) Check(s Scenario) error {
 	return err
 }
 
+// CheckRows checks a scenario like Check and returns the number of series
+// rows of one run: one per step and group, plus "all" with several groups.
+func (Engine) CheckRows(s Scenario) (int, error) {
+	sc, err := scenario.Parse(s.YAML, s.Name, s.Dir)
+	if err != nil {
+		return 0, err
+	}
+	groups := len(sc.Population.Groups)
+	if groups > 1 {
+		groups++
+	}
+	return sc.Steps * groups, nil
+}
+
 // Run runs a scenario with the given seed.
 func (e Engine) Run(ctx context.Context, s Scenario, seed uint64) (Result, error) {
 	sc, err := scenario.Parse(s.YAML, s.Name, s.Dir)

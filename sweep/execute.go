@@ -28,6 +28,65 @@ type Options struct {
 	// Progress, if set, is called after each finished run, from one
 	// goroutine at a time.
 	Progress func()
+	// Preparing, if set, is called from Execute's goroutine while it checks
+	// every cell (what "checking cells") and reads the cell files already
+	// there (what "reading finished runs"), after each item.
+	Preparing func(what string, done, total int)
+	// MaxDisk bounds the predicted size of the cell files still to write,
+	// in bytes: Execute refuses a sweep predicted to need more with a
+	// *DiskError before it runs anything. 0 means the free space of the
+	// file system that holds the output directory; a negative value means
+	// no limit.
+	MaxDisk int64
+}
+
+// DiskError is returned by Execute when the cell files still to write are
+// predicted to need more space than Options.MaxDisk allows.
+type DiskError struct {
+	Dir       string
+	Runs      int   // runs still to write
+	Predicted int64 // predicted bytes on disk
+	Max       int64 // the limit in bytes
+	Free      bool  // the limit is the free space (MaxDisk 0)
+}
+
+func (e *DiskError) Error() string {
+	limit := fmt.Sprintf("--max-disk = %s", formatBytes(e.Max))
+	if e.Free {
+		limit = fmt.Sprintf("the %s free there (--max-disk defaults to the free space)", formatBytes(e.Max))
+	}
+	return fmt.Sprintf("%s: the %d runs still to run would write about %s of cell files, more than %s; keep less (keep: [summary] drops the per-step series), sweep fewer cells, or raise --max-disk",
+		e.Dir, e.Runs, formatBytes(e.Predicted), limit)
+}
+
+// formatBytes formats a byte count in decimal units: "4.1 GB".
+func formatBytes(n int64) string {
+	v, units := float64(n), []string{"bytes", "kB", "MB", "GB", "TB", "PB"}
+	i := 0
+	for v >= 1000 && i < len(units)-1 {
+		v /= 1000
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return fmt.Sprintf("%.3g %s", v, units[i])
+}
+
+// cellBytes predicts the disk use of one cell file: the identity lines and
+// the summary (a few hundred bytes), then rows series rows of every
+// series metric at about 8 bytes a value (measured: 7.4), rounded up to the 4 KiB blocks
+// that file systems allocate.
+func cellBytes(spec *Spec, rows int) int64 {
+	const header, perValue, block = 512, 8, 4096
+	n := int64(header)
+	if spec.KeepSummary() {
+		n += int64(len(SummaryMetrics)) * 32
+	}
+	if spec.KeepSeries() {
+		n += int64(rows) * int64(2+len(seriesMetrics)) * perValue
+	}
+	return (n + block - 1) / block * block
 }
 
 // Stats reports what Execute did.
@@ -53,19 +112,33 @@ const (
 // running the same sweep again resumes.
 func Execute(ctx context.Context, sw *Sweep, dir string, r Runner, opt Options) (Stats, error) {
 	var st Stats
-	if err := sw.Check(r); err != nil {
+	rows, err := sw.check(ctx, r, func(done, total int) {
+		if opt.Preparing != nil {
+			opt.Preparing("checking cells", done, total)
+		}
+	})
+	if err != nil {
 		return st, err
 	}
 	spec, err := sw.Spec()
 	if err != nil {
 		return st, err
 	}
-	if err := prepareDir(dir, spec); err != nil {
+	// Refuse a directory of another sweep before reading it, and create
+	// nothing until the disk check below has passed.
+	if err := checkDir(dir, spec); err != nil {
 		return st, err
 	}
 	cells := filepath.Join(dir, CellsDir)
 	var todo []Run
+	var predicted int64
 	for i := 0; i < spec.NumRuns(); i++ {
+		if err := ctx.Err(); err != nil {
+			return st, fmt.Errorf("interrupted while reading the finished runs (nothing was run): %w", err)
+		}
+		if opt.Preparing != nil {
+			opt.Preparing("reading finished runs", i+1, spec.NumRuns())
+		}
 		if !opt.Shard.Has(i / spec.Replications) { // shards take whole cells
 			continue
 		}
@@ -76,6 +149,9 @@ func Execute(ctx context.Context, sw *Sweep, dir string, r Runner, opt Options) 
 		data, err := os.ReadFile(path)
 		if errors.Is(err, fs.ErrNotExist) {
 			todo = append(todo, run)
+			if rows != nil {
+				predicted += cellBytes(spec, rows[run.Cell.Index])
+			}
 			continue
 		}
 		if err != nil {
@@ -85,12 +161,26 @@ func Execute(ctx context.Context, sw *Sweep, dir string, r Runner, opt Options) 
 		if err != nil {
 			st.Redone = append(st.Redone, fmt.Sprintf("%s: %v", path, err))
 			todo = append(todo, run)
+			if rows != nil {
+				predicted += cellBytes(spec, rows[run.Cell.Index])
+			}
 			continue
 		}
 		if err := c.matches(spec, run); err != nil {
 			return st, &Error{File: path, Msg: err.Error()}
 		}
 		st.Skipped++
+	}
+	if max, free := opt.MaxDisk, opt.MaxDisk == 0; rows != nil && max >= 0 {
+		if free {
+			max = freeBytes(existingAncestor(cells))
+		}
+		if max >= 0 && predicted > max {
+			return st, &DiskError{Dir: dir, Runs: len(todo), Predicted: predicted, Max: max, Free: free}
+		}
+	}
+	if err := prepareDir(dir, spec); err != nil {
+		return st, err
 	}
 	if opt.Start != nil {
 		opt.Start(len(todo), st.Skipped)
@@ -158,6 +248,23 @@ func prepareDir(dir string, spec *Spec) error {
 		return err
 	}
 	path := filepath.Join(dir, SpecFile)
+	if err := checkDir(dir, spec); err != nil {
+		return err
+	}
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	b, err := json.MarshalIndent(spec, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, append(b, '\n'), true)
+}
+
+// checkDir refuses a directory whose sweep.json describes another sweep
+// (or cannot be read); an absent directory or sweep.json is fine.
+func checkDir(dir string, spec *Spec) error {
+	path := filepath.Join(dir, SpecFile)
 	old, err := readSpec(path)
 	switch {
 	case err == nil:
@@ -165,14 +272,24 @@ func prepareDir(dir string, spec *Spec) error {
 			return &Error{File: path, Msg: fmt.Sprintf("this directory holds the results of another sweep (hash %s; this sweep's is %s): use another --out directory, or remove it to start over", short(old.Hash), short(spec.Hash))}
 		}
 		return nil
-	case !errors.Is(err, fs.ErrNotExist):
-		return err
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
 	}
-	b, err := json.MarshalIndent(spec, "", "  ")
-	if err != nil {
-		return err
+	return err
+}
+
+// existingAncestor is path or its nearest ancestor that exists.
+func existingAncestor(path string) string {
+	for {
+		if _, err := os.Stat(path); err == nil {
+			return path
+		}
+		up := filepath.Dir(path)
+		if up == path {
+			return path
+		}
+		path = up
 	}
-	return writeAtomic(path, append(b, '\n'), true)
 }
 
 // readSpec reads and verifies a sweep.json.

@@ -338,3 +338,96 @@ func TestCellFileRoundTrip(t *testing.T) {
 }
 
 func nanValue() float64 { var z float64; return z / z }
+
+// rowsEngine is the toy engine with a prediction of its series rows.
+type rowsEngine struct {
+	toyEngine
+	rows int
+}
+
+func (r *rowsEngine) CheckRows(s Scenario) (int, error) { return r.rows, r.Check(s) }
+
+// TestMaxDisk: a sweep predicted to write more cell files than MaxDisk
+// allows is refused before any run; a large enough limit, or none, runs it.
+func TestMaxDisk(t *testing.T) {
+	sw := mustLoad(t, baseNoShares, sweepToy) // 12 cells x 3 replications, summary and series
+	spec := mustSpec(t, sw)
+	per := cellBytes(spec, 1000)
+	if per < 1000*int64(len(seriesMetrics))*8 || per%4096 != 0 {
+		t.Fatalf("cellBytes(1000 rows) = %d: want whole blocks, at least 8 bytes a value", per)
+	}
+	tests := []struct {
+		name    string
+		max     int64
+		refused bool
+	}{
+		{"limit below the prediction", 36*per - 1, true},
+		{"limit at the prediction", 36 * per, false},
+		{"no limit", -1, false},
+		{"free space (a test machine has a few MB)", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out")
+			eng := &rowsEngine{rows: 1000}
+			st, err := Execute(context.Background(), sw, dir, eng, Options{MaxDisk: tt.max})
+			var de *DiskError
+			if tt.refused {
+				if !errors.As(err, &de) || de.Predicted != 36*per || de.Runs != 36 || eng.calls.Load() != 0 {
+					t.Fatalf("got %v (stats %+v, %d runs), want a DiskError before any run", err, st, eng.calls.Load())
+				}
+				if !strings.Contains(err.Error(), "36 runs still to run would write about") {
+					t.Errorf("message: %v", err)
+				}
+				if _, err := os.Stat(dir); !os.IsNotExist(err) {
+					t.Errorf("a refused sweep created %s (stat: %v)", dir, err)
+				}
+				return
+			}
+			if err != nil || st.Ran != 36 {
+				t.Fatalf("got %v, stats %+v", err, st)
+			}
+		})
+	}
+	// Finished runs do not count: after the sweep, any limit passes.
+	dir := filepath.Join(t.TempDir(), "out")
+	execute(t, sw, dir, &rowsEngine{rows: 1000}, Options{})
+	if st := execute(t, sw, dir, &rowsEngine{rows: 1000}, Options{MaxDisk: 1}); st.Skipped != 36 {
+		t.Errorf("resumed complete sweep: %+v", st)
+	}
+}
+
+// TestPreparingProgressAndCancel: checking the cells and reading the
+// finished runs report progress, and a cancelled context stops the
+// checking before anything runs.
+func TestPreparingProgressAndCancel(t *testing.T) {
+	sw := mustLoad(t, baseNoShares, sweepToy)
+	seen := map[string]int{}
+	opt := Options{Preparing: func(what string, done, total int) {
+		if done < 1 || done > total {
+			t.Errorf("%s: %d of %d", what, done, total)
+		}
+		seen[what] = max(seen[what], done)
+	}}
+	execute(t, sw, filepath.Join(t.TempDir(), "out"), &toyEngine{}, opt)
+	if seen["checking cells"] != 12 || seen["reading finished runs"] != 36 {
+		t.Errorf("progress reached %v, want 12 cells and 36 runs", seen)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	eng := &toyEngine{}
+	n := 0
+	opt.Preparing = func(what string, done, total int) {
+		if n++; n == 3 {
+			cancel() // Ctrl-C while checking
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	_, err := Execute(ctx, sw, dir, eng, opt)
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "interrupted while checking cell 4 of 12") || eng.calls.Load() != 0 {
+		t.Errorf("cancelled while checking: %v (%d runs)", err, eng.calls.Load())
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("cancelled check created %s", dir)
+	}
+}

@@ -2,15 +2,19 @@ package sweep
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/trustlab/trustlab/internal/bounded"
+	"github.com/trustlab/trustlab/scenario"
 )
 
 // Limits on the size of a sweep.
@@ -18,7 +22,26 @@ const (
 	MaxReplications = 100_000    // replications per cell
 	MaxAxisValues   = 100_000    // values of one axis (a range, a list)
 	MaxRuns         = 10_000_000 // cells times replications
+	MaxFileBytes    = 1 << 20    // a sweep file (Load)
 )
+
+// unwrapPathErr drops the operation and path of an *fs.PathError (the
+// message names the file already).
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// tooLarge describes the size of a file that is too large.
+func tooLarge(tl *bounded.TooLargeError) string {
+	if tl.Size >= 0 {
+		return "file of " + bounded.Bytes(tl.Size)
+	}
+	return "file of more than " + bounded.Bytes(tl.Limit)
+}
 
 // Keep says which outputs of each run a sweep keeps. The end-of-run
 // metrics are always recorded (summary.csv and the plots need them); Keep
@@ -102,9 +125,13 @@ type Sweep struct {
 
 // Load reads and parses a sweep file, and the base scenario file it names.
 func Load(path string) (*Sweep, error) {
-	src, err := os.ReadFile(path)
+	src, err := bounded.ReadFile(path, MaxFileBytes)
+	var tl *bounded.TooLargeError
+	if errors.As(err, &tl) {
+		return nil, errorf(path, 0, 0, "", "%s: a sweep file is at most %s", tooLarge(tl), bounded.Bytes(MaxFileBytes))
+	}
 	if err != nil {
-		return nil, err
+		return nil, errorf(path, 0, 0, "", "cannot read: %v", unwrapPathErr(err))
 	}
 	return Parse(path, src)
 }
@@ -114,6 +141,7 @@ func Load(path string) (*Sweep, error) {
 // column and key.
 func Parse(name string, src []byte) (*Sweep, error) {
 	p := &parser{file: name}
+	src = bounded.TrimBOM(src) // as in every trustlab input file
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		return nil, p.yamlError(err)
@@ -309,10 +337,15 @@ func (p *parser) base(sw *Sweep, keys map[string]*yaml.Node, root *yaml.Node) er
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(filepath.Dir(p.file), rel)
 	}
-	src, err := os.ReadFile(path)
+	src, err := bounded.ReadFile(path, scenario.MaxFileBytes)
+	var tl *bounded.TooLargeError
+	if errors.As(err, &tl) {
+		return p.at(file, "scenario", "the base scenario %s is a %s: a scenario file is at most %s", rel, tooLarge(tl), bounded.Bytes(scenario.MaxFileBytes))
+	}
 	if err != nil {
 		return p.at(file, "scenario", "cannot read the base scenario: %v", err)
 	}
+	src = bounded.TrimBOM(src)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		return (&parser{file: path}).yamlError(err)

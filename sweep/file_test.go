@@ -266,3 +266,35 @@ func TestCheckWithEngine(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadBounds: a huge sweep file or base scenario is refused from its
+// size before it is read; a byte order mark is accepted.
+func TestLoadBounds(t *testing.T) {
+	dir := t.TempDir()
+	sparse := func(name string, size int64) string {
+		path := filepath.Join(dir, name)
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Truncate(size)
+		f.Close()
+		return path
+	}
+	big := sparse("big.yaml", 1<<30)
+	if _, err := Load(big); err == nil || !strings.Contains(err.Error(), "file of 1 GiB: a sweep file is at most 1 MiB") {
+		t.Errorf("1 GB sweep file: %v", err)
+	}
+	sparse("huge-base.yaml", 100<<20)
+	sw := filepath.Join(dir, "sweep.yaml")
+	os.WriteFile(sw, []byte("scenario: huge-base.yaml\naxes:\n  seed: [1, 2]\n"), 0o644)
+	if _, err := Load(sw); err == nil || !strings.Contains(err.Error(), "is a file of 100 MiB: a scenario file is at most 4 MiB") {
+		t.Errorf("100 MB base scenario: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "base.yaml"), []byte("\xef\xbb\xbf"+baseList), 0o644)
+	bom := filepath.Join(dir, "bom.yaml")
+	os.WriteFile(bom, []byte("\xef\xbb\xbfscenario: base.yaml\naxes:\n  - path: feedback.regime\n    values: [own, full]\n"), 0o644)
+	if _, err := Load(bom); err != nil {
+		t.Errorf("byte order mark: %v", err)
+	}
+}

@@ -30,6 +30,15 @@ type Runner interface {
 	Run(ctx context.Context, s Scenario, seed uint64) (Result, error)
 }
 
+// RowCounter is implemented by a Runner that can tell, while it checks a
+// scenario, how many series rows (steps x groups) one run of it reports.
+// Execute uses it to predict the disk space of the cell files.
+type RowCounter interface {
+	// CheckRows checks s like Check and returns the number of series rows
+	// of one run.
+	CheckRows(s Scenario) (int, error)
+}
+
 // Result is the output of one run that a sweep keeps.
 type Result struct {
 	// Summary holds the end-of-run metrics, in the engine's order. Every

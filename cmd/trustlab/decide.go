@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/internal/bounded"
 	"github.com/trustlab/trustlab/model"
 )
 
@@ -82,10 +84,8 @@ func cmdDecide(e *env, args []string) error {
 		if other {
 			return usageErrorf("--in: situation flags cannot be combined with --in (only --json can)")
 		}
-		dec := json.NewDecoder(io.LimitReader(e.stdin, 1<<20))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&req); err != nil {
-			return usageErrorf("--in: standard input: %v", err)
+		if err := readDecideInput(e.stdin, &req); err != nil {
+			return err
 		}
 	} else {
 		req.Trait = trait.ptr()
@@ -271,4 +271,41 @@ func describe(s model.Situation) string {
 		d += ", with a control option"
 	}
 	return d + ")"
+}
+
+// maxDecideInput bounds the JSON object decide --in reads.
+const maxDecideInput = 1 << 20
+
+// readDecideInput reads exactly one JSON object from r (a UTF-8 byte order
+// mark is dropped, as in every trustlab input): not null, no trailing data,
+// at most maxDecideInput bytes.
+func readDecideInput(r io.Reader, req *trustlab.DecideInput) error {
+	data, err := bounded.ReadAll(r, "standard input", maxDecideInput)
+	if err != nil {
+		return usageErrorf("--in: %v (one JSON object expected)", err)
+	}
+	data = bytes.TrimSpace(bounded.TrimBOM(data))
+	switch {
+	case len(data) == 0:
+		return usageErrorf("--in: standard input: empty; one JSON object expected")
+	case data[0] != '{':
+		return usageErrorf("--in: standard input: one JSON object expected, got %q", clip(data, 20))
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(req); err != nil {
+		return usageErrorf("--in: standard input: %v", err)
+	}
+	if off := dec.InputOffset(); off < int64(len(data)) {
+		return usageErrorf("--in: standard input: one JSON object expected, found more data after it at byte %d: %q", off+1, clip(bytes.TrimSpace(data[off:]), 20))
+	}
+	return nil
+}
+
+// clip returns the first n bytes of b, with "..." when it is longer.
+func clip(b []byte, n int) string {
+	if len(b) <= n {
+		return string(b)
+	}
+	return string(b[:n]) + "..."
 }

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/trustlab/trustlab"
 )
 
 func TestDecideGolden(t *testing.T) {
@@ -42,6 +45,16 @@ func TestDecideGolden(t *testing.T) {
 		{name: "decide-bad-stdin-json", args: []string{"decide", "--in", "-"}, stdin: `{"trait": "high"}`},
 		{name: "decide-bad-stdin-field", args: []string{"decide", "--in", "-"}, stdin: `{"trait":0.5,"situation":{"gain":1,"loss":-3}}`},
 		{name: "decide-bad-stdin-unknown", args: []string{"decide", "--in", "-"}, stdin: `{"trust":0.5}`},
+		{name: "decide-bad-stdin-trailing", args: []string{"decide", "--in", "-"}, stdin: `{"trait":0.5} {"trait":0.9}`},
+		{name: "decide-bad-stdin-null", args: []string{"decide", "--in", "-"}, stdin: "null\n"},
+		{name: "decide-bad-stdin-empty", args: []string{"decide", "--in", "-"}, stdin: ""},
+		{name: "decide-bad-stdin-array", args: []string{"decide", "--in", "-"}, stdin: `[{"trait":0.5}]`},
+		{name: "decide-bad-stdin-binary", args: []string{"decide", "--in", "-"}, stdin: "\x00\x01\xff\xfe{"},
+		{name: "decide-bad-stdin-too-large", args: []string{"decide", "--in", "-"}, stdin: `{"trait":0.5,"x":"` + strings.Repeat("a", 2<<20) + `"}`},
+		{name: "decide-stdin-bom", args: []string{"decide", "--in", "-", "--json"}, stdin: "\ufeff" + `{"trait":0.3,"belief":{"a":3,"b":1},"situation":{"gain":1,"loss":2}}`},
+		// Inputs in range whose results overflow: exit 2 naming the inputs, never a JSON encoder error.
+		{name: "decide-overflow-json", args: []string{"decide", "--gain", "1e308", "--loss", "1e308", "--trait", "0", "--json"}},
+		{name: "decide-overflow-stdin", args: []string{"decide", "--in", "-", "--json"}, stdin: `{"trait":0,"situation":{"gain":1e308,"loss":1e308}}`},
 	})
 }
 
@@ -118,6 +131,21 @@ func FuzzDecideStdin(f *testing.F) {
 		err := run(context.Background(), []string{"decide", "--in", "-", "--json"}, strings.NewReader(body), &stdout, &stderr)
 		if code := exitCode(err, &stderr); code != 0 && code != 2 {
 			t.Fatalf("exit %d for %q: %v", code, body, err)
+		}
+	})
+}
+
+// FuzzReadDecideInput: any standard input is either refused with a usage
+// error (exit 2) or gives one decoded object; it never panics.
+func FuzzReadDecideInput(f *testing.F) {
+	for _, s := range []string{`{"trait":0.3}`, "null", "", "\ufeff{}", `{} {}`, `{"trait":0.3} x`, "[1]", "\x00", `{"situation":{"gain":1e308,"loss":1e308}}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var req trustlab.DecideInput
+		err := readDecideInput(strings.NewReader(in), &req)
+		if err != nil && exitCode(err, io.Discard) != 2 {
+			t.Fatalf("input %q: error %v is not a usage error", in, err)
 		}
 	})
 }

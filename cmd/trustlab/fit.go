@@ -133,7 +133,8 @@ func cmdFit(e *env, args []string) error {
 	res, err := fitrun.Run(e.ctx, dataPath, specPath, out, o)
 	bar.finish()
 	if err != nil {
-		return inputError(err)
+		return inputError(unreadableInput(err, input{"the data file", dataPath}, input{"--spec", specPath},
+			input{"--questionnaire", qPath}, input{"--key", keyPath}))
 	}
 	printComparison(e.stdout, res)
 	return nil

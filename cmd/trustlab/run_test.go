@@ -22,6 +22,11 @@ func TestRunBadInput(t *testing.T) {
 		{name: "run-missing-file", args: []string{"run", "testdata/run/nope.yaml", "--out", out}},
 		{name: "run-bad-steps-flag", args: []string{"run", "testdata/run/tiny.yaml", "--steps", "-5", "--out", out}},
 		{name: "run-bad-workers", args: []string{"run", "testdata/run/tiny.yaml", "--workers", "0", "--out", out}},
+		{name: "run-empty-edges", args: []string{"run", "testdata/run/empty-edges.yaml", "--out", out}},
+		{name: "run-comment-edges", args: []string{"run", "testdata/run/comment-edges.yaml", "--out", out}},
+		{name: "run-header-edges", args: []string{"run", "testdata/run/header-edges.yaml", "--out", out}},
+		{name: "run-erdos-renyi-p0", args: []string{"run", "testdata/run/er-p0.yaml", "--out", out}},
+		{name: "run-negative-size", args: []string{"run", "testdata/run/negative-size.yaml", "--out", out}},
 	})
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("bad input wrote %s (stat: %v)", out, err)
@@ -74,5 +79,104 @@ func TestRunInterrupted(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "steps.csv")); err != nil {
 		t.Error(err)
+	}
+}
+
+// --force replaces the whole folder: no file of the previous run (a plot
+// the new run does not draw) is left.
+func TestRunForceLeavesNoStaleFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "tiny")
+	args := []string{"run", "testdata/run/tiny.yaml", "--out", dir, "--quiet"}
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), args, nil, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(dir, "payoff-by-group.png")
+	os.WriteFile(stale, []byte("a plot of an earlier run"), 0o644)
+	if err := run(context.Background(), append(args, "--force"), nil, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("--force left %s (stat: %v)", stale, err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".tiny.*")); len(left) > 0 {
+		t.Errorf("temporary folders left: %v", left)
+	}
+}
+
+// A run killed with kill -9 leaves its partial outputs in a temporary
+// folder beside --out; the next run says so, with how far it got, and
+// --force starts over. (The kill itself is simulated: the folder a killed
+// run leaves, with the manifest it checkpoints.)
+func TestRunAfterKill(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "killed")
+	partial := filepath.Join(parent, ".killed.partial-4242")
+	os.Mkdir(partial, 0o755)
+	os.WriteFile(filepath.Join(partial, "manifest.json"), []byte(`{"steps": 2000, "steps_done": 557, "complete": false}`), 0o644)
+	os.WriteFile(filepath.Join(partial, "steps.csv"), []byte("step,group\n1,a\n2,"), 0o644)
+	args := []string{"run", "testdata/run/tiny.yaml", "--out", dir, "--quiet"}
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), args, nil, &stdout, &stderr)
+	if err == nil || exitCode(err, &stderr) != 2 {
+		t.Fatalf("run after a kill: %v, want exit 2", err)
+	}
+	for _, want := range []string{"cut off before it finished", "557 of 2000 steps", partial, "--force"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("run after a kill: %q does not say %q", err, want)
+		}
+	}
+	if err := run(context.Background(), append(args, "--force"), nil, &stdout, &stderr); err != nil {
+		t.Fatalf("--force after a kill: %v", err)
+	}
+	if _, err := os.Stat(partial); !os.IsNotExist(err) {
+		t.Errorf("--force left the partial folder (stat: %v)", err)
+	}
+}
+
+// An output folder that holds other files is refused, and --force does not
+// wipe a folder that is not a trustlab output (a mistyped --out).
+func TestRunRefusesForeignFolder(t *testing.T) {
+	dir := t.TempDir()
+	mine := filepath.Join(dir, "thesis.tex")
+	os.WriteFile(mine, []byte("years of work"), 0o644)
+	for _, force := range []bool{false, true} {
+		args := []string{"run", "testdata/run/tiny.yaml", "--out", dir, "--quiet"}
+		if force {
+			args = append(args, "--force")
+		}
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, nil, &stdout, &stderr)
+		if err == nil || exitCode(err, &stderr) != 2 {
+			t.Errorf("force %v: %v, want exit 2", force, err)
+		}
+	}
+	if b, err := os.ReadFile(mine); err != nil || string(b) != "years of work" {
+		t.Errorf("the folder's file was touched: %q, %v", b, err)
+	}
+}
+
+// Ctrl-C during a --force run keeps the previous complete run: the partial
+// outputs stay beside it, and the next run says so.
+func TestRunInterruptedKeepsPrevious(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "int")
+	args := []string{"run", "testdata/run/tiny.yaml", "--out", dir, "--quiet"}
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), args, nil, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := run(ctx, append(args, "--force"), nil, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "the previous run in "+dir+" is kept") {
+		t.Fatalf("interrupted --force run: %v", err)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "manifest.json")); !bytes.Equal(after, before) || !bytes.Contains(after, []byte(`"complete": true`)) {
+		t.Errorf("the previous run changed:\n%s", after)
+	}
+	err = run(context.Background(), args, nil, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "0 of 5 steps written") {
+		t.Errorf("run after the interrupted one: %v", err)
 	}
 }

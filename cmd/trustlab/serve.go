@@ -103,7 +103,8 @@ func cmdServe(e *env, args []string) error {
 	if err := mgr.Start(e.ctx); err != nil {
 		return fmt.Errorf("recovering unfinished jobs: %w", err)
 	}
-	log.Info("listening", "addr", bound.String(), "url", "http://"+bound.String()+"/api/v1/", "data", data,
+	// url is the web UI, the page to open in a browser; api is the API's root.
+	log.Info("listening", "addr", bound.String(), "url", "http://"+bound.String()+"/", "api", "http://"+bound.String()+"/api/v1/", "data", data,
 		"auth", token != "", "version", version, "go", runtime.Version())
 
 	errc := make(chan error, 1)

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,7 +17,7 @@ import (
 	"github.com/trustlab/trustlab/sweep"
 )
 
-const sweepSynopsis = `trustlab sweep SWEEP.yaml --out DIR [--workers N] [--shard I/N | --shards N] [--format csv|parquet] [--metrics LIST] [--no-plots] [--quiet]
+const sweepSynopsis = `trustlab sweep SWEEP.yaml --out DIR [--workers N] [--shard I/N | --shards N] [--format csv|parquet] [--metrics LIST] [--max-disk SIZE] [--no-plots] [--quiet]
 
 Run a parameter sweep: a base scenario, axes of values for any of its
 parameters, and replications (see docs/sweeps.md and examples/sweeps/).
@@ -24,7 +26,10 @@ results never depend on --workers or on sharding. Each run is written to
 DIR/cells as soon as it finishes; running the same command again skips
 finished runs and re-runs incomplete ones. Without sharding, the tables
 (runs.csv, steps.csv, summary.csv), plots and index.html are written to
-DIR at the end.
+DIR at the end. Before running anything it checks every cell (showing
+progress on big sweeps; Ctrl-C stops it) and predicts the disk space of
+the cell files: a sweep that would need more than --max-disk (by default
+the free space) is refused.
 
 On a cluster, each task runs one shard: --shard I/N, or the scheduler's
 variables (Slurm job arrays: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT;
@@ -49,6 +54,8 @@ func cmdSweep(e *env, args []string) error {
 	fs.IntVar(&shards, "shards", 0, "number of shards `N` for a Kubernetes Indexed Job (JOB_COMPLETION_INDEX gives I)")
 	fs.StringVar(&format, "format", "csv", "table format: csv, or parquet for CSV and Parquet")
 	fs.StringVar(&metrics, "metrics", "", "plot only these end-of-run metrics, comma-separated (default: all; the tables keep all)")
+	var maxDisk string
+	fs.StringVar(&maxDisk, "max-disk", "", "refuse a sweep whose cell files are predicted to need more than `SIZE` (e.g. 500MB, 20GiB; none for no limit; default: the free space)")
 	fs.BoolVar(&noPlots, "no-plots", false, "write no plots and no index.html")
 	fs.BoolVar(&quiet, "quiet", false, "no progress bar or progress lines")
 	positional, err := parseInterspersed(fs, args, e.stdout, sweepSynopsis)
@@ -76,6 +83,10 @@ func cmdSweep(e *env, args []string) error {
 	plotMetrics, err := parseMetrics(metrics)
 	if err != nil {
 		return err
+	}
+	maxDiskBytes, err := parseSize(maxDisk)
+	if err != nil {
+		return usageErrorf("--max-disk = %q: %v", maxDisk, err)
 	}
 	if set["shards"] && (shards < 1 || shards > sweep.MaxShards) {
 		return usageErrorf("--shards = %d: must be in [1, %d]", shards, sweep.MaxShards)
@@ -116,7 +127,10 @@ func cmdSweep(e *env, args []string) error {
 	}
 	var bar *progressbar.ProgressBar
 	var opt sweep.Options
-	opt.Workers, opt.Shard = workers, shard
+	opt.Workers, opt.Shard, opt.MaxDisk = workers, shard, maxDiskBytes
+	if !quiet {
+		opt.Preparing = preparingProgress(e.stderr)
+	}
 	if !quiet && isTerminal(e.stderr) {
 		opt.Start = func(todo, done int) {
 			header()
@@ -199,14 +213,66 @@ func finish(e *env, dirs []string, out string, opt sweep.FinishOptions) error {
 }
 
 // sweepInputError turns problems of the user's files (*sweep.Error, a
-// base scenario's *scenario.Error) into usage errors (exit status 2).
+// base scenario's *scenario.Error) and a sweep too big for the disk
+// (*sweep.DiskError) into usage errors (exit status 2).
 func sweepInputError(err error) error {
 	var se *sweep.Error
 	var ce *scenario.Error
-	if errors.As(err, &se) || errors.As(err, &ce) {
+	var de *sweep.DiskError
+	if errors.As(err, &se) || errors.As(err, &ce) || errors.As(err, &de) {
 		return usageErrorf("%v", err)
 	}
 	return err
+}
+
+// preparingProgress reports the checking of cells and the reading of
+// finished runs, which take a while on sweeps of millions of cells: a line
+// every two seconds once a phase has run for two seconds, so small sweeps
+// print nothing.
+func preparingProgress(w io.Writer) func(what string, done, total int) {
+	var phase string
+	var start, last time.Time
+	return func(what string, done, total int) {
+		now := time.Now()
+		if what != phase {
+			phase, start, last = what, now, now
+		}
+		if now.Sub(last) < 2*time.Second && (done < total || now.Sub(start) < 2*time.Second) {
+			return
+		}
+		last = now
+		fmt.Fprintf(w, "%s: %d of %d (%.0f%%), elapsed %s\n", what, done, total, 100*float64(done)/float64(total), now.Sub(start).Round(time.Second))
+	}
+}
+
+// parseSize parses a --max-disk size: a number with an optional unit
+// (B, kB, MB, GB, TB in powers of 1000; KiB, MiB, GiB, TiB in powers of
+// 1024), or "none" for no limit (-1). "" is the default, 0: the free space.
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	switch strings.ToLower(t) {
+	case "":
+		return 0, nil
+	case "none":
+		return -1, nil
+	}
+	units := []struct {
+		suffix string
+		mult   float64
+	}{{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"tib", 1 << 40},
+		{"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9}, {"tb", 1e12}, {"k", 1e3}, {"m", 1e6}, {"g", 1e9}, {"t", 1e12}, {"b", 1}}
+	num, mult := strings.ToLower(t), 1.0
+	for _, u := range units {
+		if strings.HasSuffix(num, u.suffix) {
+			num, mult = strings.TrimSpace(strings.TrimSuffix(num, u.suffix)), u.mult
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || !(v > 0) || v*mult > 1<<62 {
+		return 0, errors.New("must be a size above 0 such as 500MB or 20GiB, or none")
+	}
+	return int64(v * mult), nil
 }
 
 // parseMetrics parses --metrics: a comma-separated list of end-of-run

@@ -33,6 +33,7 @@ func TestSweepBadInput(t *testing.T) {
 		{name: "merge-no-dir", args: []string{"merge"}},
 		{name: "merge-not-a-sweep", args: []string{"merge", "testdata/sweep"}},
 		{name: "merge-two-no-out", args: []string{"merge", "a", "b"}},
+		{name: "sweep-bad-max-disk", args: []string{"sweep", "testdata/sweep/tiny.yaml", "--out", out, "--max-disk", "-3GB"}},
 	})
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("bad input wrote %s (stat: %v)", out, err)
@@ -227,5 +228,37 @@ func TestMergeDifferentSweeps(t *testing.T) {
 	err = run(context.Background(), []string{"sweep", "testdata/sweep/tiny-seed8.yaml", "--out", a, "--quiet"}, nil, &stdout, &stderr)
 	if code := exitCode(err, &stderr); code != 2 || !strings.Contains(err.Error(), "this directory holds the results of another sweep") {
 		t.Errorf("sweep into another sweep's directory: exit %d, %v", code, err)
+	}
+}
+
+// A sweep predicted to need more disk than --max-disk is refused before
+// anything runs (exit 2); --max-disk none lifts the limit.
+func TestSweepMaxDisk(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"sweep", "testdata/sweep/tiny.yaml", "--out", out, "--quiet", "--max-disk", "1kB"}, nil, &stdout, &stderr)
+	if err == nil || exitCode(err, &stderr) != 2 || !strings.Contains(err.Error(), "more than --max-disk = 1 kB") {
+		t.Fatalf("sweep over --max-disk: %v", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a refused sweep created %s (stat: %v)", out, err)
+	}
+	cli(t, context.Background(), "sweep", "testdata/sweep/tiny.yaml", "--out", out, "--quiet", "--no-plots", "--max-disk", "none")
+}
+
+func TestParseSize(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int64
+		bad  bool
+	}{
+		{in: "", want: 0}, {in: "none", want: -1}, {in: "500", want: 500}, {in: "1kB", want: 1000},
+		{in: "2.5 GB", want: 2_500_000_000}, {in: "20GiB", want: 20 << 30}, {in: "3m", want: 3_000_000},
+		{in: "0", bad: true}, {in: "-1GB", bad: true}, {in: "NaN", bad: true}, {in: "inf", bad: true}, {in: "lots", bad: true},
+	} {
+		got, err := parseSize(tt.in)
+		if (err != nil) != tt.bad || got != tt.want {
+			t.Errorf("parseSize(%q) = %d, %v", tt.in, got, err)
+		}
 	}
 }

@@ -26,16 +26,23 @@ const (
 // files and force is not set, or when it cannot be replaced even with force.
 type ExistsError struct {
 	Path   string // the output folder
-	Reason string // what is there, e.g. "holds manifest.json"
-	Force  bool   // whether force was set (then the folder is not a trustlab output)
+	Reason string // what is there, e.g. "already holds an output (manifest.json)"
+	Force  bool   // whether force was set
+	Output bool   // whether the folder holds Marker (a previous output)
 }
 
 func (e *ExistsError) Error() string {
-	if e.Force {
-		return fmt.Sprintf("%s %s and holds no %s, so it is not a trustlab output; --force will not replace it (choose another folder or empty it)", e.Path, e.Reason, Marker)
+	switch {
+	case e.Output:
+		return fmt.Sprintf("%s %s; use --force to replace it", e.Path, e.Reason)
+	case e.Reason == notFolder:
+		return fmt.Sprintf("%s %s; choose a folder", e.Path, e.Reason)
 	}
-	return fmt.Sprintf("%s %s; use --force to replace it", e.Path, e.Reason)
+	return fmt.Sprintf("%s %s and no %s, so it is not a trustlab output and --force will not replace it; choose another folder or empty it", e.Path, e.Reason, Marker)
 }
+
+// notFolder is the Reason of an ExistsError for a path that is a file.
+const notFolder = "exists and is not a folder"
 
 // CutOffError is returned by Begin when an earlier attempt to write the
 // output folder was cut off (the process was killed before Commit) and
@@ -74,10 +81,17 @@ func Begin(final string, force bool) (*Dir, error) {
 	if base == "." || base == ".." || base == string(filepath.Separator) {
 		return nil, fmt.Errorf("%s: name a folder to create, not %q", final, base)
 	}
+	left, err := Leftovers(final)
+	if err != nil {
+		return nil, err
+	}
+	if len(left) > 0 && !force {
+		return nil, &CutOffError{Path: final, Partial: left}
+	}
 	st, err := os.Stat(final)
 	switch {
 	case err == nil && !st.IsDir():
-		return nil, &ExistsError{Path: final, Reason: "exists and is not a folder", Force: force}
+		return nil, &ExistsError{Path: final, Reason: notFolder, Force: force}
 	case err == nil:
 		names, err := readNames(final)
 		if err != nil {
@@ -89,11 +103,14 @@ func Begin(final string, force bool) (*Dir, error) {
 				marked = marked || n == Marker
 			}
 			reason := fmt.Sprintf("already holds %d files (%s)", len(names), summary(names))
+			if len(names) == 1 {
+				reason = fmt.Sprintf("already holds a file (%s)", names[0])
+			}
 			if marked {
 				reason = "already holds an output (" + Marker + ")"
 			}
 			if !force || !marked {
-				return nil, &ExistsError{Path: final, Reason: reason, Force: force}
+				return nil, &ExistsError{Path: final, Reason: reason, Force: force, Output: marked}
 			}
 		}
 	case errors.Is(err, os.ErrNotExist):
@@ -104,18 +121,9 @@ func Begin(final string, force bool) (*Dir, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
-	left, err := Leftovers(final)
-	if err != nil {
-		return nil, err
-	}
-	if len(left) > 0 {
-		if !force {
-			return nil, &CutOffError{Path: final, Partial: left}
-		}
-		for _, l := range left {
-			if err := os.RemoveAll(l); err != nil {
-				return nil, err
-			}
+	for _, l := range left { // force: start over
+		if err := os.RemoveAll(l); err != nil {
+			return nil, err
 		}
 	}
 	tmp, err := os.MkdirTemp(parent, "."+base+partialInfix+"*")
@@ -179,6 +187,21 @@ func (d *Dir) Commit() error {
 		}
 	}
 	return nil
+}
+
+// Replaces reports whether Commit would replace an existing output folder
+// (one given with force, or an empty folder).
+func (d *Dir) Replaces() bool {
+	_, err := os.Lstat(d.final)
+	return err == nil
+}
+
+// Keep leaves the temporary folder where it is, not committed, for the
+// user to look at (for example the partial outputs of an interrupted run
+// that should not replace a previous one); the next Begin into Final
+// reports it as cut off. Abort and Commit do nothing after Keep.
+func (d *Dir) Keep() {
+	d.done = true
 }
 
 // Abort removes the temporary folder and leaves the output folder as it

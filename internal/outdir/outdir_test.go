@@ -189,3 +189,32 @@ func TestGlobEscape(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestKeep: Keep leaves the temporary folder and the previous output; the
+// next Begin reports the kept folder as cut off.
+func TestKeep(t *testing.T) {
+	final := filepath.Join(t.TempDir(), "out")
+	os.Mkdir(final, 0o755)
+	write(t, final, Marker, "old")
+	d, err := Begin(final, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Replaces() {
+		t.Error("Replaces = false with a previous output")
+	}
+	d.Keep()
+	if err := d.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(d.Path()); err != nil {
+		t.Errorf("Keep then Abort removed the temporary folder: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(final, Marker)); string(b) != "old" {
+		t.Errorf("previous output changed: %q", b)
+	}
+	var cut *CutOffError
+	if _, err := Begin(final, false); !errors.As(err, &cut) {
+		t.Errorf("Begin after Keep: %v, want a CutOffError", err)
+	}
+}

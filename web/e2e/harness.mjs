@@ -3,7 +3,7 @@
 // Chromium headless through playwright-core.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, mkdirSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,15 @@ import { chromium } from 'playwright-core';
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '..', '..');
-export const screenshots = path.join(repo, 'docs', 'screenshots');
+/**
+ * Screenshots are written to a temporary folder (or $TRUSTLAB_SCREENSHOTS),
+ * so that running the tests leaves the tree clean; only with
+ * UPDATE_SCREENSHOTS=1 are they also copied into docs/screenshots, the
+ * ones the README shows.
+ */
+export const docsScreenshots = path.join(repo, 'docs', 'screenshots');
+export const updateScreenshots = process.env.UPDATE_SCREENSHOTS === '1';
+let screenshotDir = process.env.TRUSTLAB_SCREENSHOTS || null;
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 let binary = null;
@@ -100,10 +108,23 @@ export async function launch() {
   };
 }
 
-/** shot saves a full-page screenshot to docs/screenshots/<name>.png. */
+/**
+ * shot saves a full-page screenshot <name>.png in the screenshot folder
+ * (temporary unless $TRUSTLAB_SCREENSHOTS is set), and copies it into
+ * docs/screenshots when UPDATE_SCREENSHOTS=1.
+ */
 export async function shot(page, name) {
-  mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true, animations: 'disabled' });
+  if (!screenshotDir) {
+    screenshotDir = mkdtempSync(path.join(tmpdir(), 'trustlab-e2e-screenshots-'));
+    console.log(`screenshots in ${screenshotDir}${updateScreenshots ? ', copied into docs/screenshots' : ' (UPDATE_SCREENSHOTS=1 copies them into docs/screenshots)'}`);
+  }
+  mkdirSync(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+  if (updateScreenshots) {
+    mkdirSync(docsScreenshots, { recursive: true });
+    copyFileSync(file, path.join(docsScreenshots, `${name}.png`));
+  }
 }
 
 /** assertText waits (up to 10 s) until the locator's text contains want. */
