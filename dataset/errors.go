@@ -3,6 +3,8 @@ package dataset
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Error is a problem with one value of an input file: a data row, a data
@@ -52,11 +54,25 @@ func num(x float64) string {
 func quoteList(vals []string) string {
 	out := make([]string, len(vals))
 	for i, v := range vals {
-		if v == "" || strings.TrimSpace(v) != v || strings.ContainsAny(v, ",;") {
+		if v == "" || strings.TrimSpace(v) != v || strings.ContainsAny(v, ",;") || !printable(v) {
 			out[i] = fmt.Sprintf("%q", v)
 		} else {
 			out[i] = v
 		}
 	}
 	return strings.Join(out, ", ")
+}
+
+// printable reports whether s is valid UTF-8 made of printable characters
+// (otherwise messages quote it, so that raw bytes are never echoed).
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
 }

@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -9,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/trustlab/trustlab/internal/bounded"
 )
 
 // Key is a questionnaire scoring key: which CSV columns are the items of a
@@ -93,7 +96,11 @@ type Scores struct {
 // ParseKey reads a questionnaire key in YAML from r. Unknown keys are
 // errors; name is the file name used in messages. The key is validated.
 func ParseKey(r io.Reader, name string) (Key, error) {
-	data, err := io.ReadAll(r)
+	data, err := bounded.ReadAll(r, name, MaxSpecSize)
+	var big *bounded.TooLargeError
+	if errors.As(err, &big) {
+		return Key{}, &Error{File: name, Msg: fmt.Sprintf("larger than the %s allowed for a questionnaire key file", bounded.Bytes(MaxSpecSize))}
+	}
 	if err != nil {
 		return Key{}, &Error{File: name, Msg: err.Error()}
 	}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/trustlab/trustlab/internal/bounded"
 )
 
 // Outcome is what the investor learned after a trial.
@@ -486,8 +488,20 @@ func (r *Reader) Err() error { return r.err }
 // Stats returns the counts so far; complete once Next has returned false.
 func (r *Reader) Stats() Stats { return r.stats }
 
+// MaxLine is the longest line a data or questionnaire file may have
+// (1 MiB): a longer one is refused with its line number before it is
+// buffered, so a file without line endings cannot exhaust memory.
+const MaxLine = 1 << 20
+
+// MaxSpecSize is the largest data spec or questionnaire key (1 MiB).
+const MaxSpecSize = 1 << 20
+
 // csvError converts encoding/csv errors into *Error.
 func csvError(err error, name string) error {
+	var long *bounded.LineTooLongError
+	if errors.As(err, &long) {
+		return &Error{File: name, Line: long.Line, Msg: fmt.Sprintf("line longer than %s: is this a CSV file with one row per line?", bounded.Bytes(int64(long.Limit)))}
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		msg := pe.Err.Error()
@@ -787,7 +801,7 @@ func (r *Reader) row() error {
 // comma) and reads its header, without a byte-order mark and with the
 // column names trimmed.
 func openCSV(r io.Reader, name, delimiter string) (*csv.Reader, []string, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(bounded.Lines(r, MaxLine))
 	if delimiter != "" {
 		cr.Comma = []rune(delimiter)[0]
 	}

@@ -343,3 +343,29 @@ func TestReaderKeepGoing(t *testing.T) {
 		t.Errorf("stats %+v, stray %v", st, r.Stray())
 	}
 }
+
+// Bounded input: a data file whose line never ends is refused at that
+// line before it is buffered, and a spec or key larger than 1 MiB is
+// refused before it is parsed.
+func TestBoundedInput(t *testing.T) {
+	long := "subject,trustee,trial,investment,backtransfer,treatment\n" + strings.Repeat("1", MaxLine+10)
+	r, err := NewReader(strings.NewReader(long), "huge.csv", mustSpec(t, repeatedSpec))
+	if err == nil {
+		for r.Next() {
+		}
+		err = r.Err()
+	}
+	if err == nil || !strings.HasPrefix(err.Error(), "huge.csv:2: line longer than 1 MiB") {
+		t.Errorf("a 1 MiB line: %v", err)
+	}
+	if _, err := NewReader(strings.NewReader(strings.Repeat("x", MaxLine+1)), "header.csv", mustSpec(t, repeatedSpec)); err == nil || !strings.HasPrefix(err.Error(), "header.csv:1: line longer") {
+		t.Errorf("a 1 MiB header: %v", err)
+	}
+	big := "name: x\ndescription: " + strings.Repeat("y", MaxSpecSize) + "\n"
+	if _, err := ParseSpec(strings.NewReader(big), "big.yaml"); err == nil || !strings.Contains(err.Error(), "big.yaml: larger than the 1 MiB allowed for a data spec file") {
+		t.Errorf("a 1 MiB spec: %v", err)
+	}
+	if _, err := ParseKey(strings.NewReader(big), "key.yaml"); err == nil || !strings.Contains(err.Error(), "key.yaml: larger than") {
+		t.Errorf("a 1 MiB key: %v", err)
+	}
+}

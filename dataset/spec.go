@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -10,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/trustlab/trustlab/internal/bounded"
 )
 
 // Spec is a data spec: it says which CSV column plays which role in a trust
@@ -192,7 +195,11 @@ var (
 // name is the file name used in messages. The spec is validated: errors
 // name the file, line and key.
 func ParseSpec(r io.Reader, name string) (Spec, error) {
-	data, err := io.ReadAll(r)
+	data, err := bounded.ReadAll(r, name, MaxSpecSize)
+	var big *bounded.TooLargeError
+	if errors.As(err, &big) {
+		return Spec{}, &Error{File: name, Msg: fmt.Sprintf("larger than the %s allowed for a data spec file", bounded.Bytes(MaxSpecSize))}
+	}
 	if err != nil {
 		return Spec{}, &Error{File: name, Msg: err.Error()}
 	}
@@ -337,6 +344,8 @@ func (s Spec) checkConstant(role, column string, value *float64) error {
 		return s.specError("game."+role, "required: a constant here or a column in columns.%s", role)
 	case value != nil && (math.IsNaN(*value) || math.IsInf(*value, 0) || *value <= 0):
 		return s.specError("game."+role, "value %s out of range (0, inf)", num(*value))
+	case value != nil && role == "endowment" && *value > 1e6:
+		return s.specError("game."+role, "value %s out of range (0, 1e6]", num(*value))
 	}
 	return nil
 }

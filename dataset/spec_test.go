@@ -116,3 +116,15 @@ func TestParseSpecErrors(t *testing.T) {
 		})
 	}
 }
+
+// An endowment too large for graded amounts is an error at its spec line,
+// not at the first data row; header names with raw bytes are quoted.
+func TestSpecEndowmentBoundAndQuoting(t *testing.T) {
+	_, err := ParseSpec(strings.NewReader("name: x\ncolumns: {subject: s, sent: k}\ngame: {endowment: 1e300, multiplier: 3, feedback: every_trial}\n"), "s.yaml")
+	if err == nil || !strings.Contains(err.Error(), "s.yaml:3:") || !strings.Contains(err.Error(), "out of range (0, 1e6]") {
+		t.Errorf("endowment 1e300: %v", err)
+	}
+	if got := quoteList([]string{"ok", "\x00\xff"}); got != `ok, "\x00\xff"` {
+		t.Errorf("quoteList = %s", got)
+	}
+}
