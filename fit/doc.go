@@ -10,6 +10,13 @@
 // between two offered amounts), and the feedback the subject saw updates the
 // belief.
 //
+// The top level's noise is a [ResponseModel] (the default mixes in lapses,
+// all-or-nothing choices and the attraction of round amounts); beside the
+// pyramid model and its nested variants, [Variants] holds a constant
+// baseline and rival models of trust-game learning (Rescorla-Wagner with
+// one or two learning rates, a reciprocity heuristic), all fitted and
+// compared the same way.
+//
 // [FitSubject] maximises the likelihood per subject over the free
 // parameters of each [Variant], on unbounded scales, from several
 // deterministic restarts, with standard errors from the numerical Hessian,
@@ -21,7 +28,10 @@
 // mikus2023 design and is the default of the trustlab CLI). Under a prior
 // each fit also has a Laplace log evidence. [Run] fits a stream of
 // subjects in parallel; its results do not depend on the number of workers.
-// [Recover] simulates subjects with known parameters and fits them.
+// [Recover] simulates subjects with known parameters of any model and
+// fits them; [ModelRecovery] asks which model wins on data simulated from
+// each; [LeaveOneOut] scores pooled fits on unseen subjects; [Replicate]
+// simulates whole sequences for posterior predictive checks.
 //
 // docs/fitting.md describes the likelihood, the parameters and the results
 // on the shared data sets.
