@@ -98,7 +98,9 @@ test('fits: upload a small data set and see its fit', { skip }, async () => {
   const table = page.locator('[data-testid="comparison"]');
   await table.waitFor();
   const models = await table.locator('tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.model));
-  assert.deepEqual(models, ['full', 'no_asymmetry', 'no_risk', 'no_trait', 'no_learning', 'baseline']);
+  // The variants, the rival models, then the full model under the other response models.
+  assert.deepEqual(models, ['full', 'no_asymmetry', 'no_risk', 'no_trait', 'no_learning', 'baseline', 'rw', 'rw2', 'reciprocity',
+    'full[bb]', 'full[lapse]', 'full[hurdle]', 'full[lapse+hurdle]']);
   // The full model's ΔAIC against itself is zero.
   const cells = await table.locator('tr[data-model="full"] td').allTextContents();
   const head = await table.locator('thead th').allTextContents();
