@@ -46,6 +46,9 @@ func (o Outcome) String() string {
 type Trial struct {
 	// Partner is the trustee (value of the partner column, or Game.Partner).
 	Partner string
+	// PartnerKind is the kind of partner (value of the partner_kind
+	// column: friend, stranger, computer, human, bot...); "" without one.
+	PartnerKind string
 	// Order is the position of the trial among the subject's trials
 	// (missed trials excluded), 0-based, in file order. The file order is
 	// validated (see Spec.OrderWithin), never re-sorted.
@@ -158,6 +161,7 @@ type Reader struct {
 	order                                                 []col
 	partner, trial, endowment, multiplier, sent, returned col
 	outcome, offerLow, offerHigh, choice, group           col
+	partnerKind                                           col
 	missed                                                []missedCol
 	outcomes                                              map[string]Outcome
 	choices                                               map[string]int // 0 low, 1 high, -1 missed
@@ -245,6 +249,7 @@ func NewReader(r io.Reader, name string, spec Spec) (*Reader, error) {
 		{&rd.offerHigh, "columns.offer_high", "offer_high", c.OfferHigh},
 		{&rd.choice, "columns.choice", "choice", c.Choice},
 		{&rd.group, "columns.group", "group", c.Group},
+		{&rd.partnerKind, "columns.partner_kind", "partner_kind", c.PartnerKind},
 	}
 	for _, s := range single {
 		if *s.dst, err = resolve(s.key, s.field, s.column); err != nil {
@@ -688,6 +693,12 @@ func (r *Reader) row() error {
 			return err
 		}
 		t.Trial = n
+	}
+	if r.partnerKind.ok() {
+		t.PartnerKind = r.value(r.partnerKind)
+		if t.PartnerKind == "" {
+			return r.errAt(r.partnerKind, "empty partner kind")
+		}
 	}
 	if r.group.ok() {
 		g := r.value(r.group)

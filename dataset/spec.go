@@ -86,6 +86,10 @@ type Columns struct {
 	// Group is a column carried along per subject (treatment, condition);
 	// it must not change within a subject.
 	Group string `yaml:"group"`
+	// PartnerKind is the column giving the kind of each partner (friend,
+	// stranger, computer...), for fits in which each kind has its own
+	// prior (fit's partner_prior model). It may be the partner column.
+	PartnerKind string `yaml:"partner_kind"`
 }
 
 // Game holds the constants of the game.

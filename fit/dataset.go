@@ -3,6 +3,7 @@ package fit
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/trustlab/trustlab/dataset"
@@ -56,6 +57,27 @@ func FromSubject(s *dataset.Subject, spec dataset.Spec) (*Sequence, error) {
 				return nil, fmt.Errorf("subject %q: the return on reciprocation is unknown: set game.return_on_honour in the data spec (the fraction of the multiplied amount a reciprocating partner returns) or give a returned column", s.ID)
 			}
 			h = sum / float64(n)
+		}
+	}
+	if spec.Columns.PartnerKind != "" {
+		kindOf := map[string]string{}
+		kinds := map[string]bool{}
+		for _, t := range s.Trials {
+			if k, ok := kindOf[t.Partner]; ok && k != t.PartnerKind {
+				return nil, fmt.Errorf("line %d: subject %q: partner %q is of kind %q here and %q before: a partner's kind must not change", t.Line, s.ID, t.Partner, t.PartnerKind, k)
+			}
+			kindOf[t.Partner] = t.PartnerKind
+			kinds[t.PartnerKind] = true
+		}
+		for k := range kinds {
+			seq.Kinds = append(seq.Kinds, k)
+		}
+		slices.Sort(seq.Kinds)
+		if len(seq.Kinds) > 4 {
+			return nil, fmt.Errorf("subject %q: %d kinds of partner (%s): partner priors take at most 4", s.ID, len(seq.Kinds), strings.Join(seq.Kinds, ", "))
+		}
+		for _, p := range seq.Partners {
+			seq.PartnerKind = append(seq.PartnerKind, slices.Index(seq.Kinds, kindOf[p]))
 		}
 	}
 	for _, t := range s.Trials {

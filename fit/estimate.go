@@ -444,6 +444,13 @@ func newProblem(c *compiled, v Variant, o Options, trait *Trait) (*problem, []st
 		if v.endGame {
 			candidates = append(candidates, EndGame)
 		}
+		if v.kinds {
+			for j := 1; j < len(c.seq.Kinds) && j <= 3; j++ {
+				q := KindShift1 + Param(j-1)
+				candidates = append(candidates, q)
+				p.used[q] = true
+			}
+		}
 		for q := range NumParams {
 			if !slices.Contains(candidates, q) || isFixed[q] || !p.used[q] {
 				continue
@@ -492,7 +499,7 @@ func (p *problem) starts(id string, o Options) [][]float64 {
 	return out
 }
 
-var primes = [NumParams]int{2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67}
+var primes = [NumParams]int{2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79}
 
 // halton is the k-th element of the van der Corput sequence in base b.
 func halton(k, b int) float64 {
@@ -648,7 +655,7 @@ func fitCompiled(c *compiled, s *Sequence, trait *Trait, o Options, pops []*popP
 		best := sf.Estimates[0].LogLik
 		for k, v := range o.Models[1:] {
 			e := sf.Estimates[k+1]
-			if v.rule != rulePyramid || v.endGame != full.endGame || o.response(v) != o.response(full) || e.LogLik <= best+1e-6 {
+			if v.rule != rulePyramid || v.kinds || v.endGame != full.endGame || o.response(v) != o.response(full) || e.LogLik <= best+1e-6 {
 				continue
 			}
 			extra = append(extra, e.Values)

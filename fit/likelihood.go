@@ -51,6 +51,30 @@ type compiled struct {
 	folds    int // cross-validation folds: 1 (the last trials) or K
 	kfold    bool
 	states   []partnerState // scratch of the rival models' likelihood
+	kind     []int          // kind of each partner (nil: no kinds)
+	priors   []model.Belief // scratch: each partner's prior (partner_prior)
+}
+
+// partnerPriors returns each partner's trait prior when its kind shifts
+// the prior mean (v[KindShift1..3] on the logit scale, the first kind
+// being the reference), or nil when no shift applies.
+func (c *compiled) partnerPriors(v *Values, m model.Model, tau float64) []model.Belief {
+	if c.kind == nil || (v[KindShift1] == 0 && v[KindShift2] == 0 && v[KindShift3] == 0) {
+		return nil
+	}
+	if len(c.priors) < c.partners {
+		c.priors = make([]model.Belief, c.partners)
+	}
+	lt := math.Log(tau / (1 - tau))
+	for i := range c.priors[:c.partners] {
+		k := c.kind[i]
+		if k == 0 {
+			c.priors[i] = m.Prior(tau)
+			continue
+		}
+		c.priors[i] = m.Prior(model.Sigmoid(lt + v[KindShift1+Param(k-1)]))
+	}
+	return c.priors
 }
 
 // setFold marks the trials of fold f held out (partTest) and the others
@@ -89,7 +113,7 @@ func compile(s *Sequence, cvFrac float64) *compiled { return compileWith(s, cvFr
 // with each partner (0: none) and, with folds > 1, blocked k-fold
 // cross-validation: each partner's trials in folds contiguous blocks.
 func compileWith(s *Sequence, cvFrac float64, endGame, folds int) *compiled {
-	c := &compiled{seq: s, belief: s.Belief, partners: len(s.Partners), trials: make([]ctrial, len(s.Trials)), folds: 1, kfold: folds > 1}
+	c := &compiled{seq: s, belief: s.Belief, partners: len(s.Partners), trials: make([]ctrial, len(s.Trials)), folds: 1, kfold: folds > 1, kind: s.PartnerKind}
 	if c.kfold {
 		c.folds = folds
 	}
@@ -186,8 +210,12 @@ func (c *compiled) loglik(v *Values, r rule, mask uint8, beliefs []model.Belief)
 	lambda := m.Lambda(tau)
 	prior := m.Prior(tau)
 	rv, eg := v.resp(), v[EndGame]
+	priors := c.partnerPriors(v, m, tau)
 	for i := range beliefs[:c.partners] {
 		beliefs[i] = prior
+		if priors != nil {
+			beliefs[i] = priors[i]
+		}
 	}
 	acc := newLogAcc()
 	for i := range c.trials {
@@ -197,7 +225,11 @@ func (c *compiled) loglik(v *Values, r rule, mask uint8, beliefs []model.Belief)
 			bal := c.balance(t, b, lambda, eg)
 			acc.add(c.choiceProb(t, m.Beta, m.Phi, bal, rv))
 		}
-		beliefs[t.partner] = m.Update(b, prior, t.r, t.confirmed, t.evidence)
+		pr := prior
+		if priors != nil {
+			pr = priors[t.partner]
+		}
+		beliefs[t.partner] = m.Update(b, pr, t.r, t.confirmed, t.evidence)
 	}
 	return acc.value()
 }
@@ -373,7 +405,7 @@ func (c *compiled) predict(v *Values, r rule) []Prediction {
 	rp := c.replayer(v, r)
 	states := make([]partnerState, c.partners)
 	for i := range states {
-		states[i] = rp.start()
+		states[i] = rp.start(i)
 	}
 	out := make([]Prediction, len(c.trials))
 	for i := range c.trials {

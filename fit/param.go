@@ -34,11 +34,14 @@ const (
 	V0                      // Rescorla-Wagner: initial expected return
 	RecipA                  // reciprocity heuristic: intended fraction after a return of 0
 	RecipB                  // reciprocity heuristic: change of the intended fraction per unit of return fraction
+	KindShift1              // partner priors: logit shift of the prior mean for the 2nd kind of partner
+	KindShift2              // ... for the 3rd kind
+	KindShift3              // ... for the 4th kind
 	Base                    // baseline only: constant intended fraction / P(high) / P(send)
 	NumParams
 )
 
-var paramNames = [NumParams]string{"tau", "lambda0", "kappa", "beta", "w_plus", "w_minus", "gamma", "n0", "phi", "lapse", "hurdle", "round", "end_game", "alpha_plus", "alpha_minus", "v0", "recip_a", "recip_b", "base"}
+var paramNames = [NumParams]string{"tau", "lambda0", "kappa", "beta", "w_plus", "w_minus", "gamma", "n0", "phi", "lapse", "hurdle", "round", "end_game", "alpha_plus", "alpha_minus", "v0", "recip_a", "recip_b", "kind_shift_1", "kind_shift_2", "kind_shift_3", "base"}
 
 // String returns the name used in flags, files and messages ("w_plus").
 func (p Param) String() string {
@@ -141,6 +144,9 @@ func DefaultBounds() Bounds {
 		V0:         {1e-3, 0.999, Linear},
 		RecipA:     {1e-4, 1 - 1e-4, Linear},
 		RecipB:     {-3, 3, Linear},
+		KindShift1: {-6, 6, Linear},
+		KindShift2: {-6, 6, Linear},
+		KindShift3: {-6, 6, Linear},
 		Base:       {1e-4, 1 - 1e-4, Linear},
 	}
 }
@@ -255,6 +261,8 @@ func CheckValue(p Param, x float64) error {
 		hi, rng = 1, "[0, 1]"
 	case RecipB:
 		lo, hi, rng = -3, 3, "[-3, 3]"
+	case KindShift1, KindShift2, KindShift3:
+		lo, hi, rng = -6, 6, "[-6, 6]"
 	case Base:
 		loOpen, hi, rng = true, 1, "(0, 1)"
 	default:

@@ -22,7 +22,7 @@ func Replicate(r *rand.Rand, s *Sequence, variant Variant, v Values, endGame int
 	rp := c.replayer(&v, variant.rule)
 	states := make([]partnerState, c.partners)
 	for i := range states {
-		states[i] = rp.start()
+		states[i] = rp.start(i)
 	}
 	out := make([]float64, len(c.trials))
 	for i := range c.trials {

@@ -30,8 +30,9 @@ const (
 // partnerState is what a model keeps per partner: the pyramid's belief,
 // or the rivals' number (V, or the last return fraction; NaN: none yet).
 type partnerState struct {
-	b model.Belief
-	x float64
+	b     model.Belief
+	prior model.Belief // the pyramid's trait prior for this partner
+	x     float64
 }
 
 // replayer replays a compiled sequence under one model's values.
@@ -44,16 +45,26 @@ type replayer struct {
 	prior  model.Belief
 	eg     float64
 	rv     respValues
+	priors []model.Belief // per partner (partner_prior), or nil
 }
 
 func (c *compiled) replayer(v *Values, r rule) replayer {
 	m := v.Model()
-	return replayer{c: c, rule: r, v: v, m: m, lambda: m.Lambda(v[Tau]), prior: m.Prior(v[Tau]), eg: v[EndGame], rv: v.resp()}
+	rp := replayer{c: c, rule: r, v: v, m: m, lambda: m.Lambda(v[Tau]), prior: m.Prior(v[Tau]), eg: v[EndGame], rv: v.resp()}
+	if r == rulePyramid {
+		if ps := c.partnerPriors(v, m, v[Tau]); ps != nil {
+			rp.priors = append([]model.Belief(nil), ps...)
+		}
+	}
+	return rp
 }
 
-// start is a partner's state before the first trial.
-func (rp *replayer) start() partnerState {
-	st := partnerState{b: rp.prior, x: -1}
+// start is partner i's state before the first trial.
+func (rp *replayer) start(i int) partnerState {
+	st := partnerState{b: rp.prior, prior: rp.prior, x: -1}
+	if rp.priors != nil {
+		st.b, st.prior = rp.priors[i], rp.priors[i]
+	}
 	if rp.rule == ruleRW {
 		st.x = rp.v[V0]
 	}
@@ -98,7 +109,7 @@ func (rp *replayer) intended(t *ctrial, st *partnerState) (f, bal, p float64) {
 func (rp *replayer) learn(t *ctrial, st *partnerState, evidence bool) {
 	switch rp.rule {
 	case rulePyramid:
-		st.b = rp.m.Update(st.b, rp.prior, t.r, t.confirmed, evidence)
+		st.b = rp.m.Update(st.b, st.prior, t.r, t.confirmed, evidence)
 	case ruleRW:
 		if evidence {
 			d := t.r - st.x
@@ -149,7 +160,7 @@ func (rp *replayer) prob(t *ctrial, f float64) (p, lg float64) {
 func (c *compiled) loglikRule(v *Values, r rule, mask uint8, states []partnerState) float64 {
 	rp := c.replayer(v, r)
 	for i := range states[:c.partners] {
-		states[i] = rp.start()
+		states[i] = rp.start(i)
 	}
 	acc := newLogAcc()
 	for i := range c.trials {

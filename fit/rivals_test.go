@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"testing"
+
+	"github.com/trustlab/trustlab/model"
 )
 
 // The rival models against values computed from their definitions with
@@ -151,5 +153,41 @@ func TestModelRecoverySmall(t *testing.T) {
 	// learning.
 	if n := conf.Counts[0][0] + conf.Counts[0][1] + conf.Counts[0][2]; n < 11 {
 		t.Errorf("full: %d of 12 subjects best fitted by a learning model, want >= 11", n)
+	}
+}
+
+// Partner priors: each kind of partner starts from (and forgets towards)
+// the trait prior at tau shifted on the logit scale, while the risk weight
+// keeps the subject's tau; checked against a replay with the model's own
+// functions. Without shifts the model is the full one.
+func TestPartnerPriorLogLik(t *testing.T) {
+	tr := func(partner int, k float64, honoured bool) Trial {
+		r := 0.0
+		if honoured {
+			r = 1
+		}
+		return Trial{Partner: partner, Response: Amount, Endowment: 10, Sent: k, Multiplier: 3, Gain: 0.5,
+			Evidence: true, R: r, Confirmed: honoured}
+	}
+	s := &Sequence{ID: "k", Partners: []string{"comp", "pal"}, Belief: OutcomeBelief, Kinds: []string{"computer", "friend"}, PartnerKind: []int{0, 1},
+		Trials: []Trial{tr(0, 4, false), tr(1, 8, true), tr(0, 2, true), tr(1, 10, false)}}
+	v := vals(0.4, 1, 2, 5, 1, 2, 0.9, 2, 10)
+	if got, want := LogLik(s, v), LogLik(&Sequence{ID: "k", Partners: s.Partners, Belief: OutcomeBelief, Trials: s.Trials}, v); got != want {
+		t.Errorf("no shift: %.15g, want the full model's %.15g", got, want)
+	}
+	v[KindShift1] = 1.2
+	m := v.Model()
+	lambda := m.Lambda(0.4)
+	priors := []model.Belief{m.Prior(0.4), m.Prior(model.Sigmoid(math.Log(0.4/0.6) + 1.2))}
+	beliefs := append([]model.Belief(nil), priors...)
+	want := 0.0
+	for _, x := range s.Trials {
+		b := beliefs[x.Partner]
+		f := m.Fraction(model.BinaryBalance(b.P(), lambda, 0.5, 1, 0))
+		want += m.Amount(f, 10).LogProb(int(x.Sent))
+		beliefs[x.Partner] = m.Update(b, priors[x.Partner], x.R, x.Confirmed, true)
+	}
+	if got := LogLik(s, v); math.Abs(got-want) > 1e-9 {
+		t.Errorf("shift 1.2 for friends: log-likelihood %.12g, want %.12g", got, want)
 	}
 }

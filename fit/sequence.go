@@ -93,6 +93,11 @@ type Sequence struct {
 	Partners []string // partner names; Trial.Partner indexes them
 	Belief   Belief
 	Trials   []Trial
+	// PartnerKind gives each partner's kind as an index into Kinds (nil
+	// without kinds); Kinds are the kinds' names, in alphabetical order,
+	// at most 4. The partner_prior model gives each kind its own prior.
+	PartnerKind []int
+	Kinds       []string
 	// AfterTrust says that feedback follows only a choice that sent
 	// something (as the data spec's feedback: after_trust), for
 	// simulations that replay the sequence (Replicate).

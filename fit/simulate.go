@@ -194,7 +194,7 @@ func SimulateModel(r *rand.Rand, id string, d Design, variant Variant, v Values)
 	rp := c.replayer(&v, variant.rule)
 	states := make([]partnerState, c.partners)
 	for i := range states {
-		states[i] = rp.start()
+		states[i] = rp.start(i)
 	}
 	for i := range c.trials {
 		t := &c.trials[i]

@@ -19,6 +19,7 @@ type Variant struct {
 	force   Fixed          // values the variant imposes, overriding --fix
 	resp    *ResponseModel // response model of this variant (nil: Options.Response)
 	endGame bool           // with the end-game term (horizon)
+	kinds   bool           // each kind of partner has its own prior mean
 }
 
 // WithResponse returns v with its own response model r, named
@@ -65,20 +66,29 @@ var variants = []Variant{
 	{Name: "no_trait", Description: "no trait: tau = 0.5 (prior Beta(n0/2, n0/2), lambda = lambda0)", force: Fixed{Tau: 0.5}},
 	{Name: "no_learning", Description: "no learning: beliefs stay at the trait prior (w_plus = w_minus = 0)", force: Fixed{WPlus: 0, WMinus: 0, Gamma: 1}},
 	{Name: "baseline", Description: "ignores the situation: the same choice distribution on every trial (intended fraction or P(high) = base)", rule: ruleBaseline},
+	{Name: "partner_prior", Description: "the full model with a prior mean of its own for each kind of partner (kind_shift_1..3: logit shifts from the first kind, alphabetically), where the data spec names a partner_kind column", kinds: true},
 	{Name: "rw", Description: "rival: Rescorla-Wagner learning of the expected return with one learning rate, V <- V + alpha (r - V) from V0; intended fraction sigmoid(beta x the risk-neutral expected gain per unit sent)", rule: ruleRW, tieA: true},
 	{Name: "rw2", Description: "rival: Rescorla-Wagner with separate learning rates for positive and negative prediction errors (alpha_plus, alpha_minus)", rule: ruleRW},
 	{Name: "reciprocity", Description: "rival: the reciprocity heuristic (tit for tat): intended fraction recip_a + recip_b x the last return fraction seen from the partner", rule: ruleRecip},
 }
 
 // Variants returns every model trustlab fits, the full model first.
-func Variants() []Variant { return append([]Variant(nil), variants...) }
+func Variants() []Variant {
+	var out []Variant
+	for _, v := range variants {
+		if !v.kinds { // partner_prior needs kinds of partner in the data (PartnerPrior)
+			out = append(out, v)
+		}
+	}
+	return out
+}
 
 // DefaultModels are the models trustlab fit compares by default: every
 // variant under the response model r (nil: DefaultResponse), then the full
 // model under each other response model (bb, lapse, hurdle, lapse+hurdle,
-// lapse+hurdle+round for graded amounts; bb or lapse for binary and two-option choices, where
-// only the lapse applies), so that the response model is compared like
-// the variants.
+// lapse+hurdle+round for graded amounts; bb or lapse for binary and
+// two-option choices, where only the lapse applies), so that the response
+// model is compared like the variants.
 func DefaultModels(r *ResponseModel, graded bool) []Variant {
 	def := DefaultResponse
 	if r != nil {
@@ -96,6 +106,17 @@ func DefaultModels(r *ResponseModel, graded bool) []Variant {
 		}
 	}
 	return out
+}
+
+// PartnerPrior is the partner_prior variant, which DefaultModels leaves
+// out: it applies only to data whose spec names the kinds of partner.
+func PartnerPrior() Variant {
+	for _, v := range variants {
+		if v.kinds {
+			return v
+		}
+	}
+	panic("fit: no partner_prior variant")
 }
 
 // VariantNames returns the names of Variants, in order.

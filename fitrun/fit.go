@@ -100,6 +100,9 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	if fo.Models == nil {
 		graded := spec.Columns.OfferLow == "" && (spec.Game.Endowment == nil || *spec.Game.Endowment != 1 || spec.Columns.Endowment != "")
 		fo.Models = fit.DefaultModels(fo.Response, graded)
+		if spec.Columns.PartnerKind != "" {
+			fo.Models = append(fo.Models, fit.PartnerPrior())
+		}
 	}
 	man := Manifest{Command: "fit", Version: o.Version, Args: o.Args, Seed: seed, Restarts: fo.Restarts,
 		Fixed: fo.Fixed.String(), Free: paramNames(fo.Free), Pool: o.Pool.String(), CVFraction: fo.CVFraction, NoCV: fo.NoCV,

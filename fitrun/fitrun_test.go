@@ -510,3 +510,35 @@ func BenchmarkFitMikus2023(b *testing.B) {
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/fit")
 }
+
+// A spec naming the kinds of partner adds partner_prior to the default
+// comparison, with one prior shift per kind after the first.
+func TestRunPartnerKinds(t *testing.T) {
+	b, err := os.ReadFile(testSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := filepath.Join(t.TempDir(), "kinds.yaml")
+	os.WriteFile(spec, []byte(strings.Replace(string(b), "  partner: trustee", "  partner: trustee\n  partner_kind: trustee", 1)), 0o644)
+	out := t.TempDir()
+	o := fast()
+	o.Models = nil
+	res, err := fitrun.Run(context.Background(), testData, spec, out, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := res.Manifest.Models; m[len(m)-1] != "partner_prior" {
+		t.Fatalf("models %v, want partner_prior last", m)
+	}
+	rows := readCSV(t, filepath.Join(out, "subjects.csv"))
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	for _, r := range rows[1:] {
+		used := r[col["kind_shift_1"]] != "NA"
+		if used != (r[col["model"]] == "partner_prior") || r[col["kind_shift_2"]] != "NA" {
+			t.Errorf("%s: kind_shift_1 %s, kind_shift_2 %s", r[col["model"]], r[col["kind_shift_1"]], r[col["kind_shift_2"]])
+		}
+	}
+}
