@@ -253,14 +253,7 @@ func BenchmarkLogLikResponse(b *testing.B) {
 // and of 20 (where 3 is not a round amount).
 func TestResponseLogLikReference(t *testing.T) {
 	seq := func(n float64, ks ...float64) *Sequence {
-		tr := func(partner int, k float64, honoured bool) Trial {
-			r := 0.0
-			if honoured {
-				r = 1
-			}
-			return Trial{Partner: partner, Response: Amount, Endowment: n, Sent: k, Multiplier: 3, Gain: 0.5,
-				Evidence: true, R: r, Confirmed: honoured}
-		}
+		tr := func(partner int, k float64, honoured bool) Trial { return amountTrial(partner, n, k, honoured) }
 		return &Sequence{ID: "a", Partners: []string{"bad", "good"}, Belief: OutcomeBelief,
 			Trials: []Trial{tr(0, ks[0], false), tr(0, ks[1], true), tr(1, ks[2], true)}}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -214,20 +215,7 @@ func Recover(ctx context.Context, o RecoverOptions) (*Recovery, error) {
 		if i == o.Subjects {
 			return Job{}, false, nil
 		}
-		v := DefaultValues()
-		for p, x := range fo.Fixed {
-			v[p] = x
-		}
-		r := rng.Stream(o.Seed, 0, uint64(i))
-		for p := range Base + 1 {
-			u := r.Float64() // one draw per parameter, free or not, so ranges stay aligned
-			if free[p] {
-				v[p] = ranges[p].draw(u)
-			}
-		}
-		if mod.tieA {
-			v[AlphaMinus] = v[AlphaPlus]
-		}
+		v := drawTruth(rng.Stream(o.Seed, 0, uint64(i)), fo.Fixed, free, ranges, mod)
 		truth[i] = v
 		s, err := SimulateModel(rng.Stream(o.Seed, 1, uint64(i)), fmt.Sprintf("sim%03d", i+1), design, mod, v)
 		if err != nil {
@@ -488,26 +476,8 @@ func recoverySubjects(o RecoverOptions, key uint64) ([]*Sequence, error) {
 	}
 	var out []*Sequence
 	for i := range o.Subjects {
-		v := DefaultValues()
-		for q, x := range fo.Fixed {
-			v[q] = x
-		}
 		r := rng.Stream(o.Seed, key, uint64(i))
-		for q := range Base + 1 {
-			u := r.Float64()
-			if free[q] {
-				v[q] = ranges[q].draw(u)
-			}
-		}
-		if mod.tieA {
-			v[AlphaMinus] = v[AlphaPlus]
-		}
-		if mod.tieW {
-			v[WMinus] = v[WPlus]
-		}
-		for q, x := range mod.force {
-			v[q] = x
-		}
+		v := drawTruth(r, fo.Fixed, free, ranges, mod)
 		s, err := SimulateModel(r, fmt.Sprintf("%s%03d", mod.Name, i+1), design, mod, v)
 		if err != nil {
 			return nil, err
@@ -515,4 +485,31 @@ func recoverySubjects(o RecoverOptions, key uint64) ([]*Sequence, error) {
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// drawTruth draws a simulated subject's true values of model mod from r:
+// one uniform per parameter, free or not, so that the ranges stay aligned
+// whatever is free; fixed values as given, and the model's own
+// constraints (tied weights or rates, imposed values).
+func drawTruth(r *rand.Rand, fixed Fixed, free map[Param]bool, ranges map[Param]Range, mod Variant) Values {
+	v := DefaultValues()
+	for p, x := range fixed {
+		v[p] = x
+	}
+	for p := range Base + 1 {
+		u := r.Float64()
+		if free[p] {
+			v[p] = ranges[p].draw(u)
+		}
+	}
+	if mod.tieA {
+		v[AlphaMinus] = v[AlphaPlus]
+	}
+	if mod.tieW {
+		v[WMinus] = v[WPlus]
+	}
+	for p, x := range mod.force {
+		v[p] = x
+	}
+	return v
 }

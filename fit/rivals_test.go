@@ -8,20 +8,24 @@ import (
 	"github.com/trustlab/trustlab/model"
 )
 
+// amountTrial is a graded investment of k of n with binary feedback
+// (multiplier 3, half returned on reciprocation: gain 0.5 per unit).
+func amountTrial(partner int, n, k float64, honoured bool) Trial {
+	r := 0.0
+	if honoured {
+		r = 1
+	}
+	return Trial{Partner: partner, Response: Amount, Endowment: n, Sent: k, Multiplier: 3, Gain: 0.5,
+		Evidence: true, R: r, Confirmed: honoured}
+}
+
 // The rival models against values computed from their definitions with
 // mpmath (fit/testdata/rivals_reference.py), on the three-trial sequence
 // of TestLogLikReference (bad: 4 sent, betrayed; bad: 2 sent, honoured;
 // good: 10 sent, honoured; amounts of 10, gain 0.5 per unit), plain
 // beta-binomial response with phi 10.
 func TestRivalLogLikReference(t *testing.T) {
-	tr := func(partner int, k float64, honoured bool) Trial {
-		r := 0.0
-		if honoured {
-			r = 1
-		}
-		return Trial{Partner: partner, Response: Amount, Endowment: 10, Sent: k, Multiplier: 3, Gain: 0.5,
-			Evidence: true, R: r, Confirmed: honoured}
-	}
+	tr := func(partner int, k float64, honoured bool) Trial { return amountTrial(partner, 10, k, honoured) }
 	s := &Sequence{ID: "a", Partners: []string{"bad", "good"}, Belief: OutcomeBelief,
 		Trials: []Trial{tr(0, 4, false), tr(0, 2, true), tr(1, 10, true)}}
 	rwv := DefaultValues()
@@ -161,14 +165,7 @@ func TestModelRecoverySmall(t *testing.T) {
 // keeps the subject's tau; checked against a replay with the model's own
 // functions. Without shifts the model is the full one.
 func TestPartnerPriorLogLik(t *testing.T) {
-	tr := func(partner int, k float64, honoured bool) Trial {
-		r := 0.0
-		if honoured {
-			r = 1
-		}
-		return Trial{Partner: partner, Response: Amount, Endowment: 10, Sent: k, Multiplier: 3, Gain: 0.5,
-			Evidence: true, R: r, Confirmed: honoured}
-	}
+	tr := func(partner int, k float64, honoured bool) Trial { return amountTrial(partner, 10, k, honoured) }
 	s := &Sequence{ID: "k", Partners: []string{"comp", "pal"}, Belief: OutcomeBelief, Kinds: []string{"computer", "friend"}, PartnerKind: []int{0, 1},
 		Trials: []Trial{tr(0, 4, false), tr(1, 8, true), tr(0, 2, true), tr(1, 10, false)}}
 	v := vals(0.4, 1, 2, 5, 1, 2, 0.9, 2, 10)

@@ -51,15 +51,7 @@ func fitPlots(dir string, w *fitWriter) (map[string][]fitFigure, error) {
 	}
 	for _, name := range partners {
 		cv := w.curves[name]
-		x := make([]float64, len(cv.obs))
-		obs := make([]float64, len(cv.obs))
-		for i := range x {
-			x[i] = float64(i + 1)
-			obs[i] = math.NaN()
-			if cv.count[i] > 0 {
-				obs[i] = cv.obs[i] / float64(cv.count[i])
-			}
-		}
+		x, obs := cv.observed()
 		series := []report.Series{{Name: "observed", X: x, Y: obs}}
 		for m, t := range w.totals {
 			if t.name != "full" && t.name != "no_learning" && t.name != "baseline" {
@@ -155,15 +147,7 @@ func ppcPlots(dir string, w *fitWriter) ([]fitFigure, error) {
 	}
 	for _, name := range partners {
 		cv, pc := w.curves[name], w.ppc.curves[name]
-		x := make([]float64, len(cv.obs))
-		obs := make([]float64, len(cv.obs))
-		for i := range x {
-			x[i] = float64(i + 1)
-			obs[i] = math.NaN()
-			if cv.count[i] > 0 {
-				obs[i] = cv.obs[i] / float64(cv.count[i])
-			}
-		}
+		x, obs := cv.observed()
 		series := []report.Series{{Name: "observed", X: x, Y: obs}}
 		for m, mname := range w.ppc.models {
 			mean, lo, hi := make([]float64, len(x)), make([]float64, len(x)), make([]float64, len(x))
@@ -479,4 +463,19 @@ func comparisonPlot(dir string, w *fitWriter) (*fitFigure, error) {
 	return &fitFigure{files: files,
 		caption: fmt.Sprintf("Each model's %s minus the full model's (bars above zero beat it). Fits for which each model predicts the held-out trials best: full %d, %s.", what, full.bestCV, strings.Join(counts, ", ")),
 		alt:     "Bar chart of each model's held-out score relative to the full model."}, nil
+}
+
+// observed returns the trial numbers 1, 2, ... and the observed mean
+// choice at each (NaN where no fit has that trial).
+func (cv *curve) observed() (x, obs []float64) {
+	x = make([]float64, len(cv.obs))
+	obs = make([]float64, len(cv.obs))
+	for i := range x {
+		x[i] = float64(i + 1)
+		obs[i] = math.NaN()
+		if cv.count[i] > 0 {
+			obs[i] = cv.obs[i] / float64(cv.count[i])
+		}
+	}
+	return x, obs
 }
