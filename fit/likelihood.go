@@ -403,10 +403,7 @@ func Predict(s *Sequence, v Values, baseline bool) []Prediction {
 // the model rule r.
 func (c *compiled) predict(v *Values, r rule) []Prediction {
 	rp := c.replayer(v, r)
-	states := make([]partnerState, c.partners)
-	for i := range states {
-		states[i] = rp.start(i)
-	}
+	states := rp.startAll(make([]partnerState, c.partners))
 	out := make([]Prediction, len(c.trials))
 	for i := range c.trials {
 		t := &c.trials[i]

@@ -18,13 +18,19 @@ import (
 // predictive checks. endGame is the number of last trials with each
 // partner of the end game (Options.EndGame; 0 without one).
 func Replicate(r *rand.Rand, s *Sequence, variant Variant, v Values, endGame int) []float64 {
-	c := compileWith(s, 1, endGame, 0)
-	rp := c.replayer(&v, variant.rule)
-	states := make([]partnerState, c.partners)
-	for i := range states {
-		states[i] = rp.start(i)
-	}
-	out := make([]float64, len(c.trials))
+	out, _ := replay(r, compileWith(s, 1, endGame, 0), s, variant.rule, &v)
+	return out
+}
+
+// replay draws every choice of compiled sequence c (built from s) under
+// rule and values v, with the feedback s records where the simulated
+// choice lets the subject see it (not after sending nothing when
+// s.AfterTrust). It returns each simulated choice on the scale of
+// Prediction.Observed and whether feedback followed it.
+func replay(r *rand.Rand, c *compiled, s *Sequence, ru rule, v *Values) (out []float64, evidence []bool) {
+	rp := c.replayer(v, ru)
+	states := rp.startAll(make([]partnerState, c.partners))
+	out, evidence = make([]float64, len(c.trials)), make([]bool, len(c.trials))
 	for i := range c.trials {
 		t := &c.trials[i]
 		st := &states[t.partner]
@@ -48,7 +54,8 @@ func Replicate(r *rand.Rand, s *Sequence, variant Variant, v Values, endGame int
 			}
 			sent = amount > 0
 		}
-		rp.learn(t, st, t.evidence && (sent || !s.AfterTrust))
+		evidence[i] = t.evidence && (sent || !s.AfterTrust)
+		rp.learn(t, st, evidence[i])
 	}
-	return out
+	return out, evidence
 }

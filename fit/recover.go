@@ -169,13 +169,9 @@ func Recover(ctx context.Context, o RecoverOptions) (*Recovery, error) {
 	if o.Subjects <= 0 {
 		o.Subjects = 200
 	}
-	design, err := o.Design.resolve()
+	design, ranges, err := o.setup()
 	if err != nil {
 		return nil, err
-	}
-	ranges := DefaultRanges()
-	for p, r := range o.Ranges {
-		ranges[p] = r
 	}
 	fo := o.Fit
 	mod := o.Model
@@ -452,13 +448,9 @@ func ModelRecovery(ctx context.Context, o ModelRecoveryOptions) (*Confusion, err
 // recoverySubjects simulates the subjects of a recovery of o.Model, with
 // truths drawn as Recover draws them, from streams keyed by (o.Seed, key, i).
 func recoverySubjects(o RecoverOptions, key uint64) ([]*Sequence, error) {
-	design, err := o.Design.resolve()
+	design, ranges, err := o.setup()
 	if err != nil {
 		return nil, err
-	}
-	ranges := DefaultRanges()
-	for p, r := range o.Ranges {
-		ranges[p] = r
 	}
 	fo, err := o.Fit.resolve()
 	if err != nil {
@@ -512,4 +504,18 @@ func drawTruth(r *rand.Rand, fixed Fixed, free map[Param]bool, ranges map[Param]
 		v[p] = x
 	}
 	return v
+}
+
+// setup resolves the design and the ranges of true values (DefaultRanges
+// overridden by o.Ranges).
+func (o RecoverOptions) setup() (Design, map[Param]Range, error) {
+	design, err := o.Design.resolve()
+	if err != nil {
+		return design, nil, err
+	}
+	ranges := DefaultRanges()
+	for p, r := range o.Ranges {
+		ranges[p] = r
+	}
+	return design, ranges, nil
 }

@@ -59,6 +59,15 @@ func (c *compiled) replayer(v *Values, r rule) replayer {
 	return rp
 }
 
+// startAll sets every partner's state before the first trial and
+// returns states.
+func (rp *replayer) startAll(states []partnerState) []partnerState {
+	for i := range states {
+		states[i] = rp.start(i)
+	}
+	return states
+}
+
 // start is partner i's state before the first trial.
 func (rp *replayer) start(i int) partnerState {
 	st := partnerState{b: rp.prior, prior: rp.prior, x: -1}
@@ -159,9 +168,7 @@ func (rp *replayer) prob(t *ctrial, f float64) (p, lg float64) {
 // replayer; states is scratch space with one entry per partner.
 func (c *compiled) loglikRule(v *Values, r rule, mask uint8, states []partnerState) float64 {
 	rp := c.replayer(v, r)
-	for i := range states[:c.partners] {
-		states[i] = rp.start(i)
-	}
+	rp.startAll(states[:c.partners])
 	acc := newLogAcc()
 	for i := range c.trials {
 		t := &c.trials[i]

@@ -190,22 +190,13 @@ func SimulateModel(r *rand.Rand, id string, d Design, variant Variant, v Values)
 		return nil, err
 	}
 	s.AfterTrust = d.AfterTrust
-	c := compile(s, 1)
-	rp := c.replayer(&v, variant.rule)
-	states := make([]partnerState, c.partners)
-	for i := range states {
-		states[i] = rp.start(i)
+	for i := range s.Trials {
+		s.Trials[i].Evidence = true // the schedule's outcome; replay hides it after sending nothing
 	}
-	for i := range c.trials {
-		t := &c.trials[i]
-		st := &states[t.partner]
-		f, _, _ := rp.intended(t, st)
-		f = clampProb(f)
-		k := drawAmount(r, model.BetaBinomial{N: int(t.n), Alpha: f * rp.m.Phi, Beta: (1 - f) * rp.m.Phi}, f, rp.rv, t.round)
-		s.Trials[i].Sent = float64(k)
-		evidence := !d.AfterTrust || k > 0
-		s.Trials[i].Evidence = evidence
-		rp.learn(t, st, evidence)
+	out, evidence := replay(r, compile(s, 1), s, variant.rule, &v)
+	for i := range s.Trials {
+		s.Trials[i].Sent = math.Round(out[i] * s.Trials[i].Endowment)
+		s.Trials[i].Evidence = evidence[i]
 	}
 	return s, nil
 }
