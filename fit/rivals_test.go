@@ -151,8 +151,8 @@ func TestModelRecoverySmall(t *testing.T) {
 			t.Errorf("%s: recovered for %d of 12 subjects, want >= 8", conf.Models[g], conf.Counts[g][g])
 		}
 	}
-	// The pyramid model's data are taken by it or by Rescorla-Wagner (6
-	// and 6 measured): in this design the two learning rules are hard to
+	// The pyramid model's data are taken by it or by Rescorla-Wagner (5
+	// and 6 measured, 1 by rw2): in this design the two learning rules are hard to
 	// tell apart by BIC (docs/fitting.md), but never by a model without
 	// learning.
 	if n := conf.Counts[0][0] + conf.Counts[0][1] + conf.Counts[0][2]; n < 11 {
