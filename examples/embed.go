@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-//go:embed *.yaml data/*.yaml
+//go:embed *.yaml data/*.yaml experiments/*.yaml
 var files embed.FS
 
 // File is one example file.
@@ -25,6 +25,9 @@ func Scenarios() []File { return list(".") }
 
 // Specs lists the data specs of the shipped data sets, by name.
 func Specs() []File { return list("data") }
+
+// Experiments lists the example experiment designs (experiments/*.yaml).
+func Experiments() []File { return list("experiments") }
 
 func list(dir string) []File {
 	ents, err := fs.ReadDir(files, dir)

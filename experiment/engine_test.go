@@ -1,0 +1,251 @@
+package experiment_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/dataset"
+	"github.com/trustlab/trustlab/experiment"
+	"github.com/trustlab/trustlab/sqlite"
+)
+
+const small = `name: t
+game: {kind: investment, endowment: 10, multiplier: 3, rounds: 3}
+participants: 2
+bots:
+  - {name: b, count: 2, trustee: {kind: probabilistic, w: 0.7}, trustor: {tau: 0.6}, delay: 2s}
+timing: {round_timeout: 30s, dropout_after: 20s}
+questionnaire:
+  min: 1
+  max: 5
+  items:
+    - {id: q1, text: "One"}
+    - {id: q2, text: "Two", reverse: true}
+`
+
+func newManager(t *testing.T, clock *fakeClock) (*experiment.Manager, *sqlite.DB) {
+	db, _ := openStore(t)
+	m := experiment.NewManager(experiment.Options{Store: sqlite.NewExperimentStore(db), Clock: clock, NoLiveFits: true})
+	t.Cleanup(m.Close)
+	return m, db
+}
+
+func TestSessionPlaysToTheEnd(t *testing.T) {
+	ctx := context.Background()
+	clock := newClock()
+	m, db := newManager(t, clock)
+	seed := uint64(7)
+	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(small), Seed: &seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Links) != 2 || len(c.Labels) != 4 {
+		t.Fatalf("links %d labels %v", len(c.Links), c.Labels)
+	}
+	for k, l := range c.Links {
+		v, err := m.View(ctx, l.Token)
+		if err != nil || v.Status != "questionnaire" {
+			t.Fatalf("view: %+v %v", v, err)
+		}
+		if _, err := m.Answer(ctx, l.Token, []int{1, 9}); trustlab.ErrorCode(err) != trustlab.EINVALID {
+			t.Errorf("answer out of range: %v", err)
+		}
+		if _, err := m.Answer(ctx, l.Token, []int{4, 2 + k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mo, _ := m.Monitor(c.ID)
+	if mo.Status != "running" || mo.Round != 1 {
+		t.Fatalf("monitor after questionnaires: %+v", mo.Summary)
+	}
+	// Play: whoever has a turn sends 5 or returns 1; bots answer after 2 s.
+	for step := 0; step < 100; step++ {
+		for _, l := range c.Links {
+			v, _ := m.View(ctx, l.Token)
+			if v.Turn == nil {
+				continue
+			}
+			amount := 5
+			if v.Turn.Role == experiment.RoleTrustee {
+				amount = 1
+			}
+			if _, err := m.Choose(ctx, l.Token, v.Turn.Round, v.Turn.Max+1); trustlab.ErrorCode(err) != trustlab.EINVALID {
+				t.Errorf("amount above the maximum: %v", err)
+			}
+			a, err := m.Choose(ctx, l.Token, v.Turn.Round, amount)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := m.Choose(ctx, l.Token, v.Turn.Round, amount)
+			if err != nil || !b.Duplicate || a.Duplicate {
+				t.Fatalf("resend: %+v %v", b, err)
+			}
+			if _, err := m.Choose(ctx, l.Token, v.Turn.Round, amount+1); trustlab.ErrorCode(err) != trustlab.ECONFLICT {
+				t.Errorf("another amount for a recorded turn: %v", err)
+			}
+		}
+		clock.Advance(time.Second)
+		if mo, _ := m.Monitor(c.ID); mo.Status == "finished" {
+			break
+		}
+	}
+	mo, _ = m.Monitor(c.ID)
+	if mo.Status != "finished" || mo.Counts.Timeouts != 0 || len(mo.Rounds) != 3 {
+		t.Fatalf("monitor: %+v", mo)
+	}
+	var trials bytes.Buffer
+	if _, err := m.Export(c.ID, "trials.csv", &trials); err != nil {
+		t.Fatal(err)
+	}
+	var spec bytes.Buffer
+	m.Export(c.ID, "spec.yaml", &spec)
+	sp, err := dataset.ParseSpec(&spec, "spec.yaml")
+	if err != nil {
+		t.Fatalf("spec: %v\n%s", err, spec.String())
+	}
+	subs, st, err := dataset.ReadAll(bytes.NewReader(trials.Bytes()), "trials.csv", sp)
+	if err != nil {
+		t.Fatalf("trials: %v\n%s", err, trials.String())
+	}
+	if st.Trials == 0 || len(subs) == 0 {
+		t.Errorf("no trials: %+v\n%s", st, trials.String())
+	}
+	// The same session replayed from the database gives the same export.
+	m2 := experiment.NewManager(experiment.Options{Store: sqlite.NewExperimentStore(db), Clock: clock, NoLiveFits: true})
+	defer m2.Close()
+	if err := m2.Recover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	m2.Export(c.ID, "trials.csv", &again)
+	if again.String() != trials.String() {
+		t.Errorf("replayed export differs:\n%s\nwant\n%s", again.String(), trials.String())
+	}
+	var q, key bytes.Buffer
+	m.Export(c.ID, "questionnaire.csv", &q)
+	m.Export(c.ID, "questionnaire_key.yaml", &key)
+	k, err := dataset.ParseKey(&key, "questionnaire_key.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := dataset.ScoreQuestionnaire(k, &q, "questionnaire.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// p01 answered 4 and 2 (reversed: 4): mean 4, tau 0.75.
+	if got := sc.Respondents[0].Tau; got != 0.75 {
+		t.Errorf("p01 tau = %v, want 0.75", got)
+	}
+}
+
+func TestTimeoutsAndReplacement(t *testing.T) {
+	ctx := context.Background()
+	clock := newClock()
+	m, _ := newManager(t, clock)
+	design := strings.Replace(small, "timing: {round_timeout: 30s, dropout_after: 20s}", "timing: {round_timeout: 30s, dropout_after: 20s, replace_after_timeouts: 2, default_send: 3}", 1)
+	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(design)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range c.Links {
+		if _, err := m.Answer(ctx, l.Token, []int{3, 3}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// p01 keeps its page open and plays; p02 never acts: two timeouts, then a bot.
+	_, stop, _ := m.Subscribe(c.Links[0].Token)
+	defer stop()
+	_, stop2, _ := m.Subscribe(c.Links[1].Token)
+	defer stop2()
+	for range 200 {
+		if v, _ := m.View(ctx, c.Links[0].Token); v.Turn != nil {
+			m.Choose(ctx, c.Links[0].Token, v.Turn.Round, min(5, v.Turn.Max))
+		}
+		clock.Advance(time.Second)
+	}
+	mo, _ := m.Monitor(c.ID)
+	if mo.Status != "finished" {
+		t.Fatalf("not finished: %+v", mo.Summary)
+	}
+	var p02 experiment.SeatView
+	for _, s := range mo.Seats {
+		if s.Label == "p02" {
+			p02 = s
+		}
+	}
+	if p02.Replaced != "timeouts" || mo.Counts.Replaced != 1 || mo.Counts.Timeouts < 2 {
+		t.Errorf("p02 %+v counts %+v", p02, mo.Counts)
+	}
+	v, _ := m.View(ctx, c.Links[1].Token)
+	if v.Status != "replaced" {
+		t.Errorf("p02 sees %q", v.Status)
+	}
+	var choices bytes.Buffer
+	m.Export(c.ID, "choices.csv", &choices)
+	recs, _ := csv.NewReader(&choices).ReadAll()
+	timeouts := 0
+	for _, r := range recs[1:] {
+		if r[9] == "1" {
+			timeouts++
+			if r[1] != "p02" {
+				t.Errorf("timeout of %s", r[1])
+			}
+		}
+	}
+	if timeouts != 2 {
+		t.Errorf("%d timeouts in choices.csv, want 2:\n%s", timeouts, choices.String())
+	}
+}
+
+func TestParticipantIsolation(t *testing.T) {
+	ctx := context.Background()
+	m, _ := newManager(t, newClock())
+	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(small)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"", "x", strings.Repeat("A", 43), c.Links[0].Token[:42] + "B"} {
+		if _, err := m.View(ctx, bad); trustlab.ErrorCode(err) != trustlab.ENOTFOUND {
+			t.Errorf("token %q: %v", bad, err)
+		}
+	}
+	v, _ := m.View(ctx, c.Links[0].Token)
+	if v.Label != "p01" {
+		t.Errorf("label %s", v.Label)
+	}
+	if c.Links[0].Token == c.Links[1].Token || len(c.Links[0].Token) != 43 {
+		t.Errorf("tokens %q %q", c.Links[0].Token, c.Links[1].Token)
+	}
+}
+
+func TestRoomCode(t *testing.T) {
+	ctx := context.Background()
+	m, _ := newManager(t, newClock())
+	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(small), RoomCode: true})
+	if err != nil || len(c.RoomCode) != 6 || len(c.Links) != 0 {
+		t.Fatalf("%+v %v", c, err)
+	}
+	var labels []string
+	for range 2 {
+		l, err := m.Join(ctx, c.RoomCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		labels = append(labels, l.Label)
+	}
+	if fmt.Sprint(labels) != "[p01 p02]" {
+		t.Errorf("labels %v", labels)
+	}
+	if _, err := m.Join(ctx, c.RoomCode); trustlab.ErrorCode(err) != trustlab.ECONFLICT {
+		t.Errorf("third join: %v", err)
+	}
+	if _, err := m.Join(ctx, "ZZZZZZ"); trustlab.ErrorCode(err) != trustlab.ENOTFOUND {
+		t.Errorf("unknown code: %v", err)
+	}
+}
