@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/experiment"
 )
 
 // fakeLedger validates its inputs like a store and answers from memory;
@@ -295,6 +296,8 @@ func TestOpenAPISchemas(t *testing.T) {
 		"Job": trustlab.Job{}, "Progress": trustlab.Progress{},
 		"ErrorDetail": ErrorDetail{}, "FieldError": trustlab.FieldError{},
 		"Session": Session{}, "SessionInput": SessionInput{},
+		"DesignInput": DesignInput{}, "SessionCreateInput": SessionCreateInput{}, "JoinInput": JoinInput{},
+		"AnswersInput": AnswersInput{}, "ChoiceInput": ChoiceInput{}, "Ack": experiment.Ack{},
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/experiment"
 )
 
 // Options configure a Server. The zero value of each limit and timeout
@@ -21,6 +22,8 @@ import (
 type Options struct {
 	Ledger trustlab.LedgerService
 	Jobs   trustlab.JobService
+	// Experiments runs trust experiments with people (nil: none).
+	Experiments *experiment.Manager
 
 	// Token, when set, is required on every API request as
 	// "Authorization: Bearer <Token>", or a session cookie obtained with
@@ -141,7 +144,7 @@ func (s *Server) routes() []route {
 	},
 		s.jobRoutes(trustlab.KindRun, "/api/v1/runs", s.submitRun, "steps.csv", "agents.csv"),
 		s.jobRoutes(trustlab.KindFit, "/api/v1/fits", s.submitFit, "subjects.csv", "comparison.csv"),
-		s.labRoutes())
+		s.labRoutes(), s.experimentRoutes())
 }
 
 // jobRoutes lists the endpoints of a kind of job under prefix: submit,

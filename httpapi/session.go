@@ -147,6 +147,12 @@ func (s *Server) auth(next http.Handler) http.Handler {
 	}
 	want := []byte("Bearer " + s.opts.Token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, playPrefix) {
+			// A participant's routes: authorised by their link token alone
+			// (experiments.go), never by the researcher's token or cookie.
+			next.ServeHTTP(w, r)
+			return
+		}
 		if got := r.Header.Get("Authorization"); got != "" {
 			if subtle.ConstantTimeCompare([]byte(got), want) != 1 {
 				s.writeError(w, r, trustlab.Errorf(trustlab.EUNAUTHORIZED, "wrong bearer token"))

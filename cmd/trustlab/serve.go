@@ -13,6 +13,7 @@ import (
 
 	"github.com/trustlab/trustlab"
 	"github.com/trustlab/trustlab/engine"
+	"github.com/trustlab/trustlab/experiment"
 	"github.com/trustlab/trustlab/httpapi"
 	"github.com/trustlab/trustlab/jobs"
 	"github.com/trustlab/trustlab/sqlite"
@@ -93,8 +94,13 @@ func cmdServe(e *env, args []string) error {
 		Store: sqlite.NewJobStore(db), Runner: runner, Fitter: fitter,
 		Dir: data, Workers: workers, Logger: log, Limits: limits,
 	})
+	exps := experiment.NewManager(experiment.Options{Store: sqlite.NewExperimentStore(db), Logger: log})
+	defer exps.Close()
+	if err := exps.Recover(e.ctx); err != nil {
+		return fmt.Errorf("recovering experiment sessions: %w", err)
+	}
 	srv := httpapi.New(httpapi.Options{
-		Ledger: sqlite.NewLedgerService(db), Jobs: mgr, Token: token, Logger: log, UI: web.Handler(),
+		Ledger: sqlite.NewLedgerService(db), Jobs: mgr, Experiments: exps, Token: token, Logger: log, UI: web.Handler(),
 	})
 	bound, err := srv.Listen(addr)
 	if err != nil {
