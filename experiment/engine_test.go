@@ -249,3 +249,39 @@ func TestRoomCode(t *testing.T) {
 		t.Errorf("unknown code: %v", err)
 	}
 }
+
+// The monitor shows each participant's fitted tau, w_plus and w_minus as
+// rounds complete.
+func TestLiveFits(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openStore(t)
+	m := experiment.NewManager(experiment.Options{Store: sqlite.NewExperimentStore(db)})
+	defer m.Close()
+	design := strings.NewReplacer("delay: 2s", "delay: 0s", "rounds: 3", "rounds: 4").Replace(small)
+	seed := uint64(3)
+	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(design), Seed: &seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range c.Links {
+		m.Answer(ctx, l.Token, []int{3, 3})
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, l := range c.Links {
+			if v, _ := m.View(ctx, l.Token); v.Turn != nil {
+				m.Choose(ctx, l.Token, v.Turn.Round, v.Turn.Max/2)
+			}
+		}
+		mo, _ := m.Monitor(c.ID)
+		if f := mo.Seats[0].Fit; mo.Status == "finished" && f != nil && f.Trials == 4 {
+			if f.Tau == nil || *f.Tau <= 0 || *f.Tau >= 1 || f.Error != "" {
+				t.Errorf("fit %+v", f)
+			}
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	mo, _ := m.Monitor(c.ID)
+	t.Fatalf("no live fit of p01 after 4 rounds: %+v %+v", mo.Summary, mo.Seats[0])
+}

@@ -3,6 +3,7 @@ package experiment
 import (
 	"math"
 	"strings"
+	"time"
 
 	"github.com/trustlab/trustlab/dataset"
 	"github.com/trustlab/trustlab/fit"
@@ -18,6 +19,10 @@ type FitResult struct {
 	WMinus *float64 `json:"w_minus"`
 	Error  string   `json:"error,omitempty"`
 }
+
+// fitQuiet is how long a session must be without a new choice before the
+// live fits run.
+const fitQuiet = 300 * time.Millisecond
 
 type fitKey struct {
 	s *session
@@ -60,6 +65,21 @@ func (m *Manager) fitLoop() {
 		case <-m.stop:
 			return
 		case k := <-m.fitq:
+			// Fits wait for a lull: a burst of choices (everyone at the
+			// start of a round) is answered first.
+			for range 20 { // at most 20 waits: a session busy for longer is fitted anyway
+				k.s.mu.Lock()
+				wait := fitQuiet - m.clock.Now().Sub(k.s.lastChoice)
+				k.s.mu.Unlock()
+				if wait <= 0 || wait > fitQuiet {
+					break
+				}
+				select {
+				case <-m.stop:
+					return
+				case <-time.After(wait):
+				}
+			}
 			m.fitsMu.Lock()
 			delete(m.queued, k)
 			m.fitsMu.Unlock()

@@ -98,12 +98,13 @@ type session struct {
 	fits   []string
 	doneAt time.Time
 
-	pending map[string]*pendingOp
-	timers  map[string]Stopper
-	subs    map[int]map[chan struct{}]struct{} // by seat; -1: monitors
-	version int64
-	live    bool // false while replaying stored events
-	fitted  map[int]*FitResult
+	pending    map[string]*pendingOp
+	timers     map[string]Stopper
+	subs       map[int]map[chan struct{}]struct{} // by seat; -1: monitors
+	version    int64
+	live       bool // false while replaying stored events
+	fitted     map[int]*FitResult
+	lastChoice time.Time // when the last choice was recorded (live fits wait for a lull)
 }
 
 func (s *session) full(arm int) bool { return s.d.Arms[arm].Feedback == FeedbackFull }
@@ -216,6 +217,7 @@ func (s *session) apply(ev Event) {
 			s.notify(-1)
 		}
 		if ev.Kind == EvChoice {
+			s.lastChoice = s.m.clock.Now()
 			s.m.queueFit(s, ev)
 			if st.human() && !st.botIn(ev.Round) && ev.Timeout && s.d.Timing.ReplaceAfterTimeouts > 0 && st.timeouts >= s.d.Timing.ReplaceAfterTimeouts && !st.replaced {
 				go s.m.replaceSeat(s, st.Index, "timeouts")

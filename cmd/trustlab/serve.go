@@ -39,11 +39,13 @@ func cmdServe(e *env, args []string) error {
 	var (
 		addr, data, token, logLevel, logFormat string
 		workers                                int
+		liveFits                               bool
 	)
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "listen `address` host:port (port 0 picks a free port)")
 	fs.StringVar(&data, "data", "", "data `DIR` holding trustlab.db and the outputs of runs and fits (default: "+defaultDataDir()+")")
 	fs.StringVar(&token, "token", "", "bearer `token` required on every API request (default: $TRUSTLAB_TOKEN); required unless --addr is loopback")
 	fs.IntVar(&workers, "workers", 1, "runs and fits computed at once, [1, 64]")
+	fs.BoolVar(&liveFits, "live-fits", true, "fit each experiment participant's choices as rounds complete (the monitor's tau, w_plus, w_minus)")
 	fs.StringVar(&logLevel, "log-level", "info", "log level: debug (logs every request), info, warn, error")
 	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	limitFlags := addLimitFlags(fs)
@@ -94,7 +96,7 @@ func cmdServe(e *env, args []string) error {
 		Store: sqlite.NewJobStore(db), Runner: runner, Fitter: fitter,
 		Dir: data, Workers: workers, Logger: log, Limits: limits,
 	})
-	exps := experiment.NewManager(experiment.Options{Store: sqlite.NewExperimentStore(db), Logger: log})
+	exps := experiment.NewManager(experiment.Options{Store: sqlite.NewExperimentStore(db), Logger: log, NoLiveFits: !liveFits})
 	defer exps.Close()
 	if err := exps.Recover(e.ctx); err != nil {
 		return fmt.Errorf("recovering experiment sessions: %w", err)
