@@ -9,7 +9,14 @@ const ROUTES = [
   { re: /^\/experience$/, nav: 'experience', title: 'Experience lab', load: () => import('./experience.js') },
   { re: /^\/runs(?:\/([A-Za-z0-9_-]+))?$/, nav: 'runs', title: 'Simulations', load: () => import('./runs.js') },
   { re: /^\/fits(?:\/([A-Za-z0-9_-]+))?$/, nav: 'fits', title: 'Fits', load: () => import('./fits.js') },
+  { re: /^\/experiments(?:\/([A-Za-z0-9_-]+))?$/, nav: 'experiments', title: 'Experiments', load: () => import('./experiments.js') },
+  { re: /^\/play\/([A-Za-z0-9_-]{43})$/, nav: 'play', title: 'Trust game', load: () => import('./play.js') },
+  { re: /^\/join(?:\/([A-Za-z0-9]{1,12}))?$/, nav: 'play', title: 'Join the trust game', load: () => import('./join.js') },
 ];
+
+// A participant's pages (/play, /join) show no laboratory navigation and
+// never ask for the researcher's token.
+const participant = () => /^\/(play|join)(\/|$)/.test(location.pathname);
 
 const main = document.getElementById('main');
 let cleanup = null;
@@ -71,4 +78,4 @@ window.addEventListener('popstate', render);
 render();
 // With a token, offer to sign out of the session (signing in happens on
 // the first 401).
-get('/api/v1/session').then((s) => showSignOut(s && s.via === 'cookie')).catch(() => {});
+if (!participant()) get('/api/v1/session').then((s) => showSignOut(s && s.via === 'cookie')).catch(() => {});
