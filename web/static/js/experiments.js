@@ -119,7 +119,7 @@ function mountMonitor(main, id) {
         title: 'Mean amount sent and returned per round', width: w,
         desc: 'Mean fraction of the endowment sent, and mean fraction of the multiplied amount returned, per round.',
         x: { label: 'Round', min: 1, max: Math.max(2, m.rounds_total || m.rounds.length), integer: true },
-        y: { label: 'Fraction (sent of endowment, returned of received)', short: 'Fraction', min: 0, max: 1 },
+        y: { label: 'Fraction sent, returned', short: 'Fraction', min: 0, max: 1 },
         series: [
           { name: 'sent', points: m.rounds.map((r) => [r.round, r.sent_n ? r.mean_sent : null]), markers: true },
           { name: 'returned', points: m.rounds.map((r) => [r.round, r.returned_n ? r.mean_returned : null]), markers: true, dash: true },
