@@ -12,6 +12,7 @@ import (
 	"github.com/trustlab/trustlab"
 	"github.com/trustlab/trustlab/dataset"
 	"github.com/trustlab/trustlab/experiment"
+	"github.com/trustlab/trustlab/fit"
 	"github.com/trustlab/trustlab/sqlite"
 )
 
@@ -284,4 +285,124 @@ func TestLiveFits(t *testing.T) {
 	}
 	mo, _ := m.Monitor(c.ID)
 	t.Fatalf("no live fit of p01 after 4 rounds: %+v %+v", mo.Summary, mo.Seats[0])
+}
+
+// Every kind of design plays to the end with bots and its export reads
+// with its spec into subjects the fit accepts.
+func TestDesignsExportForFit(t *testing.T) {
+	for _, tc := range []struct {
+		name, design string
+		check        func(t *testing.T, rows [][]string, mo experiment.Monitor)
+	}{
+		{"binary own feedback", `game: {kind: binary, endowment: 4, multiplier: 3, rounds: 6}
+participants: 2
+bots: [{count: 2, trustee: {kind: schedule, returns: [1, 0]}, delay: 1s}]
+`, nil},
+		{"binary full feedback", `game: {kind: binary, endowment: 4, multiplier: 3, rounds: 6}
+participants: 2
+bots: [{count: 2, trustee: {kind: con-artist, honours: 2}, delay: 1s}]
+arms: [{name: full, feedback: full}]
+`, func(t *testing.T, rows [][]string, mo experiment.Monitor) {
+			for _, r := range rows[1:] {
+				if r[11] == "NA" {
+					t.Errorf("full feedback: every row has an outcome: %v", r)
+				}
+			}
+		}},
+		{"strangers with graduated stakes and two arms", `game: {kind: investment, endowment: 10, multiplier: 3, rounds: 5}
+roles: {matching: strangers, switch_at: 3}
+participants: 4
+bots: [{count: 4, trustee: {kind: reciprocal, w: 0.5, slope: 1}, trustor: {tau: 0.7}, delay: 1s}]
+arms:
+  - {name: flat, feedback: own}
+  - {name: rising, feedback: full, stakes: [2, 4, 6, 8, 10]}
+`, func(t *testing.T, rows [][]string, mo experiment.Monitor) {
+			arms := map[string]int{}
+			for _, s := range mo.Seats {
+				arms[s.Arm]++
+			}
+			if arms["flat"] != 4 || arms["rising"] != 4 {
+				t.Errorf("arms %v: want 4 and 4", arms)
+			}
+			partners := map[string]map[string]bool{}
+			for _, r := range rows[1:] {
+				if partners[r[0]] == nil {
+					partners[r[0]] = map[string]bool{}
+				}
+				partners[r[0]][r[1]] = true
+			}
+			rematched := false
+			for _, p := range partners {
+				rematched = rematched || len(p) > 1
+			}
+			if !rematched {
+				t.Errorf("strangers: no one met a second partner: %v", partners)
+			}
+			for _, r := range rows[1:] {
+				if r[4] == "rising" && r[6] != fmt.Sprint(2*atoi(r[3])) {
+					t.Errorf("graduated stakes: round %s endowment %s", r[3], r[6])
+				}
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			clock := newClock()
+			m, _ := newManager(t, clock)
+			seed := uint64(11)
+			c, err := m.Create(ctx, experiment.CreateInput{Design: []byte("name: x\n" + tc.design), Seed: &seed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for step := 0; step < 500; step++ {
+				for k, l := range c.Links {
+					v, _ := m.View(ctx, l.Token)
+					if v.Turn == nil {
+						continue
+					}
+					amount := (v.Turn.Round + k) % (v.Turn.Max + 1)
+					if v.Turn.Options != nil {
+						amount = v.Turn.Options[(v.Turn.Round+k)%2]
+					}
+					if _, err := m.Choose(ctx, l.Token, v.Turn.Round, amount); err != nil {
+						t.Fatal(err)
+					}
+				}
+				clock.Advance(500 * time.Millisecond)
+				if mo, _ := m.Monitor(c.ID); mo.Status == "finished" {
+					break
+				}
+			}
+			mo, _ := m.Monitor(c.ID)
+			if mo.Status != "finished" || mo.Counts.Timeouts != 0 {
+				t.Fatalf("%+v %+v", mo.Summary, mo.Counts)
+			}
+			var trials, spec bytes.Buffer
+			m.Export(c.ID, "trials.csv", &trials)
+			m.Export(c.ID, "spec.yaml", &spec)
+			rows, _ := csv.NewReader(bytes.NewReader(trials.Bytes())).ReadAll()
+			sp, err := dataset.ParseSpec(&spec, "spec.yaml")
+			if err != nil {
+				t.Fatalf("%v\n%s", err, spec.String())
+			}
+			subs, _, err := dataset.ReadAll(bytes.NewReader(trials.Bytes()), "trials.csv", sp)
+			if err != nil || len(subs) == 0 {
+				t.Fatalf("%v\n%s", err, trials.String())
+			}
+			for _, s := range subs {
+				if _, err := fit.FromSubject(s, sp); err != nil {
+					t.Errorf("fit: %v", err)
+				}
+			}
+			if tc.check != nil {
+				tc.check(t, rows, mo)
+			}
+		})
+	}
+}
+
+func atoi(s string) int {
+	n := 0
+	fmt.Sscan(s, &n)
+	return n
 }
