@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -313,4 +312,3 @@ func (s *session) export(name string, w io.Writer) error {
 	return nil
 }
 
-var _ = math.NaN

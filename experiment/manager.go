@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"math/bits"
 	"slices"
 	"sort"
 	"sync"
@@ -244,6 +243,7 @@ func (m *Manager) Create(ctx context.Context, in CreateInput) (Created, error) {
 		for _, b := range sb {
 			rec.Seed = rec.Seed<<8 | uint64(b)
 		}
+		rec.Seed &= 1<<53 - 1 // exact as a JSON number in a browser
 	}
 	out := Created{ID: rec.ID, Seed: rec.Seed}
 	if in.RoomCode {
@@ -666,4 +666,3 @@ func (m *Manager) Sessions() []Summary {
 	return out
 }
 
-var _ = bits.Len

@@ -2,8 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -219,5 +217,3 @@ func (s *ExperimentStore) Events(ctx context.Context, session string) ([]experim
 	return out, internal("list events", rows.Err())
 }
 
-var _ = errors.New
-var _ = sql.ErrNoRows
