@@ -311,4 +311,3 @@ func (s *session) export(name string, w io.Writer) error {
 	}
 	return nil
 }
-

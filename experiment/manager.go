@@ -665,4 +665,3 @@ func (m *Manager) Sessions() []Summary {
 	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
 	return out
 }
-

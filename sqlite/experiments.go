@@ -216,4 +216,3 @@ func (s *ExperimentStore) Events(ctx context.Context, session string) ([]experim
 	}
 	return out, internal("list events", rows.Err())
 }
-
