@@ -406,3 +406,49 @@ func atoi(s string) int {
 	fmt.Sscan(s, &n)
 	return n
 }
+
+// A participant replaced after choosing in a round keeps that choice;
+// the bot plays from the next round.
+func TestReplacementKeepsTheChoiceMade(t *testing.T) {
+	ctx := context.Background()
+	clock := newClock()
+	m, _ := newManager(t, clock)
+	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(small)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range c.Links {
+		m.Answer(ctx, l.Token, []int{3, 3})
+	}
+	p01 := c.Links[0].Token // the trustor of its pair in every round
+	if _, err := m.Choose(ctx, p01, 1, 7); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Replace(ctx, c.ID, "p01"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Replace(ctx, c.ID, "p01"); trustlab.ErrorCode(err) != trustlab.ECONFLICT {
+		t.Errorf("second replacement: %v", err)
+	}
+	for range 100 {
+		if v, _ := m.View(ctx, c.Links[1].Token); v.Turn != nil {
+			m.Choose(ctx, c.Links[1].Token, v.Turn.Round, 0)
+		}
+		clock.Advance(time.Second)
+	}
+	var trials bytes.Buffer
+	m.Export(c.ID, "trials.csv", &trials)
+	rows, _ := csv.NewReader(&trials).ReadAll()
+	var p01rows []string
+	for _, r := range rows[1:] {
+		if r[0] == "p01" {
+			p01rows = append(p01rows, r[3]+":"+r[9])
+		}
+	}
+	if fmt.Sprint(p01rows) != "[1:7]" {
+		t.Errorf("p01's rows %v, want its round-1 choice only", p01rows)
+	}
+	if mo, _ := m.Monitor(c.ID); mo.Status != "finished" {
+		t.Errorf("the bot did not finish the session: %+v", mo.Summary)
+	}
+}

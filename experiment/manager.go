@@ -485,9 +485,14 @@ func (s *session) replace(ctx context.Context, i int, why string) error {
 	if s.round > s.d.Game.Rounds {
 		return trustlab.Errorf(trustlab.ECONFLICT, "the session is over")
 	}
+	// The bot plays the seat from the first round in which the person has
+	// not chosen yet: a choice the person made stays theirs.
 	r := max(1, s.round)
-	// A turn the person already took in this round stays theirs; the bot
-	// plays from the next turn on.
+	if s.round >= 1 && s.round <= len(s.pairs) {
+		if p := s.bySeat[s.round-1][i]; p != nil && ((p.trustor == i && p.sent != nil) || (p.trustee == i && p.ret != nil)) {
+			r++
+		}
+	}
 	ev := Event{Session: s.rec.ID, Kind: EvReplace, Seat: i, Round: r, Data: []byte(why), At: s.m.clock.Now(), Key: fmt.Sprintf("replace/%d", i)}
 	if _, err := s.m.store.Append(ctx, ev); err != nil {
 		return err

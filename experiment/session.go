@@ -330,13 +330,6 @@ func (s *session) stopTimer(key string) {
 // resume arms every timer after the stored events were replayed.
 func (s *session) resume() {
 	s.live = true
-	for _, st := range s.seats {
-		if st.human() && !st.replaced {
-			if st.bot == nil {
-				st.bot = nil
-			}
-		}
-	}
 	if s.round >= 1 && s.round <= s.d.Game.Rounds {
 		for _, p := range s.pairs[s.round-1] {
 			if p.sent == nil {
