@@ -40,7 +40,7 @@ func TestMigrationsAppliedOnceInOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := []string{"0001_init"}; !cmp.Equal(got, want) {
+		if want := []string{"0001_init", "0002_experiments"}; !cmp.Equal(got, want) {
 			t.Fatalf("migrations = %v, want %v", got, want)
 		}
 	}
