@@ -452,3 +452,36 @@ func TestReplacementKeepsTheChoiceMade(t *testing.T) {
 		t.Errorf("the bot did not finish the session: %+v", mo.Summary)
 	}
 }
+
+// Bot trustors follow the pyramid model: deterministic, a trusting bot
+// (tau 0.9) trusts an honest partner and a distrusting one (tau 0.1) keeps;
+// the roles swap at round 3.
+func TestBotTrustorsFollowTheModel(t *testing.T) {
+	ctx := context.Background()
+	clock := newClock()
+	m, _ := newManager(t, clock)
+	design := `name: bots
+game: {kind: binary, endowment: 5, multiplier: 3, rounds: 4}
+roles: {switch_at: 3}
+participants: 0
+bots:
+  - {name: truster, trustee: {kind: probabilistic, w: 1}, trustor: {tau: 0.9, params: {deterministic: true}}, delay: 1s}
+  - {name: doubter, trustee: {kind: probabilistic, w: 1}, trustor: {tau: 0.1, params: {deterministic: true}}, delay: 1s}
+`
+	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(design)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Minute)
+	var choices bytes.Buffer
+	m.Export(c.ID, "choices.csv", &choices)
+	recs, _ := csv.NewReader(&choices).ReadAll()
+	var got []string
+	for _, r := range recs[1:] {
+		got = append(got, fmt.Sprintf("%s r%s %s %s", r[1], r[5], r[6], r[8]))
+	}
+	want := "[b01 r1 trustor 5 b02 r1 trustee 8 b01 r2 trustor 5 b02 r2 trustee 8 b02 r3 trustor 0 b02 r4 trustor 0]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("choices\n%v\nwant\n%s", got, want)
+	}
+}

@@ -327,7 +327,9 @@ func (s *Server) playChoice(w http.ResponseWriter, r *http.Request) error {
 // fires, and a comment every 15 s to keep proxies from closing the stream.
 func (s *Server) sse(w http.ResponseWriter, r *http.Request, changed <-chan struct{}, snapshot func() (any, error)) error {
 	rc := http.NewResponseController(w)
-	rc.SetWriteDeadline(time.Time{}) // a stream outlives the server's write timeout
+	// A stream outlives the server's read and write timeouts.
+	rc.SetWriteDeadline(time.Time{})
+	rc.SetReadDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")

@@ -69,7 +69,7 @@ test('experiment: six participants and two bots play a whole session; the export
     await monitor.getByRole('button', { name: 'Open a session' }).click();
     await monitor.waitForURL(/\/experiments\/[0-9a-f]+$/);
     const sessionId = monitor.url().split('/').pop();
-    await monitor.locator('[data-testid="links"] a').first().waitFor();
+    await monitor.locator('[data-testid="links"] a').first().waitFor({ state: 'attached' });
     const links = await monitor.locator('[data-testid="links"] a').evaluateAll((as) => as.map((a) => ({ label: a.dataset.label, href: a.getAttribute('href') })));
     assert.equal(links.length, 6);
     await assertText(monitor.locator('[data-count="invited"]'), '6');

@@ -99,7 +99,8 @@ function mountMonitor(main, id) {
       ...(created.room_code
         ? [h('p', { class: 'room-code', 'data-testid': 'room-code' }, created.room_code), h('p', {}, `Participants open ${origin}/join and type the code.`)]
         : [h('p', { class: 'hint' }, 'Each link works for one participant only; the server keeps only a hash of it, so copy them now (they are shown in this browser tab only).'),
-          h('ol', { 'data-testid': 'links' }, created.links.map((l) => h('li', {}, `${l.label}: `, h('a', { href: l.path, 'data-label': l.label, target: '_blank', rel: 'noopener' }, origin + l.path))))]));
+          h('details', {}, h('summary', {}, `Show the ${created.links.length} links (not on a projector: each opens a participant's seat)`),
+            h('ol', { 'data-testid': 'links' }, created.links.map((l) => h('li', {}, `${l.label}: `, h('a', { href: l.path, 'data-label': l.label, target: '_blank', rel: 'noopener' }, origin + l.path)))))]));
   } else {
     links.hidden = true;
   }
