@@ -220,6 +220,15 @@ func TestParticipantIsolation(t *testing.T) {
 	if v.Label != "p01" {
 		t.Errorf("label %s", v.Label)
 	}
+	for i := range experiment.MaxStreams + 1 {
+		_, stop, err := m.Subscribe(c.Links[0].Token)
+		if i < experiment.MaxStreams && err != nil || i == experiment.MaxStreams && trustlab.ErrorCode(err) != trustlab.ELIMIT {
+			t.Errorf("stream %d: %v", i+1, err)
+		}
+		if err == nil {
+			defer stop()
+		}
+	}
 	if c.Links[0].Token == c.Links[1].Token || len(c.Links[0].Token) != 43 {
 		t.Errorf("tokens %q %q", c.Links[0].Token, c.Links[1].Token)
 	}

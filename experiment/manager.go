@@ -524,6 +524,9 @@ func (m *Manager) watchDropout(s *session, st *seat) {
 	})
 }
 
+// MaxStreams is the number of event streams one participant may hold open.
+const MaxStreams = 8
+
 // Subscribe returns a channel that receives a value whenever the
 // participant's view changes, and a function that ends the subscription.
 // While a participant has no subscription, their dropout clock runs.
@@ -535,6 +538,10 @@ func (m *Manager) Subscribe(token string) (<-chan struct{}, func(), error) {
 	ch := make(chan struct{}, 1)
 	s.mu.Lock()
 	st := s.seats[i]
+	if st.conns >= MaxStreams {
+		s.mu.Unlock()
+		return nil, nil, trustlab.Errorf(trustlab.ELIMIT, "%d pages of this participant are open: close one (at most %d)", st.conns, MaxStreams)
+	}
 	if s.subs[i] == nil {
 		s.subs[i] = map[chan struct{}]struct{}{}
 	}

@@ -151,6 +151,10 @@ func (s *session) apply(ev Event) {
 	}()
 	notify := map[int]bool{}
 	all := false
+	if st == nil && ev.Kind != EvStart && ev.Kind != EvFit {
+		s.m.log.Error("experiment: a stored event names no seat; skipped", "session", s.rec.ID, "seq", ev.Seq, "kind", ev.Kind, "seat", ev.Seat)
+		return
+	}
 	switch ev.Kind {
 	case EvJoin:
 		st.joined, st.joinedAt = true, ev.At
@@ -178,6 +182,10 @@ func (s *session) apply(ev Event) {
 			s.scheduleSeat(st)
 		}
 	case EvChoice:
+		if ev.Round < 1 || ev.Round > len(s.bySeat) || s.bySeat[ev.Round-1][ev.Seat] == nil || st == nil {
+			s.m.log.Error("experiment: a stored choice does not fit the session; skipped", "session", s.rec.ID, "seq", ev.Seq, "seat", ev.Seat, "round", ev.Round)
+			return
+		}
 		p := s.bySeat[ev.Round-1][ev.Seat]
 		mv := &move{Amount: ev.Amount, Timeout: ev.Timeout, Bot: ev.Bot, At: ev.At}
 		if ev.Role == RoleTrustor {
