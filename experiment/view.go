@@ -102,6 +102,9 @@ func (s *session) view(i int) View {
 		} else {
 			pl.Role, pl.Payoff = RoleTrustee, trustee
 			pl.Sent = iptr(p.sent.Amount)
+			if p.ret == nil && !p.needsReturn(s.full(st.Arm)) {
+				pl.Returned = iptr(0) // nothing sent, nothing to return
+			}
 			if p.ret != nil {
 				pl.Timeout = p.ret.Timeout
 				if p.sent.Amount > 0 {
