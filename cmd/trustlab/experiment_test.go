@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -320,5 +321,28 @@ func TestExperimentKill9(t *testing.T) {
 	subs, st, err := dataset.ReadFile(filepath.Join(dir, "trials.csv"), sp)
 	if err != nil || len(subs) != 3 || st.Trials != 18 {
 		t.Errorf("export: %d subjects, %+v, %v", len(subs), st, err)
+	}
+}
+
+func TestExperimentCheckCommand(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("game: {endowment: 0, rounds: 500}\nparticipants: 3\n"), 0o644)
+	for _, tc := range []struct {
+		args       []string
+		code       int
+		out, inErr string
+	}{
+		{[]string{"experiment", "check", "../../examples/experiments/class.yaml"}, 0, "class-demo: 6 participants and 2 bots, 10 rounds of the investment game", ""},
+		{[]string{"experiment", "check", bad}, 2, "", "bad.yaml:1:8: game.endowment: 0: must be a whole number in [1, 1000]\n" + bad + ":1:22: game.rounds: 500: must be in [1, 200]\n" + bad + ":2:1: participants: 3 players in all"},
+		{[]string{"experiment", "check"}, 2, "", "want trustlab experiment check FILE.yaml"},
+		{[]string{"experiment", "check", filepath.Join(dir, "none.yaml")}, 2, "", "no such file"},
+	} {
+		var out, errb bytes.Buffer
+		err := run(context.Background(), tc.args, strings.NewReader(""), &out, &errb)
+		code := exitCode(err, &errb)
+		if code != tc.code || !strings.Contains(out.String(), tc.out) || !strings.Contains(errb.String(), tc.inErr) {
+			t.Errorf("%v: exit %d\nstdout %s\nstderr %s", tc.args, code, out.String(), errb.String())
+		}
 	}
 }

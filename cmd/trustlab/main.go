@@ -1,5 +1,5 @@
 // Command trustlab is the command-line laboratory for interpersonal trust:
-// decide, run, fit, recover, sweep, merge and serve. main only wires: it
+// decide, run, fit, recover, sweep, merge, serve and experiment. main only wires: it
 // calls run and turns its error into an exit status.
 package main
 
@@ -48,7 +48,8 @@ func commands() []command {
 		{"recover", "check that the model's parameters can be recovered from simulated choices", cmdRecover},
 		{"sweep", "run a parameter sweep (locally, or one shard of it on a cluster)", cmdSweep},
 		{"merge", "combine the shards of a sweep into tables, plots and index.html", cmdMerge},
-		{"serve", "serve the HTTP API with an embedded database (ledger, runs, fits)", cmdServe},
+		{"serve", "serve the HTTP API with an embedded database (ledger, runs, fits, experiments)", cmdServe},
+		{"experiment", "check an experiment design for trust games with people (run on the server)", cmdExperiment},
 		{"ledger", "relationships ledger maintenance: rebuild beliefs from the log", cmdLedger},
 		{"version", "print the version", cmdVersion},
 		{"help", "show this help", nil},
