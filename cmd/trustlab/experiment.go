@@ -63,4 +63,3 @@ func cmdExperiment(e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "; %d questionnaire items; arms: %s\n", len(d.Survey.Items), strings.Join(arms, ", "))
 	return nil
 }
-
