@@ -358,6 +358,8 @@ func (s *Server) sse(w http.ResponseWriter, r *http.Request, changed <-chan stru
 		select {
 		case <-r.Context().Done():
 			return nil
+		case <-s.closing:
+			return nil
 		case <-changed:
 			if err := send(); err != nil {
 				return nil

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/trustlab/trustlab"
@@ -59,6 +60,9 @@ type Server struct {
 	handler  http.Handler
 	srv      *http.Server
 	ln       net.Listener
+	// closing is closed when Shutdown begins: event streams end then, so
+	// that they do not hold the shutdown up.
+	closing chan struct{}
 }
 
 // route is one endpoint; the OpenAPI test walks this table.
@@ -89,7 +93,7 @@ func New(opts Options) *Server {
 	dur(&opts.WriteTimeout, 5*time.Minute)
 	dur(&opts.IdleTimeout, 2*time.Minute)
 	dur(&opts.SessionTTL, defaultSessionTTL)
-	s := &Server{opts: opts, log: opts.Logger, sessions: newSessions()}
+	s := &Server{opts: opts, log: opts.Logger, sessions: newSessions(), closing: make(chan struct{})}
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		h := rt.handle
@@ -249,6 +253,8 @@ func (s *Server) Listen(addr string) (net.Addr, error) {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	var once sync.Once
+	s.srv.RegisterOnShutdown(func() { once.Do(func() { close(s.closing) }) })
 	return ln.Addr(), nil
 }
 

@@ -346,3 +346,27 @@ func TestExperimentCheckCommand(t *testing.T) {
 		}
 	}
 }
+
+// A participant's open event stream does not hold up a graceful shutdown.
+func TestExperimentStreamsEndAtShutdown(t *testing.T) {
+	s := startServer(t, "")
+	c := createSession(t, s, "name: s\ngame: {endowment: 10, rounds: 2}\nparticipants: 2\n")
+	p := &expClient{base: s.url, token: c.Links[0].Token, c: &http.Client{}}
+	opened := make(chan struct{})
+	go p.stream(func(experiment.View, time.Time) bool {
+		select {
+		case <-opened:
+		default:
+			close(opened)
+		}
+		return true
+	})
+	<-opened
+	start := time.Now()
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("shutdown took %v with a stream open", d)
+	}
+}
