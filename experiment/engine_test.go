@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
+
 	"github.com/trustlab/trustlab"
 	"github.com/trustlab/trustlab/dataset"
 	"github.com/trustlab/trustlab/experiment"
@@ -116,6 +118,18 @@ func TestSessionPlaysToTheEnd(t *testing.T) {
 	}
 	if st.Trials == 0 || len(subs) == 0 {
 		t.Errorf("no trials: %+v\n%s", st, trials.String())
+	}
+	// The Parquet file holds the same rows.
+	var pq bytes.Buffer
+	if _, err := m.Export(c.ID, "trials.parquet", &pq); err != nil {
+		t.Fatal(err)
+	}
+	prs, err := parquet.Read[experiment.TrialRow](bytes.NewReader(pq.Bytes()), int64(pq.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(trials.String(), "\n") - 1; len(prs) != n || n == 0 || prs[0].Subject != "p01" {
+		t.Errorf("parquet: %d rows (%+v), csv %d", len(prs), prs, n)
 	}
 	// The same session replayed from the database gives the same export.
 	m2 := experiment.NewManager(experiment.Options{Store: sqlite.NewExperimentStore(db), Clock: clock, NoLiveFits: true})
