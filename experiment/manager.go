@@ -103,7 +103,12 @@ func (m *Manager) Close() {
 	}
 	close(m.stop)
 	m.mu.RLock()
+	all := make([]*session, 0, len(m.sessions))
 	for _, s := range m.sessions {
+		all = append(all, s)
+	}
+	m.mu.RUnlock() // s.mu is taken before m.mu elsewhere (indexToken)
+	for _, s := range all {
 		s.mu.Lock()
 		for _, t := range s.timers {
 			t.Stop()
@@ -116,7 +121,6 @@ func (m *Manager) Close() {
 		s.live = false
 		s.mu.Unlock()
 	}
-	m.mu.RUnlock()
 	m.wg.Wait()
 }
 
