@@ -25,10 +25,10 @@ game:
 roles: {matching: fixed, switch_at: 6}
 participants: 6
 bots:
-  - {name: steady, count: 1, trustee: {kind: probabilistic, w: 0.8}, trustor: {tau: 0.6}, delay: 300ms}
-  - {name: conman, count: 1, trustee: {kind: con-artist, honours: 3}, trustor: {tau: 0.4}, delay: 300ms}
+  - {name: steady, count: 1, trustee: {kind: probabilistic, w: 0.8}, trustor: {tau: 0.6}, delay: 100ms}
+  - {name: conman, count: 1, trustee: {kind: con-artist, honours: 3}, trustor: {tau: 0.4}, delay: 100ms}
 timing: {round_timeout: 60s, dropout_after: 3s}
-replacement: {trustee: {kind: reciprocal, w: 0.5, slope: 0.5}, trustor: {tau: 0.5}, delay: 300ms}
+replacement: {trustee: {kind: reciprocal, w: 0.5, slope: 0.5}, trustor: {tau: 0.5}, delay: 100ms}
 questionnaire:
   min: 1
   max: 5
@@ -99,6 +99,7 @@ test('experiment: six participants and two bots play a whole session; the export
     // Nor read the researcher's routes.
     assert.equal((await people[0].page.request.get(`${srv.url}/api/v1/play/${'x'.repeat(43)}`)).status(), 404);
 
+    const t0 = Date.now();
     // Play. Each participant takes every turn it is offered; p06 leaves
     // after its third round, p02 reloads in round 4.
     const made = []; // {label, round, role, amount}
@@ -149,6 +150,7 @@ test('experiment: six participants and two bots play a whole session; the export
       await sleep(80);
     }
     await assertText(monitor.locator('[data-testid="session-status"]'), 'Finished', 20000);
+    const played = Date.now();
 
     // The monitor's counts.
     const count = async (k) => Number(await monitor.locator(`[data-count="${k}"]`).textContent());
@@ -189,12 +191,13 @@ test('experiment: six participants and two bots play a whole session; the export
     await fitLink.waitFor();
     const fitId = (await fitLink.getAttribute('href')).split('/').pop();
     let job = null;
-    for (const t0 = Date.now(); Date.now() - t0 < 180000;) {
+    for (const f0 = Date.now(); Date.now() - f0 < 180000;) {
       job = await (await monitor.request.get(`${srv.url}/api/v1/fits/${fitId}`)).json();
       if (['done', 'failed', 'cancelled'].includes(job.status)) break;
       await sleep(500);
     }
     assert.equal(job.status, 'done', `fit: ${JSON.stringify(job.error || job.status)}`);
+    console.log(`played 10 rounds in ${((played - t0) / 1000).toFixed(1)} s; checks, export and the fit in ${((Date.now() - played) / 1000).toFixed(1)} s`);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
