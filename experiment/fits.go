@@ -67,7 +67,7 @@ func (m *Manager) fitLoop() {
 		case k := <-m.fitq:
 			// Fits wait for a lull: a burst of choices (everyone at the
 			// start of a round) is answered first.
-			for range 2 { // a session busy for longer is fitted anyway
+			for range 10 { // a session busy for longer (3 s) is fitted anyway
 				k.s.mu.Lock()
 				wait := fitQuiet - m.clock.Now().Sub(k.s.lastChoice)
 				k.s.mu.Unlock()
