@@ -125,7 +125,9 @@ export function mount(main, token) {
 
   function render(v) {
     last = v;
-    const role = v.role === 'trustor' ? 'you decide how much to send' : v.role === 'trustee' ? 'you decide how much to return' : '';
+    const binary = v.game.kind === 'binary';
+    const role = v.role === 'trustor' ? (binary ? 'you decide whether to trust your partner' : 'you decide how much to send')
+      : v.role === 'trustee' ? (binary ? 'you decide whether to honour your partner\'s trust' : 'you decide how much to return') : '';
     head.replaceChildren(
       h('h1', {}, v.status === 'playing' ? `Round ${v.round} of ${v.rounds}` : 'Trust game'),
       h('p', { class: 'play-status', 'data-testid': 'status', 'data-status': v.status, 'data-round': v.round },
@@ -151,7 +153,7 @@ export function mount(main, token) {
     const rows = v.history.slice().reverse().map((p) => h('tr', { 'data-round': p.round, 'data-role': p.role },
       h('td', {}, String(p.round)), h('td', { class: 'text' }, p.role === 'trustor' ? 'sent' : 'returned'),
       h('td', {}, p.sent ?? '–'),
-      h('td', {}, p.returned ?? (p.would_return !== undefined ? `(${p.would_return})` : '…')),
+      h('td', {}, `${p.returned ?? '…'}${p.would_return !== undefined ? ` (${p.would_return})` : ''}`),
       h('td', {}, num(p.payoff, Number.isInteger(p.payoff) ? 0 : 1))));
     history.replaceChildren(h('h2', {}, 'Your rounds'), rows.length
       ? h('div', { class: 'table-wrap' }, h('table', { 'data-testid': 'history' },
