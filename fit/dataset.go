@@ -126,8 +126,11 @@ func Pool(id, group string, seqs []*Sequence) (*Sequence, error) {
 	if len(seqs) == 0 {
 		return nil, fmt.Errorf("pool %q: no subjects", id)
 	}
-	out := &Sequence{ID: id, Group: group, Belief: seqs[0].Belief, AfterTrust: seqs[0].AfterTrust}
+	out := &Sequence{ID: id, Group: group, Belief: seqs[0].Belief, AfterTrust: seqs[0].AfterTrust, Trustee: seqs[0].Trustee}
 	for _, s := range seqs {
+		if s.Trustee != out.Trustee {
+			return nil, fmt.Errorf("pool %q: subjects %q and %q are not both trustors or both trustees", id, seqs[0].ID, s.ID)
+		}
 		if s.Belief != out.Belief {
 			return nil, fmt.Errorf("pool %q: subjects %q and %q have different kinds of evidence (%v, %v)", id, seqs[0].ID, s.ID, out.Belief, s.Belief)
 		}
@@ -171,6 +174,78 @@ func Traits(sc *dataset.Scores) (map[string]Trait, error) {
 			return nil, fmt.Errorf("questionnaire %s: respondent %q on line %d appears twice", sc.Scale, id, r.Line)
 		}
 		out[id] = Trait{Tau: r.Tau, SD: sem}
+	}
+	return out, nil
+}
+
+// FromTrustees gathers the trustees' return decisions from the trustors'
+// trials (the spec's columns.trustee names each row's trustee): one
+// Sequence per trustee, in order of first appearance, its trials in file
+// order. A trial in which something was sent and the returned amount is
+// known is one decision: the trustee received multiplier x sent (a whole
+// amount) and returned a whole amount of it; Trusted is the share of the
+// endowment sent, and the trustor is the partner. Trials in which nothing
+// was sent hold no decision. A trustee's group is the trustors' group,
+// which must be the same on all its rows.
+func FromTrustees(subjects []*dataset.Subject, spec dataset.Spec) ([]*Sequence, error) {
+	if len(spec.Columns.Trustee) == 0 {
+		return nil, fmt.Errorf("the data spec names no trustee column (columns.trustee): the trustees' returns cannot be fitted")
+	}
+	type row struct {
+		t     *dataset.Trial
+		group string
+		from  string
+	}
+	rows := map[string][]row{}
+	var order []string
+	for _, s := range subjects {
+		for i := range s.Trials {
+			t := &s.Trials[i]
+			if !(t.Sent > 0) || math.IsNaN(t.Returned) {
+				continue
+			}
+			if _, ok := rows[t.Trustee]; !ok {
+				order = append(order, t.Trustee)
+			}
+			rows[t.Trustee] = append(rows[t.Trustee], row{t, s.Group, s.ID})
+		}
+	}
+	out := make([]*Sequence, 0, len(order))
+	for _, id := range order {
+		rs := rows[id]
+		slices.SortStableFunc(rs, func(a, b row) int { return a.t.Line - b.t.Line })
+		seq := &Sequence{ID: id, Group: rs[0].group, Belief: ReturnBelief, Trustee: true}
+		index := map[string]int{}
+		for _, r := range rs {
+			t := r.t
+			if r.group != seq.Group {
+				return nil, fmt.Errorf("line %d: trustee %q: group %q differs from %q on line %d: the group must not change within a trustee", t.Line, id, r.group, seq.Group, rs[0].t.Line)
+			}
+			got := t.Multiplier * t.Sent
+			n := math.Round(got)
+			if math.Abs(got-n) > 1e-9*max(1, got) {
+				return nil, fmt.Errorf("line %d: trustee %q received %g (multiplier %g x sent %g): the returned amount is scored over 0..received, which must be a whole number", t.Line, id, got, t.Multiplier, t.Sent)
+			}
+			if t.Returned != math.Trunc(t.Returned) || t.Returned < 0 || t.Returned > n {
+				return nil, fmt.Errorf("line %d: trustee %q returned %g of %g received: must be a whole number in [0, %g]", t.Line, id, t.Returned, n, n)
+			}
+			p, ok := index[r.from]
+			if !ok {
+				p = len(seq.Partners)
+				index[r.from] = p
+				seq.Partners = append(seq.Partners, r.from)
+			}
+			resp := Amount
+			if n == 1 {
+				resp = Binary
+			}
+			seq.Trials = append(seq.Trials, Trial{Partner: p, Response: resp, Endowment: n, Sent: t.Returned, Multiplier: 1,
+				Trusted: t.Sent / t.Endowment, Line: t.Line})
+		}
+		if err := seq.Validate(); err != nil {
+			return nil, err
+		}
+		out = append(out, seq)
 	}
 	return out, nil
 }

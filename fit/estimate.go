@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
@@ -262,6 +263,8 @@ type Choice struct {
 	Partner  string   // partner name
 	Index    int      // 1-based position among the trials with this partner
 	Response Response // kind of choice
+	// Trusted is, for a trustee, the share the trustor sent (Trial.Trusted).
+	Trusted float64
 	// Observed is the choice as a fraction: sent/endowment, or 1 if the
 	// high offer (or sending, in binary choices) was chosen and 0 if not.
 	Observed float64
@@ -361,6 +364,14 @@ func applies(c *compiled) (used [NumParams]bool) {
 		}
 	}
 	used[Lapse] = len(c.trials) > 0
+	// The trustee model's reciprocity needs trusts of different sizes.
+	used[RetBase] = c.seq.Trustee
+	for i := range c.trials {
+		if c.trials[i].trusted != c.trials[0].trusted {
+			used[RetRecip] = c.seq.Trustee
+			break
+		}
+	}
 	return used
 }
 
@@ -406,6 +417,11 @@ func newProblem(c *compiled, v Variant, o Options, trait *Trait) (*problem, []st
 			own = []Param{RecipA}
 			if data[Gamma] {
 				own = append(own, RecipB)
+			}
+		case ruleTrustee:
+			own = []Param{RetBase}
+			if data[RetRecip] {
+				own = append(own, RetRecip)
 			}
 		}
 		if v.tieA && !isFixed[AlphaPlus] {
@@ -479,8 +495,8 @@ func (p *problem) starts(id string, o Options) [][]float64 {
 	h.Write([]byte(id))
 	r := rng.Stream(o.Seed, h.Sum64())
 	shift := make([]float64, NumParams)
-	for i := range shift {
-		shift[i] = r.Float64()
+	for _, q := range shiftOrder {
+		shift[q] = r.Float64()
 	}
 	out := make([][]float64, o.Restarts)
 	for k := range out {
@@ -499,7 +515,20 @@ func (p *problem) starts(id string, o Options) [][]float64 {
 	return out
 }
 
-var primes = [NumParams]int{2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79}
+var primes = [NumParams]int{2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 83, 89, 79}
+
+// shiftOrder is the order in which starts draws the rotations: the
+// trustee model's parameters last, so that the other models' restart
+// points stay those of earlier versions.
+var shiftOrder = func() []Param {
+	var out []Param
+	for q := range NumParams {
+		if q != RetBase && q != RetRecip {
+			out = append(out, q)
+		}
+	}
+	return append(out, RetBase, RetRecip)
+}()
 
 // halton is the k-th element of the van der Corput sequence in base b.
 func halton(k, b int) float64 {
@@ -611,6 +640,14 @@ func check(s *Sequence, trait *Trait, o Options) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
+	for _, v := range o.Models {
+		if !v.Fits(s) {
+			if s.Trustee {
+				return fmt.Errorf("subject %q is a trustee: model %s fits trustors' choices (trustees take %s)", s.ID, v.Name, modelNames(TrusteeModels(nil)[:2]))
+			}
+			return fmt.Errorf("subject %q is a trustor: model %s fits trustees' returns", s.ID, v.Name)
+		}
+	}
 	if trait != nil {
 		if err := CheckValue(Tau, trait.Tau); err != nil {
 			return fmt.Errorf("subject %q: measured trait: %w", s.ID, err)
@@ -622,6 +659,14 @@ func check(s *Sequence, trait *Trait, o Options) error {
 	return nil
 }
 
+func modelNames(vs []Variant) string {
+	names := make([]string, len(vs))
+	for i, v := range vs {
+		names[i] = v.Name
+	}
+	return strings.Join(names, ", ")
+}
+
 // fitCompiled fits every variant; pops (one per variant, or nil) are
 // empirical priors and warm their starting points (or nil: restarts);
 // loso (or nil) are the priors estimated without this subject.
@@ -630,7 +675,7 @@ func fitCompiled(c *compiled, s *Sequence, trait *Trait, o Options, pops []*popP
 	seen := make([]int, len(s.Partners))
 	for i, t := range s.Trials {
 		seen[t.Partner]++
-		sf.Choices = append(sf.Choices, Choice{Partner: s.Partners[t.Partner], Index: seen[t.Partner], Response: c.trials[i].kind})
+		sf.Choices = append(sf.Choices, Choice{Partner: s.Partners[t.Partner], Index: seen[t.Partner], Response: c.trials[i].kind, Trusted: t.Trusted})
 	}
 	for k, v := range o.Models {
 		pop, start := fixedPrior(o, v.Name), []float64(nil)

@@ -33,6 +33,7 @@ type ctrial struct {
 	evidence  bool
 	confirmed bool
 	r         float64
+	trusted   float64 // share the trustor sent (trustee sequences)
 	part      uint8
 	fold      uint8     // cross-validation fold (CVLast: 1 held out, 0 fitted)
 	last      bool      // among the last EndGame trials with this partner
@@ -126,7 +127,7 @@ func compileWith(s *Sequence, cvFrac float64, endGame, folds int) *compiled {
 	for i, t := range s.Trials {
 		ct := ctrial{
 			partner: int32(t.Partner), kind: t.Response, gain: t.Gain, mult: t.Multiplier,
-			evidence: t.Evidence, confirmed: t.Confirmed, r: t.R,
+			evidence: t.Evidence, confirmed: t.Confirmed, r: t.R, trusted: t.Trusted,
 		}
 		switch t.Response {
 		case Amount, Binary:

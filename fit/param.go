@@ -37,11 +37,13 @@ const (
 	KindShift1              // partner priors: logit shift of the prior mean for the 2nd kind of partner
 	KindShift2              // ... for the 3rd kind
 	KindShift3              // ... for the 4th kind
+	RetBase                 // trustee model: fraction returned when the trustor sends half the endowment
+	RetRecip                // trustee model: logit change of the returned fraction per unit of the share sent (reciprocity)
 	Base                    // baseline only: constant intended fraction / P(high) / P(send)
 	NumParams
 )
 
-var paramNames = [NumParams]string{"tau", "lambda0", "kappa", "beta", "w_plus", "w_minus", "gamma", "n0", "phi", "lapse", "hurdle", "round", "end_game", "alpha_plus", "alpha_minus", "v0", "recip_a", "recip_b", "kind_shift_1", "kind_shift_2", "kind_shift_3", "base"}
+var paramNames = [NumParams]string{"tau", "lambda0", "kappa", "beta", "w_plus", "w_minus", "gamma", "n0", "phi", "lapse", "hurdle", "round", "end_game", "alpha_plus", "alpha_minus", "v0", "recip_a", "recip_b", "kind_shift_1", "kind_shift_2", "kind_shift_3", "ret_base", "ret_recip", "base"}
 
 // String returns the name used in flags, files and messages ("w_plus").
 func (p Param) String() string {
@@ -91,6 +93,7 @@ func DefaultValues() Values {
 	v[Lambda0], v[Kappa], v[Beta] = d.Lambda0, d.Kappa, d.Beta
 	v[WPlus], v[WMinus], v[Gamma] = d.WPlus, d.WMinus, d.Gamma
 	v[N0], v[Phi], v[Base] = d.N0, d.Phi, 0.5
+	v[RetBase] = 0.5
 	return v
 }
 
@@ -147,6 +150,8 @@ func DefaultBounds() Bounds {
 		KindShift1: {-6, 6, Linear},
 		KindShift2: {-6, 6, Linear},
 		KindShift3: {-6, 6, Linear},
+		RetBase:    {1e-4, 1 - 1e-4, Linear},
+		RetRecip:   {-10, 10, Linear},
 		Base:       {1e-4, 1 - 1e-4, Linear},
 	}
 }
@@ -263,6 +268,10 @@ func CheckValue(p Param, x float64) error {
 		lo, hi, rng = -3, 3, "[-3, 3]"
 	case KindShift1, KindShift2, KindShift3:
 		lo, hi, rng = -6, 6, "[-6, 6]"
+	case RetBase:
+		hi, rng = 1, "[0, 1]"
+	case RetRecip:
+		lo, hi, rng = -10, 10, "[-10, 10]"
 	case Base:
 		loOpen, hi, rng = true, 1, "(0, 1)"
 	default:

@@ -53,7 +53,10 @@ func DefaultRanges() map[Param]Range {
 		V0:         {0.3, 0.8, false},
 		RecipA:     {0.1, 0.5, false},
 		RecipB:     {0.2, 1, false},
-		Base:       {0.2, 0.8, false},
+		// the trustee model
+		RetBase:  {0.15, 0.6, false},
+		RetRecip: {-1, 3, false},
+		Base:     {0.2, 0.8, false},
 	}
 }
 
@@ -489,6 +492,9 @@ func drawTruth(r *rand.Rand, fixed Fixed, free map[Param]bool, ranges map[Param]
 		v[p] = x
 	}
 	for p := range Base + 1 {
+		if (p == RetBase || p == RetRecip) && mod.rule != ruleTrustee {
+			continue // drawn only for trustees, so that the trustors' draws stay as they were
+		}
 		u := r.Float64()
 		if free[p] {
 			v[p] = ranges[p].draw(u)

@@ -27,6 +27,10 @@ type Result struct {
 	// warnings, subjects without a questionnaire score).
 	Warnings []string
 
+	// Trustees is the fit of the trustees' returns (role both: written
+	// into the subfolder trustees/), or nil.
+	Trustees *Result
+
 	w *fitWriter
 }
 
@@ -97,6 +101,14 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	if err != nil {
 		return nil, input(err)
 	}
+	role, err := resolveRole(o.Role, spec)
+	if err != nil {
+		return nil, err
+	}
+	if role == RoleTrustee && o.Questionnaire != "" {
+		return nil, invalidf("a trait questionnaire informs the trustors' tau: it does not apply to a fit of the trustees (role trustee)")
+	}
+	trusteeOpts := fo // the trustees' fit shares the estimation settings
 	if fo.Models == nil {
 		graded := spec.Columns.OfferLow == "" && (spec.Game.Endowment == nil || *spec.Game.Endowment != 1 || spec.Columns.Endowment != "")
 		fo.Models = fit.DefaultModels(fo.Response, graded)
@@ -122,6 +134,10 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 		}
 		q.TauFrom = fo.TraitMode.String()
 		man.Questionnaire = &q
+	}
+
+	if role == RoleTrustee {
+		return runTrusteesOnly(ctx, dir, dataPath, spec, trusteeOpts, o, man, workers)
 	}
 
 	// Read the data once before fitting: every bad row is reported at
@@ -180,7 +196,7 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 		return nil, input(err)
 	}
 	rd.KeepGoing()
-	w, err := newFitWriter(tmp, fo)
+	w, err := newFitWriter(tmp, fo, false)
 	if err != nil {
 		return nil, err
 	}
@@ -247,6 +263,24 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	man.Outputs = []string{"subjects.csv", "comparison.csv", "predictions.csv", "index.html"}
 	if !fo.NoCV {
 		man.Outputs = append(man.Outputs, "cv_predictions.csv")
+	}
+	if role == RoleBoth {
+		sub := filepath.Join(tmp, "trustees")
+		if err := os.Mkdir(sub, 0o755); err != nil {
+			return nil, err
+		}
+		tw, tm, warns, err := trusteeFit(ctx, sub, dataPath, spec, trusteeOpts, o, man, workers, report)
+		if err != nil {
+			return nil, err
+		}
+		man.Outputs = append(man.Outputs, "trustees/index.html")
+		res.Trustees = &Result{Manifest: tm, Prior: tw.o.Prior, Warnings: warns, w: tw}
+		for _, warn := range warns {
+			res.Warnings = append(res.Warnings, "trustees: "+warn)
+		}
+	}
+	if role == RoleBoth {
+		man.Role = RoleTrustor.String()
 	}
 	if err := writeJSON(tmp, "manifest.json", man); err != nil {
 		return nil, err
@@ -524,4 +558,25 @@ func plural(n int, thing string) string {
 		return "1 " + thing
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// runTrusteesOnly is Run for role trustee: the trustees' fit alone, in dir.
+func runTrusteesOnly(ctx context.Context, dir, dataPath string, spec dataset.Spec, fo fit.Options, o Options, man Manifest, workers int) (*Result, error) {
+	out, err := outdir.Begin(dir, o.Force)
+	if err != nil {
+		return nil, &InputError{fmt.Errorf("--out %w", err)}
+	}
+	defer out.Abort()
+	report := func(Progress) {}
+	if o.Progress != nil {
+		report = o.Progress
+	}
+	w, tm, warns, err := trusteeFit(ctx, out.Path(), dataPath, spec, fo, o, man, workers, report)
+	if err != nil {
+		return nil, err
+	}
+	if err := out.Commit(); err != nil {
+		return nil, err
+	}
+	return &Result{Manifest: tm, Prior: w.o.Prior, Warnings: warns, w: w}, nil
 }

@@ -46,8 +46,17 @@ func fitPlots(dir string, w *fitWriter) (map[string][]fitFigure, error) {
 	zero, one := 0.0, 1.0
 	// Partners: at most 12 curves (pooled fits rename partners per subject).
 	partners := w.partnerOrder
-	if len(partners) > 12 {
-		partners = nil
+	if len(partners) > 12 || w.trustee {
+		partners = nil // a trustee's partners are its trustors: see the reciprocity curve
+	}
+	if w.trustee {
+		fig, err := reciprocityPlot(dir, w)
+		if err != nil {
+			return nil, err
+		}
+		if fig != nil {
+			figs["choices"] = append(figs["choices"], *fig)
+		}
 	}
 	for _, name := range partners {
 		cv := w.curves[name]
@@ -108,13 +117,17 @@ func fitPlots(dir string, w *fitWriter) (map[string][]fitFigure, error) {
 		if fit.DefaultBounds()[p].Scale == fit.Logarithmic {
 			label = "log10 " + label
 		}
-		h := report.Histogram{Title: "Full model: " + p.String(), XLabel: label, Samples: []report.Sample{{Name: p.String(), Values: vals}}}
+		title := "Full model: "
+		if w.trustee {
+			title = "Trustee model: "
+		}
+		h := report.Histogram{Title: title + p.String(), XLabel: label, Samples: []report.Sample{{Name: p.String(), Values: vals}}}
 		files, err := report.Save(dir, "param_"+p.String(), h, report.SaveOptions{})
 		if err != nil {
 			return nil, err
 		}
 		figs["params"] = append(figs["params"], fitFigure{files: files,
-			caption: fmt.Sprintf("Distribution of the full model's estimates of %s over %d fits (estimates at a bound included).", label, len(vals)),
+			caption: fmt.Sprintf("Distribution of the %s model's estimates of %s over %d fits (estimates at a bound included).", w.totals[0].name, label, len(vals)),
 			alt:     fmt.Sprintf("Histogram of %s estimates.", p)})
 	}
 	if cmp, err := comparisonPlot(dir, w); err != nil {
@@ -122,11 +135,13 @@ func fitPlots(dir string, w *fitWriter) (map[string][]fitFigure, error) {
 	} else if cmp != nil {
 		figs["comparison"] = []fitFigure{*cmp}
 	}
-	ppc, err := ppcPlots(dir, w)
-	if err != nil {
-		return nil, err
+	if !w.trustee {
+		ppc, err := ppcPlots(dir, w)
+		if err != nil {
+			return nil, err
+		}
+		figs["ppc"] = ppc
 	}
-	figs["ppc"] = ppc
 	return figs, nil
 }
 
@@ -224,6 +239,9 @@ func toFigures(fs []fitFigure) []report.Figure {
 }
 
 func fitHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs map[string][]fitFigure) error {
+	if w.trustee {
+		return trusteeHTML(dir, w, man, spec, figs)
+	}
 	var fixed []string
 	for p := range fit.Base {
 		if !w.freeSeen[p] {
@@ -270,6 +288,9 @@ func fitHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs map
 		},
 		Manifest: man,
 		Files:    []report.Link{{Href: "subjects.csv"}, {Href: "comparison.csv"}, {Href: "predictions.csv"}, {Href: "manifest.json"}},
+	}
+	if slices.Contains(man.Outputs, "trustees/index.html") {
+		page.Files = append(page.Files, report.Link{Href: "trustees/index.html", Text: "the trustees' fit (trustees/)"})
 	}
 	if !man.NoCV {
 		page.Files = append(page.Files, report.Link{Href: "cv_predictions.csv"})

@@ -33,6 +33,12 @@ gamma = 1 (see docs/fitting.md for why; --free estimates them, --fix fixes
 others). Models: full, no_asymmetry, no_risk, no_trait, no_learning,
 baseline.
 
+--role trustee fits the trustees' returns instead (the spec's
+columns.trustee names who returned): the trustee model, in which the
+returned fraction is sigmoid(logit(ret_base) + ret_recip x (share sent -
+1/2)), against a constant fraction per trustee (baseline). With both roles
+in the spec, both are fitted (the trustees into --out/trustees).
+
 Outputs in --out: subjects.csv (one row per subject and model: estimates,
 standard errors, log-likelihood, AIC, BIC, cross-validated log-likelihood,
 warnings), comparison.csv (totals per model), predictions.csv, plots,
@@ -54,11 +60,13 @@ func cmdFit(e *env, args []string) error {
 		cvFolds, replications       int
 		noCV, noPlots, force, drop  bool
 		loso                        bool
+		role                        string
 	)
 	est.register(fs, "empirical")
 	fs.StringVar(&specPath, "spec", "", "data spec `SPEC.yaml` mapping CSV columns to roles (required; see examples/data)")
 	fs.StringVar(&models, "models", "all", "models to fit: all, or a comma-separated list of "+strings.Join(fit.VariantNames(), ", ")+" (full is always fitted)")
 	fs.StringVar(&out, "out", "fit-out", "output `directory`")
+	fs.StringVar(&role, "role", "auto", "whose decisions to fit: trustor (amounts sent), trustee (amounts returned: the trustee model, needs columns.trustee in the spec), both (the trustees into OUT/trustees), or auto (both when the spec names columns.trustee, else trustor)")
 	fs.StringVar(&pool, "pool", "none", "fit one parameter set per pool: none (per subject), group (per value of the group column) or all")
 	fs.StringVar(&qPath, "questionnaire", "", "questionnaire responses `CSV` (one row per subject) whose trust-scale score fixes or informs tau; needs --key")
 	fs.StringVar(&keyPath, "key", "", "questionnaire scoring key `YAML`: items, reverse-keyed items, response range")
@@ -90,7 +98,15 @@ func cmdFit(e *env, args []string) error {
 		return err
 	}
 	o := fitrun.Options{Estimation: eo, Questionnaire: qPath, Key: keyPath, NoPlots: noPlots, Force: force, DropInvalid: drop, Version: version, Args: args}
-	if o.Models, err = fit.ParseModels(models); err != nil {
+	if o.Role, err = fitrun.ParseRole(role); err != nil {
+		return usageErrorf("--%v", err)
+	}
+	if o.Role == fitrun.RoleTrustee {
+		o.TrusteeModels, err = fit.ParseModelsFor(models, true)
+	} else {
+		o.Models, err = fit.ParseModels(models)
+	}
+	if err != nil {
 		return usageErrorf("%v", err)
 	}
 	if !(cvFraction > 0 && cvFraction < 1) {
@@ -137,6 +153,10 @@ func cmdFit(e *env, args []string) error {
 			input{"--questionnaire", qPath}, input{"--key", keyPath}))
 	}
 	printComparison(e.stdout, res)
+	if t := res.Trustees; t != nil {
+		fmt.Fprintf(e.stdout, "\ntrustees (%s/trustees): ", out)
+		printComparison(e.stdout, t)
+	}
 	return nil
 }
 
@@ -157,6 +177,12 @@ func printComparison(wr io.Writer, res *fitrun.Result) {
 	if man.Pool != "none" {
 		unit = "pools"
 	}
+	if man.Role == fitrun.RoleTrustee.String() {
+		unit = "trustees"
+		if man.Pool != "none" {
+			unit = "pools of trustees"
+		}
+	}
 	fmt.Fprintf(wr, "fitted %d %s (%d subjects, %d trials, %d missed trials skipped) in %.1f s\n\n", man.Fits, unit, man.Subjects, man.Trials, man.Missed, man.Seconds)
 	header, rows := res.Comparison()
 	tw := tabwriter.NewWriter(wr, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -165,7 +191,11 @@ func printComparison(wr io.Writer, res *fitrun.Result) {
 		fmt.Fprintln(tw, strings.Join(r, "\t")+"\t")
 	}
 	tw.Flush()
-	fmt.Fprintf(wr, "\nk: free parameters summed over fits; Δ: difference from the full model (lower AIC/BIC, higher CV log-likelihood is better);\nbest: fits for which the model has the best AIC / BIC / held-out log-likelihood.\n")
+	first := "the full model"
+	if man.Role == fitrun.RoleTrustee.String() {
+		first = "the trustee model"
+	}
+	fmt.Fprintf(wr, "\nk: free parameters summed over fits; Δ: difference from %s (lower AIC/BIC, higher CV log-likelihood is better);\nbest: fits for which the model has the best AIC / BIC / held-out log-likelihood.\n", first)
 	if res.Prior != fit.PriorNone {
 		fmt.Fprintf(wr, "estimates are MAP under the %s prior: log-likelihood, AIC and BIC are at the MAP; iBIC = -2 log evidence (Laplace) + prior parameters x ln(choices) compares models under their priors.\n", res.Prior)
 	}
