@@ -109,6 +109,10 @@ type Options struct {
 	// Response is the response model of every variant that has none of
 	// its own (nil: DefaultResponse).
 	Response *ResponseModel
+	// Samples is the number of posterior draws per subject of the first
+	// model (the full model) under its prior (SubjectFit.Samples; 0: none;
+	// maximum likelihood has no posterior and gives none).
+	Samples int
 	// EndGame is the number of last trials with each partner in which the
 	// variants with the end-game term (WithEndGame) lower the expected
 	// return (default 2; the horizon is each partner's number of trials in
@@ -174,6 +178,9 @@ func (o Options) resolve() (Options, error) {
 	}
 	if o.CVFolds < 0 || o.CVFolds > 100 {
 		return o, fmt.Errorf("cross-validation folds %d: must be in [2, 100]", o.CVFolds)
+	}
+	if o.Samples < 0 || o.Samples > 100000 {
+		return o, fmt.Errorf("posterior samples %d: must be in [0, 100000]", o.Samples)
 	}
 	if o.EndGame < 0 || o.EndGame > 1000 {
 		return o, fmt.Errorf("end game of %d rounds: must be in [1, 1000]", o.EndGame)
@@ -277,6 +284,9 @@ type SubjectFit struct {
 	Estimates []Estimate // in the order of Options.Models
 	Warnings  []string   // about the subject as a whole
 	Choices   []Choice   // the observed choices, in order
+	// Samples are draws from the first model's posterior (Options.Samples;
+	// nil without a prior or when none were asked for).
+	Samples *Samples
 	// Replicas are Options.Replications simulated sequences per model of
 	// Options.Models (nil for models other than the full model and the
 	// baseline): Replicas[k][r][i] is trial i of replication r (Replicate).
@@ -710,6 +720,15 @@ func fitCompiled(c *compiled, s *Sequence, trait *Trait, o Options, pops []*popP
 				sf.Estimates[0] = e
 			}
 		}
+	}
+	if o.Samples > 0 {
+		pop := fixedPrior(o, o.Models[0].Name)
+		if pops != nil {
+			pop = pops[0]
+		}
+		h := fnv.New64a()
+		h.Write([]byte(s.ID))
+		sf.Samples = posteriorSamples(rng.Stream(o.Seed, h.Sum64(), 3), c, o.Models[0], trait, o, pop, sf.Estimates[0], o.Samples)
 	}
 	if o.Replications > 0 {
 		sf.Replicas = make([][][]float64, len(o.Models))
