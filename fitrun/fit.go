@@ -70,6 +70,16 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	if o.NoPPC || o.NoPlots {
 		fo.Replications = 0
 	}
+	fo.Samples = o.Samples
+	if fo.Samples == 0 {
+		fo.Samples = 500
+	}
+	if o.NoSamples {
+		fo.Samples = 0
+	}
+	if o.Samples < 0 || o.Samples > 100000 {
+		return nil, invalidf("samples = %d: must be in [0, 100000] (0: 500)", o.Samples)
+	}
 	if o.Replications < 0 || o.Replications > 1000 {
 		return nil, invalidf("replications = %d: must be in [0, 1000] (0: 20)", o.Replications)
 	}
@@ -263,6 +273,10 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	man.Outputs = []string{"subjects.csv", "comparison.csv", "predictions.csv", "index.html"}
 	if !fo.NoCV {
 		man.Outputs = append(man.Outputs, "cv_predictions.csv")
+	}
+	if w.samples != nil {
+		man.Outputs = append(man.Outputs, "samples.parquet", "intervals.csv")
+		man.Samples = fo.Samples
 	}
 	if role == RoleBoth {
 		sub := filepath.Join(tmp, "trustees")

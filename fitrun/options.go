@@ -170,6 +170,12 @@ type Options struct {
 	// means 20, and NoPPC turns them off.
 	Replications int
 	NoPPC        bool
+	// Samples is the number of posterior draws per subject of the first
+	// model (samples.parquet, intervals.csv and the report's intervals),
+	// [0, 100000]; 0 means 500, and NoSamples turns them off. Maximum
+	// likelihood has no posterior and draws none.
+	Samples   int
+	NoSamples bool
 	// LOSO adds, under empirical Bayes, the leave-one-subject-out score of
 	// the population level (fit.Options.LOSO).
 	LOSO bool

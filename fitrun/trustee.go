@@ -233,6 +233,11 @@ func trusteeFit(ctx context.Context, dir, dataPath string, spec dataset.Spec, fo
 	if !fo.NoCV {
 		tm.Outputs = append(tm.Outputs, "cv_predictions.csv")
 	}
+	tm.Samples = 0
+	if w.samples != nil {
+		tm.Outputs = append(tm.Outputs, "samples.parquet", "intervals.csv")
+		tm.Samples = fo.Samples
+	}
 	if err := writeJSON(dir, "manifest.json", tm); err != nil {
 		return nil, man, nil, err
 	}
@@ -310,9 +315,13 @@ func trusteeHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs
 				Tables:  []report.Table{{Caption: "Model comparison", Header: w.comparisonHeader(), Rows: w.comparisonRows()}}},
 			{Heading: "Returns by the size of the trust", Figures: toFigures(figs["choices"])},
 			{Heading: "Parameter estimates", Figures: toFigures(figs["params"])},
+			uncertaintySection(w, figs),
 		},
 		Manifest: man,
 		Files:    []report.Link{{Href: "subjects.csv"}, {Href: "comparison.csv"}, {Href: "predictions.csv"}, {Href: "manifest.json"}},
+	}
+	if w.samples != nil {
+		page.Files = append(page.Files, report.Link{Href: "intervals.csv"}, report.Link{Href: "samples.parquet"})
 	}
 	if !man.NoCV {
 		page.Files = append(page.Files, report.Link{Href: "cv_predictions.csv"})

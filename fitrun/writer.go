@@ -61,6 +61,7 @@ type fitWriter struct {
 	params       []fit.Param // the parameter columns of subjects.csv
 	trustee      bool        // the subjects are trustees (fit.TrusteeModels)
 	recip        *reciprocityCurve
+	samples      *sampleWriter // samples.parquet and intervals.csv (nil: none)
 	curves       map[string]*curve
 	partnerOrder []string
 	closed       bool
@@ -197,6 +198,11 @@ func newFitWriter(dir string, o fit.Options, trustee bool) (*fitWriter, error) {
 	if w.pred, err = createCSV(dir, "predictions.csv", ph); err != nil {
 		return nil, err
 	}
+	if o.Samples > 0 && o.Prior != fit.PriorNone {
+		if w.samples, err = newSampleWriter(dir); err != nil {
+			return nil, err
+		}
+	}
 	if !o.NoCV {
 		if w.cv, err = createCSV(dir, "cv_predictions.csv", []string{"subject", "model", "fold", "partner", "trial", "response", "observed", "expected", "logprob"}); err != nil {
 			return nil, err
@@ -269,6 +275,11 @@ func (w *fitWriter) subject(sf fit.SubjectFit) error {
 	}
 	if w.ppc != nil {
 		w.ppc.add(sf, w.o.Replications)
+	}
+	if w.samples != nil {
+		if err := w.samples.add(sf); err != nil {
+			return err
+		}
 	}
 	w.totals[bestAIC].bestAIC++
 	w.totals[bestBIC].bestBIC++
@@ -344,7 +355,7 @@ func (w *fitWriter) close() error {
 	if w.cv != nil {
 		cvErr = w.cv.Close()
 	}
-	return errors.Join(w.subj.Close(), w.pred.Close(), cvErr)
+	return errors.Join(w.subj.Close(), w.pred.Close(), cvErr, w.samples.close())
 }
 
 // comparison writes comparison.csv: totals per model.

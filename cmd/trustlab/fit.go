@@ -42,7 +42,9 @@ in the spec, both are fitted (the trustees into --out/trustees).
 Outputs in --out: subjects.csv (one row per subject and model: estimates,
 standard errors, log-likelihood, AIC, BIC, cross-validated log-likelihood,
 warnings), comparison.csv (totals per model), predictions.csv, plots,
-index.html and manifest.json.
+index.html and manifest.json; under a prior, samples.parquet (posterior
+draws, long format) and intervals.csv (their 95% intervals per subject and
+parameter, beside the Laplace ones).
 
 Examples:
   trustlab fit trials.csv --spec examples/data/mikus2023.yaml --out mikus
@@ -58,6 +60,7 @@ func cmdFit(e *env, args []string) error {
 		qPath, keyPath, tauFrom     string
 		cvFraction                  float64
 		cvFolds, replications       int
+		samples                     int
 		noCV, noPlots, force, drop  bool
 		loso                        bool
 		role                        string
@@ -75,6 +78,7 @@ func cmdFit(e *env, args []string) error {
 	fs.IntVar(&cvFolds, "cv-folds", 0, "cross-validation: blocked k-fold over each partner's trials with this many folds, [2, 100], instead of the last-trials split (0)")
 	fs.BoolVar(&noCV, "no-cv", false, "skip the cross-validation fits")
 	fs.IntVar(&replications, "replications", 20, "posterior predictive checks: whole sequences simulated per subject from the full model and the baseline for the report's plots, [0, 1000] (0: none)")
+	fs.IntVar(&samples, "samples", 500, "posterior draws per subject of the first model under its prior (samples.parquet, intervals.csv, and intervals in the report), [0, 100000] (0: none; maximum likelihood has no posterior)")
 	fs.BoolVar(&loso, "loso", false, "empirical Bayes: also score each subject under the population prior estimated without it (leave-one-subject-out log evidence, the population level's prediction of a new person)")
 	fs.BoolVar(&noPlots, "no-plots", false, "write CSV and JSON only")
 	fs.BoolVar(&force, "force", false, "replace an earlier fit in --out (outputs are written to a temporary folder and renamed into place at the end: a failed fit leaves --out as it was)")
@@ -117,6 +121,10 @@ func cmdFit(e *env, args []string) error {
 		return usageErrorf("--replications = %d: must be in [0, 1000] (0: none)", replications)
 	}
 	o.Replications, o.NoPPC = replications, replications == 0
+	if samples < 0 || samples > 100000 {
+		return usageErrorf("--samples = %d: must be in [0, 100000] (0: none)", samples)
+	}
+	o.Samples, o.NoSamples = samples, samples == 0
 	if cvFolds != 0 && (cvFolds < 2 || cvFolds > 100) {
 		return usageErrorf("--cv-folds = %d: must be in [2, 100] (or 0: the last-trials split)", cvFolds)
 	}
