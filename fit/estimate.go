@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/optimize"
 
 	"github.com/trustlab/trustlab/internal/rng"
 	"github.com/trustlab/trustlab/model"
@@ -588,18 +587,12 @@ func (p *problem) minimize(starts [][]float64, maxEvals int) (best run, atBest i
 }
 
 func (p *problem) nelderMead(z0 []float64, size float64, maxEvals int) run {
-	prob := optimize.Problem{Func: p.objective}
-	fc := &optimize.FunctionConverge{Absolute: 1e-7, Relative: 1e-10, Iterations: 25 * len(z0)}
+	fc := nmConverge{Absolute: 1e-7, Relative: 1e-10, Iterations: 25 * len(z0)}
 	if p.loose {
-		fc = &optimize.FunctionConverge{Absolute: 1e-4, Iterations: 10 * len(z0)}
+		fc = nmConverge{Absolute: 1e-4, Iterations: 10 * len(z0)}
 	}
-	settings := &optimize.Settings{Converger: fc, FuncEvaluations: maxEvals}
-	res, err := optimize.Minimize(prob, slices.Clone(z0), settings, &optimize.NelderMead{SimplexSize: size})
-	if res == nil {
-		return run{z: slices.Clone(z0), f: p.objective(z0)}
-	}
-	conv := err == nil && res.Status == optimize.FunctionConvergence
-	return run{z: res.X, f: res.F, converged: conv}
+	z, f, conv := minimizeNM(p.objective, z0, size, fc, maxEvals)
+	return run{z: z, f: f, converged: conv}
 }
 
 // hessian is the central-difference Hessian of the objective at z with
