@@ -309,12 +309,19 @@ type problem struct {
 	loose    bool // looser convergence (EM iterations of empirical Bayes)
 	beliefs  []model.Belief
 	evals    int
+	nat      []natural // iv with their logarithms precomputed
 }
 
 func (p *problem) values(z []float64) Values {
 	v := p.fixed
+	if len(p.nat) != len(p.iv) {
+		p.nat = make([]natural, len(p.iv))
+		for i, iv := range p.iv {
+			p.nat[i] = iv.natural()
+		}
+	}
 	for i, q := range p.free {
-		v[q] = p.iv[i].toNatural(z[i])
+		v[q] = p.nat[i].at(z[i])
 	}
 	if p.tieW {
 		v[WMinus] = v[WPlus]

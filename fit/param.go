@@ -181,6 +181,28 @@ func (iv Interval) toNatural(z float64) float64 {
 	return iv.Lo + (iv.Hi-iv.Lo)*u
 }
 
+// natural is toNatural with the interval's logarithms computed once.
+type natural struct {
+	log      bool
+	lo, span float64 // Lo and Hi - Lo, or their logarithms' (log scale)
+}
+
+func (iv Interval) natural() natural {
+	if iv.Scale == Logarithmic {
+		return natural{log: true, lo: math.Log(iv.Lo), span: math.Log(iv.Hi) - math.Log(iv.Lo)}
+	}
+	return natural{lo: iv.Lo, span: iv.Hi - iv.Lo}
+}
+
+// at is iv.toNatural(z), to the bit.
+func (n natural) at(z float64) float64 {
+	u := model.Sigmoid(z)
+	if n.log {
+		return math.Exp(n.lo + n.span*u)
+	}
+	return n.lo + n.span*u
+}
+
 // unit maps x into [0, 1] between the bounds (on the interval's scale).
 func (iv Interval) unit(x float64) float64 {
 	var u float64
