@@ -262,26 +262,20 @@ func ParseFix(dst Fixed, s string) error {
 	return nil
 }
 
-// CheckValue checks that x is an allowed value of p under MODEL.md.
+// CheckValue checks that x is an allowed value of p: a parameter of the
+// pyramid model within its range of model.ParamTable, the others (tau,
+// the response model, the rivals') within theirs.
 func CheckValue(p Param, x float64) error {
+	if pi, ok := model.LookupParam(p.String()); ok {
+		if pi.Check(x) != nil {
+			return fmt.Errorf("%v = %s: must be in %s", p, strconv.FormatFloat(x, 'g', -1, 64), pi.Range())
+		}
+		return nil
+	}
 	lo, hi, loOpen, rng := 0.0, math.Inf(1), false, ""
 	switch p {
 	case Tau:
 		hi, rng = 1, "[0, 1]"
-	case Lambda0:
-		hi, rng = 1000, "[0, 1000]"
-	case Kappa:
-		hi, rng = 50, "[0, 50]"
-	case Beta:
-		hi, rng = 1e4, "[0, 1e4]"
-	case WPlus, WMinus:
-		rng = "[0, inf)"
-	case Gamma:
-		hi, loOpen, rng = 1, true, "(0, 1]"
-	case N0:
-		lo, hi, rng = 0.001, 1e5, "[0.001, 1e5]"
-	case Phi:
-		loOpen, rng = true, "(0, inf)"
 	case Lapse:
 		hi, rng = 0.999, "[0, 0.999]"
 	case Hurdle, Round, EndGame, AlphaPlus, AlphaMinus, V0, RecipA:

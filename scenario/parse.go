@@ -454,7 +454,15 @@ func (p *parser) scenario(root *yaml.Node) *Scenario {
 	return s
 }
 
-var paramKeys = []string{"lambda0", "kappa", "beta", "zeta", "phi", "n0", "eta", "w_plus", "w_minus", "gamma", "omega", "deterministic"}
+// paramKeys are the keys of a params mapping: the model's parameters
+// (model.ParamTable), then deterministic.
+var paramKeys = func() []string {
+	var out []string
+	for _, pi := range model.ParamTable() {
+		out = append(out, pi.Name)
+	}
+	return append(out, "deterministic")
+}()
 
 // params reads model parameters; each is checked by the model's own ranges.
 // Besides a mapping of parameters it accepts a preset's name (params:
@@ -475,21 +483,16 @@ func (p *parser) params(n *yaml.Node, path string) model.Params {
 	if pn := f.get("preset"); pn != nil {
 		pre, _ = p.preset(pn, f.sub("preset"))
 	}
-	ptrs := map[string]**float64{
-		"lambda0": &out.Lambda0, "kappa": &out.Kappa, "beta": &out.Beta, "zeta": &out.Zeta,
-		"phi": &out.Phi, "n0": &out.N0, "eta": &out.Eta, "w_plus": &out.WPlus, "w_minus": &out.WMinus,
-		"gamma": &out.Gamma, "omega": &out.Omega,
-	}
-	for _, key := range paramKeys[:len(paramKeys)-1] {
-		v := f.get(key)
+	for _, pi := range model.ParamTable() {
+		v := f.get(pi.Name)
 		if v == nil {
 			continue
 		}
-		x, ok := p.number(v, f.sub(key), "a number (see docs/simulation.md for its range)")
+		x, ok := p.number(v, f.sub(pi.Name), "a number (see docs/simulation.md for its range)")
 		if !ok {
 			continue
 		}
-		*ptrs[key] = &x
+		*pi.In(&out) = &x
 	}
 	p.boolean(f, "deterministic", &out.Deterministic)
 	// Range checks by the model, each error pointing at its key.
