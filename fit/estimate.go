@@ -67,7 +67,7 @@ type Options struct {
 	// kappa, n0; see DefaultFree).
 	Free []Param
 	// Restarts is the number of optimizer starts per fit (default 5): the
-	// MODEL.md defaults, then points of a Halton sequence rotated by a
+	// docs/model.md defaults, then points of a Halton sequence rotated by a
 	// stream keyed by (Seed, subject ID).
 	Restarts int
 	// Seed keys the restart points.
@@ -131,7 +131,7 @@ func (o Options) response(v Variant) ResponseModel {
 }
 
 // DefaultFree are the parameters estimated by default, if the subject's
-// data inform them. lambda0, kappa, n0 and gamma are fixed at MODEL.md's
+// data inform them. lambda0, kappa, n0 and gamma are fixed at docs/model.md's
 // defaults: lambda(tau) = lambda0*exp(kappa*(0.5 - tau)) is one number per
 // subject, so lambda0, kappa and tau cannot be told apart by the risk
 // weight alone; the belief mean is unchanged when n0, w_plus and w_minus
@@ -143,7 +143,7 @@ func (o Options) response(v Variant) ResponseModel {
 // docs/fitting.md.
 var DefaultFree = []Param{Tau, Beta, WPlus, WMinus, Phi}
 
-// start values of the first restart (MODEL.md defaults; gamma below its
+// start values of the first restart (docs/model.md defaults; gamma below its
 // bound 1 so that the optimizer can move it).
 var startValues = func() Values {
 	v := DefaultValues()

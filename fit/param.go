@@ -72,7 +72,7 @@ type Values [NumParams]float64
 
 // Model returns the model the values describe: lambda0, kappa, beta,
 // w_plus, w_minus, gamma, n0 and phi from v, every other parameter at its
-// MODEL.md default (zeta = 0, eta = 0). The response-model parameters
+// docs/model.md default (zeta = 0, eta = 0). The response-model parameters
 // (lapse, hurdle, round) and the horizon's end_game are not part of the
 // pyramid model: they shape how an intended fraction becomes an observed
 // amount (see ResponseModel).
@@ -84,7 +84,7 @@ func (v Values) Model() model.Model {
 	return m
 }
 
-// DefaultValues are MODEL.md's defaults (tau = 0.5, an average trait),
+// DefaultValues are docs/model.md's defaults (tau = 0.5, an average trait),
 // base = 0.5, and no lapse, hurdle, round-number attraction or end game.
 func DefaultValues() Values {
 	d := model.Default()

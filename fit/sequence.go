@@ -42,11 +42,11 @@ const (
 	// reciprocates, and evidence is binary (r = 1 honoured, 0 betrayed).
 	// Per unit sent, reciprocation gains g = m*h - 1 (h: the fraction of the
 	// multiplied amount a reciprocating partner returns) and betrayal loses
-	// 1, so B1 = p*g - lambda*(1-p), MODEL.md's binary balance per unit.
+	// 1, so B1 = p*g - lambda*(1-p), docs/model.md's binary balance per unit.
 	OutcomeBelief Belief = iota
 	// ReturnBelief: the belief is over the return fraction rho, evidence is
 	// the observed fraction r = returned/(m*sent), and B1 = E1 - lambda*R1
-	// (MODEL.md section 3, model.InvestmentTerms).
+	// (docs/model.md, "Middle: expectation against risk", model.InvestmentTerms).
 	ReturnBelief
 )
 

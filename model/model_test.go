@@ -25,7 +25,7 @@ func TestDefaults(t *testing.T) {
 	if m != want {
 		t.Fatalf("Params{}.Model() = %+v, want %+v", m, want)
 	}
-	// lambda ranges from about 2.7 at tau=0 to 0.37 at tau=1 (MODEL.md section 3).
+	// lambda ranges from about 2.7 at tau=0 to 0.37 at tau=1 (docs/model.md, "Middle: expectation against risk").
 	if got := m.Lambda(0); !near(got, math.E, 1e-15) {
 		t.Errorf("lambda(0) = %v, want e", got)
 	}

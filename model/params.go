@@ -2,7 +2,7 @@ package model
 
 import "errors"
 
-// Defaults from MODEL.md. Omega is trustlab's choice: MODEL.md names the
+// Defaults from docs/model.md. Omega is trustlab's choice: docs/model.md names the
 // social weight but gives no default.
 const (
 	DefaultLambda0 = 1.0  // base risk weight lambda0
@@ -18,7 +18,7 @@ const (
 	DefaultOmega   = 0.5  // weight of a social report relative to own evidence
 )
 
-// Params are the model parameters of MODEL.md. A nil field means the
+// Params are the model parameters of docs/model.md. A nil field means the
 // default, so Params{} is the default model; new(0.0) sets an explicit zero.
 // The struct tags are the names used in scenario files, JSON and flags.
 type Params struct {
@@ -46,7 +46,7 @@ type Model struct {
 	Deterministic                                                         bool
 }
 
-// Default returns the model with every MODEL.md default.
+// Default returns the model with every docs/model.md default.
 func Default() Model {
 	// Written out (not a loop over ParamTable, whose defaults are these
 	// constants): fits call it on every likelihood evaluation.

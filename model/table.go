@@ -3,12 +3,12 @@ package model
 import "strings"
 
 // ParamInfo describes one parameter of the model: its name in scenario
-// files, JSON and flags, its MODEL.md default, its allowed range and its
+// files, JSON and flags, its docs/model.md default, its allowed range and its
 // meaning. ParamTable lists them; every list of parameters in trustlab
 // (validation, scenario keys, CLI flags, fit bounds) is derived from it.
 type ParamInfo struct {
 	Name    string  // "w_plus"
-	Default float64 // MODEL.md's default (omega: trustlab's)
+	Default float64 // docs/model.md's default (omega: trustlab's)
 	// Lo and Hi bound the allowed values; LoOpen and HiOpen exclude the
 	// bound itself (Hi = +Inf is always open).
 	Lo, Hi         float64
@@ -54,7 +54,7 @@ var paramTable = [...]ParamInfo{
 	{"omega", DefaultOmega, 0, inf, false, true, "weight of social reports", func(p *Params) **float64 { return &p.Omega }, func(m *Model) *float64 { return &m.Omega }},
 }
 
-// ParamTable returns the model's parameters in MODEL.md's order (a copy).
+// ParamTable returns the model's parameters in docs/model.md's order (a copy).
 func ParamTable() []ParamInfo { return append([]ParamInfo(nil), paramTable[:]...) }
 
 // LookupParam returns the parameter named name ("w_plus").
