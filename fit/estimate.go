@@ -45,7 +45,7 @@ func ParseTraitMode(s string) (TraitMode, error) {
 	case "prior":
 		return TraitPrior, nil
 	}
-	return 0, fmt.Errorf("--tau-from = %q: must be fix or prior", s)
+	return 0, fmt.Errorf("%q: must be fix or prior", s)
 }
 
 // Trait is a measured trait: a questionnaire score rescaled to [0, 1] and
@@ -163,8 +163,8 @@ func (o Options) resolve() (Options, error) {
 	if o.CVFraction == 0 {
 		o.CVFraction = 0.8
 	}
-	if !(o.CVFraction > 0 && o.CVFraction <= 1) {
-		return o, fmt.Errorf("cross-validation fraction %g: must be in (0, 1]", o.CVFraction)
+	if !(o.CVFraction > 0 && o.CVFraction < 1) {
+		return o, fmt.Errorf("cross-validation fraction %g: must be in (0, 1)", o.CVFraction)
 	}
 	if o.Prior < PriorNone || o.Prior > PriorEmpirical {
 		return o, fmt.Errorf("unknown prior %v", o.Prior)
@@ -175,8 +175,8 @@ func (o Options) resolve() (Options, error) {
 	if o.EndGame == 0 {
 		o.EndGame = 2
 	}
-	if o.CVFolds < 0 || o.CVFolds > 100 {
-		return o, fmt.Errorf("cross-validation folds %d: must be in [2, 100]", o.CVFolds)
+	if o.CVFolds == 1 || o.CVFolds < 0 || o.CVFolds > 100 {
+		return o, fmt.Errorf("cross-validation folds = %d: must be in [2, 100] (or 0: the last-trials split)", o.CVFolds)
 	}
 	if o.Samples < 0 || o.Samples > 100000 {
 		return o, fmt.Errorf("posterior samples %d: must be in [0, 100000]", o.Samples)
@@ -199,6 +199,14 @@ func (o Options) resolve() (Options, error) {
 		}
 	}
 	return o, nil
+}
+
+// Validate checks the options as Run and FitSubject will (the one place
+// where fit options are checked): ranges of the cross-validation, the
+// end game, the bounds, fixed and freed parameters, posterior draws.
+func (o Options) Validate() error {
+	_, err := o.resolve()
+	return err
 }
 
 // Estimate is the fit of one variant to one subject.
@@ -663,7 +671,7 @@ func check(s *Sequence, trait *Trait, o Options) error {
 			return fmt.Errorf("subject %q: measured trait: %w", s.ID, err)
 		}
 		if o.TraitMode == TraitPrior && !(trait.SD > 0) {
-			return fmt.Errorf("subject %q: measured trait: standard error %g must be positive for --tau-from prior", s.ID, trait.SD)
+			return fmt.Errorf("subject %q: measured trait: standard error %g must be positive when the measured trait is a prior (TraitPrior)", s.ID, trait.SD)
 		}
 	}
 	return nil

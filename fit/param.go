@@ -239,23 +239,23 @@ type Fixed map[Param]float64
 // (0, 1], ...); base cannot be fixed.
 func ParseFix(dst Fixed, s string) error {
 	if strings.TrimSpace(s) == "" {
-		return fmt.Errorf("--fix: empty: give name=value, e.g. gamma=1")
+		return fmt.Errorf("empty: give name=value, e.g. gamma=1")
 	}
 	for part := range strings.SplitSeq(s, ",") {
 		name, val, ok := strings.Cut(part, "=")
 		if !ok {
-			return fmt.Errorf("--fix %q: want name=value, e.g. gamma=1", strings.TrimSpace(part))
+			return fmt.Errorf("%q: want name=value, e.g. gamma=1", strings.TrimSpace(part))
 		}
 		p, err := ParseParam(name)
 		if err != nil || p == Base {
-			return fmt.Errorf("--fix %q: unknown parameter %q: must be one of %s", strings.TrimSpace(part), strings.TrimSpace(name), strings.Join(paramNames[:Base], ", "))
+			return fmt.Errorf("%q: unknown parameter %q: must be one of %s", strings.TrimSpace(part), strings.TrimSpace(name), strings.Join(paramNames[:Base], ", "))
 		}
 		x, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
 		if err != nil {
-			return fmt.Errorf("--fix %s = %q: not a number", p, strings.TrimSpace(val))
+			return fmt.Errorf("%s = %q: not a number", p, strings.TrimSpace(val))
 		}
 		if err := CheckValue(p, x); err != nil {
-			return fmt.Errorf("--fix %w", err)
+			return err
 		}
 		dst[p] = x
 	}

@@ -65,32 +65,32 @@ func DefaultRanges() map[Param]Range {
 func ParseRange(dst map[Param]Range, s string) error {
 	name, val, ok := strings.Cut(s, "=")
 	if !ok {
-		return fmt.Errorf("--range %q: want name=lo:hi, e.g. beta=2:10", s)
+		return fmt.Errorf("%q: want name=lo:hi, e.g. beta=2:10", s)
 	}
 	p, err := ParseParam(name)
 	if err != nil || p == Base {
-		return fmt.Errorf("--range %q: unknown parameter %q: must be one of %s", s, strings.TrimSpace(name), strings.Join(paramNames[:Base], ", "))
+		return fmt.Errorf("%q: unknown parameter %q: must be one of %s", s, strings.TrimSpace(name), strings.Join(paramNames[:Base], ", "))
 	}
 	los, his, ok := strings.Cut(val, ":")
 	if !ok {
-		return fmt.Errorf("--range %s = %q: want lo:hi", p, val)
+		return fmt.Errorf("%s = %q: want lo:hi", p, val)
 	}
 	lo, err1 := strconv.ParseFloat(strings.TrimSpace(los), 64)
 	hi, err2 := strconv.ParseFloat(strings.TrimSpace(his), 64)
 	if err1 != nil || err2 != nil {
-		return fmt.Errorf("--range %s = %q: lo and hi must be numbers", p, val)
+		return fmt.Errorf("%s = %q: lo and hi must be numbers", p, val)
 	}
 	if !(lo <= hi) {
-		return fmt.Errorf("--range %s = %q: need lo <= hi", p, val)
+		return fmt.Errorf("%s = %q: need lo <= hi", p, val)
 	}
 	for _, x := range []float64{lo, hi} {
 		if err := CheckValue(p, x); err != nil {
-			return fmt.Errorf("--range %w", err)
+			return err
 		}
 	}
 	r := Range{Lo: lo, Hi: hi, Log: p != Tau && p != Gamma}
 	if r.Log && lo <= 0 {
-		return fmt.Errorf("--range %s = %q: lo must be positive (drawn on a log scale)", p, val)
+		return fmt.Errorf("%s = %q: lo must be positive (drawn on a log scale)", p, val)
 	}
 	dst[p] = r
 	return nil

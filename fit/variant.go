@@ -193,10 +193,10 @@ func ParseModelsFor(s string, trustee bool) ([]Variant, error) {
 			return nil, err
 		}
 		if trustee && v.rule != ruleTrustee && v.rule != ruleBaseline {
-			return nil, fmt.Errorf("--models: %q models trustors' choices: trustees' returns are fitted by trustee and baseline", strings.TrimSpace(name))
+			return nil, fmt.Errorf("%q models trustors' choices: trustees' returns are fitted by trustee and baseline", strings.TrimSpace(name))
 		}
 		if !trustee && v.rule == ruleTrustee {
-			return nil, fmt.Errorf("--models: %q models trustees' returns: give it with --role trustee (or both)", strings.TrimSpace(name))
+			return nil, fmt.Errorf("%q models trustees' returns: give it with --role trustee (or both)", strings.TrimSpace(name))
 		}
 		if !seen[v.Name] {
 			seen[v.Name] = true
@@ -224,22 +224,22 @@ func parseModel(name string) (Variant, error) {
 		}
 	}
 	if !found {
-		return Variant{}, fmt.Errorf("--models: unknown model %q: must be all or a list of %s (optionally with a response model, full[bb], and an end game, full+end_game)", name, strings.Join(VariantNames(), ", "))
+		return Variant{}, fmt.Errorf("unknown model %q: must be all or a list of %s (optionally with a response model, full[bb], and an end game, full+end_game)", name, strings.Join(VariantNames(), ", "))
 	}
 	if hasResp {
 		rs, ok := strings.CutSuffix(bracket, "]")
 		if !ok {
-			return Variant{}, fmt.Errorf("--models: %q: missing ] after the response model", name)
+			return Variant{}, fmt.Errorf("%q: missing ] after the response model", name)
 		}
 		r, err := ParseResponseModel(rs)
 		if err != nil {
-			return Variant{}, fmt.Errorf("--models: %q: %w", name, err)
+			return Variant{}, fmt.Errorf("%q: %w", name, err)
 		}
 		out = WithResponse(out, r)
 	}
 	if endGame {
 		if out.rule == ruleBaseline || out.rule == ruleTrustee {
-			return Variant{}, fmt.Errorf("--models: %q: the %s model has no end game", name, out.Name)
+			return Variant{}, fmt.Errorf("%q: the %s model has no end game", name, out.Name)
 		}
 		out = WithEndGame(out)
 	}

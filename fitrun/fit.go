@@ -86,14 +86,11 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	if o.LOSO && fo.Prior != fit.PriorEmpirical && o.Pool == PoolNone {
 		return nil, invalidf("leave-one-subject-out scores the population level: it needs empirical Bayes (--prior empirical) or pooled fits (--pool), not per-subject fits under the %v prior", fo.Prior)
 	}
-	if o.CVFolds == 1 || o.CVFolds < 0 || o.CVFolds > 100 {
-		return nil, invalidf("cross-validation folds = %d: must be in [2, 100] (or 0: the last-trials split)", o.CVFolds)
-	}
 	if fo.CVFraction == 0 {
 		fo.CVFraction = 0.8
 	}
-	if !(fo.CVFraction > 0 && fo.CVFraction < 1) {
-		return nil, invalidf("cross-validation fraction %g: must be in (0, 1)", o.CVFraction)
+	if err := fo.Validate(); err != nil { // cross-validation, end game, fixed values, samples
+		return nil, &InputError{err}
 	}
 	if (o.Questionnaire == "") != (o.Key == "") {
 		return nil, invalidf("a questionnaire needs its scoring key and a key its questionnaire: give both or neither")
@@ -331,7 +328,7 @@ func subjectSource(rd *dataset.Reader, spec dataset.Spec, pool Pool, traits map[
 				continue
 			}
 			var err error
-			seq, err = fit.FromSubject(s, spec)
+			seq, err = FromSubject(s, spec)
 			if err == nil {
 				err = seq.Validate()
 			}
@@ -427,7 +424,7 @@ func loadTraits(qPath, keyPath string) (map[string]fit.Trait, QuestionnaireInfo,
 	if err != nil {
 		return nil, info, input(err)
 	}
-	traits, err := fit.Traits(sc)
+	traits, err := Traits(sc)
 	if err != nil {
 		return nil, info, invalidf("%s: %v", filepath.Base(qPath), err)
 	}
@@ -521,7 +518,7 @@ func scanData(path string, spec dataset.Spec, perSubject bool) (*scan, error) {
 			}
 			continue
 		}
-		seq, err := fit.FromSubject(s, spec)
+		seq, err := FromSubject(s, spec)
 		if err == nil {
 			err = seq.Validate()
 		}

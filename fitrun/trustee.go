@@ -88,7 +88,7 @@ func trusteeFit(ctx context.Context, dir, dataPath string, spec dataset.Spec, fo
 		}
 		return nil, man, nil, &InputError{&BadRowsError{Errors: errs, Rows: st.BadRows, Subjects: badSubjects, Stray: len(rd.Stray())}}
 	}
-	seqs, err := fit.FromTrustees(subjects, spec)
+	seqs, err := FromTrustees(subjects, spec)
 	if err != nil {
 		return nil, man, nil, input(err)
 	}

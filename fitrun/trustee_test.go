@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trustlab/trustlab/dataset"
 	"github.com/trustlab/trustlab/fit"
 	"github.com/trustlab/trustlab/fitrun"
 )
@@ -138,5 +139,74 @@ func TestRunTrusteeRole(t *testing.T) {
 	}
 	if _, err := fit.ParseModelsFor("full", true); err == nil {
 		t.Error("full accepted for trustees")
+	}
+}
+
+// berg1995 with its trustees named: every pair's responder is one
+// trustee with one decision (the rows that sent nothing hold none), and
+// trustor models refuse trustee sequences and the other way round.
+func TestFromTrusteesBerg(t *testing.T) {
+	spec, err := dataset.LoadSpec(filepath.Join("..", "examples", "data", "berg1995.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Columns.Trustee = dataset.ColumnList{"treatment", "pair_index"}
+	subjects, _, err := dataset.ReadFile(filepath.Join("..", "..", "shared", "data", "berg1995", "pairs.csv"), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seqs, err := fitrun.FromTrustees(subjects, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := 0
+	for _, s := range subjects {
+		if s.Trials[0].Sent > 0 {
+			sent++
+		}
+	}
+	if len(seqs) != sent || sent == 0 {
+		t.Fatalf("%d trustee sequences, want %d (pairs that sent something)", len(seqs), sent)
+	}
+	for _, s := range seqs {
+		tr := s.Trials[0]
+		if !s.Trustee || len(s.Trials) != 1 || math.Abs(tr.Endowment-3*tr.Trusted*10) > 1e-9 || tr.Sent > tr.Endowment {
+			t.Fatalf("trustee %s: %+v", s.ID, s.Trials)
+		}
+	}
+	full, _ := fit.ParseModels("full")
+	if _, err := fit.FitSubject(seqs[0], nil, fit.Options{Models: full[:1], NoCV: true}); err == nil || !strings.Contains(err.Error(), "is a trustee") {
+		t.Errorf("full model on a trustee: %v", err)
+	}
+	if _, err := fit.FitSubject(seqs[0], nil, fit.Options{Models: fit.TrusteeModels(nil)[:2], NoCV: true, Restarts: 1}); err != nil {
+		t.Errorf("trustee models on a trustee: %v", err)
+	}
+	if _, err := fit.ParseModelsFor("rw", true); err == nil {
+		t.Error("rw accepted for trustees")
+	}
+	if _, err := fit.ParseModelsFor("trustee", false); err == nil {
+		t.Error("trustee accepted for trustors")
+	}
+	if ms, err := fit.ParseModelsFor("baseline,trustee[bb]", true); err != nil || len(ms) != 3 || ms[0].Name != "trustee" {
+		t.Errorf("ParseModelsFor(trustee): %v %v", ms, err)
+	}
+}
+
+// Errors name the line: a non-whole received amount, more returned than
+// received.
+func TestFromTrusteesErrors(t *testing.T) {
+	spec := dataset.Spec{Columns: dataset.Columns{Subject: dataset.ColumnList{"s"}, Sent: "sent", Returned: "ret", Trustee: dataset.ColumnList{"t"}},
+		Game: dataset.Game{Endowment: new(10.0), Multiplier: new(2.5), Feedback: "after_trust", Partner: "p"}}
+	for _, tc := range []struct{ csv, want string }{
+		{"s,t,sent,ret\na,x,3,2\n", "line 2: trustee \"x\" received 7.5"},
+		{"s,t,sent,ret\na,x,4,2\na,x,2,2.5\n", "line 3: trustee \"x\" returned 2.5 of 5 received"},
+	} {
+		subjects, _, err := dataset.ReadAll(strings.NewReader(tc.csv), "d.csv", spec)
+		if err == nil {
+			_, err = fitrun.FromTrustees(subjects, spec)
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %q", tc.csv, err, tc.want)
+		}
 	}
 }

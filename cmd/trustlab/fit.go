@@ -111,7 +111,7 @@ func cmdFit(e *env, args []string) error {
 		o.Models, err = fit.ParseModels(models)
 	}
 	if err != nil {
-		return usageErrorf("%v", err)
+		return usageErrorf("--models: %v", err)
 	}
 	if !(cvFraction > 0 && cvFraction < 1) {
 		return usageErrorf("--cv-fraction = %g: must be in (0, 1)", cvFraction)
@@ -129,7 +129,7 @@ func cmdFit(e *env, args []string) error {
 		return usageErrorf("--cv-folds = %d: must be in [2, 100] (or 0: the last-trials split)", cvFolds)
 	}
 	if o.TraitMode, err = fit.ParseTraitMode(tauFrom); err != nil {
-		return usageErrorf("%v", err)
+		return usageErrorf("--tau-from = %v", err)
 	}
 	if o.Pool, err = fitrun.ParsePool(pool); err != nil {
 		return usageErrorf("--pool = %q: must be none, group or all", pool)

@@ -81,7 +81,7 @@ func cmdRecover(e *env, args []string) error {
 		NoPlots: noPlots, Version: version, Args: args}
 	for _, r := range ranges {
 		if err := fit.ParseRange(ro.Ranges, r); err != nil {
-			return usageErrorf("%v", err)
+			return usageErrorf("--range %v", err)
 		}
 	}
 	if confusion != "" {
@@ -89,7 +89,7 @@ func cmdRecover(e *env, args []string) error {
 		if confusion != "all" {
 			ms, err := fit.ParseModels(confusion)
 			if err != nil {
-				return usageErrorf("--confusion: %v", strings.TrimPrefix(err.Error(), "--models: "))
+				return usageErrorf("--confusion: %v", err)
 			}
 			co.Models = ms
 		}
