@@ -53,6 +53,10 @@ func DefaultRanges() map[Param]Range {
 		V0:         {0.3, 0.8, false},
 		RecipA:     {0.1, 0.5, false},
 		RecipB:     {0.2, 1, false},
+		// partner priors: logit shifts of the prior mean
+		KindShift1: {-1.5, 1.5, false},
+		KindShift2: {-1.5, 1.5, false},
+		KindShift3: {-1.5, 1.5, false},
 		// the trustee model
 		RetBase:  {0.15, 0.6, false},
 		RetRecip: {-1, 3, false},
@@ -189,7 +193,7 @@ func Recover(ctx context.Context, o RecoverOptions) (*Recovery, error) {
 	free := map[Param]bool{}
 	resp := fo.response(fo.Models[0])
 	var freeList []Param
-	if mod.rule == rulePyramid {
+	if mod.rule == rulePyramid && !mod.kinds {
 		freeList = append(append(slices.Clone(DefaultFree), fo.Free...), resp.params()...)
 	} else {
 		// The model's own free parameters, as it is fitted to this design.
@@ -239,6 +243,11 @@ func Recover(ctx context.Context, o RecoverOptions) (*Recovery, error) {
 	}
 	order := []Param{Tau, Beta, WPlus, WMinus, Phi}
 	for _, p := range resp.params() {
+		if free[p] {
+			order = append(order, p)
+		}
+	}
+	for _, p := range []Param{KindShift1, KindShift2, KindShift3} {
 		if free[p] {
 			order = append(order, p)
 		}

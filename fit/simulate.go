@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/trustlab/trustlab/model"
 )
@@ -180,7 +181,7 @@ func drawAmount(r *rand.Rand, bb model.BetaBinomial, f float64, rv respValues, r
 // likelihood. Feedback follows the design (after trust only, with
 // d.AfterTrust).
 func SimulateModel(r *rand.Rand, id string, d Design, variant Variant, v Values) (*Sequence, error) {
-	if variant.rule == rulePyramid {
+	if variant.rule == rulePyramid && !variant.kinds {
 		return Simulate(r, id, d, v)
 	}
 	if variant.rule == ruleTrustee {
@@ -193,6 +194,14 @@ func SimulateModel(r *rand.Rand, id string, d Design, variant Variant, v Values)
 		return nil, err
 	}
 	s.AfterTrust = d.AfterTrust
+	if variant.kinds {
+		// partner_prior: each partner of the design is a kind of its own,
+		// in alphabetical order (the first is the reference).
+		s.Kinds = slices.Sorted(slices.Values(s.Partners))
+		for _, p := range s.Partners {
+			s.PartnerKind = append(s.PartnerKind, slices.Index(s.Kinds, p))
+		}
+	}
 	for i := range s.Trials {
 		s.Trials[i].Evidence = true // the schedule's outcome; replay hides it after sending nothing
 	}
