@@ -3,6 +3,7 @@ package fit
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -59,5 +60,42 @@ func TestRecoverTrustee(t *testing.T) {
 	}
 	if len(min) > 0 {
 		t.Errorf("not compared: %v", min)
+	}
+}
+
+// The simulation's draws of a fitted trustee's return follow the
+// likelihood: over 200,000 draws per case each amount's frequency is
+// within 4.5 standard errors of its probability (the probabilities sum to
+// 1 within 1e-12), for the plain beta-binomial, the full response model
+// and a received amount of one.
+func TestReturnerMatchesLikelihood(t *testing.T) {
+	rt := NewReturner(30)
+	r := rand.New(rand.NewPCG(4, 5))
+	for _, tc := range []struct {
+		tv       TrusteeValues
+		received int
+		s        float64
+	}{
+		{TrusteeValues{RetBase: 0.35, RetRecip: 1.2, Phi: 6}, 21, 0.7},
+		{TrusteeValues{RetBase: 0.3, RetRecip: -0.5, Phi: 4, Lapse: 0.05, Hurdle: 0.2, Round: 0.25}, 30, 1},
+		{TrusteeValues{RetBase: 0.5, RetRecip: 0, Phi: 10, Hurdle: 0.1}, 1, 0.1},
+	} {
+		const draws = 200000
+		count := make([]int, tc.received+1)
+		for range draws {
+			count[rt.Draw(r, tc.tv, tc.received, tc.s)]++
+		}
+		total := 0.0
+		for k := range count {
+			p := probTrusteeReturn(tc.tv, k, tc.received, tc.s)
+			total += p
+			se := math.Sqrt(p * (1 - p) / draws)
+			if got := float64(count[k]) / draws; math.Abs(got-p) > 4.5*se+1e-9 {
+				t.Errorf("%+v, %d received: P(%d) = %.5f, drawn %.5f (se %.5f)", tc.tv, tc.received, k, p, got, se)
+			}
+		}
+		if math.Abs(total-1) > 1e-12 {
+			t.Errorf("%+v: probabilities sum to %.15f", tc.tv, total)
+		}
 	}
 }
