@@ -128,7 +128,7 @@ func topProbability(m model.Model, tau float64, b model.Belief, s model.Situatio
 
 // threshold finds the p in (0, 1) where the balance changes sign, by
 // bisection to 1e-12; nil without a sign change. The balance rises with p
-// (MODEL.md property 1), so the root is unique.
+// (docs/model.md, "Properties the tests show", property 1), so the root is unique.
 func threshold(m model.Model, tau, n float64, s model.Situation) *float64 {
 	bal := func(p float64) float64 {
 		return m.Appraise(tau, model.Belief{A: p * n, B: (1 - p) * n}, s).Balance

@@ -217,7 +217,7 @@ func TestEncountersReference(t *testing.T) {
 }
 
 func TestEncountersAsymmetry(t *testing.T) {
-	// MODEL.md property 3 seen through the lab: one betrayal after five
+	// docs/model.md, "Properties the tests show", property 3 seen through the lab: one betrayal after five
 	// honours costs more p than the five honours' last step gained.
 	out, err := trustlab.Encounters(trustlab.EncountersInput{Outcomes: outcomes(t, `[1,1,1,1,1,0]`), Situation: model.Situation{Gain: 1, Loss: 1}})
 	if err != nil {

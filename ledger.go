@@ -79,7 +79,7 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 }
 
 // Confirmed reports whether the outcome confirms trust. The ledger judges
-// every outcome by the binary rule of MODEL.md section 6 (honoured: r >= 0.5).
+// every outcome by the binary rule of docs/model.md, "Experience: built, tested, confirmed, betrayed" (honoured: r >= 0.5).
 func (o Outcome) Confirmed() bool { return model.Situation{}.Confirmed(float64(o)) }
 
 // ExperienceInput is the body of POST /experiences: one encounter in which

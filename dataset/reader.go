@@ -49,6 +49,9 @@ type Trial struct {
 	// PartnerKind is the kind of partner (value of the partner_kind
 	// column: friend, stranger, computer, human, bot...); "" without one.
 	PartnerKind string
+	// Trustee identifies the trustee of this row (the columns.trustee
+	// values joined with "/"); "" without that column.
+	Trustee string
 	// Order is the position of the trial among the subject's trials
 	// (missed trials excluded), 0-based, in file order. The file order is
 	// validated (see Spec.OrderWithin), never re-sorted.
@@ -158,6 +161,7 @@ type Reader struct {
 	cr   *csv.Reader
 
 	subject                                               []col
+	trustee                                               []col // columns.trustee (none: no trustee column)
 	order                                                 []col
 	partner, trial, endowment, multiplier, sent, returned col
 	outcome, offerLow, offerHigh, choice, group           col
@@ -266,6 +270,17 @@ func NewReader(r io.Reader, name string, spec Spec) (*Reader, error) {
 			return nil, err
 		}
 		rd.subject = append(rd.subject, cl)
+	}
+	for i, n := range c.Trustee {
+		key := "columns.trustee"
+		if len(c.Trustee) > 1 {
+			key = fmt.Sprintf("columns.trustee.%d", i)
+		}
+		cl, err := resolve(key, "trustee", n)
+		if err != nil {
+			return nil, err
+		}
+		rd.trustee = append(rd.trustee, cl)
 	}
 	orderKey := "columns.order"
 	if len(c.Order) == 0 {
@@ -531,19 +546,23 @@ func (r *Reader) line() int {
 	return line
 }
 
-func (r *Reader) subjectID() (string, error) {
-	if len(r.subject) == 1 {
-		v := r.value(r.subject[0])
+func (r *Reader) subjectID() (string, error) { return r.joinedID(r.subject, "subject") }
+
+// joinedID is the value of the columns cols joined with "/"; what names
+// the role in the error on an empty value.
+func (r *Reader) joinedID(cols []col, what string) (string, error) {
+	if len(cols) == 1 {
+		v := r.value(cols[0])
 		if v == "" {
-			return "", r.errAt(r.subject[0], "empty subject")
+			return "", r.errAt(cols[0], "empty %s", what)
 		}
 		return v, nil
 	}
-	parts := make([]string, len(r.subject))
-	for i, c := range r.subject {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
 		parts[i] = r.value(c)
 		if parts[i] == "" {
-			return "", r.errAt(c, "empty subject")
+			return "", r.errAt(c, "empty %s", what)
 		}
 	}
 	return strings.Join(parts, "/"), nil
@@ -693,6 +712,13 @@ func (r *Reader) row() error {
 			return err
 		}
 		t.Trial = n
+	}
+	if len(r.trustee) > 0 {
+		id, err := r.joinedID(r.trustee, "trustee")
+		if err != nil {
+			return err
+		}
+		t.Trustee = id
 	}
 	if r.partnerKind.ok() {
 		t.PartnerKind = r.value(r.partnerKind)

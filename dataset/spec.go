@@ -90,6 +90,11 @@ type Columns struct {
 	// stranger, computer...), for fits in which each kind has its own
 	// prior (fit's partner_prior model). It may be the partner column.
 	PartnerKind string `yaml:"partner_kind"`
+	// Trustee identifies the person who returned (the trustee of each
+	// row): one column, or several joined with "/" like Subject. With it
+	// and Returned, trustlab fits the trustees' returns too (fit's trustee
+	// model, --role).
+	Trustee ColumnList `yaml:"trustee"`
 }
 
 // Game holds the constants of the game.
@@ -261,6 +266,14 @@ func (s Spec) Validate() error {
 		if strings.TrimSpace(n) == "" {
 			return s.specError(fmt.Sprintf("columns.order.%d", i), "empty column name")
 		}
+	}
+	for i, n := range c.Trustee {
+		if strings.TrimSpace(n) == "" {
+			return s.specError(fmt.Sprintf("columns.trustee.%d", i), "empty column name")
+		}
+	}
+	if len(c.Trustee) > 0 && c.Returned == "" {
+		return s.specError("columns.trustee", "needs columns.returned: a trustee's decisions are the amounts returned")
 	}
 	if s.Delimiter != "" {
 		r, size := utf8.DecodeRuneInString(s.Delimiter)

@@ -62,7 +62,7 @@ func TestParseSpecErrors(t *testing.T) {
 		{"unknown top-level key", base + "feedbak: every_trial\n",
 			`spec.yaml:9:1: field "feedbak": unknown key; known keys here: columns, delimiter, description, game, labels, missed, na, name, order_within`},
 		{"unknown column role", strings.Replace(base, "  sent: a\n", "  sent: a\n  amount: b\n", 1),
-			`spec.yaml:5:3: field "columns.amount": unknown key; known keys here: choice, endowment, group, multiplier, offer_high, offer_low, order, outcome, partner, partner_kind, returned, sent, subject, trial`},
+			`spec.yaml:5:3: field "columns.amount": unknown key; known keys here: choice, endowment, group, multiplier, offer_high, offer_low, order, outcome, partner, partner_kind, returned, sent, subject, trial, trustee`},
 		{"endowment not a number", strings.Replace(base, "endowment: 10", "endowment: ten", 1),
 			`spec.yaml:6:3: field "game.endowment": value "ten" is not a number`},
 		{"subject missing", strings.Replace(base, "  subject: s\n", "", 1),

@@ -14,7 +14,7 @@ import (
 	"github.com/trustlab/trustlab"
 	"github.com/trustlab/trustlab/dataset"
 	"github.com/trustlab/trustlab/experiment"
-	"github.com/trustlab/trustlab/fit"
+	"github.com/trustlab/trustlab/fitrun"
 	"github.com/trustlab/trustlab/sqlite"
 )
 
@@ -413,7 +413,7 @@ arms:
 				t.Fatalf("%v\n%s", err, trials.String())
 			}
 			for _, s := range subs {
-				if _, err := fit.FromSubject(s, sp); err != nil {
+				if _, err := fitrun.FromSubject(s, sp); err != nil {
 					t.Errorf("fit: %v", err)
 				}
 			}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/trustlab/trustlab/dataset"
 	"github.com/trustlab/trustlab/fit"
+	"github.com/trustlab/trustlab/fitrun"
 )
 
 // FitResult is a participant's quick fit of the full pyramid model to
@@ -146,7 +147,7 @@ func fitRows(rows []TrialRow, spec string, seed uint64) *FitResult {
 		}
 		return res
 	}
-	seq, err := fit.FromSubject(subs[0], sp)
+	seq, err := fitrun.FromSubject(subs[0], sp)
 	if err != nil {
 		res.Error = err.Error()
 		return res

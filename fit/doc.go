@@ -2,8 +2,10 @@
 // decisions, compares it with nested variants and a baseline, and checks
 // that its parameters can be recovered from simulated data.
 //
-// A subject's decisions are a [Sequence] of [Trial] values (built from a
-// dataset.Subject with [FromSubject], or simulated with [Simulate]). The
+// A subject's decisions are a [Sequence] of [Trial] values (built from
+// data files by package fitrun, which reads them through a data spec, or
+// simulated with [Simulate] and [SimulateModel]); fit itself reads no
+// files and knows no flags. The
 // likelihood replays the sequence through package model: beliefs per
 // partner start at the trait prior, every choice is scored given the current
 // belief (graded amounts with the beta-binomial, binary choices, or a choice

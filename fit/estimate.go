@@ -7,9 +7,9 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/optimize"
 
 	"github.com/trustlab/trustlab/internal/rng"
 	"github.com/trustlab/trustlab/model"
@@ -45,7 +45,7 @@ func ParseTraitMode(s string) (TraitMode, error) {
 	case "prior":
 		return TraitPrior, nil
 	}
-	return 0, fmt.Errorf("--tau-from = %q: must be fix or prior", s)
+	return 0, fmt.Errorf("%q: must be fix or prior", s)
 }
 
 // Trait is a measured trait: a questionnaire score rescaled to [0, 1] and
@@ -67,7 +67,7 @@ type Options struct {
 	// kappa, n0; see DefaultFree).
 	Free []Param
 	// Restarts is the number of optimizer starts per fit (default 5): the
-	// MODEL.md defaults, then points of a Halton sequence rotated by a
+	// docs/model.md defaults, then points of a Halton sequence rotated by a
 	// stream keyed by (Seed, subject ID).
 	Restarts int
 	// Seed keys the restart points.
@@ -108,6 +108,10 @@ type Options struct {
 	// Response is the response model of every variant that has none of
 	// its own (nil: DefaultResponse).
 	Response *ResponseModel
+	// Samples is the number of posterior draws per subject of the first
+	// model (the full model) under its prior (SubjectFit.Samples; 0: none;
+	// maximum likelihood has no posterior and gives none).
+	Samples int
 	// EndGame is the number of last trials with each partner in which the
 	// variants with the end-game term (WithEndGame) lower the expected
 	// return (default 2; the horizon is each partner's number of trials in
@@ -127,7 +131,7 @@ func (o Options) response(v Variant) ResponseModel {
 }
 
 // DefaultFree are the parameters estimated by default, if the subject's
-// data inform them. lambda0, kappa, n0 and gamma are fixed at MODEL.md's
+// data inform them. lambda0, kappa, n0 and gamma are fixed at docs/model.md's
 // defaults: lambda(tau) = lambda0*exp(kappa*(0.5 - tau)) is one number per
 // subject, so lambda0, kappa and tau cannot be told apart by the risk
 // weight alone; the belief mean is unchanged when n0, w_plus and w_minus
@@ -139,7 +143,7 @@ func (o Options) response(v Variant) ResponseModel {
 // docs/fitting.md.
 var DefaultFree = []Param{Tau, Beta, WPlus, WMinus, Phi}
 
-// start values of the first restart (MODEL.md defaults; gamma below its
+// start values of the first restart (docs/model.md defaults; gamma below its
 // bound 1 so that the optimizer can move it).
 var startValues = func() Values {
 	v := DefaultValues()
@@ -159,8 +163,8 @@ func (o Options) resolve() (Options, error) {
 	if o.CVFraction == 0 {
 		o.CVFraction = 0.8
 	}
-	if !(o.CVFraction > 0 && o.CVFraction <= 1) {
-		return o, fmt.Errorf("cross-validation fraction %g: must be in (0, 1]", o.CVFraction)
+	if !(o.CVFraction > 0 && o.CVFraction < 1) {
+		return o, fmt.Errorf("cross-validation fraction %g: must be in (0, 1)", o.CVFraction)
 	}
 	if o.Prior < PriorNone || o.Prior > PriorEmpirical {
 		return o, fmt.Errorf("unknown prior %v", o.Prior)
@@ -171,8 +175,11 @@ func (o Options) resolve() (Options, error) {
 	if o.EndGame == 0 {
 		o.EndGame = 2
 	}
-	if o.CVFolds < 0 || o.CVFolds > 100 {
-		return o, fmt.Errorf("cross-validation folds %d: must be in [2, 100]", o.CVFolds)
+	if o.CVFolds == 1 || o.CVFolds < 0 || o.CVFolds > 100 {
+		return o, fmt.Errorf("cross-validation folds = %d: must be in [2, 100] (or 0: the last-trials split)", o.CVFolds)
+	}
+	if o.Samples < 0 || o.Samples > 100000 {
+		return o, fmt.Errorf("posterior samples %d: must be in [0, 100000]", o.Samples)
 	}
 	if o.EndGame < 0 || o.EndGame > 1000 {
 		return o, fmt.Errorf("end game of %d rounds: must be in [1, 1000]", o.EndGame)
@@ -192,6 +199,14 @@ func (o Options) resolve() (Options, error) {
 		}
 	}
 	return o, nil
+}
+
+// Validate checks the options as Run and FitSubject will (the one place
+// where fit options are checked): ranges of the cross-validation, the
+// end game, the bounds, fixed and freed parameters, posterior draws.
+func (o Options) Validate() error {
+	_, err := o.resolve()
+	return err
 }
 
 // Estimate is the fit of one variant to one subject.
@@ -262,6 +277,8 @@ type Choice struct {
 	Partner  string   // partner name
 	Index    int      // 1-based position among the trials with this partner
 	Response Response // kind of choice
+	// Trusted is, for a trustee, the share the trustor sent (Trial.Trusted).
+	Trusted float64
 	// Observed is the choice as a fraction: sent/endowment, or 1 if the
 	// high offer (or sending, in binary choices) was chosen and 0 if not.
 	Observed float64
@@ -274,6 +291,9 @@ type SubjectFit struct {
 	Estimates []Estimate // in the order of Options.Models
 	Warnings  []string   // about the subject as a whole
 	Choices   []Choice   // the observed choices, in order
+	// Samples are draws from the first model's posterior (Options.Samples;
+	// nil without a prior or when none were asked for).
+	Samples *Samples
 	// Replicas are Options.Replications simulated sequences per model of
 	// Options.Models (nil for models other than the full model and the
 	// baseline): Replicas[k][r][i] is trial i of replication r (Replicate).
@@ -297,12 +317,19 @@ type problem struct {
 	loose    bool // looser convergence (EM iterations of empirical Bayes)
 	beliefs  []model.Belief
 	evals    int
+	nat      []natural // iv with their logarithms precomputed
 }
 
 func (p *problem) values(z []float64) Values {
 	v := p.fixed
+	if len(p.nat) != len(p.iv) {
+		p.nat = make([]natural, len(p.iv))
+		for i, iv := range p.iv {
+			p.nat[i] = iv.natural()
+		}
+	}
 	for i, q := range p.free {
-		v[q] = p.iv[i].toNatural(z[i])
+		v[q] = p.nat[i].at(z[i])
 	}
 	if p.tieW {
 		v[WMinus] = v[WPlus]
@@ -361,6 +388,14 @@ func applies(c *compiled) (used [NumParams]bool) {
 		}
 	}
 	used[Lapse] = len(c.trials) > 0
+	// The trustee model's reciprocity needs trusts of different sizes.
+	used[RetBase] = c.seq.Trustee
+	for i := range c.trials {
+		if c.trials[i].trusted != c.trials[0].trusted {
+			used[RetRecip] = c.seq.Trustee
+			break
+		}
+	}
 	return used
 }
 
@@ -406,6 +441,11 @@ func newProblem(c *compiled, v Variant, o Options, trait *Trait) (*problem, []st
 			own = []Param{RecipA}
 			if data[Gamma] {
 				own = append(own, RecipB)
+			}
+		case ruleTrustee:
+			own = []Param{RetBase}
+			if data[RetRecip] {
+				own = append(own, RetRecip)
 			}
 		}
 		if v.tieA && !isFixed[AlphaPlus] {
@@ -479,8 +519,8 @@ func (p *problem) starts(id string, o Options) [][]float64 {
 	h.Write([]byte(id))
 	r := rng.Stream(o.Seed, h.Sum64())
 	shift := make([]float64, NumParams)
-	for i := range shift {
-		shift[i] = r.Float64()
+	for _, q := range shiftOrder {
+		shift[q] = r.Float64()
 	}
 	out := make([][]float64, o.Restarts)
 	for k := range out {
@@ -499,7 +539,20 @@ func (p *problem) starts(id string, o Options) [][]float64 {
 	return out
 }
 
-var primes = [NumParams]int{2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79}
+var primes = [NumParams]int{2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 83, 89, 79}
+
+// shiftOrder is the order in which starts draws the rotations: the
+// trustee model's parameters last, so that the other models' restart
+// points stay those of earlier versions.
+var shiftOrder = func() []Param {
+	var out []Param
+	for q := range NumParams {
+		if q != RetBase && q != RetRecip {
+			out = append(out, q)
+		}
+	}
+	return append(out, RetBase, RetRecip)
+}()
 
 // halton is the k-th element of the van der Corput sequence in base b.
 func halton(k, b int) float64 {
@@ -549,18 +602,12 @@ func (p *problem) minimize(starts [][]float64, maxEvals int) (best run, atBest i
 }
 
 func (p *problem) nelderMead(z0 []float64, size float64, maxEvals int) run {
-	prob := optimize.Problem{Func: p.objective}
-	fc := &optimize.FunctionConverge{Absolute: 1e-7, Relative: 1e-10, Iterations: 25 * len(z0)}
+	fc := nmConverge{Absolute: 1e-7, Relative: 1e-10, Iterations: 25 * len(z0)}
 	if p.loose {
-		fc = &optimize.FunctionConverge{Absolute: 1e-4, Iterations: 10 * len(z0)}
+		fc = nmConverge{Absolute: 1e-4, Iterations: 10 * len(z0)}
 	}
-	settings := &optimize.Settings{Converger: fc, FuncEvaluations: maxEvals}
-	res, err := optimize.Minimize(prob, slices.Clone(z0), settings, &optimize.NelderMead{SimplexSize: size})
-	if res == nil {
-		return run{z: slices.Clone(z0), f: p.objective(z0)}
-	}
-	conv := err == nil && res.Status == optimize.FunctionConvergence
-	return run{z: res.X, f: res.F, converged: conv}
+	z, f, conv := minimizeNM(p.objective, z0, size, fc, maxEvals)
+	return run{z: z, f: f, converged: conv}
 }
 
 // hessian is the central-difference Hessian of the objective at z with
@@ -611,15 +658,31 @@ func check(s *Sequence, trait *Trait, o Options) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
+	for _, v := range o.Models {
+		if !v.Fits(s) {
+			if s.Trustee {
+				return fmt.Errorf("subject %q is a trustee: model %s fits trustors' choices (trustees take %s)", s.ID, v.Name, modelNames(TrusteeModels(nil)[:2]))
+			}
+			return fmt.Errorf("subject %q is a trustor: model %s fits trustees' returns", s.ID, v.Name)
+		}
+	}
 	if trait != nil {
 		if err := CheckValue(Tau, trait.Tau); err != nil {
 			return fmt.Errorf("subject %q: measured trait: %w", s.ID, err)
 		}
 		if o.TraitMode == TraitPrior && !(trait.SD > 0) {
-			return fmt.Errorf("subject %q: measured trait: standard error %g must be positive for --tau-from prior", s.ID, trait.SD)
+			return fmt.Errorf("subject %q: measured trait: standard error %g must be positive when the measured trait is a prior (TraitPrior)", s.ID, trait.SD)
 		}
 	}
 	return nil
+}
+
+func modelNames(vs []Variant) string {
+	names := make([]string, len(vs))
+	for i, v := range vs {
+		names[i] = v.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 // fitCompiled fits every variant; pops (one per variant, or nil) are
@@ -630,7 +693,7 @@ func fitCompiled(c *compiled, s *Sequence, trait *Trait, o Options, pops []*popP
 	seen := make([]int, len(s.Partners))
 	for i, t := range s.Trials {
 		seen[t.Partner]++
-		sf.Choices = append(sf.Choices, Choice{Partner: s.Partners[t.Partner], Index: seen[t.Partner], Response: c.trials[i].kind})
+		sf.Choices = append(sf.Choices, Choice{Partner: s.Partners[t.Partner], Index: seen[t.Partner], Response: c.trials[i].kind, Trusted: t.Trusted})
 	}
 	for k, v := range o.Models {
 		pop, start := fixedPrior(o, v.Name), []float64(nil)
@@ -665,6 +728,15 @@ func fitCompiled(c *compiled, s *Sequence, trait *Trait, o Options, pops []*popP
 				sf.Estimates[0] = e
 			}
 		}
+	}
+	if o.Samples > 0 {
+		pop := fixedPrior(o, o.Models[0].Name)
+		if pops != nil {
+			pop = pops[0]
+		}
+		h := fnv.New64a()
+		h.Write([]byte(s.ID))
+		sf.Samples = posteriorSamples(rng.Stream(o.Seed, h.Sum64(), 3), c, o.Models[0], trait, o, pop, sf.Estimates[0], o.Samples)
 	}
 	if o.Replications > 0 {
 		sf.Replicas = make([][][]float64, len(o.Models))

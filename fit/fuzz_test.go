@@ -14,17 +14,20 @@ func TestParseFix(t *testing.T) {
 		{in: "gamma=1", want: Fixed{Gamma: 1}},
 		{in: "gamma=1, w-plus = 0.5,phi=10", want: Fixed{Gamma: 1, WPlus: 0.5, Phi: 10}},
 		{in: "tau=0", want: Fixed{Tau: 0}},
-		{in: "gamma=0", err: "--fix gamma = 0: must be in (0, 1]"},
-		{in: "tau=1.5", err: "--fix tau = 1.5: must be in [0, 1]"},
-		{in: "beta=NaN", err: "--fix beta = NaN: must be in [0, 1e4]"},
-		{in: "phi=x", err: `--fix phi = "x": not a number`},
-		{in: "gamma", err: `--fix "gamma": want name=value`},
+		{in: "gamma=0", err: "gamma = 0: must be in (0, 1]"},
+		{in: "tau=1.5", err: "tau = 1.5: must be in [0, 1]"},
+		{in: "beta=NaN", err: "beta = NaN: must be in [0, 1e4]"},
+		{in: "phi=x", err: `phi = "x": not a number`},
+		{in: "gamma", err: `"gamma": want name=value`},
 		{in: "base=0.5", err: `unknown parameter "base"`},
-		{in: "", err: "--fix: empty"},
+		{in: "", err: "empty: give name=value"},
 	}
 	for _, tc := range tests {
 		got := Fixed{}
 		err := ParseFix(got, tc.in)
+		if err != nil && strings.Contains(err.Error(), "--") {
+			t.Errorf("ParseFix(%q) error %q names a flag: the CLI does", tc.in, err)
+		}
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("ParseFix(%q) error = %v, want %q", tc.in, err, tc.err)

@@ -33,6 +33,7 @@ type ctrial struct {
 	evidence  bool
 	confirmed bool
 	r         float64
+	trusted   float64 // share the trustor sent (trustee sequences)
 	part      uint8
 	fold      uint8     // cross-validation fold (CVLast: 1 held out, 0 fitted)
 	last      bool      // among the last EndGame trials with this partner
@@ -126,7 +127,7 @@ func compileWith(s *Sequence, cvFrac float64, endGame, folds int) *compiled {
 	for i, t := range s.Trials {
 		ct := ctrial{
 			partner: int32(t.Partner), kind: t.Response, gain: t.Gain, mult: t.Multiplier,
-			evidence: t.Evidence, confirmed: t.Confirmed, r: t.R,
+			evidence: t.Evidence, confirmed: t.Confirmed, r: t.R, trusted: t.Trusted,
 		}
 		switch t.Response {
 		case Amount, Binary:
@@ -299,7 +300,17 @@ func (c *compiled) loglikBaseline(v *Values, mask uint8) float64 {
 	return acc.value()
 }
 
-func clampProb(p float64) float64 { return min(max(p, probMin), 1-probMin) }
+func clampProb(p float64) float64 {
+	// As min(max(p, probMin), 1-probMin), NaN included, without the
+	// builtins' signed-zero and NaN handling in the inner loop.
+	if p < probMin {
+		return probMin
+	}
+	if p > 1-probMin {
+		return 1 - probMin
+	}
+	return p
+}
 
 func logBernoulli(p float64, yes bool) float64 {
 	p = clampProb(p)
@@ -328,19 +339,22 @@ func logBetaRatio(k, n int, a, b float64) float64 {
 // small n (<= 64); it may underflow to 0 or overflow to +Inf, which the
 // callers check.
 func betaRatio(k, n int, a, b float64) float64 {
-	num := 1.0
+	// The numerator (a)_k (b)_(n-k) and the denominator (a+b)_n are two
+	// independent chains of products, interleaved so that their
+	// multiplications overlap; each multiplies in the order of one loop
+	// per factor, so the result is the same to the bit.
+	num, den := 1.0, 1.0
+	s := a + b
 	for i := range k {
-		num *= a + float64(i)
+		fi := float64(i)
+		num *= a + fi
+		den *= s + fi
 	}
 	for j := range n - k {
 		num *= b + float64(j)
+		den *= s + float64(k+j)
 	}
-	den := 1.0
-	s := a + b
-	for i := range n {
-		den *= s + float64(i)
-	}
-	if math.IsInf(num, 0) || math.IsInf(den, 0) {
+	if num > math.MaxFloat64 || den > math.MaxFloat64 { // a, b > 0: both are positive
 		return math.Inf(1)
 	}
 	return num / den

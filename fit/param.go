@@ -37,11 +37,13 @@ const (
 	KindShift1              // partner priors: logit shift of the prior mean for the 2nd kind of partner
 	KindShift2              // ... for the 3rd kind
 	KindShift3              // ... for the 4th kind
+	RetBase                 // trustee model: fraction returned when the trustor sends half the endowment
+	RetRecip                // trustee model: logit change of the returned fraction per unit of the share sent (reciprocity)
 	Base                    // baseline only: constant intended fraction / P(high) / P(send)
 	NumParams
 )
 
-var paramNames = [NumParams]string{"tau", "lambda0", "kappa", "beta", "w_plus", "w_minus", "gamma", "n0", "phi", "lapse", "hurdle", "round", "end_game", "alpha_plus", "alpha_minus", "v0", "recip_a", "recip_b", "kind_shift_1", "kind_shift_2", "kind_shift_3", "base"}
+var paramNames = [NumParams]string{"tau", "lambda0", "kappa", "beta", "w_plus", "w_minus", "gamma", "n0", "phi", "lapse", "hurdle", "round", "end_game", "alpha_plus", "alpha_minus", "v0", "recip_a", "recip_b", "kind_shift_1", "kind_shift_2", "kind_shift_3", "ret_base", "ret_recip", "base"}
 
 // String returns the name used in flags, files and messages ("w_plus").
 func (p Param) String() string {
@@ -70,7 +72,7 @@ type Values [NumParams]float64
 
 // Model returns the model the values describe: lambda0, kappa, beta,
 // w_plus, w_minus, gamma, n0 and phi from v, every other parameter at its
-// MODEL.md default (zeta = 0, eta = 0). The response-model parameters
+// docs/model.md default (zeta = 0, eta = 0). The response-model parameters
 // (lapse, hurdle, round) and the horizon's end_game are not part of the
 // pyramid model: they shape how an intended fraction becomes an observed
 // amount (see ResponseModel).
@@ -82,7 +84,7 @@ func (v Values) Model() model.Model {
 	return m
 }
 
-// DefaultValues are MODEL.md's defaults (tau = 0.5, an average trait),
+// DefaultValues are docs/model.md's defaults (tau = 0.5, an average trait),
 // base = 0.5, and no lapse, hurdle, round-number attraction or end game.
 func DefaultValues() Values {
 	d := model.Default()
@@ -91,6 +93,7 @@ func DefaultValues() Values {
 	v[Lambda0], v[Kappa], v[Beta] = d.Lambda0, d.Kappa, d.Beta
 	v[WPlus], v[WMinus], v[Gamma] = d.WPlus, d.WMinus, d.Gamma
 	v[N0], v[Phi], v[Base] = d.N0, d.Phi, 0.5
+	v[RetBase] = 0.5
 	return v
 }
 
@@ -147,6 +150,8 @@ func DefaultBounds() Bounds {
 		KindShift1: {-6, 6, Linear},
 		KindShift2: {-6, 6, Linear},
 		KindShift3: {-6, 6, Linear},
+		RetBase:    {1e-4, 1 - 1e-4, Linear},
+		RetRecip:   {-10, 10, Linear},
 		Base:       {1e-4, 1 - 1e-4, Linear},
 	}
 }
@@ -174,6 +179,28 @@ func (iv Interval) toNatural(z float64) float64 {
 		return math.Exp(math.Log(iv.Lo) + (math.Log(iv.Hi)-math.Log(iv.Lo))*u)
 	}
 	return iv.Lo + (iv.Hi-iv.Lo)*u
+}
+
+// natural is toNatural with the interval's logarithms computed once.
+type natural struct {
+	log      bool
+	lo, span float64 // Lo and Hi - Lo, or their logarithms' (log scale)
+}
+
+func (iv Interval) natural() natural {
+	if iv.Scale == Logarithmic {
+		return natural{log: true, lo: math.Log(iv.Lo), span: math.Log(iv.Hi) - math.Log(iv.Lo)}
+	}
+	return natural{lo: iv.Lo, span: iv.Hi - iv.Lo}
+}
+
+// at is iv.toNatural(z), to the bit.
+func (n natural) at(z float64) float64 {
+	u := model.Sigmoid(z)
+	if n.log {
+		return math.Exp(n.lo + n.span*u)
+	}
+	return n.lo + n.span*u
 }
 
 // unit maps x into [0, 1] between the bounds (on the interval's scale).
@@ -212,49 +239,43 @@ type Fixed map[Param]float64
 // (0, 1], ...); base cannot be fixed.
 func ParseFix(dst Fixed, s string) error {
 	if strings.TrimSpace(s) == "" {
-		return fmt.Errorf("--fix: empty: give name=value, e.g. gamma=1")
+		return fmt.Errorf("empty: give name=value, e.g. gamma=1")
 	}
 	for part := range strings.SplitSeq(s, ",") {
 		name, val, ok := strings.Cut(part, "=")
 		if !ok {
-			return fmt.Errorf("--fix %q: want name=value, e.g. gamma=1", strings.TrimSpace(part))
+			return fmt.Errorf("%q: want name=value, e.g. gamma=1", strings.TrimSpace(part))
 		}
 		p, err := ParseParam(name)
 		if err != nil || p == Base {
-			return fmt.Errorf("--fix %q: unknown parameter %q: must be one of %s", strings.TrimSpace(part), strings.TrimSpace(name), strings.Join(paramNames[:Base], ", "))
+			return fmt.Errorf("%q: unknown parameter %q: must be one of %s", strings.TrimSpace(part), strings.TrimSpace(name), strings.Join(paramNames[:Base], ", "))
 		}
 		x, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
 		if err != nil {
-			return fmt.Errorf("--fix %s = %q: not a number", p, strings.TrimSpace(val))
+			return fmt.Errorf("%s = %q: not a number", p, strings.TrimSpace(val))
 		}
 		if err := CheckValue(p, x); err != nil {
-			return fmt.Errorf("--fix %w", err)
+			return err
 		}
 		dst[p] = x
 	}
 	return nil
 }
 
-// CheckValue checks that x is an allowed value of p under MODEL.md.
+// CheckValue checks that x is an allowed value of p: a parameter of the
+// pyramid model within its range of model.ParamTable, the others (tau,
+// the response model, the rivals') within theirs.
 func CheckValue(p Param, x float64) error {
+	if pi, ok := model.LookupParam(p.String()); ok {
+		if pi.Check(x) != nil {
+			return fmt.Errorf("%v = %s: must be in %s", p, strconv.FormatFloat(x, 'g', -1, 64), pi.Range())
+		}
+		return nil
+	}
 	lo, hi, loOpen, rng := 0.0, math.Inf(1), false, ""
 	switch p {
 	case Tau:
 		hi, rng = 1, "[0, 1]"
-	case Lambda0:
-		hi, rng = 1000, "[0, 1000]"
-	case Kappa:
-		hi, rng = 50, "[0, 50]"
-	case Beta:
-		hi, rng = 1e4, "[0, 1e4]"
-	case WPlus, WMinus:
-		rng = "[0, inf)"
-	case Gamma:
-		hi, loOpen, rng = 1, true, "(0, 1]"
-	case N0:
-		lo, hi, rng = 0.001, 1e5, "[0.001, 1e5]"
-	case Phi:
-		loOpen, rng = true, "(0, inf)"
 	case Lapse:
 		hi, rng = 0.999, "[0, 0.999]"
 	case Hurdle, Round, EndGame, AlphaPlus, AlphaMinus, V0, RecipA:
@@ -263,6 +284,10 @@ func CheckValue(p Param, x float64) error {
 		lo, hi, rng = -3, 3, "[-3, 3]"
 	case KindShift1, KindShift2, KindShift3:
 		lo, hi, rng = -6, 6, "[-6, 6]"
+	case RetBase:
+		hi, rng = 1, "[0, 1]"
+	case RetRecip:
+		lo, hi, rng = -10, 10, "[-10, 10]"
 	case Base:
 		loOpen, hi, rng = true, 1, "(0, 1)"
 	default:

@@ -71,7 +71,7 @@ func ParsePrior(s string) (Prior, error) {
 	case "empirical", "eb":
 		return PriorEmpirical, nil
 	}
-	return 0, fmt.Errorf("--prior = %q: must be none (maximum likelihood), weak or empirical", s)
+	return 0, fmt.Errorf("%q: must be none (maximum likelihood), weak or empirical", s)
 }
 
 // Population is the prior of one variant's fits: a normal distribution

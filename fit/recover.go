@@ -53,7 +53,14 @@ func DefaultRanges() map[Param]Range {
 		V0:         {0.3, 0.8, false},
 		RecipA:     {0.1, 0.5, false},
 		RecipB:     {0.2, 1, false},
-		Base:       {0.2, 0.8, false},
+		// partner priors: logit shifts of the prior mean
+		KindShift1: {-1.5, 1.5, false},
+		KindShift2: {-1.5, 1.5, false},
+		KindShift3: {-1.5, 1.5, false},
+		// the trustee model
+		RetBase:  {0.15, 0.6, false},
+		RetRecip: {-1, 3, false},
+		Base:     {0.2, 0.8, false},
 	}
 }
 
@@ -62,32 +69,32 @@ func DefaultRanges() map[Param]Range {
 func ParseRange(dst map[Param]Range, s string) error {
 	name, val, ok := strings.Cut(s, "=")
 	if !ok {
-		return fmt.Errorf("--range %q: want name=lo:hi, e.g. beta=2:10", s)
+		return fmt.Errorf("%q: want name=lo:hi, e.g. beta=2:10", s)
 	}
 	p, err := ParseParam(name)
 	if err != nil || p == Base {
-		return fmt.Errorf("--range %q: unknown parameter %q: must be one of %s", s, strings.TrimSpace(name), strings.Join(paramNames[:Base], ", "))
+		return fmt.Errorf("%q: unknown parameter %q: must be one of %s", s, strings.TrimSpace(name), strings.Join(paramNames[:Base], ", "))
 	}
 	los, his, ok := strings.Cut(val, ":")
 	if !ok {
-		return fmt.Errorf("--range %s = %q: want lo:hi", p, val)
+		return fmt.Errorf("%s = %q: want lo:hi", p, val)
 	}
 	lo, err1 := strconv.ParseFloat(strings.TrimSpace(los), 64)
 	hi, err2 := strconv.ParseFloat(strings.TrimSpace(his), 64)
 	if err1 != nil || err2 != nil {
-		return fmt.Errorf("--range %s = %q: lo and hi must be numbers", p, val)
+		return fmt.Errorf("%s = %q: lo and hi must be numbers", p, val)
 	}
 	if !(lo <= hi) {
-		return fmt.Errorf("--range %s = %q: need lo <= hi", p, val)
+		return fmt.Errorf("%s = %q: need lo <= hi", p, val)
 	}
 	for _, x := range []float64{lo, hi} {
 		if err := CheckValue(p, x); err != nil {
-			return fmt.Errorf("--range %w", err)
+			return err
 		}
 	}
 	r := Range{Lo: lo, Hi: hi, Log: p != Tau && p != Gamma}
 	if r.Log && lo <= 0 {
-		return fmt.Errorf("--range %s = %q: lo must be positive (drawn on a log scale)", p, val)
+		return fmt.Errorf("%s = %q: lo must be positive (drawn on a log scale)", p, val)
 	}
 	dst[p] = r
 	return nil
@@ -186,7 +193,7 @@ func Recover(ctx context.Context, o RecoverOptions) (*Recovery, error) {
 	free := map[Param]bool{}
 	resp := fo.response(fo.Models[0])
 	var freeList []Param
-	if mod.rule == rulePyramid {
+	if mod.rule == rulePyramid && !mod.kinds {
 		freeList = append(append(slices.Clone(DefaultFree), fo.Free...), resp.params()...)
 	} else {
 		// The model's own free parameters, as it is fitted to this design.
@@ -236,6 +243,11 @@ func Recover(ctx context.Context, o RecoverOptions) (*Recovery, error) {
 	}
 	order := []Param{Tau, Beta, WPlus, WMinus, Phi}
 	for _, p := range resp.params() {
+		if free[p] {
+			order = append(order, p)
+		}
+	}
+	for _, p := range []Param{KindShift1, KindShift2, KindShift3} {
 		if free[p] {
 			order = append(order, p)
 		}
@@ -489,6 +501,9 @@ func drawTruth(r *rand.Rand, fixed Fixed, free map[Param]bool, ranges map[Param]
 		v[p] = x
 	}
 	for p := range Base + 1 {
+		if (p == RetBase || p == RetRecip) && mod.rule != ruleTrustee {
+			continue // drawn only for trustees, so that the trustors' draws stay as they were
+		}
 		u := r.Float64()
 		if free[p] {
 			v[p] = ranges[p].draw(u)

@@ -8,7 +8,7 @@ import (
 
 // ResponseModel says how the pyramid model's intended choice becomes an
 // observed one: the noise of the top level. The zero value is the plain
-// response of MODEL.md: a beta-binomial around the intended fraction f for
+// response of docs/model.md: a beta-binomial around the intended fraction f for
 // graded amounts, a Bernoulli for binary and two-option choices ("bb").
 // Each component adds one parameter and is a mixture over the plain
 // response P_bb:

@@ -1,6 +1,8 @@
 package fit
 
 import (
+	"math"
+
 	"github.com/trustlab/trustlab/model"
 )
 
@@ -25,6 +27,13 @@ const (
 	// this partner: the returned share of the multiplied amount), clamped
 	// to [1e-6, 1 - 1e-6]; before any feedback, the break-even fraction 1/m.
 	ruleRecip
+	// ruleTrustee: the trustee model, for trustees' return decisions: the
+	// intended returned fraction is sigmoid(logit(ret_base) + ret_recip x
+	// (s - 1/2)), with s the share of the endowment the trustor sent
+	// (reciprocity: trustees return a larger share of a larger trust when
+	// ret_recip > 0), under the same response model as the trustor's
+	// amounts over 0..the amount received. It keeps no state.
+	ruleTrustee
 )
 
 // partnerState is what a model keeps per partner: the pyramid's belief,
@@ -98,6 +107,9 @@ func (rp *replayer) intended(t *ctrial, st *partnerState) (f, bal, p float64) {
 			x = t.dx * bal
 		}
 		return model.Sigmoid(rp.m.Beta * x), bal, st.x
+	case ruleTrustee:
+		f := trusteeFraction(rp.v, t.trusted)
+		return f, 0, f
 	case ruleRecip:
 		last := st.x
 		if last < 0 {
@@ -111,6 +123,13 @@ func (rp *replayer) intended(t *ctrial, st *partnerState) (f, bal, p float64) {
 		x = t.dx * bal
 	}
 	return model.Sigmoid(rp.m.Beta * x), bal, st.b.P()
+}
+
+// trusteeFraction is the trustee model's intended returned fraction
+// after the trustor sent the share s of the endowment.
+func trusteeFraction(v *Values, s float64) float64 {
+	b := clampProb(v[RetBase])
+	return model.Sigmoid(math.Log(b/(1-b)) + v[RetRecip]*(s-0.5))
 }
 
 // learn updates the partner's state after trial t (evidence: whether the

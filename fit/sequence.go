@@ -42,11 +42,11 @@ const (
 	// reciprocates, and evidence is binary (r = 1 honoured, 0 betrayed).
 	// Per unit sent, reciprocation gains g = m*h - 1 (h: the fraction of the
 	// multiplied amount a reciprocating partner returns) and betrayal loses
-	// 1, so B1 = p*g - lambda*(1-p), MODEL.md's binary balance per unit.
+	// 1, so B1 = p*g - lambda*(1-p), docs/model.md's binary balance per unit.
 	OutcomeBelief Belief = iota
 	// ReturnBelief: the belief is over the return fraction rho, evidence is
 	// the observed fraction r = returned/(m*sent), and B1 = E1 - lambda*R1
-	// (MODEL.md section 3, model.InvestmentTerms).
+	// (docs/model.md, "Middle: expectation against risk", model.InvestmentTerms).
 	ReturnBelief
 )
 
@@ -82,6 +82,10 @@ type Trial struct {
 	Evidence  bool
 	R         float64
 	Confirmed bool
+	// Trusted is, on a trustee's trial (Sequence.Trustee), the fraction
+	// of the trustor's endowment that was sent: the trustee received
+	// Endowment = multiplier x sent and returned Sent of it.
+	Trusted float64
 	// Line is the line in the data file, for messages (0 if synthetic).
 	Line int
 }
@@ -102,6 +106,11 @@ type Sequence struct {
 	// something (as the data spec's feedback: after_trust), for
 	// simulations that replay the sequence (Replicate).
 	AfterTrust bool
+	// Trustee says that the subject is a trustee: each trial is a return
+	// decision (Endowment: the amount received; Sent: the amount
+	// returned; Trusted: the share the trustor sent), fitted by the
+	// trustee models (TrusteeModels), not by the trustor's.
+	Trustee bool
 }
 
 // Validate checks that every trial is well formed; errors name the line.
@@ -123,7 +132,11 @@ func (s *Sequence) Validate() error {
 			return fmt.Errorf("%s: endowment %g must be in (0, inf)", where, t.Endowment)
 		case t.Evidence && !(t.R >= 0 && t.R <= 1):
 			return fmt.Errorf("%s: outcome %g must be in [0, 1]", where, t.R)
-		case s.Belief == OutcomeBelief && (math.IsNaN(t.Gain) || math.IsInf(t.Gain, 0)):
+		case s.Trustee && !(t.Trusted > 0 && t.Trusted <= 1):
+			return fmt.Errorf("%s: share sent by the trustor %g must be in (0, 1]", where, t.Trusted)
+		case s.Trustee && t.Response == TwoOption:
+			return fmt.Errorf("%s: a trustee's return is a graded amount, not a choice between two offers", where)
+		case !s.Trustee && s.Belief == OutcomeBelief && (math.IsNaN(t.Gain) || math.IsInf(t.Gain, 0)):
 			return fmt.Errorf("%s: gain per unit sent is %g (is the return on reciprocation known?)", where, t.Gain)
 		}
 		switch t.Response {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/trustlab/trustlab/model"
 )
@@ -180,8 +181,11 @@ func drawAmount(r *rand.Rand, bb model.BetaBinomial, f float64, rv respValues, r
 // likelihood. Feedback follows the design (after trust only, with
 // d.AfterTrust).
 func SimulateModel(r *rand.Rand, id string, d Design, variant Variant, v Values) (*Sequence, error) {
-	if variant.rule == rulePyramid {
+	if variant.rule == rulePyramid && !variant.kinds {
 		return Simulate(r, id, d, v)
+	}
+	if variant.rule == ruleTrustee {
+		return simulateTrustee(r, id, d, v)
 	}
 	// The skeleton: partners, order and outcomes as Simulate draws them,
 	// with the pyramid's choices replaced below.
@@ -190,6 +194,14 @@ func SimulateModel(r *rand.Rand, id string, d Design, variant Variant, v Values)
 		return nil, err
 	}
 	s.AfterTrust = d.AfterTrust
+	if variant.kinds {
+		// partner_prior: each partner of the design is a kind of its own,
+		// in alphabetical order (the first is the reference).
+		s.Kinds = slices.Sorted(slices.Values(s.Partners))
+		for _, p := range s.Partners {
+			s.PartnerKind = append(s.PartnerKind, slices.Index(s.Kinds, p))
+		}
+	}
 	for i := range s.Trials {
 		s.Trials[i].Evidence = true // the schedule's outcome; replay hides it after sending nothing
 	}
@@ -197,6 +209,36 @@ func SimulateModel(r *rand.Rand, id string, d Design, variant Variant, v Values)
 	for i := range s.Trials {
 		s.Trials[i].Sent = math.Round(out[i] * s.Trials[i].Endowment)
 		s.Trials[i].Evidence = evidence[i]
+	}
+	return s, nil
+}
+
+// simulateTrustee draws a trustee's returns in design d: each partner of
+// the design is a trustor who sends, on each of its trials, an amount
+// drawn uniformly from 1..Endowment; the trustee receives Multiplier x
+// that (rounded to a whole amount) and returns an amount drawn from the
+// trustee model under v (the response model included).
+func simulateTrustee(r *rand.Rand, id string, d Design, v Values) (*Sequence, error) {
+	d, err := d.resolve()
+	if err != nil {
+		return nil, err
+	}
+	s := &Sequence{ID: id, Belief: ReturnBelief, Trustee: true}
+	for i, p := range d.Partners {
+		s.Partners = append(s.Partners, p.Name)
+		for range p.Trials {
+			sent := 1 + r.IntN(d.Endowment)
+			n := max(1, math.Round(d.Multiplier*float64(sent)))
+			resp := Amount
+			if n == 1 {
+				resp = Binary
+			}
+			s.Trials = append(s.Trials, Trial{Partner: i, Response: resp, Endowment: n, Multiplier: 1, Trusted: float64(sent) / float64(d.Endowment)})
+		}
+	}
+	out, _ := replay(r, compile(s, 1), s, ruleTrustee, &v)
+	for i := range s.Trials {
+		s.Trials[i].Sent = math.Round(out[i] * s.Trials[i].Endowment)
 	}
 	return s, nil
 }

@@ -2,6 +2,7 @@ package fit
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -70,17 +71,53 @@ var variants = []Variant{
 	{Name: "rw", Description: "rival: Rescorla-Wagner learning of the expected return with one learning rate, V <- V + alpha (r - V) from V0; intended fraction sigmoid(beta x the risk-neutral expected gain per unit sent)", rule: ruleRW, tieA: true},
 	{Name: "rw2", Description: "rival: Rescorla-Wagner with separate learning rates for positive and negative prediction errors (alpha_plus, alpha_minus)", rule: ruleRW},
 	{Name: "reciprocity", Description: "rival: the reciprocity heuristic (tit for tat): intended fraction recip_a + recip_b x the last return fraction seen from the partner", rule: ruleRecip},
+	{Name: "trustee", Description: "trustees: the returned fraction sigmoid(logit(ret_base) + ret_recip x (share sent - 1/2)): a baseline per trustee plus reciprocity to the size of the trust", rule: ruleTrustee},
 }
 
 // Variants returns every model trustlab fits, the full model first.
 func Variants() []Variant {
 	var out []Variant
 	for _, v := range variants {
-		if !v.kinds { // partner_prior needs kinds of partner in the data (PartnerPrior)
+		// partner_prior needs kinds of partner in the data (PartnerPrior);
+		// the trustee model fits trustees (TrusteeModels).
+		if !v.kinds && v.rule != ruleTrustee {
 			out = append(out, v)
 		}
 	}
 	return out
+}
+
+// TrusteeModels are the models fitted to trustees' returns (sequences
+// with Sequence.Trustee): the trustee model under the response model r
+// (nil: DefaultResponse), the baseline (a constant returned fraction per
+// trustee: no reciprocity), and the trustee model under each other
+// response model (bb, lapse, hurdle, lapse+hurdle, lapse+hurdle+round).
+func TrusteeModels(r *ResponseModel) []Variant {
+	def := DefaultResponse
+	if r != nil {
+		def = *r
+	}
+	tr := trusteeVariant()
+	out := []Variant{tr, variants[slices.IndexFunc(variants, func(v Variant) bool { return v.rule == ruleBaseline })]}
+	for _, alt := range []ResponseModel{{}, {Lapse: true}, {Hurdle: true}, {Lapse: true, Hurdle: true}, {Lapse: true, Hurdle: true, Round: true}} {
+		if alt != def {
+			out = append(out, WithResponse(tr, alt))
+		}
+	}
+	return out
+}
+
+func trusteeVariant() Variant {
+	return variants[slices.IndexFunc(variants, func(v Variant) bool { return v.rule == ruleTrustee })]
+}
+
+// Trustee reports whether the variant is a model of trustees' returns.
+func (v Variant) Trustee() bool { return v.rule == ruleTrustee }
+
+// Fits reports whether the variant applies to s: the trustee model to
+// trustees, the baseline to anyone, every other model to trustors.
+func (v Variant) Fits(s *Sequence) bool {
+	return v.rule == ruleBaseline || (v.rule == ruleTrustee) == s.Trustee
 }
 
 // DefaultModels are the models trustlab fit compares by default: every
@@ -134,17 +171,32 @@ func VariantNames() []string {
 // "baseline[lapse]", "full+end_game", "no_trait[hurdle]+end_game". The
 // full model (with the fit's response model) is always fitted first,
 // because the comparison is made against it.
-func ParseModels(s string) ([]Variant, error) {
+func ParseModels(s string) ([]Variant, error) { return ParseModelsFor(s, false) }
+
+// ParseModelsFor is ParseModels for trustors (trustee false) or for
+// trustees: their models are trustee and baseline (with response models,
+// "trustee[bb]"), and the trustee model comes first.
+func ParseModelsFor(s string, trustee bool) ([]Variant, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == "all" {
 		return nil, nil
 	}
-	seen := map[string]bool{"full": true}
-	out := []Variant{variants[0]}
+	first := variants[0]
+	if trustee {
+		first = trusteeVariant()
+	}
+	seen := map[string]bool{first.Name: true}
+	out := []Variant{first}
 	for name := range strings.SplitSeq(s, ",") {
 		v, err := parseModel(strings.TrimSpace(name))
 		if err != nil {
 			return nil, err
+		}
+		if trustee && v.rule != ruleTrustee && v.rule != ruleBaseline {
+			return nil, fmt.Errorf("%q models trustors' choices: trustees' returns are fitted by trustee and baseline", strings.TrimSpace(name))
+		}
+		if !trustee && v.rule == ruleTrustee {
+			return nil, fmt.Errorf("%q models trustees' returns: give it with --role trustee (or both)", strings.TrimSpace(name))
 		}
 		if !seen[v.Name] {
 			seen[v.Name] = true
@@ -172,22 +224,22 @@ func parseModel(name string) (Variant, error) {
 		}
 	}
 	if !found {
-		return Variant{}, fmt.Errorf("--models: unknown model %q: must be all or a list of %s (optionally with a response model, full[bb], and an end game, full+end_game)", name, strings.Join(VariantNames(), ", "))
+		return Variant{}, fmt.Errorf("unknown model %q: must be all or a list of %s (optionally with a response model, full[bb], and an end game, full+end_game)", name, strings.Join(VariantNames(), ", "))
 	}
 	if hasResp {
 		rs, ok := strings.CutSuffix(bracket, "]")
 		if !ok {
-			return Variant{}, fmt.Errorf("--models: %q: missing ] after the response model", name)
+			return Variant{}, fmt.Errorf("%q: missing ] after the response model", name)
 		}
 		r, err := ParseResponseModel(rs)
 		if err != nil {
-			return Variant{}, fmt.Errorf("--models: %q: %w", name, err)
+			return Variant{}, fmt.Errorf("%q: %w", name, err)
 		}
 		out = WithResponse(out, r)
 	}
 	if endGame {
-		if out.rule == ruleBaseline {
-			return Variant{}, fmt.Errorf("--models: %q: the baseline ignores the situation and has no end game", name)
+		if out.rule == ruleBaseline || out.rule == ruleTrustee {
+			return Variant{}, fmt.Errorf("%q: the %s model has no end game", name, out.Name)
 		}
 		out = WithEndGame(out)
 	}

@@ -27,6 +27,10 @@ type Result struct {
 	// warnings, subjects without a questionnaire score).
 	Warnings []string
 
+	// Trustees is the fit of the trustees' returns (role both: written
+	// into the subfolder trustees/), or nil.
+	Trustees *Result
+
 	w *fitWriter
 }
 
@@ -66,20 +70,27 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	if o.NoPPC || o.NoPlots {
 		fo.Replications = 0
 	}
+	fo.Samples = o.Samples
+	if fo.Samples == 0 {
+		fo.Samples = 500
+	}
+	if o.NoSamples {
+		fo.Samples = 0
+	}
+	if o.Samples < 0 || o.Samples > 100000 {
+		return nil, invalidf("samples = %d: must be in [0, 100000] (0: 500)", o.Samples)
+	}
 	if o.Replications < 0 || o.Replications > 1000 {
 		return nil, invalidf("replications = %d: must be in [0, 1000] (0: 20)", o.Replications)
 	}
 	if o.LOSO && fo.Prior != fit.PriorEmpirical && o.Pool == PoolNone {
 		return nil, invalidf("leave-one-subject-out scores the population level: it needs empirical Bayes (--prior empirical) or pooled fits (--pool), not per-subject fits under the %v prior", fo.Prior)
 	}
-	if o.CVFolds == 1 || o.CVFolds < 0 || o.CVFolds > 100 {
-		return nil, invalidf("cross-validation folds = %d: must be in [2, 100] (or 0: the last-trials split)", o.CVFolds)
-	}
 	if fo.CVFraction == 0 {
 		fo.CVFraction = 0.8
 	}
-	if !(fo.CVFraction > 0 && fo.CVFraction < 1) {
-		return nil, invalidf("cross-validation fraction %g: must be in (0, 1)", o.CVFraction)
+	if err := fo.Validate(); err != nil { // cross-validation, end game, fixed values, samples
+		return nil, &InputError{err}
 	}
 	if (o.Questionnaire == "") != (o.Key == "") {
 		return nil, invalidf("a questionnaire needs its scoring key and a key its questionnaire: give both or neither")
@@ -97,6 +108,14 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	if err != nil {
 		return nil, input(err)
 	}
+	role, err := resolveRole(o.Role, spec)
+	if err != nil {
+		return nil, err
+	}
+	if role == RoleTrustee && o.Questionnaire != "" {
+		return nil, invalidf("a trait questionnaire informs the trustors' tau: it does not apply to a fit of the trustees (role trustee)")
+	}
+	trusteeOpts := fo // the trustees' fit shares the estimation settings
 	if fo.Models == nil {
 		graded := spec.Columns.OfferLow == "" && (spec.Game.Endowment == nil || *spec.Game.Endowment != 1 || spec.Columns.Endowment != "")
 		fo.Models = fit.DefaultModels(fo.Response, graded)
@@ -122,6 +141,10 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 		}
 		q.TauFrom = fo.TraitMode.String()
 		man.Questionnaire = &q
+	}
+
+	if role == RoleTrustee {
+		return runTrusteesOnly(ctx, dir, dataPath, spec, trusteeOpts, o, man, workers)
 	}
 
 	// Read the data once before fitting: every bad row is reported at
@@ -180,7 +203,7 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 		return nil, input(err)
 	}
 	rd.KeepGoing()
-	w, err := newFitWriter(tmp, fo)
+	w, err := newFitWriter(tmp, fo, false)
 	if err != nil {
 		return nil, err
 	}
@@ -248,6 +271,28 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 	if !fo.NoCV {
 		man.Outputs = append(man.Outputs, "cv_predictions.csv")
 	}
+	if w.samples != nil {
+		man.Outputs = append(man.Outputs, "samples.parquet", "intervals.csv")
+		man.Samples = fo.Samples
+	}
+	if role == RoleBoth {
+		sub := filepath.Join(tmp, "trustees")
+		if err := os.Mkdir(sub, 0o755); err != nil {
+			return nil, err
+		}
+		tw, tm, warns, err := trusteeFit(ctx, sub, dataPath, spec, trusteeOpts, o, man, workers, report)
+		if err != nil {
+			return nil, err
+		}
+		man.Outputs = append(man.Outputs, "trustees/index.html")
+		res.Trustees = &Result{Manifest: tm, Prior: tw.o.Prior, Warnings: warns, w: tw}
+		for _, warn := range warns {
+			res.Warnings = append(res.Warnings, "trustees: "+warn)
+		}
+	}
+	if role == RoleBoth {
+		man.Role = RoleTrustor.String()
+	}
 	if err := writeJSON(tmp, "manifest.json", man); err != nil {
 		return nil, err
 	}
@@ -283,7 +328,7 @@ func subjectSource(rd *dataset.Reader, spec dataset.Spec, pool Pool, traits map[
 				continue
 			}
 			var err error
-			seq, err = fit.FromSubject(s, spec)
+			seq, err = FromSubject(s, spec)
 			if err == nil {
 				err = seq.Validate()
 			}
@@ -379,7 +424,7 @@ func loadTraits(qPath, keyPath string) (map[string]fit.Trait, QuestionnaireInfo,
 	if err != nil {
 		return nil, info, input(err)
 	}
-	traits, err := fit.Traits(sc)
+	traits, err := Traits(sc)
 	if err != nil {
 		return nil, info, invalidf("%s: %v", filepath.Base(qPath), err)
 	}
@@ -473,7 +518,7 @@ func scanData(path string, spec dataset.Spec, perSubject bool) (*scan, error) {
 			}
 			continue
 		}
-		seq, err := fit.FromSubject(s, spec)
+		seq, err := FromSubject(s, spec)
 		if err == nil {
 			err = seq.Validate()
 		}
@@ -524,4 +569,25 @@ func plural(n int, thing string) string {
 		return "1 " + thing
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// runTrusteesOnly is Run for role trustee: the trustees' fit alone, in dir.
+func runTrusteesOnly(ctx context.Context, dir, dataPath string, spec dataset.Spec, fo fit.Options, o Options, man Manifest, workers int) (*Result, error) {
+	out, err := outdir.Begin(dir, o.Force)
+	if err != nil {
+		return nil, &InputError{fmt.Errorf("--out %w", err)}
+	}
+	defer out.Abort()
+	report := func(Progress) {}
+	if o.Progress != nil {
+		report = o.Progress
+	}
+	w, tm, warns, err := trusteeFit(ctx, out.Path(), dataPath, spec, fo, o, man, workers, report)
+	if err != nil {
+		return nil, err
+	}
+	if err := out.Commit(); err != nil {
+		return nil, err
+	}
+	return &Result{Manifest: tm, Prior: w.o.Prior, Warnings: warns, w: w}, nil
 }

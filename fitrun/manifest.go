@@ -30,6 +30,8 @@ type Manifest struct {
 	Restarts        int                `json:"restarts"`
 	Fixed           string             `json:"fixed"`
 	Free            []string           `json:"free"`
+	Samples         int                `json:"samples,omitempty"` // posterior draws per subject (samples.parquet)
+	Role            string             `json:"role,omitempty"`    // whose decisions: trustor, trustee (empty: trustor)
 	Pool            string             `json:"pool,omitempty"`
 	CVFraction      float64            `json:"cv_fraction,omitempty"`
 	CVFolds         int                `json:"cv_folds,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 
 	"github.com/trustlab/trustlab/dataset"
 	"github.com/trustlab/trustlab/fit"
@@ -102,6 +103,38 @@ func ParsePool(s string) (Pool, error) {
 	return 0, fmt.Errorf("pool %q: must be none, group or all", s)
 }
 
+// Role says whose decisions a fit models.
+type Role int
+
+const (
+	// RoleAuto (the zero value) fits the trustors, and the trustees as
+	// well when the data spec names their column (columns.trustee).
+	RoleAuto    Role = iota
+	RoleTrustor      // the trustors' amounts sent (the pyramid model and its rivals)
+	RoleTrustee      // the trustees' amounts returned (fit.TrusteeModels)
+	RoleBoth         // both: the trustees' fit goes into the subfolder trustees/
+)
+
+var roleNames = []string{"auto", "trustor", "trustee", "both"}
+
+// String returns the role's name in flags and manifests.
+func (r Role) String() string {
+	if r >= 0 && int(r) < len(roleNames) {
+		return roleNames[r]
+	}
+	return fmt.Sprintf("Role(%d)", int(r))
+}
+
+// ParseRole parses auto, trustor, trustee or both.
+func ParseRole(s string) (Role, error) {
+	for i, n := range roleNames {
+		if strings.TrimSpace(s) == n {
+			return Role(i), nil
+		}
+	}
+	return 0, fmt.Errorf("role %q: must be auto, trustor, trustee or both", s)
+}
+
 // Options configure [Run]. The zero value means the defaults of
 // `trustlab fit`.
 type Options struct {
@@ -109,6 +142,12 @@ type Options struct {
 	// Models are the variants to fit, the full model first; nil means
 	// fit.DefaultModels for the response model.
 	Models []fit.Variant
+	// Role says whose decisions are fitted (zero: the trustors, and the
+	// trustees too when the spec names them).
+	Role Role
+	// TrusteeModels are the models of the trustees' fit, the trustee
+	// model first; nil means fit.TrusteeModels for the response model.
+	TrusteeModels []fit.Variant
 	// Pool fits one parameter set per pool of subjects instead of one per
 	// subject.
 	Pool Pool
@@ -131,6 +170,12 @@ type Options struct {
 	// means 20, and NoPPC turns them off.
 	Replications int
 	NoPPC        bool
+	// Samples is the number of posterior draws per subject of the first
+	// model (samples.parquet, intervals.csv and the report's intervals),
+	// [0, 100000]; 0 means 500, and NoSamples turns them off. Maximum
+	// likelihood has no posterior and draws none.
+	Samples   int
+	NoSamples bool
 	// LOSO adds, under empirical Bayes, the leave-one-subject-out score of
 	// the population level (fit.Options.LOSO).
 	LOSO bool

@@ -46,8 +46,17 @@ func fitPlots(dir string, w *fitWriter) (map[string][]fitFigure, error) {
 	zero, one := 0.0, 1.0
 	// Partners: at most 12 curves (pooled fits rename partners per subject).
 	partners := w.partnerOrder
-	if len(partners) > 12 {
-		partners = nil
+	if len(partners) > 12 || w.trustee {
+		partners = nil // a trustee's partners are its trustors: see the reciprocity curve
+	}
+	if w.trustee {
+		fig, err := reciprocityPlot(dir, w)
+		if err != nil {
+			return nil, err
+		}
+		if fig != nil {
+			figs["choices"] = append(figs["choices"], *fig)
+		}
 	}
 	for _, name := range partners {
 		cv := w.curves[name]
@@ -108,25 +117,36 @@ func fitPlots(dir string, w *fitWriter) (map[string][]fitFigure, error) {
 		if fit.DefaultBounds()[p].Scale == fit.Logarithmic {
 			label = "log10 " + label
 		}
-		h := report.Histogram{Title: "Full model: " + p.String(), XLabel: label, Samples: []report.Sample{{Name: p.String(), Values: vals}}}
+		title := "Full model: "
+		if w.trustee {
+			title = "Trustee model: "
+		}
+		h := report.Histogram{Title: title + p.String(), XLabel: label, Samples: []report.Sample{{Name: p.String(), Values: vals}}}
 		files, err := report.Save(dir, "param_"+p.String(), h, report.SaveOptions{})
 		if err != nil {
 			return nil, err
 		}
 		figs["params"] = append(figs["params"], fitFigure{files: files,
-			caption: fmt.Sprintf("Distribution of the full model's estimates of %s over %d fits (estimates at a bound included).", label, len(vals)),
+			caption: fmt.Sprintf("Distribution of the %s model's estimates of %s over %d fits (estimates at a bound included).", w.totals[0].name, label, len(vals)),
 			alt:     fmt.Sprintf("Histogram of %s estimates.", p)})
 	}
+	ivs, err := intervalPlots(dir, w)
+	if err != nil {
+		return nil, err
+	}
+	figs["intervals"] = ivs
 	if cmp, err := comparisonPlot(dir, w); err != nil {
 		return nil, err
 	} else if cmp != nil {
 		figs["comparison"] = []fitFigure{*cmp}
 	}
-	ppc, err := ppcPlots(dir, w)
-	if err != nil {
-		return nil, err
+	if !w.trustee {
+		ppc, err := ppcPlots(dir, w)
+		if err != nil {
+			return nil, err
+		}
+		figs["ppc"] = ppc
 	}
-	figs["ppc"] = ppc
 	return figs, nil
 }
 
@@ -224,6 +244,9 @@ func toFigures(fs []fitFigure) []report.Figure {
 }
 
 func fitHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs map[string][]fitFigure) error {
+	if w.trustee {
+		return trusteeHTML(dir, w, man, spec, figs)
+	}
 	var fixed []string
 	for p := range fit.Base {
 		if !w.freeSeen[p] {
@@ -266,10 +289,17 @@ func fitHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs map
 				Tables:  []report.Table{{Caption: "Model comparison", Header: w.comparisonHeader(), Rows: w.comparisonRows()}}},
 			{Heading: "Observed and predicted choices", Figures: toFigures(figs["choices"])},
 			{Heading: "Parameter estimates", Figures: toFigures(figs["params"])},
+			uncertaintySection(w, figs),
 			{Heading: "Posterior predictive checks", Text: "Whole sequences simulated from the fitted subjects, against what they did: does the model reproduce the course of trust with each partner and the shape of the amounts, not just one choice at a time?", Figures: toFigures(figs["ppc"])},
 		},
 		Manifest: man,
 		Files:    []report.Link{{Href: "subjects.csv"}, {Href: "comparison.csv"}, {Href: "predictions.csv"}, {Href: "manifest.json"}},
+	}
+	if w.samples != nil {
+		page.Files = append(page.Files, report.Link{Href: "intervals.csv"}, report.Link{Href: "samples.parquet"})
+	}
+	if slices.Contains(man.Outputs, "trustees/index.html") {
+		page.Files = append(page.Files, report.Link{Href: "trustees/index.html", Text: "the trustees' fit (trustees/)"})
 	}
 	if !man.NoCV {
 		page.Files = append(page.Files, report.Link{Href: "cv_predictions.csv"})
@@ -285,7 +315,7 @@ func fitHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs map
 		page.Sections[1].Text = "Not drawn (more than 12 partners, or --no-plots): see predictions.csv."
 	}
 	if len(figs["ppc"]) == 0 {
-		page.Sections[3].Text = "Not drawn (--no-plots, --replications 0, or more than 12 partners)."
+		page.Sections[4].Text = "Not drawn (--no-plots, --replications 0, or more than 12 partners)."
 	}
 	if len(figs["params"]) == 0 {
 		page.Sections[2].Text = "Not drawn (--no-plots or fewer than two fits): see subjects.csv."
@@ -478,4 +508,25 @@ func (cv *curve) observed() (x, obs []float64) {
 		}
 	}
 	return x, obs
+}
+
+// uncertaintySection is the report's section on the posterior draws.
+func uncertaintySection(w *fitWriter, figs map[string][]fitFigure) report.Section {
+	sec := report.Section{Heading: "Posterior uncertainty", Figures: toFigures(figs["intervals"])}
+	sw := w.samples
+	switch {
+	case sw == nil && w.o.Prior == fit.PriorNone:
+		sec.Text = "No posterior draws: maximum likelihood (--prior none) has no posterior. Under empirical Bayes or the weak prior, --samples N draws N per subject."
+	case sw == nil:
+		sec.Text = "No posterior draws (--samples 0)."
+	default:
+		sec.Text = fmt.Sprintf("%d draws per subject from the %s model's posterior under its prior (sampling importance resampling from a Student-t Laplace proposal, docs/fitting.md): samples.parquet holds every draw (subject, model, draw, param, value), intervals.csv their mean, median and central 95%% beside the Laplace interval.", w.o.Samples, w.totals[0].name)
+		if sw.lowESS > 0 {
+			sec.Text += fmt.Sprintf(" For %d of %d subjects the effective sample size of the weights is below a tenth of the draws (column ess): their draws repeat few proposals, and their intervals are rough.", sw.lowESS, sw.subjects)
+		}
+		if len(figs["intervals"]) == 0 {
+			sec.Text += " Not drawn (--no-plots or fewer than two subjects)."
+		}
+	}
+	return sec
 }

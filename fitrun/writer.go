@@ -58,6 +58,10 @@ type fitWriter struct {
 	unmatched    []string
 	estimates    [][fit.NumParams]float64 // full model, per subject
 	freeSeen     [fit.NumParams]bool
+	params       []fit.Param // the parameter columns of subjects.csv
+	trustee      bool        // the subjects are trustees (fit.TrusteeModels)
+	recip        *reciprocityCurve
+	samples      *sampleWriter // samples.parquet and intervals.csv (nil: none)
 	curves       map[string]*curve
 	partnerOrder []string
 	closed       bool
@@ -155,10 +159,31 @@ func (w *fitWriter) drop(id string, errs []*dataset.Error) {
 	w.dropped = append(w.dropped, d)
 }
 
-func newFitWriter(dir string, o fit.Options) (*fitWriter, error) {
-	w := &fitWriter{o: o, curves: map[string]*curve{}}
+// reciprocityCurve accumulates trustees' returned fractions, observed
+// and predicted, by the share the trustor sent (in tenths).
+type reciprocityCurve struct {
+	obs   [11]float64
+	pred  [][11]float64 // per model
+	count [11]int
+}
+
+// trusteeParams are the parameter columns of a trustee fit's subjects.csv.
+var trusteeParams = []fit.Param{fit.Phi, fit.Lapse, fit.Hurdle, fit.Round, fit.RetBase, fit.RetRecip, fit.Base}
+
+func newFitWriter(dir string, o fit.Options, trustee bool) (*fitWriter, error) {
+	w := &fitWriter{o: o, curves: map[string]*curve{}, trustee: trustee}
+	if trustee {
+		w.params = trusteeParams
+		w.recip = &reciprocityCurve{pred: make([][11]float64, len(o.Models))}
+	} else {
+		for p := range fit.NumParams {
+			if p != fit.RetBase && p != fit.RetRecip {
+				w.params = append(w.params, p)
+			}
+		}
+	}
 	header := []string{"subject", "group", "model", "n", "k", "loglik", "aic", "bic", "cv_loglik", "cv_n", "log_evidence", "loso_log_evidence"}
-	for p := range fit.NumParams {
+	for _, p := range w.params {
 		header = append(header, p.String(), p.String()+"_se")
 	}
 	header = append(header, "converged", "restarts_at_best", "evals", "warnings")
@@ -172,6 +197,11 @@ func newFitWriter(dir string, o fit.Options) (*fitWriter, error) {
 	}
 	if w.pred, err = createCSV(dir, "predictions.csv", ph); err != nil {
 		return nil, err
+	}
+	if o.Samples > 0 && o.Prior != fit.PriorNone {
+		if w.samples, err = newSampleWriter(dir); err != nil {
+			return nil, err
+		}
 	}
 	if !o.NoCV {
 		if w.cv, err = createCSV(dir, "cv_predictions.csv", []string{"subject", "model", "fold", "partner", "trial", "response", "observed", "expected", "logprob"}); err != nil {
@@ -199,7 +229,7 @@ func (w *fitWriter) subject(sf fit.SubjectFit) error {
 	bestAIC, bestBIC, bestCV := 0, 0, -1
 	for i, e := range sf.Estimates {
 		row := []string{sf.ID, sf.Group, e.Model, strconv.Itoa(e.N), strconv.Itoa(e.K), num(e.LogLik), num(e.AIC), num(e.BIC), num(e.CVLogLik), strconv.Itoa(e.CVN), num(e.LogEvidence), num(e.LOSOLogEvidence)}
-		for p := range fit.NumParams {
+		for _, p := range w.params {
 			if e.Used[p] {
 				row = append(row, num(e.Values[p]), num(e.SE[p]))
 			} else {
@@ -246,6 +276,11 @@ func (w *fitWriter) subject(sf fit.SubjectFit) error {
 	if w.ppc != nil {
 		w.ppc.add(sf, w.o.Replications)
 	}
+	if w.samples != nil {
+		if err := w.samples.add(sf); err != nil {
+			return err
+		}
+	}
 	w.totals[bestAIC].bestAIC++
 	w.totals[bestBIC].bestBIC++
 	if bestCV >= 0 {
@@ -267,6 +302,14 @@ func (w *fitWriter) subject(sf fit.SubjectFit) error {
 			row = append(row, num(e.Expected[i]))
 		}
 		w.pred.write(row)
+		if w.recip != nil {
+			b := int(math.Round(10 * c.Trusted))
+			w.recip.obs[b] += c.Observed
+			w.recip.count[b]++
+			for m, e := range sf.Estimates {
+				w.recip.pred[m][b] += e.Expected[i]
+			}
+		}
 		cv := w.curves[c.Partner]
 		if cv == nil {
 			cv = &curve{kind: c.Response, pred: make([][]float64, len(sf.Estimates))}
@@ -312,7 +355,7 @@ func (w *fitWriter) close() error {
 	if w.cv != nil {
 		cvErr = w.cv.Close()
 	}
-	return errors.Join(w.subj.Close(), w.pred.Close(), cvErr)
+	return errors.Join(w.subj.Close(), w.pred.Close(), cvErr, w.samples.close())
 }
 
 // comparison writes comparison.csv: totals per model.
@@ -431,6 +474,9 @@ func (w *fitWriter) losses() string {
 		}
 	}
 	text := "Where the pyramid model (full) loses: "
+	if w.trustee {
+		text = "Where the trustee model (reciprocity) loses: "
+	}
 	if len(parts) == 0 {
 		text += "nowhere in total: no other model beats it by any criterion of the table."
 	} else {

@@ -28,7 +28,7 @@ func (a Act) String() string {
 	return fmt.Sprintf("Act(%d)", int(a))
 }
 
-// Kind classifies an act: trust requires vulnerability (MODEL.md section 4).
+// Kind classifies an act: trust requires vulnerability (docs/model.md, "Top: behaviour").
 type Kind int
 
 const (
@@ -150,7 +150,7 @@ func (p Probabilities) Draw(r *rand.Rand) Act {
 }
 
 // fractionMin clamps the intended fraction away from 0 and 1 so that the
-// beta-binomial stays proper (MODEL.md section 4).
+// beta-binomial stays proper (docs/model.md, "Top: behaviour").
 const fractionMin = 1e-6
 
 // Fraction is the intended fraction f = sigmoid(beta*B1) of the endowment,

@@ -15,7 +15,7 @@ import (
 // 0.369, close to what trustees return (0.33 of the tripled amount in Berg
 // 1995, "somewhat over a third" in Johnson & Mislin 2011) and to the expected
 // return of the repeated-game fits' population prior (P(reciprocate) 0.69 or
-// 0.65 times the half returned on reciprocation: 0.35 or 0.32). MODEL.md's
+// 0.65 times the half returned on reciprocation: 0.35 or 0.32). docs/model.md's
 // "0.5 is average" instead has the average stranger expect half of the
 // tripled amount back, 1.5 times what was sent, and send 92% of it.
 // See docs/model.md, "Calibrated defaults".
@@ -42,7 +42,7 @@ func CalibratedTraitFor(g Game) float64 {
 }
 
 // Calibrated returns the parameters calibrated on the shared data sets,
-// for use instead of MODEL.md's defaults ([Default], which stay the
+// for use instead of docs/model.md's defaults ([Default], which stay the
 // specification's own):
 //
 //   - beta 9.52, phi 1.51, w_plus 0.425, w_minus 0.308: the medians of the
@@ -53,7 +53,7 @@ func CalibratedTraitFor(g Game) float64 {
 //     empirical`, seed 1, 5 restarts; 9 EM iterations, converged; run
 //     2026-12-03 at commit 27c3611).
 //   - lambda0 1, kappa 2, n0 2, gamma 1: the values the fits hold fixed
-//     (MODEL.md's defaults; docs/fitting.md section 2 says why they are not
+//     (docs/model.md's defaults; docs/fitting.md section 2 says why they are not
 //     identified); zeta 0, eta 0 and omega 0.5 are not fitted and stay at
 //     their defaults.
 //
@@ -62,7 +62,7 @@ func CalibratedTraitFor(g Game) float64 {
 // Berg et al. (1995), and [CalibratedTraitBinary] in binary situations.
 // With [CalibratedTrait] a stranger in Berg's game sends 5.40 of 10 on
 // average (Berg: 5.25). The evidence weights say that a betrayal weighs less
-// than a confirmation (0.308 < 0.425), against MODEL.md's assumption
+// than a confirmation (0.308 < 0.425), against docs/model.md's assumption
 // w_minus > w_plus; the srndna fit agrees (0.18 < 0.33).
 func Calibrated() Params {
 	v := func(x float64) *float64 { return &x }

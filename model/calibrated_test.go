@@ -11,7 +11,7 @@ import (
 )
 
 // TestCalibratedTable pins every value of the calibrated table: the fitted
-// ones exactly, the rest at MODEL.md's defaults.
+// ones exactly, the rest at docs/model.md's defaults.
 func TestCalibratedTable(t *testing.T) {
 	m, err := model.Calibrated().Model()
 	if err != nil {
@@ -91,7 +91,7 @@ func TestPreset(t *testing.T) {
 // berg is the design of Berg, Dickhaut & McCabe (1995).
 var berg = model.Situation{Game: model.Investment, Endowment: 10, Multiplier: 3}
 
-// TestCalibratedStrangerSendsHalf: MODEL.md section 8 says senders send
+// TestCalibratedStrangerSendsHalf: docs/model.md, "Calibrated defaults" says senders send
 // about half (Berg 1995: 5.25 of 10 over both treatments; Johnson & Mislin
 // 2011). The calibrated stranger's mean fraction must be within 0.05 of one
 // half; the default stranger's (trait 0.5) is 0.924, far outside.

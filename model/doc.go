@@ -1,5 +1,5 @@
 // Package model implements the pyramid model of interpersonal trust
-// specified in MODEL.md: a stable trust trait at the base, a dynamic balance
+// specified in docs/model.md: a stable trust trait at the base, a dynamic balance
 // between trust expectation and trust risk in the middle, and the concrete
 // trust behaviour at the top.
 //
@@ -9,13 +9,13 @@
 // # Parameters
 //
 // [Params] holds the model parameters as optional values: a nil field means
-// MODEL.md's default, so the zero Params is the default model. Resolve it
+// docs/model.md's default, so the zero Params is the default model. Resolve it
 // once with [Params.Model], which validates every value and returns a
 // [Model] of plain numbers for the hot paths:
 //
 //	m, err := model.Params{Kappa: new(0.0)}.Model() // trait does not scale risk
 //
-// [Default] is MODEL.md's parameter set, the specification's own.
+// [Default] is docs/model.md's parameter set, the specification's own.
 // [Calibrated] is an alternative fitted to people's choices in the shared
 // data sets, with [CalibratedTrait] the trait of an average stranger-trustor
 // under it; [Preset] looks it up by name ("calibrated"), and

@@ -67,7 +67,7 @@ func ExampleBetaBinomial() {
 
 // The calibrated parameters (fitted to Mikus et al. 2023) with the calibrated
 // average trait (fitted to Berg et al. 1995): a stranger in Berg's investment
-// game sends about half of 10, where MODEL.md's defaults at trait 0.5 send 9.2.
+// game sends about half of 10, where docs/model.md's defaults at trait 0.5 send 9.2.
 func ExampleCalibrated() {
 	berg := model.Situation{Game: model.Investment, Endowment: 10, Multiplier: 3}
 	cal, err := model.Calibrated().Model()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -24,7 +25,7 @@ func TestDefaults(t *testing.T) {
 	if m != want {
 		t.Fatalf("Params{}.Model() = %+v, want %+v", m, want)
 	}
-	// lambda ranges from about 2.7 at tau=0 to 0.37 at tau=1 (MODEL.md section 3).
+	// lambda ranges from about 2.7 at tau=0 to 0.37 at tau=1 (docs/model.md, "Middle: expectation against risk").
 	if got := m.Lambda(0); !near(got, math.E, 1e-15) {
 		t.Errorf("lambda(0) = %v, want e", got)
 	}
@@ -474,5 +475,41 @@ func TestKindText(t *testing.T) {
 	var k Kind
 	if err := k.UnmarshalText([]byte("faith")); err == nil {
 		t.Error("UnmarshalText(faith) accepted")
+	}
+}
+
+// The parameter table agrees with the Params struct (its JSON names, in
+// order), with Default and with the ranges Validate enforces.
+func TestParamTable(t *testing.T) {
+	tab := ParamTable()
+	typ := reflect.TypeFor[Params]()
+	if len(tab) != typ.NumField()-1 {
+		t.Fatalf("%d parameters in the table, %d float fields in Params", len(tab), typ.NumField()-1)
+	}
+	d := Default()
+	for i, pi := range tab {
+		if tag, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ","); tag != pi.Name {
+			t.Errorf("table entry %d is %q, Params field %d is %q", i, pi.Name, i, tag)
+		}
+		if got := *pi.Of(&d); got != pi.Default {
+			t.Errorf("%s: Default() has %g, the table %g", pi.Name, got, pi.Default)
+		}
+		var p Params
+		x := pi.Hi + 1
+		if math.IsInf(pi.Hi, 1) {
+			x = pi.Lo - 1
+		}
+		*pi.In(&p) = &x
+		_, err := p.Model()
+		var re *RangeError
+		if !errors.As(err, &re) || re.Field != pi.Name || pi.Check(x) == nil || pi.Check(pi.Default) != nil {
+			t.Errorf("%s = %g: error %v", pi.Name, x, err)
+		}
+	}
+	if _, ok := LookupParam("w_minus"); !ok {
+		t.Error("w_minus not found")
+	}
+	if r := tab[2].Range(); r != "[0, 1e4]" {
+		t.Errorf("beta range %q", r)
 	}
 }

@@ -2,7 +2,7 @@ package model
 
 import "errors"
 
-// Defaults from MODEL.md. Omega is trustlab's choice: MODEL.md names the
+// Defaults from docs/model.md. Omega is trustlab's choice: docs/model.md names the
 // social weight but gives no default.
 const (
 	DefaultLambda0 = 1.0  // base risk weight lambda0
@@ -18,7 +18,7 @@ const (
 	DefaultOmega   = 0.5  // weight of a social report relative to own evidence
 )
 
-// Params are the model parameters of MODEL.md. A nil field means the
+// Params are the model parameters of docs/model.md. A nil field means the
 // default, so Params{} is the default model; new(0.0) sets an explicit zero.
 // The struct tags are the names used in scenario files, JSON and flags.
 type Params struct {
@@ -46,8 +46,10 @@ type Model struct {
 	Deterministic                                                         bool
 }
 
-// Default returns the model with every MODEL.md default.
+// Default returns the model with every docs/model.md default.
 func Default() Model {
+	// Written out (not a loop over ParamTable, whose defaults are these
+	// constants): fits call it on every likelihood evaluation.
 	return Model{
 		Lambda0: DefaultLambda0, Kappa: DefaultKappa, Beta: DefaultBeta, Zeta: DefaultZeta,
 		Phi: DefaultPhi, N0: DefaultN0, Eta: DefaultEta, WPlus: DefaultWPlus,
@@ -59,67 +61,44 @@ func Default() Model {
 // *RangeError for each invalid value.
 func (p Params) Model() (Model, error) {
 	m := Default()
-	set := func(dst *float64, src *float64) {
-		if src != nil {
-			*dst = *src
+	for _, pi := range paramTable {
+		if v := *pi.In(&p); v != nil {
+			*pi.Of(&m) = *v
 		}
 	}
-	set(&m.Lambda0, p.Lambda0)
-	set(&m.Kappa, p.Kappa)
-	set(&m.Beta, p.Beta)
-	set(&m.Zeta, p.Zeta)
-	set(&m.Phi, p.Phi)
-	set(&m.N0, p.N0)
-	set(&m.Eta, p.Eta)
-	set(&m.WPlus, p.WPlus)
-	set(&m.WMinus, p.WMinus)
-	set(&m.Gamma, p.Gamma)
-	set(&m.Omega, p.Omega)
 	m.Deterministic = p.Deterministic
 	return m, m.Validate()
 }
 
 // Merge returns p with every field that o sets taken from o: o overrides p.
 func (p Params) Merge(o Params) Params {
-	pick := func(a, b *float64) *float64 {
-		if b != nil {
-			return b
+	out := p
+	for _, pi := range paramTable {
+		if v := *pi.In(&o); v != nil {
+			*pi.In(&out) = v
 		}
-		return a
 	}
-	return Params{
-		Lambda0: pick(p.Lambda0, o.Lambda0), Kappa: pick(p.Kappa, o.Kappa), Beta: pick(p.Beta, o.Beta),
-		Zeta: pick(p.Zeta, o.Zeta), Phi: pick(p.Phi, o.Phi), N0: pick(p.N0, o.N0), Eta: pick(p.Eta, o.Eta),
-		WPlus: pick(p.WPlus, o.WPlus), WMinus: pick(p.WMinus, o.WMinus), Gamma: pick(p.Gamma, o.Gamma),
-		Omega:         pick(p.Omega, o.Omega),
-		Deterministic: p.Deterministic || o.Deterministic,
-	}
+	out.Deterministic = p.Deterministic || o.Deterministic
+	return out
 }
 
 // Params returns m as fully explicit Params (every field set), for echoing
 // resolved parameters in outputs.
 func (m Model) Params() Params {
-	f := func(v float64) *float64 { return &v }
-	return Params{
-		Lambda0: f(m.Lambda0), Kappa: f(m.Kappa), Beta: f(m.Beta), Zeta: f(m.Zeta), Phi: f(m.Phi),
-		N0: f(m.N0), Eta: f(m.Eta), WPlus: f(m.WPlus), WMinus: f(m.WMinus), Gamma: f(m.Gamma),
-		Omega: f(m.Omega), Deterministic: m.Deterministic,
+	var p Params
+	for _, pi := range paramTable {
+		v := *pi.Of(&m)
+		*pi.In(&p) = &v
 	}
+	p.Deterministic = m.Deterministic
+	return p
 }
 
 // Validate reports every parameter outside its allowed range.
 func (m Model) Validate() error {
-	return errors.Join(
-		check("lambda0", m.Lambda0, 0, 1000, false, false),
-		check("kappa", m.Kappa, 0, 50, false, false),
-		check("beta", m.Beta, 0, 1e4, false, false),
-		nonNegative("zeta", m.Zeta),
-		positive("phi", m.Phi),
-		check("n0", m.N0, 0.001, 1e5, false, false),
-		unit("eta", m.Eta),
-		nonNegative("w_plus", m.WPlus),
-		nonNegative("w_minus", m.WMinus),
-		check("gamma", m.Gamma, 0, 1, true, false),
-		nonNegative("omega", m.Omega),
-	)
+	errs := make([]error, 0, len(paramTable))
+	for _, pi := range paramTable {
+		errs = append(errs, pi.Check(*pi.Of(&m)))
+	}
+	return errors.Join(errs...)
 }

@@ -9,7 +9,7 @@ func (m Model) Lambda(tau float64) float64 {
 }
 
 // priorTauMin and priorTauMax clamp the trait for the prior only, so that
-// a0 and b0 stay positive (MODEL.md section 5).
+// a0 and b0 stay positive (docs/model.md, "Base: the trait").
 const (
 	priorTauMin = 0.001
 	priorTauMax = 0.999

@@ -68,7 +68,7 @@ func (m Model) Weight(confirmed bool) float64 {
 	return m.WMinus
 }
 
-// Update applies one encounter to a belief (MODEL.md section 6):
+// Update applies one encounter to a belief (docs/model.md, "Experience: built, tested, confirmed, betrayed"):
 //
 //	a <- gamma*(a + w*r)     + (1-gamma)*a0
 //	b <- gamma*(b + w*(1-r)) + (1-gamma)*b0

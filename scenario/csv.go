@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -108,4 +110,101 @@ func (p *parser) csvError(name string, err error, node *yaml.Node, path string) 
 		return
 	}
 	p.fail(node, path, "%q: %v", name, err)
+}
+
+// maxTrustees bounds the fitted trustees read from a subjects.csv.
+const maxTrustees = 1_000_000
+
+// readTrustees reads the rows of model b.Model from the trustee fit's
+// subjects.csv b.File into b.Trustees: ret_base and ret_recip are
+// required, phi too, lapse, hurdle and round are 0 where NA. Problems in
+// the file are reported at their own file:line:column.
+func (p *parser) readTrustees(b *Behaviour, node *yaml.Node, path string) {
+	name := p.resolve(b.File)
+	f, err := os.Open(name)
+	if err != nil {
+		p.fail(node, path, "%q: cannot read: %v", b.File, unwrapPath(err))
+		return
+	}
+	defer f.Close()
+	h := sha256.New()
+	b.File = name
+	r := csv.NewReader(bounded.Lines(io.TeeReader(f, h), maxCSVLine))
+	header, err := r.Read()
+	if err != nil {
+		p.csvError(name, err, node, path)
+		return
+	}
+	col := map[string]int{}
+	for i, hname := range header {
+		col[strings.TrimSpace(strings.TrimPrefix(hname, "\ufeff"))] = i
+	}
+	for _, need := range []string{"subject", "model", "ret_base", "ret_recip", "phi"} {
+		if _, ok := col[need]; !ok {
+			p.fail(node, path, "%q has no column %q: give the subjects.csv of a trustee fit (trustlab fit --role trustee, or OUT/trustees/subjects.csv of a fit with both roles)", filepath.Base(name), need)
+			return
+		}
+	}
+	models := map[string]bool{}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			p.csvError(name, err, node, path)
+			return
+		}
+		models[rec[col["model"]]] = true
+		if rec[col["model"]] != b.Model {
+			continue
+		}
+		t := FittedTrustee{ID: rec[col["subject"]]}
+		fields := []struct {
+			name     string
+			dst      *float64
+			lo, hi   float64
+			optional bool
+		}{
+			{"ret_base", &t.RetBase, 0, 1, false}, {"ret_recip", &t.RetRecip, -10, 10, false}, {"phi", &t.Phi, 1e-9, 1e6, false},
+			{"lapse", &t.Lapse, 0, 1, true}, {"hurdle", &t.Hurdle, 0, 1, true}, {"round", &t.Round, 0, 1, true},
+		}
+		for _, fd := range fields {
+			i, ok := col[fd.name]
+			if !ok {
+				continue
+			}
+			v := strings.TrimSpace(rec[i])
+			if v == "NA" && fd.optional {
+				continue
+			}
+			x, err := strconv.ParseFloat(v, 64)
+			if err != nil || !(x >= fd.lo && x <= fd.hi) {
+				line, column := r.FieldPos(i)
+				p.errs = append(p.errs, &Error{File: name, Line: line, Column: column, Path: fd.name,
+					Msg: fmt.Sprintf("%q: must be a number in [%g, %g]", v, fd.lo, fd.hi)})
+				return
+			}
+			*fd.dst = x
+		}
+		if len(b.Trustees) >= maxTrustees {
+			p.fail(node, path, "%q: more than %d trustees", b.File, maxTrustees)
+			return
+		}
+		b.Trustees = append(b.Trustees, t)
+	}
+	if len(b.Trustees) == 0 {
+		var have []string
+		for m := range models {
+			have = append(have, m)
+		}
+		slices.Sort(have)
+		p.fail(node, path, "%q: no rows of model %q (models: %s)", filepath.Base(name), b.Model, strings.Join(have, ", "))
+		return
+	}
+	if _, err := io.Copy(h, f); err != nil {
+		p.fail(node, path, "%q: %v", b.File, err)
+		return
+	}
+	b.SHA256 = hex.EncodeToString(h.Sum(nil))
 }

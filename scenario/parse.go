@@ -129,6 +129,7 @@ func (p *parser) yamlError(err error) error {
 
 type parser struct {
 	file, dir string
+	fitted    []nodeAt // behaviours of kind fitted, checked against the game
 	errs      []error
 }
 
@@ -430,6 +431,11 @@ func (p *parser) scenario(root *yaml.Node) *Scenario {
 	if n := f.get("situation"); n != nil {
 		p.situation(n, "situation", s)
 	}
+	for _, fb := range p.fitted {
+		if s.Situation.Game != model.Investment {
+			p.fail(fb.node, fb.path, "kind fitted: fitted trustees return amounts: it needs situation.game: investment")
+		}
+	}
 	if n := f.get("betrayal_wave"); n != nil {
 		wf := p.mapping(n, "betrayal_wave", "start", "steps")
 		w := &Wave{Start: 1, Steps: 1}
@@ -448,7 +454,15 @@ func (p *parser) scenario(root *yaml.Node) *Scenario {
 	return s
 }
 
-var paramKeys = []string{"lambda0", "kappa", "beta", "zeta", "phi", "n0", "eta", "w_plus", "w_minus", "gamma", "omega", "deterministic"}
+// paramKeys are the keys of a params mapping: the model's parameters
+// (model.ParamTable), then deterministic.
+var paramKeys = func() []string {
+	var out []string
+	for _, pi := range model.ParamTable() {
+		out = append(out, pi.Name)
+	}
+	return append(out, "deterministic")
+}()
 
 // params reads model parameters; each is checked by the model's own ranges.
 // Besides a mapping of parameters it accepts a preset's name (params:
@@ -469,21 +483,16 @@ func (p *parser) params(n *yaml.Node, path string) model.Params {
 	if pn := f.get("preset"); pn != nil {
 		pre, _ = p.preset(pn, f.sub("preset"))
 	}
-	ptrs := map[string]**float64{
-		"lambda0": &out.Lambda0, "kappa": &out.Kappa, "beta": &out.Beta, "zeta": &out.Zeta,
-		"phi": &out.Phi, "n0": &out.N0, "eta": &out.Eta, "w_plus": &out.WPlus, "w_minus": &out.WMinus,
-		"gamma": &out.Gamma, "omega": &out.Omega,
-	}
-	for _, key := range paramKeys[:len(paramKeys)-1] {
-		v := f.get(key)
+	for _, pi := range model.ParamTable() {
+		v := f.get(pi.Name)
 		if v == nil {
 			continue
 		}
-		x, ok := p.number(v, f.sub(key), "a number (see docs/simulation.md for its range)")
+		x, ok := p.number(v, f.sub(pi.Name), "a number (see docs/simulation.md for its range)")
 		if !ok {
 			continue
 		}
-		*ptrs[key] = &x
+		*pi.In(&out) = &x
 	}
 	p.boolean(f, "deterministic", &out.Deterministic)
 	// Range checks by the model, each error pointing at its key.
@@ -666,7 +675,7 @@ func (p *parser) dist(n *yaml.Node, path string) (Dist, bool) {
 	return d, len(p.errs) == nerr
 }
 
-var behaviourKinds = []string{Probabilistic, Honour, Betray, Reciprocal, ConArtist}
+var behaviourKinds = []string{Probabilistic, Honour, Betray, Reciprocal, ConArtist, Fitted}
 
 func (p *parser) behaviour(n *yaml.Node, path string) (Behaviour, bool) {
 	nerr := len(p.errs)
@@ -676,7 +685,7 @@ func (p *parser) behaviour(n *yaml.Node, path string) (Behaviour, bool) {
 			return b, false
 		}
 	} else {
-		f := p.mapping(n, path, "kind", "slope", "honours")
+		f := p.mapping(n, path, "kind", "slope", "honours", "file", "model")
 		if f.values == nil {
 			return b, false
 		}
@@ -693,9 +702,31 @@ func (p *parser) behaviour(n *yaml.Node, path string) (Behaviour, bool) {
 		if f.get("honours") != nil && b.Kind != ConArtist {
 			p.fail(f.get("honours"), path+".honours", "applies to kind con-artist only")
 		}
+		for _, k := range []string{"file", "model"} {
+			if f.get(k) != nil && b.Kind != Fitted {
+				p.fail(f.get(k), path+"."+k, "applies to kind fitted only")
+			}
+		}
 		b.Slope, b.Honours = 0.5, 3
 		p.float(f, "slope", &b.Slope, 0, 2, false, false)
 		p.integer(f, "honours", &b.Honours, 0, 1<<30, "")
+		if b.Kind == Fitted {
+			b.Model = "trustee"
+			p.str(f, "model", &b.Model)
+			if !p.str(f, "file", &b.File) {
+				if f.get("file") == nil {
+					p.fail(n, path+".file", "missing: the subjects.csv of a trustee fit (trustlab fit --role trustee, or OUT/trustees/subjects.csv)")
+				}
+			} else {
+				p.readTrustees(&b, f.get("file"), path+".file")
+			}
+		}
+	}
+	if b.Kind == Fitted {
+		p.fitted = append(p.fitted, nodeAt{n, path})
+	}
+	if b.Kind == Fitted && n.Kind == yaml.ScalarNode {
+		p.fail(n, path, "kind fitted needs a file: behaviour: {kind: fitted, file: trustees/subjects.csv}")
 	}
 	switch b.Kind {
 	case Reciprocal:
@@ -706,10 +737,18 @@ func (p *parser) behaviour(n *yaml.Node, path string) (Behaviour, bool) {
 		if n.Kind == yaml.ScalarNode {
 			b.Honours = 3
 		}
+	case Fitted:
+		b.Slope, b.Honours = 0, 0
 	default:
 		b.Slope, b.Honours = 0, 0
 	}
 	return b, len(p.errs) == nerr
+}
+
+// nodeAt is a node and its field path, for checks made later.
+type nodeAt struct {
+	node *yaml.Node
+	path string
 }
 
 // groupSpec is the unresolved content of a group (or of the population's
@@ -740,7 +779,7 @@ func (p *parser) groupFields(f fields, g *groupSpec) {
 	}
 	if g.trustNode != nil && g.behaviour != nil {
 		switch g.behaviour.Kind {
-		case Honour, Betray, ConArtist:
+		case Honour, Betray, ConArtist, Fitted:
 			p.fail(g.trustNode, f.sub("trustworthiness"), "does not apply to behaviour %s (its trustworthiness is fixed by the behaviour)", g.behaviour.Kind)
 		}
 	}
@@ -849,6 +888,16 @@ func (p *parser) addGroup(s *Scenario, name string, share float64, def, own grou
 		g.Trustworthiness = Dist{Kind: DistFixed, Value: 1}
 	case Betray, ConArtist:
 		g.Trustworthiness = Dist{Kind: DistFixed, Value: 0}
+	case Fitted:
+		// Each agent takes a fitted trustee at random (sim); its
+		// trustworthiness, the expected return fraction at half sent, is
+		// that trustee's ret_base.
+		d := Dist{Kind: DistCSV, File: g.Behaviour.File, Column: "ret_base", SHA256: g.Behaviour.SHA256}
+		for _, t := range g.Behaviour.Trustees {
+			d.Values = append(d.Values, t.RetBase)
+		}
+		d.Rows = len(d.Values)
+		g.Trustworthiness = d
 	}
 	params := base
 	if gp != nil {

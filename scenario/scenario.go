@@ -142,6 +142,13 @@ const (
 	// ConArtist honours the first Honours trusts of each trustor, then
 	// betrays that trustor.
 	ConArtist = "con-artist"
+	// Fitted returns what trustees fitted by trustlab fit (the trustee
+	// model, docs/fitting.md) would: each agent of the group takes one of
+	// the fitted trustees of File at random, and after receiving m x sent
+	// returns an amount drawn from that trustee's model, with the intended
+	// fraction sigmoid(logit(ret_base) + ret_recip (sent/endowment - 1/2))
+	// under its response model. Investment game only.
+	Fitted = "fitted"
 )
 
 // Behaviour is how an agent acts as a trustee.
@@ -149,6 +156,22 @@ type Behaviour struct {
 	Kind    string  `json:"kind"`
 	Slope   float64 `json:"slope,omitempty"`   // reciprocal
 	Honours int     `json:"honours,omitempty"` // con-artist
+	// File, Model and SHA256 name the fitted trustees (fitted): a
+	// subjects.csv of trustlab fit (resolved path), the model whose rows
+	// are read (default trustee) and the file's hash; Trustees are the
+	// rows read.
+	File     string          `json:"file,omitempty"`
+	Model    string          `json:"model,omitempty"`
+	SHA256   string          `json:"sha256,omitempty"`
+	Trustees []FittedTrustee `json:"-"`
+}
+
+// FittedTrustee is one trustee of a trustee fit: the trustee model's
+// estimates (lapse, hurdle and round 0 where the fit had none).
+type FittedTrustee struct {
+	ID                     string
+	RetBase, RetRecip, Phi float64
+	Lapse, Hurdle, Round   float64
 }
 
 // Network kinds.

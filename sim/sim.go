@@ -124,6 +124,11 @@ func New(sc *scenario.Scenario, opt Options) (*Sim, error) {
 	if n < 2 || len(sc.Population.Groups) == 0 || len(sc.Population.Groups) > scenario.MaxGroups {
 		return nil, fmt.Errorf("sim: scenario not resolved: population.size = %d, %d groups", n, len(sc.Population.Groups))
 	}
+	for _, g := range sc.Population.Groups {
+		if g.Behaviour.Kind == scenario.Fitted {
+			return nil, fmt.Errorf("sim: group %q: behaviour fitted is read by the scenario parser but not yet simulated by this engine", g.Name)
+		}
+	}
 	s := &Sim{sc: sc, n: n, workers: opt.Workers}
 	if s.workers <= 0 {
 		s.workers = runtime.GOMAXPROCS(0)

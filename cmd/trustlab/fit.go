@@ -33,10 +33,18 @@ gamma = 1 (see docs/fitting.md for why; --free estimates them, --fix fixes
 others). Models: full, no_asymmetry, no_risk, no_trait, no_learning,
 baseline.
 
+--role trustee fits the trustees' returns instead (the spec's
+columns.trustee names who returned): the trustee model, in which the
+returned fraction is sigmoid(logit(ret_base) + ret_recip x (share sent -
+1/2)), against a constant fraction per trustee (baseline). With both roles
+in the spec, both are fitted (the trustees into --out/trustees).
+
 Outputs in --out: subjects.csv (one row per subject and model: estimates,
 standard errors, log-likelihood, AIC, BIC, cross-validated log-likelihood,
 warnings), comparison.csv (totals per model), predictions.csv, plots,
-index.html and manifest.json.
+index.html and manifest.json; under a prior, samples.parquet (posterior
+draws, long format) and intervals.csv (their 95% intervals per subject and
+parameter, beside the Laplace ones).
 
 Examples:
   trustlab fit trials.csv --spec examples/data/mikus2023.yaml --out mikus
@@ -52,13 +60,16 @@ func cmdFit(e *env, args []string) error {
 		qPath, keyPath, tauFrom     string
 		cvFraction                  float64
 		cvFolds, replications       int
+		samples                     int
 		noCV, noPlots, force, drop  bool
 		loso                        bool
+		role                        string
 	)
 	est.register(fs, "empirical")
 	fs.StringVar(&specPath, "spec", "", "data spec `SPEC.yaml` mapping CSV columns to roles (required; see examples/data)")
 	fs.StringVar(&models, "models", "all", "models to fit: all, or a comma-separated list of "+strings.Join(fit.VariantNames(), ", ")+" (full is always fitted)")
 	fs.StringVar(&out, "out", "fit-out", "output `directory`")
+	fs.StringVar(&role, "role", "auto", "whose decisions to fit: trustor (amounts sent), trustee (amounts returned: the trustee model, needs columns.trustee in the spec), both (the trustees into OUT/trustees), or auto (both when the spec names columns.trustee, else trustor)")
 	fs.StringVar(&pool, "pool", "none", "fit one parameter set per pool: none (per subject), group (per value of the group column) or all")
 	fs.StringVar(&qPath, "questionnaire", "", "questionnaire responses `CSV` (one row per subject) whose trust-scale score fixes or informs tau; needs --key")
 	fs.StringVar(&keyPath, "key", "", "questionnaire scoring key `YAML`: items, reverse-keyed items, response range")
@@ -67,6 +78,7 @@ func cmdFit(e *env, args []string) error {
 	fs.IntVar(&cvFolds, "cv-folds", 0, "cross-validation: blocked k-fold over each partner's trials with this many folds, [2, 100], instead of the last-trials split (0)")
 	fs.BoolVar(&noCV, "no-cv", false, "skip the cross-validation fits")
 	fs.IntVar(&replications, "replications", 20, "posterior predictive checks: whole sequences simulated per subject from the full model and the baseline for the report's plots, [0, 1000] (0: none)")
+	fs.IntVar(&samples, "samples", 500, "posterior draws per subject of the first model under its prior (samples.parquet, intervals.csv, and intervals in the report), [0, 100000] (0: none; maximum likelihood has no posterior)")
 	fs.BoolVar(&loso, "loso", false, "empirical Bayes: also score each subject under the population prior estimated without it (leave-one-subject-out log evidence, the population level's prediction of a new person)")
 	fs.BoolVar(&noPlots, "no-plots", false, "write CSV and JSON only")
 	fs.BoolVar(&force, "force", false, "replace an earlier fit in --out (outputs are written to a temporary folder and renamed into place at the end: a failed fit leaves --out as it was)")
@@ -90,8 +102,16 @@ func cmdFit(e *env, args []string) error {
 		return err
 	}
 	o := fitrun.Options{Estimation: eo, Questionnaire: qPath, Key: keyPath, NoPlots: noPlots, Force: force, DropInvalid: drop, Version: version, Args: args}
-	if o.Models, err = fit.ParseModels(models); err != nil {
-		return usageErrorf("%v", err)
+	if o.Role, err = fitrun.ParseRole(role); err != nil {
+		return usageErrorf("--%v", err)
+	}
+	if o.Role == fitrun.RoleTrustee {
+		o.TrusteeModels, err = fit.ParseModelsFor(models, true)
+	} else {
+		o.Models, err = fit.ParseModels(models)
+	}
+	if err != nil {
+		return usageErrorf("--models: %v", err)
 	}
 	if !(cvFraction > 0 && cvFraction < 1) {
 		return usageErrorf("--cv-fraction = %g: must be in (0, 1)", cvFraction)
@@ -101,11 +121,15 @@ func cmdFit(e *env, args []string) error {
 		return usageErrorf("--replications = %d: must be in [0, 1000] (0: none)", replications)
 	}
 	o.Replications, o.NoPPC = replications, replications == 0
+	if samples < 0 || samples > 100000 {
+		return usageErrorf("--samples = %d: must be in [0, 100000] (0: none)", samples)
+	}
+	o.Samples, o.NoSamples = samples, samples == 0
 	if cvFolds != 0 && (cvFolds < 2 || cvFolds > 100) {
 		return usageErrorf("--cv-folds = %d: must be in [2, 100] (or 0: the last-trials split)", cvFolds)
 	}
 	if o.TraitMode, err = fit.ParseTraitMode(tauFrom); err != nil {
-		return usageErrorf("%v", err)
+		return usageErrorf("--tau-from = %v", err)
 	}
 	if o.Pool, err = fitrun.ParsePool(pool); err != nil {
 		return usageErrorf("--pool = %q: must be none, group or all", pool)
@@ -137,6 +161,10 @@ func cmdFit(e *env, args []string) error {
 			input{"--questionnaire", qPath}, input{"--key", keyPath}))
 	}
 	printComparison(e.stdout, res)
+	if t := res.Trustees; t != nil {
+		fmt.Fprintf(e.stdout, "\ntrustees (%s/trustees): ", out)
+		printComparison(e.stdout, t)
+	}
 	return nil
 }
 
@@ -157,6 +185,12 @@ func printComparison(wr io.Writer, res *fitrun.Result) {
 	if man.Pool != "none" {
 		unit = "pools"
 	}
+	if man.Role == fitrun.RoleTrustee.String() {
+		unit = "trustees"
+		if man.Pool != "none" {
+			unit = "pools of trustees"
+		}
+	}
 	fmt.Fprintf(wr, "fitted %d %s (%d subjects, %d trials, %d missed trials skipped) in %.1f s\n\n", man.Fits, unit, man.Subjects, man.Trials, man.Missed, man.Seconds)
 	header, rows := res.Comparison()
 	tw := tabwriter.NewWriter(wr, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -165,7 +199,11 @@ func printComparison(wr io.Writer, res *fitrun.Result) {
 		fmt.Fprintln(tw, strings.Join(r, "\t")+"\t")
 	}
 	tw.Flush()
-	fmt.Fprintf(wr, "\nk: free parameters summed over fits; Δ: difference from the full model (lower AIC/BIC, higher CV log-likelihood is better);\nbest: fits for which the model has the best AIC / BIC / held-out log-likelihood.\n")
+	first := "the full model"
+	if man.Role == fitrun.RoleTrustee.String() {
+		first = "the trustee model"
+	}
+	fmt.Fprintf(wr, "\nk: free parameters summed over fits; Δ: difference from %s (lower AIC/BIC, higher CV log-likelihood is better);\nbest: fits for which the model has the best AIC / BIC / held-out log-likelihood.\n", first)
 	if res.Prior != fit.PriorNone {
 		fmt.Fprintf(wr, "estimates are MAP under the %s prior: log-likelihood, AIC and BIC are at the MAP; iBIC = -2 log evidence (Laplace) + prior parameters x ln(choices) compares models under their priors.\n", res.Prior)
 	}

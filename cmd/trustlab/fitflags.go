@@ -66,7 +66,10 @@ func (f *estimationFlags) options() (fitrun.Estimation, error) {
 	}
 	for _, s := range f.fix {
 		if err := fit.ParseFix(o.Fixed, s); err != nil {
-			return o, usageErrorf("%v", err)
+			if strings.TrimSpace(s) == "" {
+				return o, usageErrorf("--fix: %v", err)
+			}
+			return o, usageErrorf("--fix %v", err)
 		}
 	}
 	for _, s := range f.free {
@@ -91,7 +94,7 @@ func (f *estimationFlags) options() (fitrun.Estimation, error) {
 	}
 	prior, err := fit.ParsePrior(f.prior)
 	if err != nil {
-		return o, usageErrorf("%v", err)
+		return o, usageErrorf("--prior = %v", err)
 	}
 	o.Prior = &prior
 	if f.restarts < 1 || f.restarts > 100 {

@@ -42,33 +42,28 @@ func (f *optFloat) ptr() *float64 {
 	return &v
 }
 
-// paramFlags registers one flag per model parameter.
+// paramFlags registers one flag per model parameter (model.ParamTable:
+// --lambda0, ..., --w-plus, with the range and default in the help).
 type paramFlags struct {
-	lambda0, kappa, beta, zeta, phi, n0, eta, wPlus, wMinus, gamma, omega optFloat
-	deterministic                                                         bool
+	values        []optFloat // one per model.ParamTable entry
+	deterministic bool
 }
 
 func (p *paramFlags) register(fs *flag.FlagSet) {
-	fs.Var(&p.lambda0, "lambda0", "base risk weight lambda0, [0, 1000] (default 1)")
-	fs.Var(&p.kappa, "kappa", "trait slope of the risk weight, [0, 50] (default 2)")
-	fs.Var(&p.beta, "beta", "inverse temperature of choices, [0, 1e4] (default 5)")
-	fs.Var(&p.zeta, "zeta", "ambiguity aversion, [0, inf) (default 0)")
-	fs.Var(&p.phi, "phi", "precision of graded amounts, (0, inf) (default 10)")
-	fs.Var(&p.n0, "n0", "prior strength for strangers, [0.001, 1e5] (default 2)")
-	fs.Var(&p.eta, "eta", "trait learning rate, [0, 1] (default 0)")
-	fs.Var(&p.wPlus, "w-plus", "evidence weight of a confirmation, [0, inf) (default 1)")
-	fs.Var(&p.wMinus, "w-minus", "evidence weight of a betrayal, [0, inf) (default 2)")
-	fs.Var(&p.gamma, "gamma", "retention of evidence, (0, 1] (default 1)")
-	fs.Var(&p.omega, "omega", "weight of social reports, [0, inf) (default 0.5)")
+	tab := model.ParamTable()
+	p.values = make([]optFloat, len(tab))
+	for i, pi := range tab {
+		fs.Var(&p.values[i], strings.ReplaceAll(pi.Name, "_", "-"), fmt.Sprintf("%s, %s (default %g)", pi.Doc, pi.Range(), pi.Default))
+	}
 	fs.BoolVar(&p.deterministic, "deterministic", false, "deterministic choices (beta -> infinity): trust iff the balance is positive")
 }
 
 func (p *paramFlags) params() model.Params {
-	return model.Params{
-		Lambda0: p.lambda0.ptr(), Kappa: p.kappa.ptr(), Beta: p.beta.ptr(), Zeta: p.zeta.ptr(),
-		Phi: p.phi.ptr(), N0: p.n0.ptr(), Eta: p.eta.ptr(), WPlus: p.wPlus.ptr(), WMinus: p.wMinus.ptr(),
-		Gamma: p.gamma.ptr(), Omega: p.omega.ptr(), Deterministic: p.deterministic,
+	out := model.Params{Deterministic: p.deterministic}
+	for i, pi := range model.ParamTable() {
+		*pi.In(&out) = p.values[i].ptr()
 	}
+	return out
 }
 
 // parseFlags parses args with fs. -h prints the usage to stdout and returns

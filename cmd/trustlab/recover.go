@@ -58,7 +58,7 @@ func cmdRecover(e *env, args []string) error {
 	fs.Var(&ranges, "range", "draw a parameter from `name=lo:hi` (repeatable; log-uniform except tau and gamma)")
 	fs.StringVar(&out, "out", "recover-out", "output `directory`")
 	fs.BoolVar(&noPlots, "no-plots", false, "write CSV and JSON only")
-	fs.StringVar(&modelName, "model", "full", "the model simulated and fitted: full, a variant, or a rival (rw, rw2, reciprocity)")
+	fs.StringVar(&modelName, "model", "full", "the model simulated and fitted: full, a variant, a rival (rw, rw2, reciprocity), or trustee (the trustees' returns, with each design partner a trustor sending 1..endowment at random)")
 	fs.StringVar(&confusion, "confusion", "", "model recovery instead: simulate --subjects from each of these `models` (all: full,rw,rw2,reciprocity,baseline), fit them all by maximum likelihood and count the winner by BIC (confusion.csv)")
 	if err := parseFlags(fs, args, e.stdout, recoverSynopsis); err != nil {
 		return err
@@ -81,7 +81,7 @@ func cmdRecover(e *env, args []string) error {
 		NoPlots: noPlots, Version: version, Args: args}
 	for _, r := range ranges {
 		if err := fit.ParseRange(ro.Ranges, r); err != nil {
-			return usageErrorf("%v", err)
+			return usageErrorf("--range %v", err)
 		}
 	}
 	if confusion != "" {
@@ -89,7 +89,7 @@ func cmdRecover(e *env, args []string) error {
 		if confusion != "all" {
 			ms, err := fit.ParseModels(confusion)
 			if err != nil {
-				return usageErrorf("--confusion: %v", strings.TrimPrefix(err.Error(), "--models: "))
+				return usageErrorf("--confusion: %v", err)
 			}
 			co.Models = ms
 		}
@@ -105,10 +105,15 @@ func cmdRecover(e *env, args []string) error {
 		printConfusion(e.stdout, conf)
 		return nil
 	}
-	if modelName != "full" {
+	switch modelName {
+	case "full":
+	case "trustee": // trustees' returns: trustors sending 1..endowment at random
+		ms, _ := fit.ParseModelsFor("trustee", true)
+		ro.Model = ms[0]
+	default:
 		ms, err := fit.ParseModels(modelName)
 		if err != nil || len(ms) != 2 {
-			return usageErrorf("--model %q: must be one model: full, a variant or a rival (rw, rw2, reciprocity)", modelName)
+			return usageErrorf("--model %q: must be one model: full, a variant, a rival (rw, rw2, reciprocity) or trustee", modelName)
 		}
 		ro.Model = ms[1]
 	}

@@ -89,7 +89,7 @@ func Predict(m model.Model, t Trait, s model.Situation) ([]float64, error) {
 // PredictGraded is the distribution of graded amounts 0..e sent to a
 // stranger in a repeated game with binary outcomes, as the fits read
 // mikus2023 (docs/fitting.md section 1): the belief is over the probability
-// that the partner reciprocates, the balance per unit sent is MODEL.md's
+// that the partner reciprocates, the balance per unit sent is docs/model.md's
 // binary balance p*gain - lambda*(1-p)*loss (gain m*h - 1 for a return of
 // the share h of the multiplied amount, loss 1), and the amount is
 // BetaBinomial(e, f*phi, (1-f)*phi) with f = sigmoid(beta*B).

@@ -180,7 +180,7 @@ func TestBergReference(t *testing.T) {
 // TestFractionFigure draws the intended fraction over the trait under both
 // parameter sets (docs/figures/stranger-fraction.svg/png, rewritten with
 // -update) and pins the values the issue measured: 0.013 at trait 0.2 and
-// 0.924 at 0.5 under MODEL.md's defaults.
+// 0.924 at 0.5 under docs/model.md's defaults.
 func TestFractionFigure(t *testing.T) {
 	cal, err := model.Calibrated().Model()
 	if err != nil {
