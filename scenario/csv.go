@@ -72,7 +72,7 @@ func (p *parser) readCSV(d *Dist, node *yaml.Node, path string) {
 		line, column := r.FieldPos(col)
 		v, err := strconv.ParseFloat(strings.TrimSpace(rec[col]), 64)
 		if err != nil || !inRange(v, 0, 1, false, false) {
-			p.errs = append(p.errs, &Error{File: name, Line: line, Column: column, Path: d.Column,
+			p.errs = append(p.errs, &Error{File: name, Line: line, Column: column, Field: d.Column,
 				Msg: fmt.Sprintf("%q: must be a number in [0, 1]", rec[col])})
 			return
 		}
@@ -181,7 +181,7 @@ func (p *parser) readTrustees(b *Behaviour, node *yaml.Node, path string) {
 			x, err := strconv.ParseFloat(v, 64)
 			if err != nil || !(x >= fd.lo && x <= fd.hi) {
 				line, column := r.FieldPos(i)
-				p.errs = append(p.errs, &Error{File: name, Line: line, Column: column, Path: fd.name,
+				p.errs = append(p.errs, &Error{File: name, Line: line, Column: column, Field: fd.name,
 					Msg: fmt.Sprintf("%q: must be a number in [%g, %g]", v, fd.lo, fd.hi)})
 				return
 			}

@@ -14,33 +14,15 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/trustlab/trustlab/internal/bounded"
+	"github.com/trustlab/trustlab/internal/srcpos"
 	"github.com/trustlab/trustlab/model"
 )
 
-// Error is one problem in a scenario file: where it is, which field, the
-// value and what is allowed.
-type Error struct {
-	File   string
-	Line   int // 0 when the problem has no position
-	Column int
-	Path   string // field path, e.g. population.groups[1].share
-	Msg    string // value and allowed range, e.g. `-5: must be in [2, 100]`
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Column)
-	}
-	b.WriteString(": ")
-	if e.Path != "" {
-		b.WriteString(e.Path)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+// Error is one problem in a scenario file: where it is, which field
+// (a path such as population.groups[1].share) and what is wrong, with the
+// value and the allowed range (`-5: must be in [2, 100]`). It is the
+// positioned error of every trustlab input file ([srcpos.Error]).
+type Error = srcpos.Error
 
 // maxErrors bounds the number of problems one parse reports.
 const maxErrors = 20
@@ -137,7 +119,7 @@ func (p *parser) fail(n *yaml.Node, path, format string, a ...any) {
 	if len(p.errs) >= maxErrors {
 		return
 	}
-	e := &Error{File: p.file, Path: path, Msg: fmt.Sprintf(format, a...)}
+	e := &Error{File: p.file, Field: path, Msg: fmt.Sprintf(format, a...)}
 	if n != nil {
 		e.Line, e.Column = n.Line, n.Column
 	}

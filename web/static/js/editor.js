@@ -1,13 +1,27 @@
 // A plain-text editor for YAML: a textarea with a line-number gutter and
-// highlighted error lines. Errors come from the server as
-// "file:line:col: field: message".
+// highlighted error lines. Errors come from the server as the fields of an
+// error body ({file, line, column, field, message}); a plain message
+// ("file:line:col: field: message" or none) is still read as text.
 
 import { h, id } from './dom.js';
 
 const POS = /^(?:[^:\s]+):(\d+):(\d+): (.*)$/s;
 
-/** locate splits a server message into {line, col, text} (line 0: none). */
-export function locate(message) {
+/**
+ * locate returns {line, col, text} (line 0: none) of an error: a field of
+ * an error body, whose line and column are given, or a plain message,
+ * from which they are read.
+ */
+export function locate(e) {
+  if (e && typeof e === 'object') {
+    const line = e.line || 0;
+    const col = e.column || 0;
+    let text = e.message || '';
+    const at = [e.file || '', line || '', col || ''].filter((x) => x !== '').join(':');
+    if (line && at && text.startsWith(`${at}: `)) text = text.slice(at.length + 2);
+    return { line, col, text };
+  }
+  const message = String(e);
   const m = POS.exec(message);
   if (!m) return { line: 0, col: 0, text: message };
   return { line: Number(m[1]), col: Number(m[2]), text: m[3] };
@@ -91,7 +105,10 @@ export function editor(opts) {
     el, textarea,
     value: () => textarea.value,
     set(text) { textarea.value = text; marks = new Map(); list.replaceChildren(); paint(); textarea.scrollTop = 0; sync(); },
-    /** showErrors marks each message's line and lists them as links to it. */
+    /**
+     * showErrors marks each error's line and lists them as links to it:
+     * fields of an error body, or plain messages.
+     */
     showErrors(messages) {
       marks = new Map();
       const items = messages.map(locate).sort((a, b) => (a.line || 1e9) - (b.line || 1e9));
