@@ -134,22 +134,22 @@ func TestParseErrors(t *testing.T) {
 		name, sweep, want string
 	}{
 		{"empty", "", "sweep.yaml:1: empty sweep file: expected keys name, scenario, base, seed, replications, keep, axes"},
-		{"syntax", "axes: [1,\n", "sweep.yaml:1: did not find expected node content"},
-		{"unknown key", "scenario: base.yaml\nreplicates: 3\n", "sweep.yaml:2:1: replicates: unknown key (allowed: name, scenario, base, seed, replications, keep, axes)"},
-		{"repeated key", "scenario: base.yaml\nseed: 1\nseed: 2\n", "sweep.yaml:3:1: seed: key repeated (first on line 2)"},
+		{"syntax", "axes: [1,\n", "sweep.yaml:1: YAML syntax: did not find expected node content"},
+		{"unknown key", "scenario: base.yaml\nreplicates: 3\n", "sweep.yaml:2:1: replicates: unknown key; allowed keys here: name, scenario, base, seed, replications, keep, axes"},
+		{"repeated key", "scenario: base.yaml\nseed: 1\nseed: 2\n", "sweep.yaml:3:1: seed: duplicate key (first on line 2)"},
 		{"no base", "seed: 1\n", "sweep.yaml:1:1: scenario: missing: give the base scenario as scenario: FILE or inline as base:"},
 		{"both bases", "scenario: base.yaml\nbase: {steps: 3}\n", "sweep.yaml:2:7: base: give either scenario: (a file) or base: (inline), not both"},
 		{"missing scenario file", "scenario: nothere.yaml\n", "sweep.yaml:1:11: scenario: cannot read the base scenario: open "},
-		{"bad replications", "scenario: base.yaml\nreplications: 0\n", "sweep.yaml:2:15: replications: must be a whole number in [1, 100000], got 0"},
-		{"fractional replications", "scenario: base.yaml\nreplications: 2.5\n", "sweep.yaml:2:15: replications: must be a whole number in [1, 100000], got 2.5"},
-		{"bad seed", "scenario: base.yaml\nseed: -1\n", "sweep.yaml:2:7: seed: must be a whole number in [0, 18446744073709551615], got -1"},
+		{"bad replications", "scenario: base.yaml\nreplications: 0\n", "sweep.yaml:2:15: replications: 0: must be a whole number in [1, 100000]"},
+		{"fractional replications", "scenario: base.yaml\nreplications: 2.5\n", "sweep.yaml:2:15: replications: 2.5: must be a whole number in [1, 100000]"},
+		{"bad seed", "scenario: base.yaml\nseed: -1\n", "sweep.yaml:2:7: seed: -1: must be a whole number in [0, 18446744073709551615]"},
 		{"bad keep", "scenario: base.yaml\nkeep: [summary, agents]\n", `sweep.yaml:2:17: keep: unknown output "agents" (allowed: summary, series)`},
 		{"empty axes", "scenario: base.yaml\naxes: []\n", "sweep.yaml:2:7: axes: no axis given (omit axes: to run replications of the base scenario alone)"},
 		{"empty values", "scenario: base.yaml\naxes:\n  - path: steps\n    values: []\n", "sweep.yaml:4:13: steps.values: empty: an axis needs at least one value"},
 		{"empty values mapping form", "scenario: base.yaml\naxes:\n  steps: []\n", "sweep.yaml:3:10: steps.values: empty: an axis needs at least one value"},
 		{"no values", "scenario: base.yaml\naxes:\n  - path: steps\n", "sweep.yaml:3:11: steps: missing values: (a list) or range: {from, to, step}"},
 		{"no path", "scenario: base.yaml\naxes:\n  - values: [1]\n", "sweep.yaml:3:5: axes[0]: missing path: (the scenario parameter to vary, e.g. population.groups.exploiter.share)"},
-		{"unknown axis key", "scenario: base.yaml\naxes:\n  - path: steps\n    value: [1]\n", "sweep.yaml:4:5: axes[0].value: unknown key (allowed: path, name, values, range, with)"},
+		{"unknown axis key", "scenario: base.yaml\naxes:\n  - path: steps\n    value: [1]\n", "sweep.yaml:4:5: axes[0].value: unknown key; allowed keys here: path, name, values, range, with"},
 		{"bad path syntax", "scenario: base.yaml\naxes:\n  - path: population..share\n    values: [1]\n", "sweep.yaml:3:11: population..share: not a scenario path: keys and list items joined by dots, e.g. population.groups.exploiter.share"},
 		{"repeated value", "scenario: base.yaml\naxes:\n  steps: [10, 20, 10.0]\n", "sweep.yaml:3:19: steps: value 10 repeats the value on line 3"},
 		{"repeated axis", "scenario: base.yaml\naxes:\n  - {path: steps, values: [1]}\n  - {path: steps, values: [2]}\n", "sweep.yaml:4:12: steps: path repeated (first on line 3)"},
@@ -166,6 +166,11 @@ func TestParseErrors(t *testing.T) {
 			"sweep.yaml:6:7: population.groups.exploiter.share.with.population.groups.cooperator.share: 1 values, but the axis population.groups.exploiter.share has 2: value i of each goes with value i of the axis"},
 		{"with repeats a path", "scenario: base.yaml\naxes:\n  - path: steps\n    values: [1, 2]\n    with: {steps: [3, 4]}\n",
 			"sweep.yaml:5:12: steps: path repeated (first on line 3)"},
+		{"several problems", "scenario: base.yaml\nseed: x\nreplications: 0\naxes:\n  - {path: steps}\n  - {values: [1]}\n",
+			"sweep.yaml:2:7: seed: \"x\": must be a whole number in [0, 18446744073709551615]\n" +
+				"sweep.yaml:3:15: replications: 0: must be a whole number in [1, 100000]\n" +
+				"sweep.yaml:5:12: steps: missing values: (a list) or range: {from, to, step}\n" +
+				"sweep.yaml:6:5: axes[1]: missing path: (the scenario parameter to vary, e.g. population.groups.exploiter.share)"},
 		{"inside a scalar", "scenario: base.yaml\naxes:\n  steps.max: [1]\n", `sweep.yaml:3:3: steps.max: not in the base scenario DIR/base.yaml: steps: cannot address "max" inside the value "20"`},
 	}
 	for _, tt := range tests {

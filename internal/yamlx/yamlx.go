@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -143,6 +144,9 @@ func (f Fields) OK() bool { return f.values != nil }
 
 // Get returns the value of key, or nil when it is not given (or refused).
 func (f Fields) Get(key string) *yaml.Node { return f.values[key] }
+
+// Map returns the values by key (nil when the node was not a mapping).
+func (f Fields) Map() map[string]*yaml.Node { return maps.Clone(f.values) }
 
 // Has reports whether key was written, refused or not.
 func (f Fields) Has(key string) bool { return f.written[key] != nil }
