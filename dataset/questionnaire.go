@@ -104,8 +104,7 @@ func ParseKey(r io.Reader, name string) (Key, error) {
 	if err != nil {
 		return Key{}, &Error{File: name, Msg: err.Error()}
 	}
-	var k Key
-	p, err := decodeStrict(data, name, &k)
+	k, p, err := decodeKey(data, name)
 	if err != nil {
 		return Key{}, err
 	}
@@ -114,6 +113,27 @@ func ParseKey(r io.Reader, name string) (Key, error) {
 		return Key{}, err
 	}
 	return k, nil
+}
+
+// decodeKey reads the keys of a questionnaire key with the strict walker.
+func decodeKey(data []byte, name string) (Key, positions, error) {
+	var k Key
+	root, w, p, err := yamlFile(data, name)
+	if err != nil {
+		return k, nil, err
+	}
+	f := w.Mapping(root, "", "scale", "description", "subject", "items", "reverse", "min", "max", "missing", "na", "delimiter")
+	str(w, f, "scale", &k.Scale)
+	str(w, f, "description", &k.Description)
+	str(w, f, "subject", &k.Subject)
+	strList(w, f, "items", &k.Items)
+	strList(w, f, "reverse", &k.Reverse)
+	number(w, f, "min", &k.Min)
+	number(w, f, "max", &k.Max)
+	str(w, f, "missing", &k.Missing)
+	strList(w, f, "na", &k.NA)
+	str(w, f, "delimiter", &k.Delimiter)
+	return k, p, fromWalker(w.Err())
 }
 
 // LoadKey reads and validates the questionnaire key file at path.
