@@ -114,7 +114,7 @@ export function editor(opts) {
       const items = messages.map(locate).sort((a, b) => (a.line || 1e9) - (b.line || 1e9));
       for (const e of items) if (e.line) marks.set(e.line, [...(marks.get(e.line) || []), e.text]);
       list.replaceChildren(...items.map((e) => h('li', { class: 'err-item', 'data-line': e.line || '' },
-        e.line ? h('button', { type: 'button', class: 'linkish', onclick: () => goTo(e.line, e.col) }, `line ${e.line}, column ${e.col}`) : null,
+        e.line ? h('button', { type: 'button', class: 'linkish', onclick: () => goTo(e.line, e.col) }, e.col ? `line ${e.line}, column ${e.col}` : `line ${e.line}`) : null,
         e.line ? ': ' : '', e.text)));
       paint();
     },
