@@ -1,7 +1,6 @@
 package dataset
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -11,7 +10,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/trustlab/trustlab/internal/bounded"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/trustlab/trustlab/internal/yamlx"
 )
 
 // Key is a questionnaire scoring key: which CSV columns are the items of a
@@ -96,15 +97,11 @@ type Scores struct {
 // ParseKey reads a questionnaire key in YAML from r. Unknown keys are
 // errors; name is the file name used in messages. The key is validated.
 func ParseKey(r io.Reader, name string) (Key, error) {
-	data, err := bounded.ReadAll(r, name, MaxSpecSize)
-	var big *bounded.TooLargeError
-	if errors.As(err, &big) {
-		return Key{}, &Error{File: name, Msg: fmt.Sprintf("larger than the %s allowed for a questionnaire key file", bounded.Bytes(MaxSpecSize))}
-	}
+	root, w, p, err := yamlFile(r, name, "a questionnaire key file")
 	if err != nil {
-		return Key{}, &Error{File: name, Msg: err.Error()}
+		return Key{}, err
 	}
-	k, p, err := decodeKey(data, name)
+	k, err := decodeKey(root, w)
 	if err != nil {
 		return Key{}, err
 	}
@@ -116,12 +113,8 @@ func ParseKey(r io.Reader, name string) (Key, error) {
 }
 
 // decodeKey reads the keys of a questionnaire key with the strict walker.
-func decodeKey(data []byte, name string) (Key, positions, error) {
+func decodeKey(root *yaml.Node, w *yamlx.Walker) (Key, error) {
 	var k Key
-	root, w, p, err := yamlFile(data, name)
-	if err != nil {
-		return k, nil, err
-	}
 	f := w.Mapping(root, "", "scale", "description", "subject", "items", "reverse", "min", "max", "missing", "na", "delimiter")
 	str(w, f, "scale", &k.Scale)
 	str(w, f, "description", &k.Description)
@@ -133,7 +126,7 @@ func decodeKey(data []byte, name string) (Key, positions, error) {
 	str(w, f, "missing", &k.Missing)
 	strList(w, f, "na", &k.NA)
 	str(w, f, "delimiter", &k.Delimiter)
-	return k, p, fromWalker(w.Err())
+	return k, fromWalker(w.Err())
 }
 
 // LoadKey reads and validates the questionnaire key file at path.

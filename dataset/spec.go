@@ -1,7 +1,6 @@
 package dataset
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -12,7 +11,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/trustlab/trustlab/internal/bounded"
 	"github.com/trustlab/trustlab/internal/yamlx"
 )
 
@@ -205,15 +203,11 @@ var (
 // name is the file name used in messages. The spec is validated: errors
 // name the file, line and key.
 func ParseSpec(r io.Reader, name string) (Spec, error) {
-	data, err := bounded.ReadAll(r, name, MaxSpecSize)
-	var big *bounded.TooLargeError
-	if errors.As(err, &big) {
-		return Spec{}, &Error{File: name, Msg: fmt.Sprintf("larger than the %s allowed for a data spec file", bounded.Bytes(MaxSpecSize))}
-	}
+	root, w, p, err := yamlFile(r, name, "a data spec file")
 	if err != nil {
-		return Spec{}, &Error{File: name, Msg: err.Error()}
+		return Spec{}, err
 	}
-	s, p, err := decodeSpec(data, name)
+	s, err := decodeSpec(root, w)
 	if err != nil {
 		return Spec{}, err
 	}
@@ -225,12 +219,8 @@ func ParseSpec(r io.Reader, name string) (Spec, error) {
 }
 
 // decodeSpec reads the keys of a data spec with the strict walker.
-func decodeSpec(data []byte, name string) (Spec, positions, error) {
+func decodeSpec(root *yaml.Node, w *yamlx.Walker) (Spec, error) {
 	var s Spec
-	root, w, p, err := yamlFile(data, name)
-	if err != nil {
-		return s, nil, err
-	}
 	f := w.Mapping(root, "", "name", "description", "delimiter", "columns", "game", "labels", "missed", "na", "order_within")
 	str(w, f, "name", &s.Name)
 	str(w, f, "description", &s.Description)
@@ -286,7 +276,7 @@ func decodeSpec(data []byte, name string) (Spec, positions, error) {
 			}
 		}
 	}
-	return s, p, fromWalker(w.Err())
+	return s, fromWalker(w.Err())
 }
 
 // LoadSpec reads and validates the data spec file at path.

@@ -1,12 +1,15 @@
 package dataset
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/trustlab/trustlab/internal/bounded"
 	"github.com/trustlab/trustlab/internal/srcpos"
 	"github.com/trustlab/trustlab/internal/yamlx"
 )
@@ -60,10 +63,19 @@ func collectPositions(n *yaml.Node, prefix string, out positions) {
 	}
 }
 
-// yamlFile reads the one YAML document of a spec or key file with the
-// strict walker (package yamlx): its root mapping, the walker that
-// collects the problems, and where every key was written.
-func yamlFile(data []byte, name string) (*yaml.Node, *yamlx.Walker, positions, error) {
+// yamlFile reads the one YAML document of a spec or key file (what: "a
+// data spec file"), at most MaxSpecSize bytes, for the strict walker
+// (package yamlx): its root mapping, the walker that collects the
+// problems, and where every key was written.
+func yamlFile(r io.Reader, name, what string) (*yaml.Node, *yamlx.Walker, positions, error) {
+	data, err := bounded.ReadAll(r, name, MaxSpecSize)
+	var big *bounded.TooLargeError
+	if errors.As(err, &big) {
+		return nil, nil, nil, &Error{File: name, Msg: fmt.Sprintf("larger than the %s allowed for %s", bounded.Bytes(MaxSpecSize), what)}
+	}
+	if err != nil {
+		return nil, nil, nil, &Error{File: name, Msg: err.Error()}
+	}
 	root, err := yamlx.Parse(data, name)
 	if err != nil {
 		return nil, nil, nil, fromWalker(err)
@@ -94,32 +106,13 @@ func fromWalker(err error) error {
 		if len(e) == 1 {
 			return conv(e[0])
 		}
-		out := make(joined, len(e))
+		out := make([]error, len(e))
 		for i, x := range e {
 			out[i] = conv(x)
 		}
-		return out
+		return errors.Join(out...)
 	}
 	return err
-}
-
-// joined is several problems of one file: one a line, as errors.Join.
-type joined []*Error
-
-func (j joined) Error() string {
-	msgs := make([]string, len(j))
-	for i, e := range j {
-		msgs[i] = e.Error()
-	}
-	return strings.Join(msgs, "\n")
-}
-
-func (j joined) Unwrap() []error {
-	out := make([]error, len(j))
-	for i, e := range j {
-		out[i] = e
-	}
-	return out
 }
 
 // str reads a scalar at key as text (numbers as written); null is "".
