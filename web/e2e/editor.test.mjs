@@ -13,7 +13,7 @@ test('locate: line and column from the fields of an error body', () => {
   assert.deepEqual(locate({ field: 'scenario', message: 'scenario: too large' }), { line: 0, col: 0, text: 'scenario: too large' });
 });
 
-test('locate: plain messages are still read as text', () => {
-  assert.deepEqual(locate('scenario.yaml:3:1: population: missing'), { line: 3, col: 1, text: 'population: missing' });
+test('locate: a plain message has no position (it is never parsed)', () => {
+  assert.deepEqual(locate('scenario.yaml:3:1: population: missing'), { line: 0, col: 0, text: 'scenario.yaml:3:1: population: missing' });
   assert.deepEqual(locate('internal error'), { line: 0, col: 0, text: 'internal error' });
 });

@@ -1,30 +1,23 @@
 // A plain-text editor for YAML: a textarea with a line-number gutter and
 // highlighted error lines. Errors come from the server as the fields of an
-// error body ({file, line, column, field, message}); a plain message
-// ("file:line:col: field: message" or none) is still read as text.
+// error body ({file, line, column, field, message}): their lines are
+// marked; a plain message (an error without fields) is listed as it is.
 
 import { h, id } from './dom.js';
 
-const POS = /^(?:[^:\s]+):(\d+):(\d+): (.*)$/s;
-
 /**
  * locate returns {line, col, text} (line 0: none) of an error: a field of
- * an error body, whose line and column are given, or a plain message,
- * from which they are read.
+ * an error body, whose line and column are given (the text without its
+ * position), or a plain message, which has none.
  */
 export function locate(e) {
-  if (e && typeof e === 'object') {
-    const line = e.line || 0;
-    const col = e.column || 0;
-    let text = e.message || '';
-    const at = [e.file || '', line || '', col || ''].filter((x) => x !== '').join(':');
-    if (line && at && text.startsWith(`${at}: `)) text = text.slice(at.length + 2);
-    return { line, col, text };
-  }
-  const message = String(e);
-  const m = POS.exec(message);
-  if (!m) return { line: 0, col: 0, text: message };
-  return { line: Number(m[1]), col: Number(m[2]), text: m[3] };
+  if (!e || typeof e !== 'object') return { line: 0, col: 0, text: String(e) };
+  const line = e.line || 0;
+  const col = e.column || 0;
+  let text = e.message || '';
+  const at = [e.file || '', line || '', col || ''].filter((x) => x !== '').join(':');
+  if (line && at && text.startsWith(`${at}: `)) text = text.slice(at.length + 2);
+  return { line, col, text };
 }
 
 /**
