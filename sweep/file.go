@@ -250,7 +250,7 @@ func (p *parser) keep(n *yaml.Node) (Keep, error) {
 	}
 	for _, it := range items {
 		if it.Kind != yaml.ScalarNode {
-			return k, p.at(it, "keep", "must be summary, series or a list of them, got %s", show(it))
+			return k, p.at(it, "keep", "%s: must be summary, series or a list of them", yamlx.Describe(it))
 		}
 		switch it.Value {
 		case "summary":
@@ -274,7 +274,7 @@ func (p *parser) base(sw *Sweep, keys map[string]*yaml.Node, root *yaml.Node) er
 		return p.at(root, "scenario", "missing: give the base scenario as scenario: FILE or inline as base:")
 	case inline != nil:
 		if inline.Kind != yaml.MappingNode {
-			return p.at(inline, "base", "must be a mapping (a scenario), got %s", show(inline))
+			return p.at(inline, "base", "%s: must be a mapping (a scenario)", yamlx.Describe(inline))
 		}
 		sw.base = &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{clone(inline)}, Line: inline.Line, Column: inline.Column}
 		sw.baseName, sw.baseDir, sw.baseLine = p.File, filepath.Dir(p.File), inline.Line
@@ -359,7 +359,7 @@ func (p *parser) axes(n *yaml.Node) []Axis {
 					continue
 				}
 			default:
-				p.add(p.at(v, k.Value, "must be a list of values, a range {from, to, step} or {name, values|range, with}, got %s", show(v)))
+				p.add(p.at(v, k.Value, "%s: must be a list of values, a range {from, to, step} or {name, values|range, with}", yamlx.Describe(v)))
 				continue
 			}
 			a, err := p.axis(k.Value, k, keys)
@@ -370,7 +370,7 @@ func (p *parser) axes(n *yaml.Node) []Axis {
 			out = append(out, a)
 		}
 	default:
-		p.add(p.at(n, "axes", "must be a list of axes ({path, values|range}) or a mapping from path to values, got %s", show(n)))
+		p.add(p.at(n, "axes", "%s: must be a list of axes ({path, values|range}) or a mapping from path to values", yamlx.Describe(n)))
 		return nil
 	}
 	if len(out) == 0 && p.Count() == 0 {
@@ -400,7 +400,7 @@ func (p *parser) axis(path string, at *yaml.Node, keys map[string]*yaml.Node) (A
 			return a, err
 		}
 		if strings.TrimSpace(name) == "" || strings.ContainsAny(name, ",\"\n\r") {
-			return a, p.at(n, path+".name", "must be a non-empty column name without commas, quotes or line breaks, got %q", name)
+			return a, p.at(n, path+".name", "%q: must be a non-empty column name without commas, quotes or line breaks", name)
 		}
 		a.Name = name
 	}
@@ -409,7 +409,7 @@ func (p *parser) axis(path string, at *yaml.Node, keys map[string]*yaml.Node) (A
 	}
 	if w := keys["with"]; w != nil {
 		if w.Kind != yaml.MappingNode || len(w.Content) == 0 {
-			return a, p.at(w, path+".with", "must be a mapping from scenario paths to lists of values (as many as the axis has), got %s", show(w))
+			return a, p.at(w, path+".with", "%s: must be a mapping from scenario paths to lists of values (as many as the axis has)", yamlx.Describe(w))
 		}
 		for i := 0; i+1 < len(w.Content); i += 2 {
 			k, v := w.Content[i], w.Content[i+1]
@@ -445,7 +445,7 @@ func (p *parser) axisValues(a *Axis, at, vals, rng *yaml.Node) error {
 		return p.at(at, path, "missing values: (a list) or range: {from, to, step}")
 	case vals != nil:
 		if vals.Kind != yaml.SequenceNode {
-			return p.at(vals, path+".values", "must be a list, got %s", show(vals))
+			return p.at(vals, path+".values", "%s: must be a list", yamlx.Describe(vals))
 		}
 		if len(vals.Content) == 0 {
 			return p.at(vals, path+".values", "empty: an axis needs at least one value")
@@ -489,14 +489,14 @@ func (p *parser) rangeValues(n *yaml.Node, path string) ([]Value, error) {
 		}
 		f, ok := number(v)
 		if !ok {
-			return nil, p.at(v, where+"."+k, "must be a number, got %s", show(v))
+			return nil, p.at(v, where+"."+k, "%s: must be a number", yamlx.Describe(v))
 		}
 		x[i] = f
 		ints = ints && v.Tag == "!!int"
 	}
 	from, to, step := x[0], x[1], x[2]
 	if step == 0 || (to-from)*step < 0 {
-		return nil, p.at(keys["step"], where+".step", "must be nonzero and lead from %s to %s, got %s", formatFloat(from), formatFloat(to), formatFloat(step))
+		return nil, p.at(keys["step"], where+".step", "%s: must be nonzero and lead from %s to %s", formatFloat(step), formatFloat(from), formatFloat(to))
 	}
 	steps := math.Floor((to-from)/step + 1e-9)
 	if steps+1 > MaxAxisValues {
