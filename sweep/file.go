@@ -350,7 +350,7 @@ func (p *parser) axes(n *yaml.Node) []Axis {
 			switch {
 			case v.Kind == yaml.SequenceNode:
 				keys = map[string]*yaml.Node{"values": v}
-			case v.Kind == yaml.MappingNode && hasKey(v, "from", "to", "step"):
+			case v.Kind == yaml.MappingNode && yamlx.HasKey(v, "from", "to", "step"):
 				keys = map[string]*yaml.Node{"range": v}
 			case v.Kind == yaml.MappingNode:
 				var err error
@@ -377,17 +377,6 @@ func (p *parser) axes(n *yaml.Node) []Axis {
 		p.add(p.at(n, "axes", "no axis given (omit axes: to run replications of the base scenario alone)"))
 	}
 	return out
-}
-
-func hasKey(n *yaml.Node, keys ...string) bool {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		for _, k := range keys {
-			if n.Content[i].Value == k {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 var pathSyntax = regexp.MustCompile(`^[^.\s]+(\.[^.\s]+)*$`)
