@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/trustlab/trustlab/internal/srcpos"
 	"github.com/trustlab/trustlab/model"
 )
 
@@ -78,9 +79,14 @@ func ErrorCode(err error) string {
 	return EINTERNAL
 }
 
-// FieldError is one problem with one input field.
+// FieldError is one problem with one input field. File, Line and Column
+// say where it is when it is about an input file (a scenario, a data
+// spec): the editor marks that line.
 type FieldError struct {
 	Field   string   `json:"field,omitempty"`
+	File    string   `json:"file,omitempty"`
+	Line    int      `json:"line,omitempty"`
+	Column  int      `json:"column,omitempty"`
 	Value   *float64 `json:"value,omitempty"`
 	Range   string   `json:"range,omitempty"`
 	Message string   `json:"message"`
@@ -93,6 +99,7 @@ func FieldErrors(err error) []FieldError {
 	for _, e := range unjoin(err) {
 		var re *model.RangeError
 		var te *Error
+		pe, positioned := srcpos.As(e)
 		switch {
 		case errors.As(e, &re):
 			v := re.Value
@@ -103,6 +110,9 @@ func FieldErrors(err error) []FieldError {
 			out = append(out, fe)
 		case errors.As(e, &te):
 			out = append(out, FieldError{Field: te.Field, Range: te.Range, Message: te.Error()})
+		case positioned:
+			p := pe.Pos()
+			out = append(out, FieldError{Field: pe.FieldPath(), File: p.File, Line: p.Line, Column: p.Column, Message: e.Error()})
 		default:
 			out = append(out, FieldError{Message: e.Error()})
 		}

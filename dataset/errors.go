@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/trustlab/trustlab/internal/srcpos"
 )
 
 // Error is a problem with one value of an input file: a data row, a data
@@ -25,25 +27,21 @@ type Error struct {
 
 // Error formats the error as file:line:column: field "f" (column "c"): msg.
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-		if e.Column > 0 {
-			fmt.Fprintf(&b, ":%d", e.Column)
-		}
-	}
-	b.WriteString(": ")
+	label := ""
 	if e.Field != "" {
-		fmt.Fprintf(&b, "field %q", e.Field)
+		label = fmt.Sprintf("field %q", e.Field)
 		if e.Header != "" && e.Header != e.Field {
-			fmt.Fprintf(&b, " (column %q)", e.Header)
+			label += fmt.Sprintf(" (column %q)", e.Header)
 		}
-		b.WriteString(": ")
 	}
-	b.WriteString(e.Msg)
-	return b.String()
+	return srcpos.Format(e.Pos(), label, e.Msg)
 }
+
+// Pos returns where the problem is ([srcpos.Positioned]).
+func (e *Error) Pos() srcpos.Pos { return srcpos.Pos{File: e.File, Line: e.Line, Column: e.Column} }
+
+// FieldPath returns the role or spec key at fault ("" for none).
+func (e *Error) FieldPath() string { return e.Field }
 
 // num formats a number for messages: integers without a decimal point.
 func num(x float64) string {

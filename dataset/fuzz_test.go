@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/trustlab/trustlab/internal/srcpos"
 )
 
 // FuzzReader reads arbitrary CSV text with each of the unit-test specs: it
@@ -61,6 +63,9 @@ func FuzzParseSpec(f *testing.F) {
 		if err != nil {
 			if err.Error() == "" {
 				t.Fatal("empty error message")
+			}
+			if _, ok := srcpos.As(err); !ok {
+				t.Fatalf("error %T is not positioned: %v", err, err)
 			}
 			return
 		}

@@ -1,7 +1,6 @@
 package dataset
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -11,7 +10,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/trustlab/trustlab/internal/bounded"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/trustlab/trustlab/internal/yamlx"
 )
 
 // Key is a questionnaire scoring key: which CSV columns are the items of a
@@ -96,16 +97,11 @@ type Scores struct {
 // ParseKey reads a questionnaire key in YAML from r. Unknown keys are
 // errors; name is the file name used in messages. The key is validated.
 func ParseKey(r io.Reader, name string) (Key, error) {
-	data, err := bounded.ReadAll(r, name, MaxSpecSize)
-	var big *bounded.TooLargeError
-	if errors.As(err, &big) {
-		return Key{}, &Error{File: name, Msg: fmt.Sprintf("larger than the %s allowed for a questionnaire key file", bounded.Bytes(MaxSpecSize))}
-	}
+	root, w, p, err := yamlFile(r, name, "a questionnaire key file")
 	if err != nil {
-		return Key{}, &Error{File: name, Msg: err.Error()}
+		return Key{}, err
 	}
-	var k Key
-	p, err := decodeStrict(data, name, &k)
+	k, err := decodeKey(root, w)
 	if err != nil {
 		return Key{}, err
 	}
@@ -114,6 +110,23 @@ func ParseKey(r io.Reader, name string) (Key, error) {
 		return Key{}, err
 	}
 	return k, nil
+}
+
+// decodeKey reads the keys of a questionnaire key with the strict walker.
+func decodeKey(root *yaml.Node, w *yamlx.Walker) (Key, error) {
+	var k Key
+	f := w.Mapping(root, "", "scale", "description", "subject", "items", "reverse", "min", "max", "missing", "na", "delimiter")
+	str(w, f, "scale", &k.Scale)
+	str(w, f, "description", &k.Description)
+	str(w, f, "subject", &k.Subject)
+	strList(w, f, "items", &k.Items)
+	strList(w, f, "reverse", &k.Reverse)
+	number(w, f, "min", &k.Min)
+	number(w, f, "max", &k.Max)
+	str(w, f, "missing", &k.Missing)
+	strList(w, f, "na", &k.NA)
+	str(w, f, "delimiter", &k.Delimiter)
+	return k, fromWalker(w.Err())
 }
 
 // LoadKey reads and validates the questionnaire key file at path.

@@ -158,7 +158,7 @@ func TestQuestionnaireErrors(t *testing.T) {
 		{"max not above min", "items: [a, b]\nmin: 5\nmax: 1\n", "", `key.yaml:3:1: field "max": value 1 out of range (5, inf): it must be above min`},
 		{"min missing", "items: [a, b]\nmax: 5\n", "", `key.yaml: field "min": required: the lowest possible response`},
 		{"unknown key", "items: [a, b]\nmin: 1\nmax: 5\nreversed: [a]\n", "",
-			`key.yaml:4:1: field "reversed": unknown key; known keys here: delimiter, description, items, max, min, missing, na, reverse, scale, subject`},
+			`key.yaml:4:1: field "reversed": unknown key; allowed keys here: scale, description, subject, items, reverse, min, max, missing, na, delimiter`},
 		{"missing policy unknown", "items: [a, b]\nmin: 1\nmax: 5\nmissing: impute\n", "",
 			`key.yaml:4:1: field "missing": value "impute" is not one of skip, error`},
 		{"subject is an item", "items: [a, b]\nsubject: a\nmin: 1\nmax: 5\n", "", `key.yaml:2:1: field "subject": column "a" is also an item`},

@@ -1,7 +1,6 @@
 package dataset
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -12,7 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/trustlab/trustlab/internal/bounded"
+	"github.com/trustlab/trustlab/internal/yamlx"
 )
 
 // Spec is a data spec: it says which CSV column plays which role in a trust
@@ -204,16 +203,11 @@ var (
 // name is the file name used in messages. The spec is validated: errors
 // name the file, line and key.
 func ParseSpec(r io.Reader, name string) (Spec, error) {
-	data, err := bounded.ReadAll(r, name, MaxSpecSize)
-	var big *bounded.TooLargeError
-	if errors.As(err, &big) {
-		return Spec{}, &Error{File: name, Msg: fmt.Sprintf("larger than the %s allowed for a data spec file", bounded.Bytes(MaxSpecSize))}
-	}
+	root, w, p, err := yamlFile(r, name, "a data spec file")
 	if err != nil {
-		return Spec{}, &Error{File: name, Msg: err.Error()}
+		return Spec{}, err
 	}
-	var s Spec
-	p, err := decodeStrict(data, name, &s)
+	s, err := decodeSpec(root, w)
 	if err != nil {
 		return Spec{}, err
 	}
@@ -222,6 +216,67 @@ func ParseSpec(r io.Reader, name string) (Spec, error) {
 		return Spec{}, err
 	}
 	return s, nil
+}
+
+// decodeSpec reads the keys of a data spec with the strict walker.
+func decodeSpec(root *yaml.Node, w *yamlx.Walker) (Spec, error) {
+	var s Spec
+	f := w.Mapping(root, "", "name", "description", "delimiter", "columns", "game", "labels", "missed", "na", "order_within")
+	str(w, f, "name", &s.Name)
+	str(w, f, "description", &s.Description)
+	str(w, f, "delimiter", &s.Delimiter)
+	str(w, f, "order_within", &s.OrderWithin)
+	strList(w, f, "na", &s.NA)
+	if n := f.Get("columns"); n != nil && !yamlx.IsNull(n) {
+		c := &s.Columns
+		cf := w.Mapping(n, "columns", "subject", "partner", "trial", "order", "endowment", "multiplier", "sent", "returned",
+			"outcome", "offer_low", "offer_high", "choice", "group", "partner_kind", "trustee")
+		columnList(w, cf, "subject", &c.Subject)
+		columnList(w, cf, "order", &c.Order)
+		columnList(w, cf, "trustee", &c.Trustee)
+		for key, dst := range map[string]*string{"partner": &c.Partner, "trial": &c.Trial, "endowment": &c.Endowment,
+			"multiplier": &c.Multiplier, "sent": &c.Sent, "returned": &c.Returned, "outcome": &c.Outcome,
+			"offer_low": &c.OfferLow, "offer_high": &c.OfferHigh, "choice": &c.Choice, "group": &c.Group, "partner_kind": &c.PartnerKind} {
+			str(w, cf, key, dst)
+		}
+	}
+	if n := f.Get("game"); n != nil && !yamlx.IsNull(n) {
+		gf := w.Mapping(n, "game", "endowment", "multiplier", "return_on_honour", "feedback", "partner")
+		number(w, gf, "endowment", &s.Game.Endowment)
+		number(w, gf, "multiplier", &s.Game.Multiplier)
+		number(w, gf, "return_on_honour", &s.Game.ReturnOnHonour)
+		str(w, gf, "feedback", &s.Game.Feedback)
+		str(w, gf, "partner", &s.Game.Partner)
+	}
+	if n := f.Get("labels"); n != nil && !yamlx.IsNull(n) {
+		lf := w.Mapping(n, "labels", "outcome", "choice")
+		if o := lf.Get("outcome"); o != nil && !yamlx.IsNull(o) {
+			of := w.Mapping(o, lf.Sub("outcome"), "honoured", "betrayed", "none")
+			strList(w, of, "honoured", &s.Labels.Outcome.Honoured)
+			strList(w, of, "betrayed", &s.Labels.Outcome.Betrayed)
+			strList(w, of, "none", &s.Labels.Outcome.None)
+		}
+		if c := lf.Get("choice"); c != nil && !yamlx.IsNull(c) {
+			cf := w.Mapping(c, lf.Sub("choice"), "low", "high", "missed")
+			strList(w, cf, "low", &s.Labels.Choice.Low)
+			strList(w, cf, "high", &s.Labels.Choice.High)
+			strList(w, cf, "missed", &s.Labels.Choice.Missed)
+		}
+	}
+	if n := f.Get("missed"); n != nil && !yamlx.IsNull(n) {
+		if n.Kind != yaml.SequenceNode {
+			w.Failf(n, "missed", "%s: must be a list of rules {column, values}", yamlx.Describe(n))
+		} else {
+			for i, it := range n.Content {
+				mf := w.Mapping(it, fmt.Sprintf("missed.%d", i), "column", "values")
+				var r MissedRule
+				str(w, mf, "column", &r.Column)
+				strList(w, mf, "values", &r.Values)
+				s.Missed = append(s.Missed, r)
+			}
+		}
+	}
+	return s, fromWalker(w.Err())
 }
 
 // LoadSpec reads and validates the data spec file at path.

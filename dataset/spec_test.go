@@ -58,13 +58,13 @@ func TestParseSpecErrors(t *testing.T) {
 	}{
 		{"empty", "", `spec.yaml: empty file: expected a YAML mapping of keys`},
 		{"not a mapping", "- a\n- b\n", `spec.yaml:1:1: expected a YAML mapping of keys (key: value lines)`},
-		{"syntax", "name: x\n  columns: [\n", `spec.yaml:2: mapping values are not allowed in this context`},
+		{"syntax", "name: x\n  columns: [\n", `spec.yaml:2: YAML syntax: mapping values are not allowed in this context`},
 		{"unknown top-level key", base + "feedbak: every_trial\n",
-			`spec.yaml:9:1: field "feedbak": unknown key; known keys here: columns, delimiter, description, game, labels, missed, na, name, order_within`},
+			`spec.yaml:9:1: field "feedbak": unknown key; allowed keys here: name, description, delimiter, columns, game, labels, missed, na, order_within`},
 		{"unknown column role", strings.Replace(base, "  sent: a\n", "  sent: a\n  amount: b\n", 1),
-			`spec.yaml:5:3: field "columns.amount": unknown key; known keys here: choice, endowment, group, multiplier, offer_high, offer_low, order, outcome, partner, partner_kind, returned, sent, subject, trial, trustee`},
+			`spec.yaml:5:3: field "columns.amount": unknown key; allowed keys here: subject, partner, trial, order, endowment, multiplier, sent, returned, outcome, offer_low, offer_high, choice, group, partner_kind, trustee`},
 		{"endowment not a number", strings.Replace(base, "endowment: 10", "endowment: ten", 1),
-			`spec.yaml:6:3: field "game.endowment": value "ten" is not a number`},
+			`spec.yaml:6:14: field "game.endowment": "ten": must be a number`},
 		{"subject missing", strings.Replace(base, "  subject: s\n", "", 1),
 			`spec.yaml:2:1: field "columns.subject": required: the column(s) identifying the subject`},
 		{"sent missing", strings.Replace(base, "  sent: a\n", "", 1),
@@ -96,9 +96,9 @@ func TestParseSpecErrors(t *testing.T) {
 		{"bad delimiter", base + "delimiter: \"ab\"\n",
 			`spec.yaml:9:1: field "delimiter": value "ab" is not allowed: give one character other than a quote or a line break, e.g. "," or ";" or "\t"`},
 		{"subject as a mapping", strings.Replace(base, "subject: s", "subject: {a: b}", 1),
-			`spec.yaml:3:3: field "columns.subject": expected a column name or a list of column names`},
+			`spec.yaml:3:12: field "columns.subject": expected a column name or a list of column names`},
 		{"two documents", base + "---\nname: y\n",
-			`spec.yaml:9:1: a second YAML document (after ---) is not allowed`},
+			`spec.yaml:9:1: a second YAML document (after ---) is not allowed: a file holds one YAML document`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,21 +1,21 @@
 package dataset
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
-	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/trustlab/trustlab/internal/bounded"
+	"github.com/trustlab/trustlab/internal/srcpos"
+	"github.com/trustlab/trustlab/internal/yamlx"
 )
 
 // pos is the place of a key in a YAML file.
-type pos struct{ line, col, valueLine, valueCol int }
+type pos struct{ line, col int }
 
 // positions maps dotted key paths ("columns.sent", "missed.0.column") to
 // where the key was written, so that checks made after decoding can name a
@@ -38,29 +38,6 @@ func (p positions) at(path string) (int, int) {
 	return 0, 0
 }
 
-// pathAtValue returns the key path whose value starts at line:col.
-func (p positions) pathAtValue(line, col int) string {
-	for k, q := range p {
-		if q.valueLine == line && q.valueCol == col {
-			return k
-		}
-	}
-	return ""
-}
-
-// pathAtLine returns the deepest key path whose value starts on line.
-func (p positions) pathAtLine(line int) string {
-	best := ""
-	for k, q := range p {
-		if q.valueLine == line || q.line == line {
-			if len(k) > len(best) || (len(k) == len(best) && k < best) {
-				best = k
-			}
-		}
-	}
-	return best
-}
-
 func collectPositions(n *yaml.Node, prefix string, out positions) {
 	switch n.Kind {
 	case yaml.DocumentNode:
@@ -74,155 +51,135 @@ func collectPositions(n *yaml.Node, prefix string, out positions) {
 			if prefix != "" {
 				path = prefix + "." + k.Value
 			}
-			out[path] = pos{line: k.Line, col: k.Column, valueLine: v.Line, valueCol: v.Column}
+			out[path] = pos{line: k.Line, col: k.Column}
 			collectPositions(v, path, out)
 		}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
 			path := prefix + "." + strconv.Itoa(i)
-			out[path] = pos{line: c.Line, col: c.Column, valueLine: c.Line, valueCol: c.Column}
+			out[path] = pos{line: c.Line, col: c.Column}
 			collectPositions(c, path, out)
 		}
 	}
 }
 
-var (
-	reLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (?:column (\d+): )?(.*)$`)
-	reNotFound = regexp.MustCompile(`^field (.*) not found in type (\S+)$`)
-	reCannot   = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$")
-)
-
-// decodeStrict decodes one YAML document from data into out, refusing
-// unknown keys, and rewrites the YAML library's messages into *Error values
-// naming file, line and key. It never panics.
-func decodeStrict(data []byte, name string, out any) (p positions, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			p, err = nil, &Error{File: name, Msg: fmt.Sprintf("cannot read YAML: %v", r)}
-		}
-	}()
-	p = positions{}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(err, name, p, out)
+// yamlFile reads the one YAML document of a spec or key file (what: "a
+// data spec file"), at most MaxSpecSize bytes, for the strict walker
+// (package yamlx): its root mapping, the walker that collects the
+// problems, and where every key was written.
+func yamlFile(r io.Reader, name, what string) (*yaml.Node, *yamlx.Walker, positions, error) {
+	data, err := bounded.ReadAll(r, name, MaxSpecSize)
+	var big *bounded.TooLargeError
+	if errors.As(err, &big) {
+		return nil, nil, nil, &Error{File: name, Msg: fmt.Sprintf("larger than the %s allowed for %s", bounded.Bytes(MaxSpecSize), what)}
 	}
-	collectPositions(&root, "", p)
-	if root.Kind == 0 || len(root.Content) == 0 {
-		return nil, &Error{File: name, Msg: "empty file: expected a YAML mapping of keys"}
+	if err != nil {
+		return nil, nil, nil, &Error{File: name, Msg: err.Error()}
 	}
-	if root.Content[0].Kind != yaml.MappingNode {
-		n := root.Content[0]
-		return nil, &Error{File: name, Line: n.Line, Column: n.Column, Msg: "expected a YAML mapping of keys (key: value lines)"}
+	root, err := yamlx.Parse(data, name)
+	if err != nil {
+		return nil, nil, nil, fromWalker(err)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(out); err != nil {
-		return nil, yamlError(err, name, p, out)
+	if root == nil {
+		return nil, nil, nil, &Error{File: name, Msg: "empty file: expected a YAML mapping of keys"}
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err != io.EOF {
-		if err != nil {
-			return nil, yamlError(err, name, p, out)
-		}
-		return nil, &Error{File: name, Line: extra.Line, Column: extra.Column, Msg: "a second YAML document (after ---) is not allowed"}
+	if root.Kind != yaml.MappingNode {
+		return nil, nil, nil, &Error{File: name, Line: root.Line, Column: root.Column, Msg: "expected a YAML mapping of keys (key: value lines)"}
 	}
-	return p, nil
+	p := positions{}
+	collectPositions(root, "", p)
+	return root, &yamlx.Walker{File: name}, p, nil
 }
 
-// yamlError converts the YAML library's errors into *Error values.
-func yamlError(err error, name string, p positions, out any) error {
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		errs := make([]error, 0, len(te.Errors))
-		for _, m := range te.Errors {
-			errs = append(errs, yamlMessage(m, name, p, out))
-		}
-		if len(errs) == 1 {
-			return errs[0]
-		}
-		return errors.Join(errs...)
+// fromWalker turns the walker's problems into *Error values (one, or
+// several joined).
+func fromWalker(err error) error {
+	conv := func(e *srcpos.Error) *Error {
+		return &Error{File: e.File, Line: e.Line, Column: e.Column, Field: e.Field, Msg: e.Msg}
 	}
-	return yamlMessage(err.Error(), name, p, out)
-}
-
-func yamlMessage(m, name string, p positions, out any) *Error {
-	e := &Error{File: name, Msg: strings.TrimPrefix(m, "yaml: ")}
-	if s := reLine.FindStringSubmatch(m); s != nil {
-		e.Line, _ = strconv.Atoi(s[1])
-		e.Msg = s[3]
-		f := ""
-		if s[2] != "" {
-			col, _ := strconv.Atoi(s[2])
-			f = p.pathAtValue(e.Line, col)
-		}
-		if f == "" {
-			f = p.pathAtLine(e.Line)
-		}
-		if f != "" {
-			e.Field = f
-			e.Line, e.Column = p.at(f)
-		}
-	}
-	if s := reNotFound.FindStringSubmatch(e.Msg); s != nil {
-		e.Msg = "unknown key"
-		if keys := keysOfType(reflect.TypeOf(out), s[2]); len(keys) > 0 {
-			e.Msg += "; known keys here: " + strings.Join(keys, ", ")
-		}
-		e.Field, e.Column = s[1], 0
-		for k, q := range p {
-			if q.line == e.Line && (k == s[1] || strings.HasSuffix(k, "."+s[1])) {
-				e.Field, e.Column = k, q.col
-			}
-		}
-	}
-	if s := reCannot.FindStringSubmatch(e.Msg); s != nil {
-		want := s[3]
-		switch {
-		case strings.HasPrefix(want, "float"), strings.HasPrefix(want, "*float"):
-			want = "a number"
-		case strings.HasPrefix(want, "[]"):
-			want = "a list"
-		case want == "string" || want == "*string":
-			want = "a single value"
-		default:
-			want = "a " + strings.TrimPrefix(want, "dataset.")
-		}
-		e.Msg = fmt.Sprintf("value %q is not %s", s[2], want)
-	}
-	return e
-}
-
-// keysOfType finds the struct type named typeName reachable from t and
-// returns its YAML keys, sorted.
-func keysOfType(t reflect.Type, typeName string) []string {
-	seen := map[reflect.Type]bool{}
-	var find func(reflect.Type) []string
-	find = func(t reflect.Type) []string {
-		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
-			t = t.Elem()
-		}
-		if t.Kind() != reflect.Struct || seen[t] {
-			return nil
-		}
-		seen[t] = true
-		if t.String() == typeName {
-			var keys []string
-			for i := range t.NumField() {
-				f := t.Field(i)
-				tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-				if f.IsExported() && tag != "-" && tag != "" {
-					keys = append(keys, tag)
-				}
-			}
-			sort.Strings(keys)
-			return keys
-		}
-		for i := range t.NumField() {
-			if k := find(t.Field(i).Type); k != nil {
-				return k
-			}
-		}
+	switch e := err.(type) {
+	case nil:
 		return nil
+	case *srcpos.Error:
+		return conv(e)
+	case srcpos.List:
+		if len(e) == 1 {
+			return conv(e[0])
+		}
+		out := make([]error, len(e))
+		for i, x := range e {
+			out[i] = conv(x)
+		}
+		return errors.Join(out...)
 	}
-	return find(t)
+	return err
+}
+
+// str reads a scalar at key as text (numbers as written); null is "".
+func str(w *yamlx.Walker, f yamlx.Fields, key string, dst *string) {
+	if n := f.Get(key); n != nil && !yamlx.IsNull(n) {
+		w.StrNode(n, f.Sub(key), dst)
+	}
+}
+
+// strList reads a list of scalars at key; null is an empty list.
+func strList(w *yamlx.Walker, f yamlx.Fields, key string, dst *[]string) {
+	n := f.Get(key)
+	if n == nil || yamlx.IsNull(n) {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		w.Failf(n, f.Sub(key), "%s: must be a list of values", yamlx.Describe(n))
+		return
+	}
+	out := make([]string, 0, len(n.Content))
+	for i, e := range n.Content {
+		e = yamlx.Deref(e)
+		var v string
+		if yamlx.IsNull(e) {
+			out = append(out, "")
+			continue
+		}
+		if !w.StrNode(e, fmt.Sprintf("%s.%d", f.Sub(key), i), &v) {
+			return
+		}
+		out = append(out, v)
+	}
+	*dst = out
+}
+
+// columnList reads one column name or a list of them at key.
+func columnList(w *yamlx.Walker, f yamlx.Fields, key string, dst *ColumnList) {
+	n := f.Get(key)
+	if n == nil || yamlx.IsNull(n) {
+		return
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*dst = ColumnList{n.Value}
+	case yaml.SequenceNode:
+		out := make(ColumnList, 0, len(n.Content))
+		for _, e := range n.Content {
+			e = yamlx.Deref(e)
+			if e.Kind != yaml.ScalarNode {
+				w.Failf(e, f.Sub(key), "expected a column name")
+				return
+			}
+			out = append(out, e.Value)
+		}
+		*dst = out
+	default:
+		w.Failf(n, f.Sub(key), "expected a column name or a list of column names")
+	}
+}
+
+// number reads a number at key into a new *float64; null leaves it nil.
+func number(w *yamlx.Walker, f yamlx.Fields, key string, dst **float64) {
+	n := f.Get(key)
+	if n == nil || yamlx.IsNull(n) {
+		return
+	}
+	if v, ok := w.Number(n, f.Sub(key), "a number"); ok {
+		*dst = &v
+	}
 }

@@ -8,12 +8,8 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/trustlab/trustlab"
 	"github.com/trustlab/trustlab/scenario"
@@ -47,43 +43,13 @@ func (e Sim) Check(b []byte) (trustlab.JobSize, error) {
 }
 
 func (e Sim) parse(b []byte) (*scenario.Scenario, error) {
-	if !e.AllowFiles {
-		if err := noFiles(b); err != nil {
-			return nil, err
-		}
-	}
-	sc, err := scenario.Parse(b, ScenarioName, "")
+	// A server refuses file: keys (a client must not make it read its
+	// files): each is a positioned error of the parse.
+	sc, err := scenario.ParseWith(b, ScenarioName, "", scenario.ParseOptions{NoFiles: !e.AllowFiles})
 	if err != nil {
 		return nil, trustlab.Invalid(err)
 	}
 	return sc, nil
-}
-
-// noFiles rejects a scenario that names a file anywhere.
-func noFiles(b []byte) error {
-	var doc yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(b)).Decode(&doc); err != nil {
-		return nil // the parser reports it with its line
-	}
-	var walk func(n *yaml.Node) error
-	walk = func(n *yaml.Node) error {
-		if n.Kind == yaml.MappingNode {
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == "file" {
-					k := n.Content[i]
-					return &trustlab.Error{Code: trustlab.EINVALID, Field: "scenario",
-						Message: fmt.Sprintf("%s:%d:%d: file: scenarios sent to the server cannot name files (edge lists, CSV columns); use a generated network and distributions, or run it with trustlab run", ScenarioName, k.Line, k.Column)}
-				}
-			}
-		}
-		for _, c := range n.Content {
-			if err := walk(c); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	return walk(&doc)
 }
 
 // Run simulates the scenario, writing its outputs into out, and returns

@@ -10,6 +10,7 @@ import (
 
 	"github.com/trustlab/trustlab"
 	"github.com/trustlab/trustlab/engine"
+	"github.com/trustlab/trustlab/scenario"
 )
 
 const tiny = `seed: 3
@@ -56,6 +57,21 @@ func TestCheckPredictsTheSize(t *testing.T) {
 	z, err = engine.Sim{}.Check([]byte(huge))
 	if err != nil || z.Agents != 2147483647 || z.MemoryBytes < 60<<30 {
 		t.Errorf("2^31-1 agents: %+v, %v", z, err)
+	}
+}
+
+// A file: key in an uploaded scenario is refused at its place, with its
+// position as fields of the error.
+func TestCheckRefusesFiles(t *testing.T) {
+	src := strings.Replace(tiny, "network: {kind: k-out, k: 3}", "network: {kind: edge-list, file: /etc/passwd}", 1)
+	_, err := engine.Sim{}.Check([]byte(src))
+	fe := trustlab.FieldErrors(err)
+	if trustlab.ErrorCode(err) != trustlab.EINVALID || len(fe) != 1 || fe[0].Field != "network.file" || fe[0].File != engine.ScenarioName || fe[0].Line != 8 || fe[0].Column == 0 ||
+		!strings.HasSuffix(fe[0].Message, "network.file: "+scenario.NoFilesMessage) {
+		t.Errorf("Check: %v; fields %+v", err, fe)
+	}
+	if _, err := (engine.Sim{AllowFiles: true}).Check([]byte(src)); err != nil {
+		t.Errorf("AllowFiles: %v, want the file: key accepted", err)
 	}
 }
 

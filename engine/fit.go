@@ -11,6 +11,7 @@ import (
 	"github.com/trustlab/trustlab"
 	"github.com/trustlab/trustlab/dataset"
 	"github.com/trustlab/trustlab/fitrun"
+	"github.com/trustlab/trustlab/internal/srcpos"
 )
 
 // Fit fits the model to data sets with the workflow of
@@ -26,6 +27,9 @@ var _ trustlab.Fitter = Fit{}
 // Check parses the spec and reads the data's header against it.
 func (Fit) Check(dataPath string, spec []byte) error {
 	sp, err := dataset.ParseSpec(bytes.NewReader(spec), "spec.yaml")
+	if _, ok := srcpos.As(err); ok {
+		return trustlab.Invalid(err) // its file, line and column go to the client as fields
+	}
 	if err != nil {
 		return trustlab.Invalid(&trustlab.Error{Code: trustlab.EINVALID, Field: "spec", Message: err.Error()})
 	}
@@ -35,6 +39,9 @@ func (Fit) Check(dataPath string, spec []byte) error {
 	}
 	defer f.Close()
 	if _, err := dataset.NewReader(f, "data.csv", sp); err != nil {
+		if _, ok := srcpos.As(err); ok {
+			return trustlab.Invalid(err)
+		}
 		return trustlab.Invalid(&trustlab.Error{Code: trustlab.EINVALID, Field: "data", Message: err.Error()})
 	}
 	return nil

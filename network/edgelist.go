@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/trustlab/trustlab/internal/srcpos"
 )
 
 // MaxInferredNodes bounds the node count ReadEdgeList infers from the ids
@@ -37,16 +39,15 @@ type ParseError struct {
 	Err    error  // the problem
 }
 
-func (e *ParseError) Error() string {
-	switch {
-	case e.Line == 0:
-		return fmt.Sprintf("%s: %v", e.Name, e.Err)
-	case e.Column == 0:
-		return fmt.Sprintf("%s:%d: %v", e.Name, e.Line, e.Err)
-	default:
-		return fmt.Sprintf("%s:%d:%d: %v", e.Name, e.Line, e.Column, e.Err)
-	}
+func (e *ParseError) Error() string { return srcpos.Format(e.Pos(), "", e.Err.Error()) }
+
+// Pos returns where the problem is ([srcpos.Positioned]).
+func (e *ParseError) Pos() srcpos.Pos {
+	return srcpos.Pos{File: e.Name, Line: e.Line, Column: e.Column}
 }
+
+// FieldPath is "": an edge list has no fields.
+func (e *ParseError) FieldPath() string { return "" }
 
 // Unwrap returns the underlying problem.
 func (e *ParseError) Unwrap() error { return e.Err }

@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/trustlab/trustlab/internal/bounded"
+	"github.com/trustlab/trustlab/internal/yamlx"
 )
 
 // maxCSVRows bounds a CSV distribution column.
@@ -31,7 +32,7 @@ func (p *parser) readCSV(d *Dist, node *yaml.Node, path string) {
 	name := p.resolve(d.File)
 	f, err := os.Open(name)
 	if err != nil {
-		p.fail(node, path, "%q: cannot read: %v", d.File, unwrapPath(err))
+		p.Failf(node, path, "%q: cannot read: %v", d.File, unwrapPath(err))
 		return
 	}
 	defer f.Close()
@@ -52,14 +53,14 @@ func (p *parser) readCSV(d *Dist, node *yaml.Node, path string) {
 		}
 	}
 	if col < 0 {
-		p.fail(node, path, "%q has no column %q (columns: %s)", d.File, d.Column, strings.Join(header, ", "))
+		p.Failf(node, path, "%q has no column %q (columns: %s)", d.File, d.Column, strings.Join(header, ", "))
 		return
 	}
 	for {
 		rec, err := r.Read()
 		var ll *bounded.LineTooLongError
 		if errors.As(err, &ll) {
-			p.errs = append(p.errs, &Error{File: name, Line: ll.Line, Column: 1, Msg: fmt.Sprintf("line longer than %s", bounded.Bytes(int64(ll.Limit)))})
+			p.Errs.Add(&Error{File: name, Line: ll.Line, Column: 1, Msg: fmt.Sprintf("line longer than %s", bounded.Bytes(int64(ll.Limit)))})
 			return
 		}
 		if err == io.EOF {
@@ -71,23 +72,23 @@ func (p *parser) readCSV(d *Dist, node *yaml.Node, path string) {
 		}
 		line, column := r.FieldPos(col)
 		v, err := strconv.ParseFloat(strings.TrimSpace(rec[col]), 64)
-		if err != nil || !inRange(v, 0, 1, false, false) {
-			p.errs = append(p.errs, &Error{File: name, Line: line, Column: column, Path: d.Column,
+		if err != nil || !yamlx.InRange(v, 0, 1, false, false) {
+			p.Errs.Add(&Error{File: name, Line: line, Column: column, Field: d.Column,
 				Msg: fmt.Sprintf("%q: must be a number in [0, 1]", rec[col])})
 			return
 		}
 		if len(d.Values) >= maxCSVRows {
-			p.fail(node, path, "%q: more than %d rows", d.File, maxCSVRows)
+			p.Failf(node, path, "%q: more than %d rows", d.File, maxCSVRows)
 			return
 		}
 		d.Values = append(d.Values, v)
 	}
 	if len(d.Values) == 0 {
-		p.fail(node, path, "%q: column %q has no values", d.File, d.Column)
+		p.Failf(node, path, "%q: column %q has no values", d.File, d.Column)
 		return
 	}
 	if _, err := io.Copy(h, f); err != nil { // the rest of the file, for the hash
-		p.fail(node, path, "%q: %v", d.File, err)
+		p.Failf(node, path, "%q: %v", d.File, err)
 		return
 	}
 	d.SHA256 = hex.EncodeToString(h.Sum(nil))
@@ -97,19 +98,19 @@ func (p *parser) readCSV(d *Dist, node *yaml.Node, path string) {
 func (p *parser) csvError(name string, err error, node *yaml.Node, path string) {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		p.errs = append(p.errs, &Error{File: name, Line: pe.Line, Column: pe.Column, Msg: pe.Err.Error()})
+		p.Errs.Add(&Error{File: name, Line: pe.Line, Column: pe.Column, Msg: pe.Err.Error()})
 		return
 	}
 	var ll *bounded.LineTooLongError
 	if errors.As(err, &ll) {
-		p.errs = append(p.errs, &Error{File: name, Line: ll.Line, Column: 1, Msg: fmt.Sprintf("line longer than %s", bounded.Bytes(int64(ll.Limit)))})
+		p.Errs.Add(&Error{File: name, Line: ll.Line, Column: 1, Msg: fmt.Sprintf("line longer than %s", bounded.Bytes(int64(ll.Limit)))})
 		return
 	}
 	if err == io.EOF {
-		p.fail(node, path, "%q: empty file (want a header line and values)", name)
+		p.Failf(node, path, "%q: empty file (want a header line and values)", name)
 		return
 	}
-	p.fail(node, path, "%q: %v", name, err)
+	p.Failf(node, path, "%q: %v", name, err)
 }
 
 // maxTrustees bounds the fitted trustees read from a subjects.csv.
@@ -123,7 +124,7 @@ func (p *parser) readTrustees(b *Behaviour, node *yaml.Node, path string) {
 	name := p.resolve(b.File)
 	f, err := os.Open(name)
 	if err != nil {
-		p.fail(node, path, "%q: cannot read: %v", b.File, unwrapPath(err))
+		p.Failf(node, path, "%q: cannot read: %v", b.File, unwrapPath(err))
 		return
 	}
 	defer f.Close()
@@ -141,7 +142,7 @@ func (p *parser) readTrustees(b *Behaviour, node *yaml.Node, path string) {
 	}
 	for _, need := range []string{"subject", "model", "ret_base", "ret_recip", "phi"} {
 		if _, ok := col[need]; !ok {
-			p.fail(node, path, "%q has no column %q: give the subjects.csv of a trustee fit (trustlab fit --role trustee, or OUT/trustees/subjects.csv of a fit with both roles)", filepath.Base(name), need)
+			p.Failf(node, path, "%q has no column %q: give the subjects.csv of a trustee fit (trustlab fit --role trustee, or OUT/trustees/subjects.csv of a fit with both roles)", filepath.Base(name), need)
 			return
 		}
 	}
@@ -181,14 +182,14 @@ func (p *parser) readTrustees(b *Behaviour, node *yaml.Node, path string) {
 			x, err := strconv.ParseFloat(v, 64)
 			if err != nil || !(x >= fd.lo && x <= fd.hi) {
 				line, column := r.FieldPos(i)
-				p.errs = append(p.errs, &Error{File: name, Line: line, Column: column, Path: fd.name,
+				p.Errs.Add(&Error{File: name, Line: line, Column: column, Field: fd.name,
 					Msg: fmt.Sprintf("%q: must be a number in [%g, %g]", v, fd.lo, fd.hi)})
 				return
 			}
 			*fd.dst = x
 		}
 		if len(b.Trustees) >= maxTrustees {
-			p.fail(node, path, "%q: more than %d trustees", b.File, maxTrustees)
+			p.Failf(node, path, "%q: more than %d trustees", b.File, maxTrustees)
 			return
 		}
 		b.Trustees = append(b.Trustees, t)
@@ -199,11 +200,11 @@ func (p *parser) readTrustees(b *Behaviour, node *yaml.Node, path string) {
 			have = append(have, m)
 		}
 		slices.Sort(have)
-		p.fail(node, path, "%q: no rows of model %q (models: %s)", filepath.Base(name), b.Model, strings.Join(have, ", "))
+		p.Failf(node, path, "%q: no rows of model %q (models: %s)", filepath.Base(name), b.Model, strings.Join(have, ", "))
 		return
 	}
 	if _, err := io.Copy(h, f); err != nil {
-		p.fail(node, path, "%q: %v", b.File, err)
+		p.Failf(node, path, "%q: %v", b.File, err)
 		return
 	}
 	b.SHA256 = hex.EncodeToString(h.Sum(nil))

@@ -1,7 +1,6 @@
 package scenario
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -14,36 +13,16 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/trustlab/trustlab/internal/bounded"
+	"github.com/trustlab/trustlab/internal/srcpos"
+	"github.com/trustlab/trustlab/internal/yamlx"
 	"github.com/trustlab/trustlab/model"
 )
 
-// Error is one problem in a scenario file: where it is, which field, the
-// value and what is allowed.
-type Error struct {
-	File   string
-	Line   int // 0 when the problem has no position
-	Column int
-	Path   string // field path, e.g. population.groups[1].share
-	Msg    string // value and allowed range, e.g. `-5: must be in [2, 100]`
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Column)
-	}
-	b.WriteString(": ")
-	if e.Path != "" {
-		b.WriteString(e.Path)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
-
-// maxErrors bounds the number of problems one parse reports.
-const maxErrors = 20
+// Error is one problem in a scenario file: where it is, which field
+// (a path such as population.groups[1].share) and what is wrong, with the
+// value and the allowed range (`-5: must be in [2, 100]`). It is the
+// positioned error of every trustlab input file ([srcpos.Error]).
+type Error = srcpos.Error
 
 // Limits on scenario values.
 const (
@@ -84,285 +63,49 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// ParseOptions are options of [ParseWith]; the zero value is [Parse]'s.
+type ParseOptions struct {
+	// NoFiles refuses every file: key (edge lists, CSV columns, fitted
+	// trustees) with a positioned error, and reads no file: for scenarios
+	// sent to a server, which must not make it read its own files.
+	NoFiles bool
+}
+
+// NoFilesMessage is the error of a file: key under ParseOptions.NoFiles.
+const NoFilesMessage = "files are not allowed here: scenarios sent to the server cannot name files (edge lists, CSV columns); use a generated network and distributions, or run it with trustlab run"
+
 // Parse resolves a scenario from YAML data. name labels errors; dir
 // resolves relative file paths in it.
 func Parse(data []byte, name, dir string) (*Scenario, error) {
-	p := &parser{file: name, dir: dir}
-	data = bounded.TrimBOM(data) // as in every trustlab input file
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		return nil, p.yamlError(err)
+	return ParseWith(data, name, dir, ParseOptions{})
+}
+
+// ParseWith is [Parse] with options. Its errors are a srcpos.List of at
+// most srcpos.MaxErrors problems, or one *Error for the file as a whole.
+func ParseWith(data []byte, name, dir string, opts ParseOptions) (*Scenario, error) {
+	p := &parser{Walker: yamlx.Walker{File: name}, dir: dir}
+	if opts.NoFiles {
+		p.Refuse = map[string]string{"file": NoFilesMessage}
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		return nil, &Error{File: name, Line: extra.Line, Column: extra.Column, Msg: "a scenario file holds one YAML document"}
+	root, err := yamlx.Parse(data, name)
+	if err != nil {
+		return nil, err
 	}
-	root := &doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
+	if root == nil {
+		return nil, &Error{File: name, Msg: "empty scenario: at least population.size is needed"}
 	}
 	s := p.scenario(root)
-	if len(p.errs) > 0 {
-		return nil, errors.Join(p.errs...)
+	if err := p.Err(); err != nil {
+		return nil, err
 	}
 	s.File = name
 	return s, nil
 }
 
-// yamlError turns a YAML syntax error ("yaml: line 3: ...") into an *Error.
-func (p *parser) yamlError(err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if i := strings.Index(rest, ": "); i > 0 {
-			if n, err := strconv.Atoi(rest[:i]); err == nil {
-				line, msg = n, rest[i+2:]
-			}
-		}
-	}
-	if line > 0 {
-		return &Error{File: p.file, Line: line, Column: 1, Msg: "YAML syntax: " + msg}
-	}
-	return &Error{File: p.file, Msg: "YAML syntax: " + msg}
-}
-
 type parser struct {
-	file, dir string
-	fitted    []nodeAt // behaviours of kind fitted, checked against the game
-	errs      []error
-}
-
-func (p *parser) fail(n *yaml.Node, path, format string, a ...any) {
-	if len(p.errs) >= maxErrors {
-		return
-	}
-	e := &Error{File: p.file, Path: path, Msg: fmt.Sprintf(format, a...)}
-	if n != nil {
-		e.Line, e.Column = n.Line, n.Column
-	}
-	p.errs = append(p.errs, e)
-}
-
-func deref(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	return n
-}
-
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "null"
-		}
-		return strconv.Quote(n.Value)
-	}
-	return "a YAML node"
-}
-
-// fields is a checked mapping: its values by key.
-type fields struct {
-	node   *yaml.Node
-	path   string
-	values map[string]*yaml.Node
-}
-
-func (f fields) get(key string) *yaml.Node {
-	if f.values == nil {
-		return nil
-	}
-	return f.values[key]
-}
-
-func (f fields) sub(key string) string {
-	if f.path == "" {
-		return key
-	}
-	return f.path + "." + key
-}
-
-// mapping checks that n is a mapping whose keys are among keys and returns
-// its fields. Unknown and duplicate keys are errors naming the allowed keys.
-func (p *parser) mapping(n *yaml.Node, path string, keys ...string) fields {
-	n = deref(n)
-	f := fields{node: n, path: path}
-	if n.Kind != yaml.MappingNode {
-		p.fail(n, path, "%s: must be a mapping with keys %s", describe(n), strings.Join(keys, ", "))
-		return f
-	}
-	f.values = map[string]*yaml.Node{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := deref(n.Content[i]), n.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			p.fail(k, path, "keys must be names")
-			continue
-		}
-		if !contains(keys, k.Value) {
-			p.fail(k, f.sub(k.Value), "unknown key; allowed keys here: %s", strings.Join(keys, ", "))
-			continue
-		}
-		if _, dup := f.values[k.Value]; dup {
-			p.fail(k, f.sub(k.Value), "duplicate key")
-			continue
-		}
-		f.values[k.Value] = deref(v)
-	}
-	return f
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
-
-// number parses a scalar number (int or float tag); want describes the
-// allowed values, e.g. "a number in [0, 1]".
-func (p *parser) number(n *yaml.Node, path, want string) (float64, bool) {
-	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
-		p.fail(n, path, "%s: must be %s", describe(n), want)
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
-	if err != nil {
-		// YAML 1.1 spellings such as .inf and .nan.
-		switch strings.ToLower(n.Value) {
-		case ".inf", "+.inf":
-			v = math.Inf(1)
-		case "-.inf":
-			v = math.Inf(-1)
-		case ".nan":
-			v = math.NaN()
-		default:
-			p.fail(n, path, "%s: must be %s", describe(n), want)
-			return 0, false
-		}
-	}
-	return v, true
-}
-
-// float reads a number in [lo, hi] (open ends where loOpen/hiOpen) into
-// *dst; a missing key leaves *dst unchanged.
-func (p *parser) float(f fields, key string, dst *float64, lo, hi float64, loOpen, hiOpen bool) bool {
-	n := f.get(key)
-	if n == nil {
-		return false
-	}
-	path := f.sub(key)
-	rng := interval(lo, hi, loOpen, hiOpen)
-	v, ok := p.number(n, path, "a number in "+rng)
-	if !ok {
-		return false
-	}
-	if !inRange(v, lo, hi, loOpen, hiOpen) {
-		p.fail(n, path, "%s: must be in %s", n.Value, rng)
-		return false
-	}
-	*dst = v
-	return true
-}
-
-func inRange(v, lo, hi float64, loOpen, hiOpen bool) bool {
-	if math.IsNaN(v) {
-		return false
-	}
-	if v < lo || (loOpen && v == lo) || v > hi || (hiOpen && v == hi) {
-		return false
-	}
-	return !math.IsInf(v, 0) || (!hiOpen && math.IsInf(hi, 1) && v == hi)
-}
-
-func interval(lo, hi float64, loOpen, hiOpen bool) string {
-	l, r := "[", "]"
-	if loOpen {
-		l = "("
-	}
-	if hiOpen || math.IsInf(hi, 1) {
-		r = ")"
-	}
-	f := func(v float64) string {
-		switch {
-		case math.IsInf(v, 1):
-			return "inf"
-		case math.IsInf(v, -1):
-			return "-inf"
-		}
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	if math.IsInf(lo, -1) {
-		l = "("
-	}
-	return l + f(lo) + ", " + f(hi) + r
-}
-
-// integer reads a whole number in [lo, hi] into *dst.
-func (p *parser) integer(f fields, key string, dst *int, lo, hi int, note string) bool {
-	n := f.get(key)
-	if n == nil {
-		return false
-	}
-	path := f.sub(key)
-	rng := fmt.Sprintf("[%d, %d]%s", lo, hi, note)
-	v, ok := p.number(n, path, "a whole number in "+rng)
-	if !ok {
-		return false
-	}
-	if v != math.Trunc(v) || v < float64(lo) || v > float64(hi) {
-		p.fail(n, path, "%s: must be a whole number in %s", n.Value, rng)
-		return false
-	}
-	*dst = int(v)
-	return true
-}
-
-// str reads a string among allowed (any string if allowed is empty).
-func (p *parser) str(f fields, key string, dst *string, allowed ...string) bool {
-	n := f.get(key)
-	if n == nil {
-		return false
-	}
-	return p.strNode(n, f.sub(key), dst, allowed...)
-}
-
-func (p *parser) strNode(n *yaml.Node, path string, dst *string, allowed ...string) bool {
-	if n.Kind != yaml.ScalarNode || isNull(n) {
-		if len(allowed) > 0 {
-			p.fail(n, path, "%s: must be one of %s", describe(n), strings.Join(allowed, ", "))
-		} else {
-			p.fail(n, path, "%s: must be a string", describe(n))
-		}
-		return false
-	}
-	if len(allowed) > 0 && !contains(allowed, n.Value) {
-		p.fail(n, path, "%q: must be one of %s", n.Value, strings.Join(allowed, ", "))
-		return false
-	}
-	*dst = n.Value
-	return true
-}
-
-func (p *parser) boolean(f fields, key string, dst *bool) bool {
-	n := f.get(key)
-	if n == nil {
-		return false
-	}
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-		p.fail(n, f.sub(key), "%s: must be true or false", describe(n))
-		return false
-	}
-	*dst = n.Value == "true" || n.Value == "True" || n.Value == "TRUE"
-	return true
+	yamlx.Walker
+	dir    string
+	fitted []nodeAt // behaviours of kind fitted, checked against the game
 }
 
 var topKeys = []string{"name", "description", "seed", "steps", "population", "network", "partner",
@@ -370,86 +113,86 @@ var topKeys = []string{"name", "description", "seed", "steps", "population", "ne
 
 func (p *parser) scenario(root *yaml.Node) *Scenario {
 	s := &Scenario{Seed: 1, Steps: 100, Outputs: Outputs{Agents: true, Plots: true}}
-	if isNull(root) || (root.Kind == yaml.DocumentNode && len(root.Content) == 0) {
-		p.fail(root, "", "empty scenario: at least population.size is needed")
+	if yamlx.IsNull(root) || (root.Kind == yaml.DocumentNode && len(root.Content) == 0) {
+		p.Failf(root, "", "empty scenario: at least population.size is needed")
 		return s
 	}
-	f := p.mapping(root, "", topKeys...)
-	if f.values == nil {
+	f := p.Mapping(root, "", topKeys...)
+	if !f.OK() {
 		return s
 	}
-	s.Name = strings.TrimSuffix(filepath.Base(p.file), filepath.Ext(p.file))
-	p.str(f, "name", &s.Name)
-	p.str(f, "description", &s.Description)
-	if n := f.get("seed"); n != nil {
+	s.Name = strings.TrimSuffix(filepath.Base(p.File), filepath.Ext(p.File))
+	p.Str(f, "name", &s.Name)
+	p.Str(f, "description", &s.Description)
+	if n := f.Get("seed"); n != nil {
 		if n.Kind == yaml.ScalarNode && n.Tag == "!!int" {
 			v, err := strconv.ParseUint(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
 			if err != nil {
-				p.fail(n, "seed", "%s: must be a whole number in [0, 18446744073709551615]", n.Value)
+				p.Failf(n, "seed", "%s: must be a whole number in [0, 18446744073709551615]", n.Value)
 			}
 			s.Seed = v
 		} else {
-			p.fail(n, "seed", "%s: must be a whole number in [0, 18446744073709551615]", describe(n))
+			p.Failf(n, "seed", "%s: must be a whole number in [0, 18446744073709551615]", yamlx.Describe(n))
 		}
 	}
-	p.integer(f, "steps", &s.Steps, 1, MaxSteps, "")
+	p.Int(f, "steps", &s.Steps, 1, MaxSteps, "")
 
 	// Scenario-wide params first: groups merge over them.
 	var base model.Params
-	if n := f.get("params"); n != nil {
+	if n := f.Get("params"); n != nil {
 		base = p.params(n, "params")
 	}
 	s.Feedback = model.FeedbackOwn
-	if n := f.get("feedback"); n != nil {
+	if n := f.Get("feedback"); n != nil {
 		p.feedback(n, "feedback", s, &base)
 	}
 	if m, err := base.Model(); err == nil {
 		s.Params = m.Params()
 	}
-	if n := f.get("interventions"); n != nil {
+	if n := f.Get("interventions"); n != nil {
 		p.interventions(n, "interventions", s)
 	}
 
-	popNode := f.get("population")
+	popNode := f.Get("population")
 	if popNode == nil {
-		p.fail(root, "population", "missing: a scenario needs population.size")
+		p.Failf(root, "population", "missing: a scenario needs population.size")
 		return s
 	}
 	p.population(popNode, s, base)
 
 	s.Network = Network{Kind: NetKOut, K: 8}
-	if n := f.get("network"); n != nil {
+	if n := f.Get("network"); n != nil {
 		p.network(n, "network", s)
 	} else if s.Population.Size >= 2 && s.Population.Size <= 8 {
 		s.Network.K = s.Population.Size - 1
 	}
 	s.Partner = Partner{Choice: ChooseUniform}
-	if n := f.get("partner"); n != nil {
+	if n := f.Get("partner"); n != nil {
 		p.partner(n, "partner", s)
 	}
 	s.Situation = Situation{Situation: model.Situation{Game: model.Binary, Gain: 1, Loss: 1}}
-	if n := f.get("situation"); n != nil {
+	if n := f.Get("situation"); n != nil {
 		p.situation(n, "situation", s)
 	}
 	for _, fb := range p.fitted {
 		if s.Situation.Game != model.Investment {
-			p.fail(fb.node, fb.path, "kind fitted: fitted trustees return amounts: it needs situation.game: investment")
+			p.Failf(fb.node, fb.path, "kind fitted: fitted trustees return amounts: it needs situation.game: investment")
 		}
 	}
-	if n := f.get("betrayal_wave"); n != nil {
-		wf := p.mapping(n, "betrayal_wave", "start", "steps")
+	if n := f.Get("betrayal_wave"); n != nil {
+		wf := p.Mapping(n, "betrayal_wave", "start", "steps")
 		w := &Wave{Start: 1, Steps: 1}
-		if wf.values != nil && (wf.get("start") == nil || wf.get("steps") == nil) {
-			p.fail(n, "betrayal_wave", "needs start (first step, 1-based) and steps (length)")
+		if wf.OK() && (wf.Get("start") == nil || wf.Get("steps") == nil) {
+			p.Failf(n, "betrayal_wave", "needs start (first step, 1-based) and steps (length)")
 		}
-		p.integer(wf, "start", &w.Start, 1, max(s.Steps, 1), " (1 to steps)")
-		p.integer(wf, "steps", &w.Steps, 1, MaxSteps, "")
+		p.Int(wf, "start", &w.Start, 1, max(s.Steps, 1), " (1 to steps)")
+		p.Int(wf, "steps", &w.Steps, 1, MaxSteps, "")
 		s.BetrayalWave = w
 	}
-	if n := f.get("outputs"); n != nil {
-		o := p.mapping(n, "outputs", "agents", "plots")
-		p.boolean(o, "agents", &s.Outputs.Agents)
-		p.boolean(o, "plots", &s.Outputs.Plots)
+	if n := f.Get("outputs"); n != nil {
+		o := p.Mapping(n, "outputs", "agents", "plots")
+		p.Bool(o, "agents", &s.Outputs.Agents)
+		p.Bool(o, "plots", &s.Outputs.Plots)
 	}
 	return s
 }
@@ -469,43 +212,43 @@ var paramKeys = func() []string {
 // calibrated) and a mapping with a preset and overrides (params: {preset:
 // calibrated, beta: 3}): the preset's values, then the keys given.
 func (p *parser) params(n *yaml.Node, path string) model.Params {
-	n = deref(n)
+	n = yamlx.Deref(n)
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" {
 		pre, _ := p.preset(n, path)
 		return pre
 	}
-	f := p.mapping(n, path, append(slices.Clip(paramKeys), "preset")...)
+	f := p.Mapping(n, path, append(slices.Clip(paramKeys), "preset")...)
 	var out model.Params
-	if f.values == nil {
+	if !f.OK() {
 		return out
 	}
 	var pre model.Params
-	if pn := f.get("preset"); pn != nil {
-		pre, _ = p.preset(pn, f.sub("preset"))
+	if pn := f.Get("preset"); pn != nil {
+		pre, _ = p.preset(pn, f.Sub("preset"))
 	}
 	for _, pi := range model.ParamTable() {
-		v := f.get(pi.Name)
+		v := f.Get(pi.Name)
 		if v == nil {
 			continue
 		}
-		x, ok := p.number(v, f.sub(pi.Name), "a number (see docs/simulation.md for its range)")
+		x, ok := p.Number(v, f.Sub(pi.Name), "a number (see docs/simulation.md for its range)")
 		if !ok {
 			continue
 		}
 		*pi.In(&out) = &x
 	}
-	p.boolean(f, "deterministic", &out.Deterministic)
+	p.Bool(f, "deterministic", &out.Deterministic)
 	// Range checks by the model, each error pointing at its key.
 	_, err := pre.Merge(out).Model()
 	for _, e := range unjoin(err) {
 		var re *model.RangeError
 		if errors.As(e, &re) {
-			if v := f.get(re.Field); v != nil {
-				p.fail(v, f.sub(re.Field), "%s: must be in %s", v.Value, re.Range)
+			if v := f.Get(re.Field); v != nil {
+				p.Failf(v, f.Sub(re.Field), "%s: must be in %s", v.Value, re.Range)
 				continue
 			}
 		}
-		p.fail(n, path, "%v", e)
+		p.Failf(n, path, "%v", e)
 	}
 	return pre.Merge(out)
 }
@@ -515,12 +258,12 @@ func (p *parser) params(n *yaml.Node, path string) model.Params {
 func (p *parser) preset(n *yaml.Node, path string) (model.Params, bool) {
 	names := model.PresetNames()
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
-		p.fail(n, path, "%s: must be a preset (%s) or a mapping of parameters", describe(n), strings.Join(names, ", "))
+		p.Failf(n, path, "%s: must be a preset (%s) or a mapping of parameters", yamlx.Describe(n), strings.Join(names, ", "))
 		return model.Params{}, false
 	}
 	pre, ok := model.Preset(n.Value)
 	if !ok {
-		p.fail(n, path, "%q: unknown preset; allowed: %s (or a mapping of parameters %s)", n.Value, strings.Join(names, ", "), strings.Join(paramKeys, ", "))
+		p.Failf(n, path, "%q: unknown preset; allowed: %s (or a mapping of parameters %s)", n.Value, strings.Join(names, ", "), strings.Join(paramKeys, ", "))
 	}
 	return pre, ok
 }
@@ -543,20 +286,20 @@ func (p *parser) feedback(n *yaml.Node, path string, s *Scenario, base *model.Pa
 	regimes := []string{"own", "full", "social"}
 	var regime string
 	if n.Kind == yaml.MappingNode {
-		f := p.mapping(n, path, "regime", "weight")
-		if f.get("regime") == nil {
-			p.fail(n, path+".regime", "missing: one of own, full, social")
+		f := p.Mapping(n, path, "regime", "weight")
+		if f.Get("regime") == nil {
+			p.Failf(n, path+".regime", "missing: one of own, full, social")
 			return
 		}
-		p.str(f, "regime", &regime, regimes...)
+		p.Str(f, "regime", &regime, regimes...)
 		var w float64
-		if p.float(f, "weight", &w, 0, math.Inf(1), false, true) {
+		if p.Float(f, "weight", &w, 0, math.Inf(1), false, true) {
 			if base.Omega != nil {
-				p.fail(f.get("weight"), path+".weight", "%s: params.omega is also set: give the social weight in one place", f.get("weight").Value)
+				p.Failf(f.Get("weight"), path+".weight", "%s: params.omega is also set: give the social weight in one place", f.Get("weight").Value)
 			}
 			base.Omega = &w
 		}
-	} else if !p.strNode(n, path, &regime, regimes...) {
+	} else if !p.StrNode(n, path, &regime, regimes...) {
 		return
 	}
 	fb, err := model.ParseFeedback(regime)
@@ -566,25 +309,25 @@ func (p *parser) feedback(n *yaml.Node, path string, s *Scenario, base *model.Pa
 }
 
 func (p *parser) interventions(n *yaml.Node, path string, s *Scenario) {
-	f := p.mapping(n, path, "graduated_stakes", "full_feedback", "safe_start", "reappraisal")
+	f := p.Mapping(n, path, "graduated_stakes", "full_feedback", "safe_start", "reappraisal")
 	iv := &s.Interventions
-	if g := f.get("graduated_stakes"); g != nil {
+	if g := f.Get("graduated_stakes"); g != nil {
 		gs := &Graduated{Start: 0.1, Grow: 2, Shrink: 0.5}
-		if !isNull(g) {
-			gf := p.mapping(g, f.sub("graduated_stakes"), "start", "grow", "shrink")
-			p.float(gf, "start", &gs.Start, 0, 1, true, false)
-			p.float(gf, "grow", &gs.Grow, 1, 1e6, false, false)
-			p.float(gf, "shrink", &gs.Shrink, 0, 1, true, false)
+		if !yamlx.IsNull(g) {
+			gf := p.Mapping(g, f.Sub("graduated_stakes"), "start", "grow", "shrink")
+			p.Float(gf, "start", &gs.Start, 0, 1, true, false)
+			p.Float(gf, "grow", &gs.Grow, 1, 1e6, false, false)
+			p.Float(gf, "shrink", &gs.Shrink, 0, 1, true, false)
 		}
 		iv.GraduatedStakes = gs
 	}
-	p.integer(f, "full_feedback", &iv.FullFeedback, 0, MaxSteps, " (steps)")
-	p.integer(f, "safe_start", &iv.SafeStart, 0, MaxSteps, " (steps)")
-	if r := f.get("reappraisal"); r != nil {
+	p.Int(f, "full_feedback", &iv.FullFeedback, 0, MaxSteps, " (steps)")
+	p.Int(f, "safe_start", &iv.SafeStart, 0, MaxSteps, " (steps)")
+	if r := f.Get("reappraisal"); r != nil {
 		rp := &Reappraisal{WMinus: 1}
-		if !isNull(r) {
-			rf := p.mapping(r, f.sub("reappraisal"), "w_minus")
-			p.float(rf, "w_minus", &rp.WMinus, 0, math.Inf(1), false, true)
+		if !yamlx.IsNull(r) {
+			rf := p.Mapping(r, f.Sub("reappraisal"), "w_minus")
+			p.Float(rf, "w_minus", &rp.WMinus, 0, math.Inf(1), false, true)
 		}
 		iv.Reappraisal = rp
 	}
@@ -595,130 +338,130 @@ var distKinds = []string{DistFixed, DistUniform, DistBeta, DistNormal, DistCSV}
 // dist reads a distribution over [0, 1]: a number (fixed) or a mapping
 // with key dist.
 func (p *parser) dist(n *yaml.Node, path string) (Dist, bool) {
-	nerr := len(p.errs)
+	nerr := p.Count()
 	if n.Kind == yaml.ScalarNode && (n.Tag == "!!int" || n.Tag == "!!float") {
 		d := Dist{Kind: DistFixed}
-		v, ok := p.number(n, path, "a number in [0, 1]")
-		if ok && !inRange(v, 0, 1, false, false) {
-			p.fail(n, path, "%s: must be in [0, 1] (or a mapping with key dist: %s)", n.Value, strings.Join(distKinds, ", "))
+		v, ok := p.Number(n, path, "a number in [0, 1]")
+		if ok && !yamlx.InRange(v, 0, 1, false, false) {
+			p.Failf(n, path, "%s: must be in [0, 1] (or a mapping with key dist: %s)", n.Value, strings.Join(distKinds, ", "))
 			ok = false
 		}
 		d.Value = v
 		return d, ok
 	}
 	if n.Kind != yaml.MappingNode {
-		p.fail(n, path, "%s: must be a number in [0, 1] or a mapping with key dist: %s", describe(n), strings.Join(distKinds, ", "))
+		p.Failf(n, path, "%s: must be a number in [0, 1] or a mapping with key dist: %s", yamlx.Describe(n), strings.Join(distKinds, ", "))
 		return Dist{}, false
 	}
 	var kind string
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == "dist" {
-			p.strNode(deref(n.Content[i+1]), path+".dist", &kind, distKinds...)
+			p.StrNode(yamlx.Deref(n.Content[i+1]), path+".dist", &kind, distKinds...)
 		}
 	}
 	if kind == "" {
-		if len(p.errs) == nerr {
-			p.fail(n, path+".dist", "missing: one of %s", strings.Join(distKinds, ", "))
+		if p.Count() == nerr {
+			p.Failf(n, path+".dist", "missing: one of %s", strings.Join(distKinds, ", "))
 		}
 		return Dist{}, false
 	}
 	d := Dist{Kind: kind}
 	switch kind {
 	case DistFixed:
-		f := p.mapping(n, path, "dist", "value")
-		if !p.float(f, "value", &d.Value, 0, 1, false, false) && f.get("value") == nil {
-			p.fail(n, path+".value", "missing: a number in [0, 1]")
+		f := p.Mapping(n, path, "dist", "value")
+		if !p.Float(f, "value", &d.Value, 0, 1, false, false) && f.Get("value") == nil {
+			p.Failf(n, path+".value", "missing: a number in [0, 1]")
 		}
 	case DistUniform:
 		d.Min, d.Max = 0, 1
-		f := p.mapping(n, path, "dist", "min", "max")
-		p.float(f, "min", &d.Min, 0, 1, false, false)
-		p.float(f, "max", &d.Max, 0, 1, false, false)
+		f := p.Mapping(n, path, "dist", "min", "max")
+		p.Float(f, "min", &d.Min, 0, 1, false, false)
+		p.Float(f, "max", &d.Max, 0, 1, false, false)
 		if d.Min > d.Max {
-			p.fail(f.get("max"), path+".max", "%g: must be >= min = %g", d.Max, d.Min)
+			p.Failf(f.Get("max"), path+".max", "%g: must be >= min = %g", d.Max, d.Min)
 		}
 	case DistBeta:
-		f := p.mapping(n, path, "dist", "a", "b")
+		f := p.Mapping(n, path, "dist", "a", "b")
 		for _, k := range []string{"a", "b"} {
-			if f.get(k) == nil {
-				p.fail(n, path+"."+k, "missing: a number in (0, 1e6]")
+			if f.Get(k) == nil {
+				p.Failf(n, path+"."+k, "missing: a number in (0, 1e6]")
 			}
 		}
-		p.float(f, "a", &d.A, 0, 1e6, true, false)
-		p.float(f, "b", &d.B, 0, 1e6, true, false)
+		p.Float(f, "a", &d.A, 0, 1e6, true, false)
+		p.Float(f, "b", &d.B, 0, 1e6, true, false)
 	case DistNormal:
 		d.Min, d.Max, d.Mean, d.SD = 0, 1, 0.5, 0.1
-		f := p.mapping(n, path, "dist", "mean", "sd", "min", "max")
-		p.float(f, "mean", &d.Mean, 0, 1, false, false)
-		p.float(f, "sd", &d.SD, 0, 10, false, false)
-		p.float(f, "min", &d.Min, 0, 1, false, false)
-		p.float(f, "max", &d.Max, 0, 1, false, false)
+		f := p.Mapping(n, path, "dist", "mean", "sd", "min", "max")
+		p.Float(f, "mean", &d.Mean, 0, 1, false, false)
+		p.Float(f, "sd", &d.SD, 0, 10, false, false)
+		p.Float(f, "min", &d.Min, 0, 1, false, false)
+		p.Float(f, "max", &d.Max, 0, 1, false, false)
 		if d.Min > d.Max {
-			p.fail(f.get("max"), path+".max", "%g: must be >= min = %g", d.Max, d.Min)
+			p.Failf(f.Get("max"), path+".max", "%g: must be >= min = %g", d.Max, d.Min)
 		}
 	case DistCSV:
-		f := p.mapping(n, path, "dist", "file", "column")
-		if !p.str(f, "file", &d.File) {
-			if f.get("file") == nil {
-				p.fail(n, path+".file", "missing: the path of a CSV file")
+		f := p.Mapping(n, path, "dist", "file", "column")
+		if !p.Str(f, "file", &d.File) {
+			if !f.Has("file") {
+				p.Failf(n, path+".file", "missing: the path of a CSV file")
 			}
 		}
-		if !p.str(f, "column", &d.Column) {
-			if f.get("column") == nil {
-				p.fail(n, path+".column", "missing: the name of a column in the CSV header")
+		if !p.Str(f, "column", &d.Column) {
+			if f.Get("column") == nil {
+				p.Failf(n, path+".column", "missing: the name of a column in the CSV header")
 			}
 		}
 		if d.File != "" && d.Column != "" {
-			p.readCSV(&d, f.get("file"), path+".file")
+			p.readCSV(&d, f.Get("file"), path+".file")
 		}
 	}
-	return d, len(p.errs) == nerr
+	return d, p.Count() == nerr
 }
 
 var behaviourKinds = []string{Probabilistic, Honour, Betray, Reciprocal, ConArtist, Fitted}
 
 func (p *parser) behaviour(n *yaml.Node, path string) (Behaviour, bool) {
-	nerr := len(p.errs)
+	nerr := p.Count()
 	var b Behaviour
 	if n.Kind == yaml.ScalarNode {
-		if !p.strNode(n, path, &b.Kind, behaviourKinds...) {
+		if !p.StrNode(n, path, &b.Kind, behaviourKinds...) {
 			return b, false
 		}
 	} else {
-		f := p.mapping(n, path, "kind", "slope", "honours", "file", "model")
-		if f.values == nil {
+		f := p.Mapping(n, path, "kind", "slope", "honours", "file", "model")
+		if !f.OK() {
 			return b, false
 		}
-		if f.get("kind") == nil {
-			p.fail(n, path+".kind", "missing: one of %s", strings.Join(behaviourKinds, ", "))
+		if f.Get("kind") == nil {
+			p.Failf(n, path+".kind", "missing: one of %s", strings.Join(behaviourKinds, ", "))
 			return b, false
 		}
-		if !p.str(f, "kind", &b.Kind, behaviourKinds...) {
+		if !p.Str(f, "kind", &b.Kind, behaviourKinds...) {
 			return b, false
 		}
-		if f.get("slope") != nil && b.Kind != Reciprocal {
-			p.fail(f.get("slope"), path+".slope", "applies to kind reciprocal only")
+		if f.Get("slope") != nil && b.Kind != Reciprocal {
+			p.Failf(f.Get("slope"), path+".slope", "applies to kind reciprocal only")
 		}
-		if f.get("honours") != nil && b.Kind != ConArtist {
-			p.fail(f.get("honours"), path+".honours", "applies to kind con-artist only")
+		if f.Get("honours") != nil && b.Kind != ConArtist {
+			p.Failf(f.Get("honours"), path+".honours", "applies to kind con-artist only")
 		}
 		for _, k := range []string{"file", "model"} {
-			if f.get(k) != nil && b.Kind != Fitted {
-				p.fail(f.get(k), path+"."+k, "applies to kind fitted only")
+			if f.Get(k) != nil && b.Kind != Fitted {
+				p.Failf(f.Get(k), path+"."+k, "applies to kind fitted only")
 			}
 		}
 		b.Slope, b.Honours = 0.5, 3
-		p.float(f, "slope", &b.Slope, 0, 2, false, false)
-		p.integer(f, "honours", &b.Honours, 0, 1<<30, "")
+		p.Float(f, "slope", &b.Slope, 0, 2, false, false)
+		p.Int(f, "honours", &b.Honours, 0, 1<<30, "")
 		if b.Kind == Fitted {
 			b.Model = "trustee"
-			p.str(f, "model", &b.Model)
-			if !p.str(f, "file", &b.File) {
-				if f.get("file") == nil {
-					p.fail(n, path+".file", "missing: the subjects.csv of a trustee fit (trustlab fit --role trustee, or OUT/trustees/subjects.csv)")
+			p.Str(f, "model", &b.Model)
+			if !p.Str(f, "file", &b.File) {
+				if !f.Has("file") {
+					p.Failf(n, path+".file", "missing: the subjects.csv of a trustee fit (trustlab fit --role trustee, or OUT/trustees/subjects.csv)")
 				}
 			} else {
-				p.readTrustees(&b, f.get("file"), path+".file")
+				p.readTrustees(&b, f.Get("file"), path+".file")
 			}
 		}
 	}
@@ -726,7 +469,7 @@ func (p *parser) behaviour(n *yaml.Node, path string) (Behaviour, bool) {
 		p.fitted = append(p.fitted, nodeAt{n, path})
 	}
 	if b.Kind == Fitted && n.Kind == yaml.ScalarNode {
-		p.fail(n, path, "kind fitted needs a file: behaviour: {kind: fitted, file: trustees/subjects.csv}")
+		p.Failf(n, path, "kind fitted needs a file: behaviour: {kind: fitted, file: trustees/subjects.csv}")
 	}
 	switch b.Kind {
 	case Reciprocal:
@@ -742,7 +485,7 @@ func (p *parser) behaviour(n *yaml.Node, path string) (Behaviour, bool) {
 	default:
 		b.Slope, b.Honours = 0, 0
 	}
-	return b, len(p.errs) == nerr
+	return b, p.Count() == nerr
 }
 
 // nodeAt is a node and its field path, for checks made later.
@@ -759,41 +502,41 @@ type groupSpec struct {
 	trustNode, bNode *yaml.Node
 }
 
-func (p *parser) groupFields(f fields, g *groupSpec) {
-	if n := f.get("trait"); n != nil {
-		if d, ok := p.dist(n, f.sub("trait")); ok {
+func (p *parser) groupFields(f yamlx.Fields, g *groupSpec) {
+	if n := f.Get("trait"); n != nil {
+		if d, ok := p.dist(n, f.Sub("trait")); ok {
 			g.trait = &d
 		}
 	}
-	if n := f.get("trustworthiness"); n != nil {
+	if n := f.Get("trustworthiness"); n != nil {
 		g.trustNode = n
-		if d, ok := p.dist(n, f.sub("trustworthiness")); ok {
+		if d, ok := p.dist(n, f.Sub("trustworthiness")); ok {
 			g.trust = &d
 		}
 	}
-	if n := f.get("behaviour"); n != nil {
+	if n := f.Get("behaviour"); n != nil {
 		g.bNode = n
-		if b, ok := p.behaviour(n, f.sub("behaviour")); ok {
+		if b, ok := p.behaviour(n, f.Sub("behaviour")); ok {
 			g.behaviour = &b
 		}
 	}
 	if g.trustNode != nil && g.behaviour != nil {
 		switch g.behaviour.Kind {
 		case Honour, Betray, ConArtist, Fitted:
-			p.fail(g.trustNode, f.sub("trustworthiness"), "does not apply to behaviour %s (its trustworthiness is fixed by the behaviour)", g.behaviour.Kind)
+			p.Failf(g.trustNode, f.Sub("trustworthiness"), "does not apply to behaviour %s (its trustworthiness is fixed by the behaviour)", g.behaviour.Kind)
 		}
 	}
 }
 
 func (p *parser) population(n *yaml.Node, s *Scenario, base model.Params) {
-	f := p.mapping(n, "population", "size", "trait", "trustworthiness", "behaviour", "groups")
-	if f.values == nil {
+	f := p.Mapping(n, "population", "size", "trait", "trustworthiness", "behaviour", "groups")
+	if !f.OK() {
 		return
 	}
-	if f.get("size") == nil {
-		p.fail(n, "population.size", "missing: a whole number in [2, %d]", MaxSize)
+	if f.Get("size") == nil {
+		p.Failf(n, "population.size", "missing: a whole number in [2, %d]", MaxSize)
 	}
-	p.integer(f, "size", &s.Population.Size, 2, MaxSize, "")
+	p.Int(f, "size", &s.Population.Size, 2, MaxSize, "")
 	def := groupSpec{
 		trait:     &Dist{Kind: DistUniform, Min: 0.05, Max: 0.95},
 		trust:     &Dist{Kind: DistUniform, Min: 0, Max: 1},
@@ -810,59 +553,59 @@ func (p *parser) population(n *yaml.Node, s *Scenario, base model.Params) {
 	if top.behaviour != nil {
 		def.behaviour = top.behaviour
 	}
-	gn := f.get("groups")
+	gn := f.Get("groups")
 	if gn == nil {
 		p.addGroup(s, "all", 1, def, groupSpec{}, base, nil, "population")
 		return
 	}
 	if gn.Kind != yaml.SequenceNode || len(gn.Content) == 0 {
-		p.fail(gn, "population.groups", "%s: must be a non-empty list of groups (name, share, ...)", describe(gn))
+		p.Failf(gn, "population.groups", "%s: must be a non-empty list of groups (name, share, ...)", yamlx.Describe(gn))
 		return
 	}
 	if len(gn.Content) > MaxGroups {
-		p.fail(gn, "population.groups", "%d groups: at most %d", len(gn.Content), MaxGroups)
+		p.Failf(gn, "population.groups", "%d groups: at most %d", len(gn.Content), MaxGroups)
 		return
 	}
 	sum := 0.0
 	names := map[string]bool{}
 	for i, item := range gn.Content {
 		path := fmt.Sprintf("population.groups[%d]", i)
-		gf := p.mapping(item, path, "name", "share", "trait", "trustworthiness", "behaviour", "params")
-		if gf.values == nil {
+		gf := p.Mapping(item, path, "name", "share", "trait", "trustworthiness", "behaviour", "params")
+		if !gf.OK() {
 			continue
 		}
 		name := fmt.Sprintf("group%d", i+1)
-		if p.str(gf, "name", &name) {
+		if p.Str(gf, "name", &name) {
 			if name == "" || name == "all" || strings.ContainsAny(name, ",\"\n\r") {
-				p.fail(gf.get("name"), gf.sub("name"), "%q: must be a non-empty name other than \"all\", without commas or quotes", name)
+				p.Failf(gf.Get("name"), gf.Sub("name"), "%q: must be a non-empty name other than \"all\", without commas or quotes", name)
 			}
 		}
 		if names[name] {
-			p.fail(gf.get("name"), gf.sub("name"), "%q: group names must be unique", name)
+			p.Failf(gf.Get("name"), gf.Sub("name"), "%q: group names must be unique", name)
 		}
 		names[name] = true
 		share := 0.0
-		if gf.get("share") == nil {
-			p.fail(item, gf.sub("share"), "missing: a number in (0, 1]; shares sum to 1")
+		if gf.Get("share") == nil {
+			p.Failf(item, gf.Sub("share"), "missing: a number in (0, 1]; shares sum to 1")
 		}
-		if p.float(gf, "share", &share, 0, 1, true, false) {
+		if p.Float(gf, "share", &share, 0, 1, true, false) {
 			sum += share
 		}
 		var own groupSpec
 		p.groupFields(gf, &own)
 		var gp *model.Params
-		if pn := gf.get("params"); pn != nil {
-			x := p.params(pn, gf.sub("params"))
+		if pn := gf.Get("params"); pn != nil {
+			x := p.params(pn, gf.Sub("params"))
 			gp = &x
 		}
 		p.addGroup(s, name, share, def, own, base, gp, path)
 	}
-	if len(p.errs) == 0 && math.Abs(sum-1) > 1e-9 {
+	if p.Count() == 0 && math.Abs(sum-1) > 1e-9 {
 		shares := make([]string, len(s.Population.Groups))
 		for i, g := range s.Population.Groups {
 			shares[i] = strconv.FormatFloat(g.Share, 'g', -1, 64)
 		}
-		p.fail(gn, "population.groups", "shares %s sum to %s: must sum to 1", strings.Join(shares, " + "), strconv.FormatFloat(sum, 'g', 10, 64))
+		p.Failf(gn, "population.groups", "shares %s sum to %s: must sum to 1", strings.Join(shares, " + "), strconv.FormatFloat(sum, 'g', 10, 64))
 	}
 }
 
@@ -919,21 +662,21 @@ var networkKinds = []string{NetComplete, NetKOut, NetErdosRenyi, NetWattsStrogat
 func (p *parser) network(n *yaml.Node, path string, s *Scenario) {
 	var kind string
 	if n.Kind == yaml.ScalarNode {
-		if !p.strNode(n, path, &kind, networkKinds...) {
+		if !p.StrNode(n, path, &kind, networkKinds...) {
 			return
 		}
 		n = &yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column}
 	} else {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			if n.Content[i].Value == "kind" {
-				p.strNode(deref(n.Content[i+1]), path+".kind", &kind, networkKinds...)
+				p.StrNode(yamlx.Deref(n.Content[i+1]), path+".kind", &kind, networkKinds...)
 			}
 		}
 		if kind == "" {
-			if n.Kind == yaml.MappingNode && !hasKey(n, "kind") {
-				p.fail(n, path+".kind", "missing: one of %s", strings.Join(networkKinds, ", "))
+			if n.Kind == yaml.MappingNode && !yamlx.HasKey(n, "kind") {
+				p.Failf(n, path+".kind", "missing: one of %s", strings.Join(networkKinds, ", "))
 			} else if n.Kind != yaml.MappingNode {
-				p.fail(n, path, "%s: must be one of %s or a mapping with key kind", describe(n), strings.Join(networkKinds, ", "))
+				p.Failf(n, path, "%s: must be one of %s or a mapping with key kind", yamlx.Describe(n), strings.Join(networkKinds, ", "))
 			}
 			return
 		}
@@ -948,63 +691,54 @@ func (p *parser) network(n *yaml.Node, path string, s *Scenario) {
 	net := Network{Kind: kind}
 	switch kind {
 	case NetComplete:
-		p.mapping(n, path, "kind")
+		p.Mapping(n, path, "kind")
 		if N > MaxComplete {
-			p.fail(n, path, "complete network with population.size = %d: at most %d agents (beliefs are kept per pair); use k-out or another sparse network", N, MaxComplete)
+			p.Failf(n, path, "complete network with population.size = %d: at most %d agents (beliefs are kept per pair); use k-out or another sparse network", N, MaxComplete)
 		}
 	case NetKOut:
 		net.K = min(8, max(N-1, 1))
-		f := p.mapping(n, path, "kind", "k")
-		p.integer(f, "k", &net.K, 1, hi, " (1 to population.size - 1)")
+		f := p.Mapping(n, path, "kind", "k")
+		p.Int(f, "k", &net.K, 1, hi, " (1 to population.size - 1)")
 	case NetErdosRenyi:
-		f := p.mapping(n, path, "kind", "p")
-		if f.get("p") == nil && f.values != nil {
-			p.fail(n, path+".p", "missing: the edge probability in [0, 1]")
+		f := p.Mapping(n, path, "kind", "p")
+		if f.Get("p") == nil && f.OK() {
+			p.Failf(n, path+".p", "missing: the edge probability in [0, 1]")
 		}
-		p.float(f, "p", &net.P, 0, 1, false, false)
+		p.Float(f, "p", &net.P, 0, 1, false, false)
 		if float64(N)*float64(N-1)*net.P > 4e9 {
-			p.fail(f.get("p"), path+".p", "%g: expected %.3g stored edges, more than 4e9", net.P, float64(N)*float64(N-1)*net.P)
+			p.Failf(f.Get("p"), path+".p", "%g: expected %.3g stored edges, more than 4e9", net.P, float64(N)*float64(N-1)*net.P)
 		}
 	case NetWattsStrogatz:
 		net.K = 4
 		net.Rewire = 0.1
-		f := p.mapping(n, path, "kind", "k", "rewire")
+		f := p.Mapping(n, path, "kind", "k", "rewire")
 		if N == 2 {
-			p.fail(n, path, "watts-strogatz needs population.size >= 3")
+			p.Failf(n, path, "watts-strogatz needs population.size >= 3")
 		}
-		if p.integer(f, "k", &net.K, 2, max(hi, 2), " (even, 2 to population.size - 1)") && net.K%2 != 0 {
-			p.fail(f.get("k"), path+".k", "%d: must be even in [2, %d]", net.K, max(hi, 2))
+		if p.Int(f, "k", &net.K, 2, max(hi, 2), " (even, 2 to population.size - 1)") && net.K%2 != 0 {
+			p.Failf(f.Get("k"), path+".k", "%d: must be even in [2, %d]", net.K, max(hi, 2))
 		}
-		p.float(f, "rewire", &net.Rewire, 0, 1, false, false)
+		p.Float(f, "rewire", &net.Rewire, 0, 1, false, false)
 	case NetBarabasiAlbert:
 		net.M = min(4, max(N-1, 1))
-		f := p.mapping(n, path, "kind", "m")
-		p.integer(f, "m", &net.M, 1, hi, " (1 to population.size - 1)")
+		f := p.Mapping(n, path, "kind", "m")
+		p.Int(f, "m", &net.M, 1, hi, " (1 to population.size - 1)")
 	case NetEdgeList:
-		f := p.mapping(n, path, "kind", "file", "undirected")
-		if f.get("file") == nil && f.values != nil {
-			p.fail(n, path+".file", "missing: the path of an edge-list file (lines \"from to\")")
+		f := p.Mapping(n, path, "kind", "file", "undirected")
+		if !f.Has("file") && f.OK() {
+			p.Failf(n, path+".file", "missing: the path of an edge-list file (lines \"from to\")")
 		}
-		if p.str(f, "file", &net.File) {
+		if p.Str(f, "file", &net.File) {
 			net.File = p.resolve(net.File)
 			if st, err := os.Stat(net.File); err != nil {
-				p.fail(f.get("file"), path+".file", "%q: cannot read: %v", f.get("file").Value, unwrapPath(err))
+				p.Failf(f.Get("file"), path+".file", "%q: cannot read: %v", f.Get("file").Value, unwrapPath(err))
 			} else if st.IsDir() {
-				p.fail(f.get("file"), path+".file", "%q: is a directory, not an edge-list file", f.get("file").Value)
+				p.Failf(f.Get("file"), path+".file", "%q: is a directory, not an edge-list file", f.Get("file").Value)
 			}
 		}
-		p.boolean(f, "undirected", &net.Undirected)
+		p.Bool(f, "undirected", &net.Undirected)
 	}
 	s.Network = net
-}
-
-func hasKey(n *yaml.Node, key string) bool {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *parser) resolve(file string) string {
@@ -1017,15 +751,15 @@ func (p *parser) resolve(file string) string {
 func (p *parser) partner(n *yaml.Node, path string, s *Scenario) {
 	choices := []string{ChooseUniform, ChooseBelief}
 	if n.Kind == yaml.ScalarNode {
-		p.strNode(n, path, &s.Partner.Choice, choices...)
+		p.StrNode(n, path, &s.Partner.Choice, choices...)
 	} else {
-		f := p.mapping(n, path, "choice", "beta")
-		p.str(f, "choice", &s.Partner.Choice, choices...)
-		if f.get("beta") != nil && s.Partner.Choice != ChooseBelief {
-			p.fail(f.get("beta"), path+".beta", "applies to choice belief only")
+		f := p.Mapping(n, path, "choice", "beta")
+		p.Str(f, "choice", &s.Partner.Choice, choices...)
+		if f.Get("beta") != nil && s.Partner.Choice != ChooseBelief {
+			p.Failf(f.Get("beta"), path+".beta", "applies to choice belief only")
 		}
 		s.Partner.Beta = 10
-		p.float(f, "beta", &s.Partner.Beta, 0, 1e4, false, false)
+		p.Float(f, "beta", &s.Partner.Beta, 0, 1e4, false, false)
 	}
 	if s.Partner.Choice == ChooseBelief && s.Partner.Beta == 0 && n.Kind == yaml.ScalarNode {
 		s.Partner.Beta = 10
@@ -1036,47 +770,47 @@ func (p *parser) partner(n *yaml.Node, path string, s *Scenario) {
 }
 
 func (p *parser) situation(n *yaml.Node, path string, s *Scenario) {
-	f := p.mapping(n, path, "game", "gain", "loss", "outside", "control", "endowment", "multiplier", "return_precision")
-	if f.values == nil {
+	f := p.Mapping(n, path, "game", "gain", "loss", "outside", "control", "endowment", "multiplier", "return_precision")
+	if !f.OK() {
 		return
 	}
 	var game string
-	p.str(f, "game", &game, "binary", "investment")
+	p.Str(f, "game", &game, "binary", "investment")
 	sit := &s.Situation
 	if game == "investment" {
 		sit.Game = model.Investment
 		sit.Gain, sit.Loss = 0, 0
 		sit.Endowment, sit.Multiplier, s.Situation.ReturnPrecision = 10, 3, 10
 		for _, k := range []string{"gain", "loss", "outside", "control"} {
-			if v := f.get(k); v != nil {
-				p.fail(v, f.sub(k), "applies to game binary only (the investment game is set by endowment, multiplier and return_precision)")
+			if v := f.Get(k); v != nil {
+				p.Failf(v, f.Sub(k), "applies to game binary only (the investment game is set by endowment, multiplier and return_precision)")
 			}
 		}
 		var e int
-		if p.integer(f, "endowment", &e, 1, 1_000_000, "") {
+		if p.Int(f, "endowment", &e, 1, 1_000_000, "") {
 			sit.Endowment = float64(e)
 		}
-		p.float(f, "multiplier", &sit.Multiplier, 1, 1e6, true, false)
-		p.float(f, "return_precision", &s.Situation.ReturnPrecision, 0, 1e6, true, false)
+		p.Float(f, "multiplier", &sit.Multiplier, 1, 1e6, true, false)
+		p.Float(f, "return_precision", &s.Situation.ReturnPrecision, 0, 1e6, true, false)
 		return
 	}
 	for _, k := range []string{"endowment", "multiplier", "return_precision"} {
-		if v := f.get(k); v != nil {
-			p.fail(v, f.sub(k), "applies to game investment only")
+		if v := f.Get(k); v != nil {
+			p.Failf(v, f.Sub(k), "applies to game investment only")
 		}
 	}
-	p.float(f, "gain", &sit.Gain, 0, 1e9, false, false)
-	p.float(f, "loss", &sit.Loss, 0, 1e9, false, false)
-	p.float(f, "outside", &sit.Outside, -1e9, 1e9, false, false)
-	if c := f.get("control"); c != nil {
-		cf := p.mapping(c, f.sub("control"), "cost", "gain", "loss")
+	p.Float(f, "gain", &sit.Gain, 0, 1e9, false, false)
+	p.Float(f, "loss", &sit.Loss, 0, 1e9, false, false)
+	p.Float(f, "outside", &sit.Outside, -1e9, 1e9, false, false)
+	if c := f.Get("control"); c != nil {
+		cf := p.Mapping(c, f.Sub("control"), "cost", "gain", "loss")
 		ctl := &model.Control{Gain: sit.Gain}
-		if cf.get("cost") == nil && cf.values != nil {
-			p.fail(c, f.sub("control")+".cost", "missing: the cost of the control option, a number in [0, 1e9]")
+		if cf.Get("cost") == nil && cf.OK() {
+			p.Failf(c, f.Sub("control")+".cost", "missing: the cost of the control option, a number in [0, 1e9]")
 		}
-		p.float(cf, "cost", &ctl.Cost, 0, 1e9, false, false)
-		p.float(cf, "gain", &ctl.Gain, 0, 1e9, false, false)
-		p.float(cf, "loss", &ctl.Loss, 0, 1e9, false, false)
+		p.Float(cf, "cost", &ctl.Cost, 0, 1e9, false, false)
+		p.Float(cf, "gain", &ctl.Gain, 0, 1e9, false, false)
+		p.Float(cf, "loss", &ctl.Loss, 0, 1e9, false, false)
 		sit.Control = ctl
 	}
 }

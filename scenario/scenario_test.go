@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trustlab/trustlab/internal/srcpos"
 	"github.com/trustlab/trustlab/model"
 )
 
@@ -107,7 +108,7 @@ func TestParseErrors(t *testing.T) {
 		{"complete too big", "population: {size: 20000}\nnetwork: complete\n", "x.yaml:2:10: network: complete network with population.size = 20000: at most 10000"},
 		{"game keys", "population: {size: 10}\nsituation: {game: investment, gain: 2}\n", "x.yaml:2:37: situation.gain: applies to game binary only"},
 		{"feedback", "population: {size: 10}\nfeedback: gossip\n", `x.yaml:2:11: feedback: "gossip": must be one of own, full, social`},
-		{"duplicate key", "population: {size: 10}\nseed: 1\nseed: 2\n", "x.yaml:3:1: seed: duplicate key"},
+		{"duplicate key", "population: {size: 10}\nseed: 1\nseed: 2\n", "x.yaml:3:1: seed: duplicate key (first on line 2)"},
 		{"syntax", "population: {size: 10\n", "x.yaml:"},
 		{"two documents", "population: {size: 10}\n---\nseed: 1\n", "one YAML document"},
 		{"odd ws k", "population: {size: 10}\nnetwork: {kind: watts-strogatz, k: 3}\n", "network.k: 3: must be even"},
@@ -124,6 +125,32 @@ func TestParseErrors(t *testing.T) {
 			}
 			if strings.HasPrefix(tc.name, "size -100") && strings.Contains(err.Error(), "network.k") {
 				t.Errorf("an invalid size also blamed network.k:\n  %v", err)
+			}
+		})
+	}
+}
+
+// TestNoFiles: ParseOptions.NoFiles refuses every file: key at its place,
+// under unknown keys too, and reads no file.
+func TestNoFiles(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"edge list", "population: {size: 10}\nnetwork: {kind: edge-list, file: /etc/passwd}\n",
+			"x.yaml:2:28: network.file: " + NoFilesMessage},
+		{"csv", "population: {size: 3, trait: {dist: csv, file: t.csv, column: score}}\n",
+			"x.yaml:1:42: population.trait.file: " + NoFilesMessage},
+		{"fitted", "population: {size: 3, behaviour: {kind: fitted, file: s.csv}}\nsituation: {game: investment}\n",
+			"x.yaml:1:49: population.behaviour.file: " + NoFilesMessage},
+		{"under an unknown key", "population: {size: 3}\nextra: [{file: x}]\n",
+			"x.yaml:2:1: extra: unknown key; allowed keys here: name, description, seed, steps, population, network, partner, situation, params, feedback, interventions, betrayal_wave, outputs\n" +
+				"x.yaml:2:10: extra[0].file: " + NoFilesMessage},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseWith([]byte(tc.src), "x.yaml", t.TempDir(), ParseOptions{NoFiles: true})
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("error\n  %v\nwant\n  %s", err, tc.want)
+			}
+			if _, ok := srcpos.As(err); !ok {
+				t.Errorf("error %T is not positioned", err)
 			}
 		})
 	}

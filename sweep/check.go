@@ -4,19 +4,17 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/trustlab/trustlab/internal/srcpos"
 )
 
 // docName is the name under which generated scenario documents are handed
 // to Runner.Check, so that positions in its errors can be found and mapped
 // back to the base scenario or the sweep file.
 const docName = "trustlab-sweep-cell.yaml"
-
-var docPos = regexp.MustCompile(regexp.QuoteMeta(docName) + `(?::(\d+))?(?::(\d+))?`)
 
 // doc is a generated scenario: the base with values substituted, and
 // where each substituted subtree came from.
@@ -130,22 +128,23 @@ func (d *doc) check(sw *Sweep, r Runner, cell string, rows *int) error {
 	if err == nil {
 		return nil
 	}
-	// Of several problems (joined errors, one per line), report the
-	// first: positions of the others would point into the generated
-	// document.
-	msg, rest, more := strings.Cut(err.Error(), "\n")
-	if more {
-		msg += fmt.Sprintf(" (and %d more problems)", strings.Count(rest, "\n")+1)
+	// Of several problems (joined errors), report the first: positions of
+	// the others would point into the generated document.
+	first, n := firstOf(err)
+	msg := first.Error()
+	if n > 1 {
+		msg += fmt.Sprintf(" (and %d more problems)", n-1)
 	}
 	var at *place
-	if m := docPos.FindStringSubmatchIndex(msg); m != nil {
-		line, _ := strconv.Atoi(sub(msg, m, 1))
-		col, _ := strconv.Atoi(sub(msg, m, 2))
-		if p, ok := d.where(sw, b, line, col); ok {
+	if pe, ok := srcpos.As(first); ok && pe.Pos().File == docName {
+		pos := pe.Pos()
+		if p, ok := d.where(sw, b, pos.Line, pos.Column); ok {
 			at = &p
 		}
-		rest := strings.TrimPrefix(msg[m[1]:], ": ")
-		msg = strings.TrimSpace(msg[:m[0]] + rest)
+		msg = srcpos.Text(pe)
+		if n > 1 {
+			msg += fmt.Sprintf(" (and %d more problems)", n-1)
+		}
 	}
 	switch {
 	case at != nil && at.from != nil && at.from.created:
@@ -172,11 +171,21 @@ func (d *doc) check(sw *Sweep, r Runner, cell string, rows *int) error {
 	return errorf(sw.File, sw.Axes[0].Line, sw.Axes[0].Column, "cell "+cell, "%s", msg)
 }
 
-func sub(s string, m []int, i int) string {
-	if m[2*i] < 0 {
-		return ""
+// firstOf returns the first of the problems joined in err and how many
+// there are.
+func firstOf(err error) (error, int) {
+	errs := []error{err}
+	for {
+		j, ok := errs[0].(interface{ Unwrap() []error })
+		if !ok {
+			return errs[0], len(errs)
+		}
+		inner := j.Unwrap()
+		if len(inner) == 0 {
+			return errs[0], len(errs)
+		}
+		errs = append(inner, errs[1:]...)
 	}
-	return s[m[2*i]:m[2*i+1]]
 }
 
 // Check checks the sweep against the engine before anything runs: the

@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/trustlab/trustlab/internal/bounded"
+	"github.com/trustlab/trustlab/internal/yamlx"
 	"github.com/trustlab/trustlab/scenario"
 )
 
@@ -140,60 +141,34 @@ func Load(path string) (*Sweep, error) {
 // scenario: is read relative to its directory. Errors name the file, line,
 // column and key.
 func Parse(name string, src []byte) (*Sweep, error) {
-	p := &parser{file: name}
-	src = bounded.TrimBOM(src) // as in every trustlab input file
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, p.yamlError(err)
-	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, errorf(name, 1, 0, "", "empty sweep file: expected keys %s", allowedTop)
-	}
-	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return nil, errorf(name, root.Line, root.Column, "", "a sweep file is a mapping with keys %s", allowedTop)
-	}
-	sw := &Sweep{File: name, Seed: 1, Replications: 1, Keep: Keep{Summary: true}}
-	keys, err := p.mapping(root, "", strings.Split(allowedTop, ", "))
+	p := &parser{Walker: yamlx.Walker{File: name}}
+	root, err := yamlx.Parse(src, name)
 	if err != nil {
 		return nil, err
 	}
-	if n := keys["name"]; n != nil {
-		if sw.Name, err = p.str(n, "name"); err != nil {
-			return nil, err
-		}
-	} else {
-		sw.Name = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+	if root == nil {
+		return nil, errorf(name, 1, 0, "", "empty sweep file: expected keys %s", allowedTop)
 	}
-	if n := keys["seed"]; n != nil {
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-			return nil, p.at(n, "seed", "must be a whole number in [0, 18446744073709551615], got %s", show(n))
-		}
-		s, err := strconv.ParseUint(n.Value, 0, 64)
-		if err != nil {
-			return nil, p.at(n, "seed", "must be a whole number in [0, 18446744073709551615], got %s", show(n))
-		}
-		sw.Seed = s
+	sw := &Sweep{File: name, Seed: 1, Replications: 1, Keep: Keep{Summary: true}}
+	keys := p.Mapping(root, "", strings.Split(allowedTop, ", ")...)
+	if !keys.OK() {
+		return nil, p.Err()
 	}
-	if n := keys["replications"]; n != nil {
-		r, err := p.integer(n, "replications", 1, MaxReplications)
-		if err != nil {
-			return nil, err
-		}
-		sw.Replications = r
+	sw.Name = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+	p.Str(keys, "name", &sw.Name)
+	p.Uint64(keys, "seed", &sw.Seed)
+	p.Int(keys, "replications", &sw.Replications, 1, MaxReplications, "")
+	if n := keys.Get("keep"); n != nil {
+		k, err := p.keep(n)
+		p.add(err)
+		sw.Keep = k
 	}
-	if n := keys["keep"]; n != nil {
-		if sw.Keep, err = p.keep(n); err != nil {
-			return nil, err
-		}
+	p.add(p.base(sw, keys.Map(), root))
+	if n := keys.Get("axes"); n != nil {
+		sw.Axes = p.axes(n)
 	}
-	if err := p.base(sw, keys, root); err != nil {
+	if err := p.Err(); err != nil {
 		return nil, err
-	}
-	if n := keys["axes"]; n != nil {
-		if sw.Axes, err = p.axes(n); err != nil {
-			return nil, err
-		}
 	}
 	if err := p.checkAxes(sw); err != nil {
 		return nil, err
@@ -203,21 +178,20 @@ func Parse(name string, src []byte) (*Sweep, error) {
 
 const allowedTop = "name, scenario, base, seed, replications, keep, axes"
 
-type parser struct{ file string }
+// parser reads a sweep file with the strict walker: problems with keys
+// and values are collected (at most srcpos.MaxErrors); an axis stops at its
+// first problem.
+type parser struct{ yamlx.Walker }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
-
-func (p *parser) yamlError(err error) error {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		l, _ := strconv.Atoi(m[1])
-		return errorf(p.file, l, 0, "", "%s", msg[len(m[0]):])
+// add records err, an *Error, unless nil.
+func (p *parser) add(err error) {
+	if e, ok := err.(*Error); ok && e != nil {
+		p.Errs.Add(e)
 	}
-	return errorf(p.file, 0, 0, "", "%s", strings.TrimPrefix(msg, "yaml: "))
 }
 
 func (p *parser) at(n *yaml.Node, path, format string, a ...any) *Error {
-	return errorf(p.file, n.Line, n.Column, path, format, a...)
+	return errorf(p.File, n.Line, n.Column, path, format, a...)
 }
 
 // show formats a node for messages.
@@ -239,52 +213,29 @@ func show(n *yaml.Node) string {
 }
 
 // mapping checks that n is a mapping whose keys are all allowed and
-// unique, and returns them.
+// unique, and returns them; a problem stops the axis it is in.
 func (p *parser) mapping(n *yaml.Node, path string, allowed []string) (map[string]*yaml.Node, error) {
-	if n.Kind != yaml.MappingNode {
-		return nil, p.at(n, path, "must be a mapping with keys %s, got %s", strings.Join(allowed, ", "), show(n))
+	before := p.Count()
+	f := p.Mapping(n, path, allowed...)
+	return f.Map(), p.since(before)
+}
+
+// since returns the first problem recorded after the count before, taking
+// it back (the caller returns it), or nil.
+func (p *parser) since(before int) error {
+	if p.Count() == before {
+		return nil
 	}
-	out := map[string]*yaml.Node{}
-	lines := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		kp := k.Value
-		if path != "" {
-			kp = path + "." + k.Value
-		}
-		ok := false
-		for _, a := range allowed {
-			ok = ok || a == k.Value
-		}
-		if !ok {
-			return nil, p.at(k, kp, "unknown key (allowed: %s)", strings.Join(allowed, ", "))
-		}
-		if l, dup := lines[k.Value]; dup {
-			return nil, p.at(k, kp, "key repeated (first on line %d)", l)
-		}
-		lines[k.Value] = k.Line
-		if v.Kind == yaml.AliasNode && v.Alias != nil {
-			v = v.Alias
-		}
-		out[k.Value] = v
-	}
-	return out, nil
+	e := p.Errs[before]
+	p.Errs = p.Errs[:before]
+	return e
 }
 
 func (p *parser) str(n *yaml.Node, path string) (string, error) {
-	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		return "", p.at(n, path, "must be a string, got %s", show(n))
-	}
-	return n.Value, nil
-}
-
-func (p *parser) integer(n *yaml.Node, path string, lo, hi int) (int, error) {
-	if n.Kind == yaml.ScalarNode && n.Tag == "!!int" {
-		if v, err := strconv.ParseInt(n.Value, 0, 64); err == nil && v >= int64(lo) && v <= int64(hi) {
-			return int(v), nil
-		}
-	}
-	return 0, p.at(n, path, "must be a whole number in [%d, %d], got %s", lo, hi, show(n))
+	before := p.Count()
+	var s string
+	p.StrNode(n, path, &s)
+	return s, p.since(before)
 }
 
 func (p *parser) keep(n *yaml.Node) (Keep, error) {
@@ -299,7 +250,7 @@ func (p *parser) keep(n *yaml.Node) (Keep, error) {
 	}
 	for _, it := range items {
 		if it.Kind != yaml.ScalarNode {
-			return k, p.at(it, "keep", "must be summary, series or a list of them, got %s", show(it))
+			return k, p.at(it, "keep", "%s: must be summary, series or a list of them", yamlx.Describe(it))
 		}
 		switch it.Value {
 		case "summary":
@@ -323,10 +274,10 @@ func (p *parser) base(sw *Sweep, keys map[string]*yaml.Node, root *yaml.Node) er
 		return p.at(root, "scenario", "missing: give the base scenario as scenario: FILE or inline as base:")
 	case inline != nil:
 		if inline.Kind != yaml.MappingNode {
-			return p.at(inline, "base", "must be a mapping (a scenario), got %s", show(inline))
+			return p.at(inline, "base", "%s: must be a mapping (a scenario)", yamlx.Describe(inline))
 		}
 		sw.base = &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{clone(inline)}, Line: inline.Line, Column: inline.Column}
-		sw.baseName, sw.baseDir, sw.baseLine = p.file, filepath.Dir(p.file), inline.Line
+		sw.baseName, sw.baseDir, sw.baseLine = p.File, filepath.Dir(p.File), inline.Line
 		return nil
 	}
 	rel, err := p.str(file, "scenario")
@@ -335,7 +286,7 @@ func (p *parser) base(sw *Sweep, keys map[string]*yaml.Node, root *yaml.Node) er
 	}
 	path := rel
 	if !filepath.IsAbs(path) {
-		path = filepath.Join(filepath.Dir(p.file), rel)
+		path = filepath.Join(filepath.Dir(p.File), rel)
 	}
 	src, err := bounded.ReadFile(path, scenario.MaxFileBytes)
 	var tl *bounded.TooLargeError
@@ -346,21 +297,22 @@ func (p *parser) base(sw *Sweep, keys map[string]*yaml.Node, root *yaml.Node) er
 		return p.at(file, "scenario", "cannot read the base scenario: %v", err)
 	}
 	src = bounded.TrimBOM(src)
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return (&parser{file: path}).yamlError(err)
+	top, err := yamlx.Parse(src, path)
+	if err != nil {
+		return err
 	}
-	if doc.Kind == 0 || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+	if top == nil || top.Kind != yaml.MappingNode {
 		return errorf(path, 1, 0, "", "a scenario must be a mapping")
 	}
-	sw.Scenario, sw.base, sw.baseSrc = rel, &doc, src
+	doc := &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{top}, Line: 1, Column: 1}
+	sw.Scenario, sw.base, sw.baseSrc = rel, doc, src
 	sw.baseName, sw.baseDir, sw.baseLine = path, filepath.Dir(path), file.Line
 	return nil
 }
 
 // axes reads axes: as a list of {path, name, values|range} or as a
 // mapping from path to a list of values, a range or {name, values|range}.
-func (p *parser) axes(n *yaml.Node) ([]Axis, error) {
+func (p *parser) axes(n *yaml.Node) []Axis {
 	var out []Axis
 	switch n.Kind {
 	case yaml.SequenceNode:
@@ -368,19 +320,23 @@ func (p *parser) axes(n *yaml.Node) ([]Axis, error) {
 			where := fmt.Sprintf("axes[%d]", i)
 			keys, err := p.mapping(it, where, []string{"path", "name", "values", "range", "with"})
 			if err != nil {
-				return nil, err
+				p.add(err)
+				continue
 			}
 			pn := keys["path"]
 			if pn == nil {
-				return nil, p.at(it, where, "missing path: (the scenario parameter to vary, e.g. population.groups.exploiter.share)")
+				p.add(p.at(it, where, "missing path: (the scenario parameter to vary, e.g. population.groups.exploiter.share)"))
+				continue
 			}
 			path, err := p.str(pn, where+".path")
 			if err != nil {
-				return nil, err
+				p.add(err)
+				continue
 			}
 			a, err := p.axis(path, pn, keys)
 			if err != nil {
-				return nil, err
+				p.add(err)
+				continue
 			}
 			out = append(out, a)
 		}
@@ -394,40 +350,33 @@ func (p *parser) axes(n *yaml.Node) ([]Axis, error) {
 			switch {
 			case v.Kind == yaml.SequenceNode:
 				keys = map[string]*yaml.Node{"values": v}
-			case v.Kind == yaml.MappingNode && hasKey(v, "from", "to", "step"):
+			case v.Kind == yaml.MappingNode && yamlx.HasKey(v, "from", "to", "step"):
 				keys = map[string]*yaml.Node{"range": v}
 			case v.Kind == yaml.MappingNode:
 				var err error
 				if keys, err = p.mapping(v, k.Value, []string{"name", "values", "range", "with"}); err != nil {
-					return nil, err
+					p.add(err)
+					continue
 				}
 			default:
-				return nil, p.at(v, k.Value, "must be a list of values, a range {from, to, step} or {name, values|range, with}, got %s", show(v))
+				p.add(p.at(v, k.Value, "%s: must be a list of values, a range {from, to, step} or {name, values|range, with}", yamlx.Describe(v)))
+				continue
 			}
 			a, err := p.axis(k.Value, k, keys)
 			if err != nil {
-				return nil, err
+				p.add(err)
+				continue
 			}
 			out = append(out, a)
 		}
 	default:
-		return nil, p.at(n, "axes", "must be a list of axes ({path, values|range}) or a mapping from path to values, got %s", show(n))
+		p.add(p.at(n, "axes", "%s: must be a list of axes ({path, values|range}) or a mapping from path to values", yamlx.Describe(n)))
+		return nil
 	}
-	if len(out) == 0 {
-		return nil, p.at(n, "axes", "no axis given (omit axes: to run replications of the base scenario alone)")
+	if len(out) == 0 && p.Count() == 0 {
+		p.add(p.at(n, "axes", "no axis given (omit axes: to run replications of the base scenario alone)"))
 	}
-	return out, nil
-}
-
-func hasKey(n *yaml.Node, keys ...string) bool {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		for _, k := range keys {
-			if n.Content[i].Value == k {
-				return true
-			}
-		}
-	}
-	return false
+	return out
 }
 
 var pathSyntax = regexp.MustCompile(`^[^.\s]+(\.[^.\s]+)*$`)
@@ -440,7 +389,7 @@ func (p *parser) axis(path string, at *yaml.Node, keys map[string]*yaml.Node) (A
 			return a, err
 		}
 		if strings.TrimSpace(name) == "" || strings.ContainsAny(name, ",\"\n\r") {
-			return a, p.at(n, path+".name", "must be a non-empty column name without commas, quotes or line breaks, got %q", name)
+			return a, p.at(n, path+".name", "%q: must be a non-empty column name without commas, quotes or line breaks", name)
 		}
 		a.Name = name
 	}
@@ -449,7 +398,7 @@ func (p *parser) axis(path string, at *yaml.Node, keys map[string]*yaml.Node) (A
 	}
 	if w := keys["with"]; w != nil {
 		if w.Kind != yaml.MappingNode || len(w.Content) == 0 {
-			return a, p.at(w, path+".with", "must be a mapping from scenario paths to lists of values (as many as the axis has), got %s", show(w))
+			return a, p.at(w, path+".with", "%s: must be a mapping from scenario paths to lists of values (as many as the axis has)", yamlx.Describe(w))
 		}
 		for i := 0; i+1 < len(w.Content); i += 2 {
 			k, v := w.Content[i], w.Content[i+1]
@@ -485,7 +434,7 @@ func (p *parser) axisValues(a *Axis, at, vals, rng *yaml.Node) error {
 		return p.at(at, path, "missing values: (a list) or range: {from, to, step}")
 	case vals != nil:
 		if vals.Kind != yaml.SequenceNode {
-			return p.at(vals, path+".values", "must be a list, got %s", show(vals))
+			return p.at(vals, path+".values", "%s: must be a list", yamlx.Describe(vals))
 		}
 		if len(vals.Content) == 0 {
 			return p.at(vals, path+".values", "empty: an axis needs at least one value")
@@ -529,14 +478,14 @@ func (p *parser) rangeValues(n *yaml.Node, path string) ([]Value, error) {
 		}
 		f, ok := number(v)
 		if !ok {
-			return nil, p.at(v, where+"."+k, "must be a number, got %s", show(v))
+			return nil, p.at(v, where+"."+k, "%s: must be a number", yamlx.Describe(v))
 		}
 		x[i] = f
 		ints = ints && v.Tag == "!!int"
 	}
 	from, to, step := x[0], x[1], x[2]
 	if step == 0 || (to-from)*step < 0 {
-		return nil, p.at(keys["step"], where+".step", "must be nonzero and lead from %s to %s, got %s", formatFloat(from), formatFloat(to), formatFloat(step))
+		return nil, p.at(keys["step"], where+".step", "%s: must be nonzero and lead from %s to %s", formatFloat(step), formatFloat(from), formatFloat(to))
 	}
 	steps := math.Floor((to-from)/step + 1e-9)
 	if steps+1 > MaxAxisValues {
@@ -623,7 +572,7 @@ func (p *parser) checkAxes(sw *Sweep) error {
 		a := &sw.Axes[k]
 		for _, l := range a.paths() {
 			if line, dup := paths[l.Path]; dup {
-				return errorf(p.file, l.Line, l.Column, l.Path, "path repeated (first on line %d)", line)
+				return errorf(p.File, l.Line, l.Column, l.Path, "path repeated (first on line %d)", line)
 			}
 			paths[l.Path] = l.Line
 			all = append(all, l)
@@ -636,21 +585,21 @@ func (p *parser) checkAxes(sw *Sweep) error {
 				key += "\x00" + string(l.Values[i].JSON)
 			}
 			if line, dup := seen[key]; dup {
-				return errorf(p.file, v.Line, v.Column, a.Path, "value %s repeats the value on line %d", v.Label, line)
+				return errorf(p.File, v.Line, v.Column, a.Path, "value %s repeats the value on line %d", v.Label, line)
 			}
 			seen[key] = v.Line
 		}
 		if line, dup := names[a.Name]; dup {
-			return errorf(p.file, a.Line, a.Column, a.Path, "column name %q is used by the axis on line %d: give one a different name:", a.Name, line)
+			return errorf(p.File, a.Line, a.Column, a.Path, "column name %q is used by the axis on line %d: give one a different name:", a.Name, line)
 		}
 		names[a.Name] = a.Line
 		for _, r := range reserved {
 			if a.Name == r {
-				return errorf(p.file, a.Line, a.Column, a.Path, "column name %q is reserved (%s): give the axis another name:", a.Name, strings.Join(reserved, ", "))
+				return errorf(p.File, a.Line, a.Column, a.Path, "column name %q is reserved (%s): give the axis another name:", a.Name, strings.Join(reserved, ", "))
 			}
 		}
 		if runs > MaxRuns/len(a.Values) {
-			return errorf(p.file, a.Line, a.Column, a.Path, "the sweep has more than %d runs (cells times replications)", MaxRuns)
+			return errorf(p.File, a.Line, a.Column, a.Path, "the sweep has more than %d runs (cells times replications)", MaxRuns)
 		}
 		runs *= len(a.Values)
 	}
@@ -658,7 +607,7 @@ func (p *parser) checkAxes(sw *Sweep) error {
 	for _, a := range all {
 		for _, b := range all {
 			if a.Path != b.Path && strings.HasPrefix(b.Path, a.Path+".") {
-				return errorf(p.file, b.Line, b.Column, b.Path, "lies inside %s (line %d): one would overwrite the other", a.Path, a.Line)
+				return errorf(p.File, b.Line, b.Column, b.Path, "lies inside %s (line %d): one would overwrite the other", a.Path, a.Line)
 			}
 		}
 	}
@@ -667,7 +616,7 @@ func (p *parser) checkAxes(sw *Sweep) error {
 	// that is not there or a scalar addressed inside never works.
 	for _, a := range all {
 		if _, _, why := lookup(sw.base.Content[0], splitPath(a.Path)); why != "" {
-			return errorf(p.file, a.Line, a.Column, a.Path, "not in the base scenario %s: %s", sw.baseName, why)
+			return errorf(p.File, a.Line, a.Column, a.Path, "not in the base scenario %s: %s", sw.baseName, why)
 		}
 	}
 	return nil

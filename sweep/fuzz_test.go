@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/trustlab/trustlab/internal/srcpos"
 )
 
 func FuzzParse(f *testing.F) {
@@ -18,7 +20,7 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		sw, err := Parse(filepath.Join(dir, "sweep.yaml"), src)
 		if err != nil {
-			if _, ok := err.(*Error); !ok {
+			if _, ok := srcpos.As(err); !ok {
 				t.Fatalf("error of type %T: %v", err, err)
 			}
 			return

@@ -21,8 +21,9 @@ type Scenario struct {
 // Runner is the simulation engine as a sweep sees it.
 type Runner interface {
 	// Check parses and validates a scenario without running it. Its
-	// errors should start with "Name:line:column: " so that a sweep can
-	// map them back to the sweep file.
+	// errors should be srcpos.Positioned (file Name, line, column), joined
+	// when there are several, so that a sweep can map them back to the
+	// sweep file.
 	Check(s Scenario) error
 	// Run runs a scenario with the given seed (which replaces the
 	// scenario's own) and returns its outputs. It must depend on the

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 
 	"github.com/trustlab/trustlab/internal/rng"
+	"github.com/trustlab/trustlab/internal/srcpos"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -45,6 +46,12 @@ type toyErr struct {
 }
 
 func (e *toyErr) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.name, e.line, e.col, e.msg) }
+
+// Pos and FieldPath make toyErr a srcpos.Positioned, as the engine's
+// scenario errors are: Check maps its position back to the sweep file.
+func (e *toyErr) Pos() srcpos.Pos { return srcpos.Pos{File: e.name, Line: e.line, Column: e.col} }
+
+func (e *toyErr) FieldPath() string { return "" }
 
 func (t *toyEngine) parse(s Scenario) (*toyScenario, error) {
 	var doc yaml.Node

@@ -92,6 +92,15 @@ test('fits: upload a small data set and see its fit', { skip }, async () => {
   await page.setInputFiles('#fit-data', path.join(here, 'testdata', 'invented.csv'));
   await page.setInputFiles('#fit-spec-file', path.join(here, 'testdata', 'invented-spec.yaml'));
   await page.waitForFunction(() => document.querySelector('[data-testid="editor"]').value.includes('name: invented'));
+  // A mistake in the spec is marked at its line, from the error's fields.
+  const spec = await page.locator('[data-testid="editor"]').inputValue();
+  await page.locator('[data-testid="editor"]').fill(spec.replace('endowment: 10', 'endowment: ten'));
+  await page.getByRole('button', { name: 'Fit on the server' }).click();
+  await page.locator('.editor-errors li').first().waitFor();
+  const marked = await page.locator('.editor .ln.err').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
+  assert.deepEqual(marked, [8], 'the gutter marks the line of the bad endowment');
+  await assertText(page.locator('.editor-errors'), 'line 8, column 14: field "game.endowment": "ten": must be a number');
+  await page.locator('[data-testid="editor"]').fill(spec);
   await page.getByRole('button', { name: 'Fit on the server' }).click();
   await page.waitForURL(/\/fits\/[A-Za-z0-9_-]+$/);
   await assertText(page.locator('[data-testid="status"]'), 'done', 120000);

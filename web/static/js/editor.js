@@ -1,16 +1,23 @@
 // A plain-text editor for YAML: a textarea with a line-number gutter and
-// highlighted error lines. Errors come from the server as
-// "file:line:col: field: message".
+// highlighted error lines. Errors come from the server as the fields of an
+// error body ({file, line, column, field, message}): their lines are
+// marked; a plain message (an error without fields) is listed as it is.
 
 import { h, id } from './dom.js';
 
-const POS = /^(?:[^:\s]+):(\d+):(\d+): (.*)$/s;
-
-/** locate splits a server message into {line, col, text} (line 0: none). */
-export function locate(message) {
-  const m = POS.exec(message);
-  if (!m) return { line: 0, col: 0, text: message };
-  return { line: Number(m[1]), col: Number(m[2]), text: m[3] };
+/**
+ * locate returns {line, col, text} (line 0: none) of an error: a field of
+ * an error body, whose line and column are given (the text without its
+ * position), or a plain message, which has none.
+ */
+export function locate(e) {
+  if (!e || typeof e !== 'object') return { line: 0, col: 0, text: String(e) };
+  const line = e.line || 0;
+  const col = e.column || 0;
+  let text = e.message || '';
+  const at = [e.file || '', line || '', col || ''].filter((x) => x !== '').join(':');
+  if (line && at && text.startsWith(`${at}: `)) text = text.slice(at.length + 2);
+  return { line, col, text };
 }
 
 /**
@@ -91,13 +98,16 @@ export function editor(opts) {
     el, textarea,
     value: () => textarea.value,
     set(text) { textarea.value = text; marks = new Map(); list.replaceChildren(); paint(); textarea.scrollTop = 0; sync(); },
-    /** showErrors marks each message's line and lists them as links to it. */
+    /**
+     * showErrors marks each error's line and lists them as links to it:
+     * fields of an error body, or plain messages.
+     */
     showErrors(messages) {
       marks = new Map();
       const items = messages.map(locate).sort((a, b) => (a.line || 1e9) - (b.line || 1e9));
       for (const e of items) if (e.line) marks.set(e.line, [...(marks.get(e.line) || []), e.text]);
       list.replaceChildren(...items.map((e) => h('li', { class: 'err-item', 'data-line': e.line || '' },
-        e.line ? h('button', { type: 'button', class: 'linkish', onclick: () => goTo(e.line, e.col) }, `line ${e.line}, column ${e.col}`) : null,
+        e.line ? h('button', { type: 'button', class: 'linkish', onclick: () => goTo(e.line, e.col) }, e.col ? `line ${e.line}, column ${e.col}` : `line ${e.line}`) : null,
         e.line ? ': ' : '', e.text)));
       paint();
     },

@@ -50,9 +50,10 @@ function mountList(main) {
         navigate(`/fits/${body.id}`);
       } catch (err) {
         const fields = err.fields || [];
-        const specMsgs = fields.filter((f) => f.field === 'spec').map((f) => f.message.replace(/^spec: /, ''));
+        const inSpec = (f) => f.file === 'spec.yaml' || f.field === 'spec';
+        const specMsgs = fields.filter(inSpec).map((f) => (f.file ? f : f.message.replace(/^spec: /, '')));
         if (specMsgs.length) ed.showErrors(specMsgs);
-        const rest = fields.filter((f) => f.field !== 'spec');
+        const rest = fields.filter((f) => !inSpec(f));
         errBox.replaceChildren(h('p', {}, h('strong', {}, 'The server did not accept this: '), rest.length || specMsgs.length ? '' : err.message),
           rest.length ? h('ul', {}, rest.map((f) => h('li', {}, f.message))) : '',
           specMsgs.length ? h('p', {}, 'The spec\'s problems are marked at their lines.') : '');

@@ -61,7 +61,7 @@ function mountList(main) {
         ed.clearErrors();
         navigate(`/runs/${job.id}`);
       } catch (err) {
-        const msgs = err.fields && err.fields.length ? err.fields.map((f) => f.message) : [err.message];
+        const msgs = err.fields && err.fields.length ? err.fields : [err.message];
         ed.showErrors(msgs);
         status.textContent = `The scenario has ${msgs.length} problem${msgs.length === 1 ? '' : 's'}; see below the editor.`;
         runBtn.disabled = false;
