@@ -10,33 +10,15 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/trustlab/trustlab/internal/srcpos"
 )
 
 // Error is a problem with a design file: the file, the line and column of
-// the key (0 when unknown), the key path and what is wrong with it.
-type Error struct {
-	File         string
-	Line, Column int
-	Field        string
-	Msg          string
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-		if e.Column > 0 {
-			fmt.Fprintf(&b, ":%d", e.Column)
-		}
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		fmt.Fprintf(&b, "%s: ", e.Field)
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+// the key (0 when unknown), the key path and what is wrong with it. It is
+// the positioned error of every input file (internal/srcpos), so the API
+// sends its position as fields.
+type Error = srcpos.Error
 
 // pos is where a key (and its value) was written.
 type pos struct{ line, col, vline, vcol int }
