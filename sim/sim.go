@@ -66,11 +66,11 @@ type agent struct {
 	Group    uint8
 }
 
-// paddedPCG is a PCG alone on two cache lines (128 bytes, as adjacent
-// lines are fetched in pairs).
-type paddedPCG struct {
-	rand.PCG
-	_ [128 - unsafe.Sizeof(rand.PCG{})]byte
+// paddedKstate is a kstate alone on two cache lines (128 bytes, as
+// adjacent lines are fetched in pairs).
+type paddedKstate struct {
+	kstate
+	_ [128 - unsafe.Sizeof(kstate{})]byte
 }
 
 // group is a resolved group with what the hot loop needs.
@@ -99,21 +99,19 @@ type Sim struct {
 	ftrait  []float64  // fast kernel: sum of the (constant) traits per shard
 	stake   []float32  // graduated stakes, per slot
 
-	// Double-buffered per-trustee counts, indexed [t%2][j].
-	recip      bool
-	approached [2][]int32
-	trusted    [2][]int32
-	social     bool
-	honRep     [2][]int32
-	betRep     [2][]int32
-	lastPart   []int32 // partner of the agent's last engagement, -1 if none
-	lastRep    []int8  // +1 confirmed, -1 betrayed, 0 none
+	// Double-buffered per-trustee counts (see fApproached): for
+	// reciprocal trustees and social reports.
+	recip  bool
+	social bool
+	cnt    []uint64
+	maxIn  int      // largest in-degree (with counts)
+	last   []uint32 // social: the agent's last engagement, 2*slot+confirmed+1, 0 if none
 
-	step         int   // steps done
-	interactions int64 // encounters so far
+	kern         kern // the general kernel's resolved features
+	step         int  // steps done
+	interactions int64
 	acc          []acc // [shard*len(groups)+g]
-	workerPCG    []*rand.PCG
-	workerRand   []*rand.Rand
+	kst          []*kstate
 }
 
 // New builds the population of a scenario: the network, the groups, the
@@ -149,17 +147,35 @@ func New(sc *scenario.Scenario, opt Options) (*Sim, error) {
 		return nil, errors.New(sc.File + ": feedback: social reports apply to binary situations only")
 	}
 	s.fast = !opt.General && s.fastApplies()
+	if !s.fast && (s.recip || s.social) {
+		s.maxIn = maxInDegree(g, n)
+	}
 	s.init()
+	s.kern = s.newKern()
 	s.acc = make([]acc, s.shards*len(s.groups))
 	// Each worker's generator on its own cache lines: neighbouring
 	// allocations would put them on one line, which every draw writes.
-	pcgs := make([]paddedPCG, s.workers)
-	for w := range pcgs {
-		p := &pcgs[w].PCG
-		s.workerPCG = append(s.workerPCG, p)
-		s.workerRand = append(s.workerRand, rand.New(p))
+	ks := make([]paddedKstate, s.workers)
+	for w := range ks {
+		k := &ks[w].kstate
+		k.r = rand.New(&k.src)
+		s.kst = append(s.kst, k)
 	}
 	return s, nil
+}
+
+// maxInDegree is the largest in-degree of g.
+func maxInDegree(g *network.Graph, n int) int {
+	if g.Complete {
+		return n - 1
+	}
+	in := make([]int32, n)
+	mx := int32(0)
+	for _, j := range g.Adj {
+		in[j]++
+		mx = max(mx, in[j])
+	}
+	return int(mx)
 }
 
 func buildNetwork(sc *scenario.Scenario) (*network.Graph, error) {
@@ -400,22 +416,15 @@ func (s *Sim) init() {
 			s.stake[i] = st
 		}
 	}
-	if s.recip {
-		for b := range 2 {
-			s.approached[b] = make([]int32, n)
-			s.trusted[b] = make([]int32, n)
+	if !s.fast && (s.recip || s.social) {
+		words := 2
+		if s.maxIn > 0xffff {
+			words = 4
 		}
+		s.cnt = make([]uint64, words*n)
 	}
 	if s.social {
-		for b := range 2 {
-			s.honRep[b] = make([]int32, n)
-			s.betRep[b] = make([]int32, n)
-		}
-		s.lastPart = make([]int32, n)
-		for i := range s.lastPart {
-			s.lastPart[i] = -1
-		}
-		s.lastRep = make([]int8, n)
+		s.last = make([]uint32, n)
 	}
 }
 
@@ -497,9 +506,6 @@ func (s *Sim) StateBytes() int64 {
 	b += int64(unsafe.Sizeof(agent{}))*int64(cap(s.agents)) + int64(unsafe.Sizeof(fastAgent{}))*int64(cap(s.fagents))
 	b += 4 * int64(cap(s.trait0)+cap(s.w)+cap(s.stake))
 	b += int64(unsafe.Sizeof(slot{}))*int64(cap(s.slots)) + int64(unsafe.Sizeof(fastSlot{}))*int64(cap(s.fslots))
-	for k := range 2 {
-		b += 4 * int64(cap(s.approached[k])+cap(s.trusted[k])+cap(s.honRep[k])+cap(s.betRep[k]))
-	}
-	b += 4*int64(cap(s.lastPart)) + int64(cap(s.lastRep))
+	b += 8*int64(cap(s.cnt)) + 4*int64(cap(s.last))
 	return b
 }

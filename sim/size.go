@@ -104,14 +104,15 @@ func Predict(sc *scenario.Scenario) Size {
 	if sc.Interventions.GraduatedStakes != nil {
 		perSlot += 4
 	}
+	counted := sc.Feedback == model.FeedbackSocial
 	for _, g := range sc.Population.Groups {
-		if g.Behaviour.Kind == scenario.Reciprocal {
-			perAgent += 16 // approached, trusted: two buffers each
-			break
-		}
+		counted = counted || g.Behaviour.Kind == scenario.Reciprocal
+	}
+	if counted && !fastScenario(sc, regular) {
+		perAgent += 16 // the per-trustee counts, two buffers (16-bit fields; 32 with an in-degree above 65535)
 	}
 	if sc.Feedback == model.FeedbackSocial {
-		perAgent += 16 + 4 + 1 // honRep, betRep; lastPart, lastRep
+		perAgent += 4 // the last engagement
 	}
 	state := graph + nf*perAgent + e*perSlot
 	z.StateBytes = sat(state)
