@@ -4,7 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
-	"sync/atomic"
+	"sync"
 
 	"github.com/trustlab/trustlab/internal/rng"
 	"github.com/trustlab/trustlab/model"
@@ -31,15 +31,22 @@ type kern struct {
 	inv, control, social, recip, stakes, uniform, learn, ambig bool
 	lossPossible                                               bool
 	wide                                                       bool // 32-bit counter fields (an in-degree above 65535)
+	plain                                                      bool // every trustee honours with probability w
 
-	gain, loss, outside    float32 // binary situation
-	cCost, cGain, cLoss    float32 // control option
-	stakeStart, grow, shr  float32
-	endowment              float64 // investment game
-	mult, tBreak, prec     float64
-	lnT, ln1mT             float64
-	groups                 []kgroup
-	full, safe, wave, recv bool // per step; recv: count trusts received in the counters
+	gain, loss, outside   float32 // binary situation
+	cCost, cGain, cLoss   float32 // control option
+	stakeStart, grow, shr float32
+	endowment             float64 // investment game
+	mult, tBreak, prec    float64
+	lnT, ln1mT            float64
+	groups                []kgroup
+	det                   bool // some group is deterministic
+	lp                    uint32
+	payT, lossT           [6]float32 // by 2*act + confirmed, per unit of stake
+	outT, costT           [3]float32 // by act: the outside option, the control's cost per unit of stake
+
+	full, safe, wave bool   // per step
+	full32           uint32 // full as 0/1
 }
 
 // kgroup is one group's model parameters and trustee behaviour.
@@ -108,17 +115,30 @@ func (s *Sim) newKern() kern {
 		k.ambig = k.ambig || m.Zeta > 0
 		k.groups = append(k.groups, kg)
 	}
+	k.lp = b2u(k.lossPossible)
+	k.payT = [6]float32{0, 0, -k.loss, k.gain, -(k.cLoss + k.cCost), k.cGain - k.cCost}
+	k.lossT = [6]float32{0, 0, k.loss, 0, k.cLoss, 0}
+	k.outT = [3]float32{k.outside, 0, 0}
+	k.costT = [3]float32{0, 0, k.cCost}
+	for _, g := range k.groups {
+		k.det = k.det || g.det
+	}
 	k.wide = s.maxIn > 0xffff
+	k.plain = true
+	for _, g := range k.groups {
+		k.plain = k.plain && g.slope == 0 && g.con == 0
+	}
 	return k
 }
 
-// The per-trustee counts of a step, double-buffered by step parity:
-// approached (trustors who met it), trusted (of those, who trusted),
-// honoured and betrayed (engagements, for social reports). With 16-bit
-// fields (every in-degree at most 65535) they are one uint64 per trustee
-// and parity, cnt[2j+parity], updated by one atomic add; with 32-bit fields
-// two words, cnt[4j+2*parity] (approached, trusted) and
-// cnt[4j+2*parity+1] (honoured, betrayed).
+// The per-trustee counts of the previous step: approached (trustors who
+// met it), trusted (of those, who trusted), honoured and betrayed
+// (engagements, for social reports). During a step every acting agent
+// writes only its own record (recJ: the partner, recF: what happened);
+// after the step, scatterCounts turns the records into the counts, which
+// the next step reads. With 16-bit fields (every in-degree at most 65535)
+// a trustee's counts are one uint64, cnt[j]; with 32-bit fields two,
+// cnt[2j] (approached, trusted) and cnt[2j+1] (honoured, betrayed).
 const (
 	fApproached = iota
 	fTrusted
@@ -126,71 +146,103 @@ const (
 	fBetrayed
 )
 
-// counts returns trustee j's four counts in buffer parity p.
-func (s *Sim) counts(j, p int, wide bool) (c [4]uint32) {
+// Flags of an agent's record of its step.
+const (
+	recTrusted   = 1 << iota // trusted (act Engage)
+	recEngaged               // trusted or controlled
+	recConfirmed             // engaged and confirmed
+)
+
+// counts returns trustee j's four counts.
+func (s *Sim) counts(j int, wide bool) (c [4]uint32) {
 	if !wide {
-		v := s.cnt[2*j+p]
+		v := s.cnt[j]
 		return [4]uint32{uint32(v & 0xffff), uint32(v >> 16 & 0xffff), uint32(v >> 32 & 0xffff), uint32(v >> 48)}
 	}
-	v0, v1 := s.cnt[4*j+2*p], s.cnt[4*j+2*p+1]
+	v0, v1 := s.cnt[2*j], s.cnt[2*j+1]
 	return [4]uint32{uint32(v0), uint32(v0 >> 32), uint32(v1), uint32(v1 >> 32)}
 }
 
-// addCounts adds the counts d to trustee j's buffer parity p atomically.
-func (s *Sim) addCounts(j, p int, wide bool, d [4]uint64) {
-	if !wide {
-		atomic.AddUint64(&s.cnt[2*j+p], d[0]|d[1]<<16|d[2]<<32|d[3]<<48)
-		return
-	}
-	if v := d[0] | d[1]<<32; v != 0 {
-		atomic.AddUint64(&s.cnt[4*j+2*p], v)
-	}
-	if v := d[2] | d[3]<<32; v != 0 {
-		atomic.AddUint64(&s.cnt[4*j+2*p+1], v)
-	}
-}
-
-// clearCounts zeroes buffer parity p.
-func (s *Sim) clearCounts(p int) {
+// scatterCounts rebuilds the counts from the step's records. Trustees are
+// split into ranges, one per task (at most 4); each task scans every
+// record and counts those of its range, so no two tasks write one count
+// and the counts, integers, do not depend on the split.
+func (s *Sim) scatterCounts() {
 	if s.cnt == nil {
 		return
 	}
-	words := 1
-	if s.kern.wide {
-		words = 2
-	}
-	s.parallel(func(_, h int) {
-		lo, hi := s.shardRange(h)
-		for j := lo; j < hi; j++ {
-			b := (j*2 + p) * words
-			clear(s.cnt[b : b+words])
+	wide, social := s.kern.wide, s.social
+	parts := min(s.workers, 4)
+	run := func(p int) {
+		lo, hi := int32(p*s.n/parts), int32((p+1)*s.n/parts)
+		if wide {
+			clear(s.cnt[2*lo : 2*hi])
+		} else {
+			clear(s.cnt[lo:hi])
 		}
-	})
+		for i, j := range s.recJ {
+			if j < lo || j >= hi {
+				continue
+			}
+			f := s.recF[i]
+			d0 := 1 | uint64(f&recTrusted)<<16 // approached, trusted
+			var d1 uint64
+			if social && f&recEngaged != 0 {
+				d1 = 1 // honoured
+				if f&recConfirmed == 0 {
+					d1 = 1 << 16 // betrayed
+				}
+			}
+			if wide {
+				s.cnt[2*j] += d0&0xffff | d0>>16<<32
+				s.cnt[2*j+1] += d1&0xffff | d1>>16<<32
+			} else {
+				s.cnt[j] += d0 | d1<<32
+			}
+		}
+	}
+	if parts == 1 {
+		run(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() { run(p) })
+	}
+	wg.Wait()
 }
 
-// honour is the probability that trustee j honours a trust from the
-// trustor whose slot has trusted j trusts times, in the step that reads
-// buffer parity prev.
-func (s *Sim) honour(k *kern, j int, trusts uint32, prev int) float32 {
+// honour is the probability that trustee j of group g with
+// trustworthiness w and counts c honours a trust from the trustor whose
+// slot has trusted j trusts times.
+func (k *kern) honour(w float32, g uint8, c *[4]uint32, trusts uint32) float32 {
 	if k.wave {
 		return 0
 	}
-	g := &k.groups[s.agents[j].Group]
-	q := float32(0.5)
-	if g.slope != 0 {
-		c := s.counts(j, prev, k.wide)
-		if c[fApproached] > 0 {
-			q = float32(c[fTrusted]) / float32(c[fApproached])
-		}
+	if k.plain {
+		return w
 	}
-	h := s.w[j] + g.slope*(q-0.5) + g.con*b2f(trusts < g.honours)
+	gr := &k.groups[g]
+	// q = trusted/approached, 0.5 if none approached.
+	n := c[fApproached]
+	q := (float32(c[fTrusted]) + 0.5*b2f(n == 0)) / float32(max(n, 1))
+	h := w + gr.slope*(q-0.5) + gr.con*b2f(trusts < gr.honours)
 	return min(1, max(0, h))
+}
+
+// honourOf is honour for trustee j, reading what it needs.
+func (s *Sim) honourOf(k *kern, j int, trusts uint32) float32 {
+	var c [4]uint32
+	if s.cnt != nil {
+		c = s.counts(j, k.wide)
+	}
+	return k.honour(s.w[j], s.ag.grp[j], &c, trusts)
 }
 
 func b2f(v bool) float32 { return float32(b2u(v)) }
 
 // kstate is the shard's generator: the PCG state in two words and a
-// rand.Rand over the same state for the rare draws that need one.
+// rand.Rand over the same state for the draws that need one.
 type kstate struct {
 	src pcgSrc
 	r   *rand.Rand
@@ -206,250 +258,314 @@ func (p *pcgSrc) Uint64() uint64 {
 	return x
 }
 
-// generalShard steps the agents of shard h with the general kernel.
-func (s *Sim) generalShard(w, h, cur int, k *kern) {
+// kBlock is the number of agents whose partners the kernel picks, and
+// whose partners' trustworthiness, group and counts it reads, before they
+// act: the reads of a block are independent of each other, so their
+// cache misses overlap.
+const kBlock = 64
+
+// meet is what an agent of a block knows of its partner.
+type meet struct {
+	ki, j int32 // slot, partner; ki = -1: no partner
+	w     float32
+	g     uint8
+	c     [4]uint32
+}
+
+// generalShard steps the agents of shard h with the general kernel, a
+// block at a time: pass 1 picks the partners and reads what the agents
+// need of them, pass 2 lets them act.
+func (s *Sim) generalShard(w, h int, k *kern) {
 	ks := s.kst[w]
 	src, r := &ks.src, ks.r
 	src.hi, src.lo = rng.Key(s.sc.Seed, keyStep, uint64(s.step), uint64(h))
-
-	prev := 1 - cur
 	G := len(s.groups)
 	accs := s.acc[h*G : (h+1)*G]
 	agLo, agHi := s.shardRange(h)
-	counted := k.recip || k.social
-	for i := agLo; i < agHi; i++ {
-		ag := &s.agents[i]
-		gk := &k.groups[ag.Group]
-		a := &accs[ag.Group]
-		a.agents++
-		var own uint32
-		if k.social {
-			own = s.last[i]
-			s.last[i] = 0
-		}
-		deg := s.deg(i)
-		if deg == 0 {
-			a.trait += float64(ag.Trait)
-			continue
-		}
-		base := s.base(i)
-		var ki int
-		if k.uniform && !k.safe {
-			// Lemire's multiply-shift with rejection: exactly uniform.
-			ud := uint64(deg)
-			mh, ml := bits.Mul64(src.Uint64(), ud)
-			if ml < ud {
-				thr := -ud % ud
-				for ml < thr {
-					mh, ml = bits.Mul64(src.Uint64(), ud)
-				}
-			}
-			ki = int(mh)
-		} else {
-			ki = s.choose(i, base, deg, r, k.safe)
-			if ki < 0 {
-				a.trait += float64(ag.Trait)
+	counted := s.cnt != nil
+	var blk [kBlock]meet
+	for b0 := agLo; b0 < agHi; b0 += kBlock {
+		b1 := min(b0+kBlock, agHi)
+		for i := b0; i < b1; i++ {
+			e := &blk[i-b0]
+			e.ki = -1
+			deg := s.deg(i)
+			if deg == 0 {
 				continue
 			}
-		}
-		a.acting++
-		j := s.nbr(i, ki)
-		sl := &s.slots[base+ki]
-		A, B := sl.A, sl.B
-		tau := ag.Trait
-
-		// Social reports of the previous step about j, without the agent's
-		// own.
-		if k.social {
-			c := s.counts(j, prev, k.wide)
-			nh, nb := c[fHonoured], c[fBetrayed]
-			if own != 0 && s.nbr(i, int((own-1)>>1)) == j {
-				if (own-1)&1 == 1 {
-					nh--
-				} else {
-					nb--
+			var ki int
+			if k.uniform && !k.safe {
+				// Lemire's multiply-shift with rejection: exactly uniform.
+				ud := uint64(deg)
+				mh, ml := bits.Mul64(src.Uint64(), ud)
+				if ml < ud {
+					thr := -ud % ud
+					for ml < thr {
+						mh, ml = bits.Mul64(src.Uint64(), ud)
+					}
 				}
+				ki = int(mh)
+			} else if ki = s.choose(i, s.base(i), deg, r, k.safe); ki < 0 {
+				continue
 			}
-			A += float32(nh) * gk.hearPlus
-			B += float32(nb) * gk.hearMin
+			j := s.nbr(i, ki)
+			e.ki, e.j = int32(ki), int32(j)
+			e.w = s.w[j]
+			if !k.plain {
+				e.g = s.ag.grp[j]
+			}
+			if counted {
+				e.c = s.counts(j, k.wide)
+			}
 		}
-		st := float32(1)
-		if k.stakes {
-			st = s.stake[base+ki]
-		}
-		hp := s.honour(k, j, sl.Trusts, prev)
-		p := A / (A + B)
-		dp := float64(p) - float64(hp)
-		a.belief += float64(p)
-		a.calib += math.Abs(dp)
-		a.cynic += dp
-		pt := clampPrior(tau)
-		a0, b0 := gk.n0*pt, gk.n0*(1-pt)
-
-		act := model.Abstain
-		engaged, confirmed, evidence := false, false, false
-		var pay float64
 		if k.inv {
-			x, endow := s.invDecide(k, gk, tau, A, B, st, src, r)
-			if x > 0 {
-				act = model.Engage
-				engaged = true
+			for i := b0; i < b1; i++ {
+				s.actInvest(k, i, &blk[i-b0], accs, src, r)
 			}
-			a.sent += float64(x) / float64(endow)
-			a.sentN++
-			a.trust += int64(b2u(engaged))
-			a.distrust += int64(1 - b2u(engaged))
-			evidence = engaged || k.full
-			rho := 0.0
-			if evidence {
-				hc := min(max(float64(hp), 1e-6), 1-1e-6)
-				rho = betaDraw(r, hc*k.prec, (1-hc)*k.prec)
-				confirmed = k.mult*rho >= 1
-			}
-			if engaged {
-				xf := float64(x)
-				pay = rho*k.mult*xf - xf
-				a.welfare += (k.mult - 1) * xf
-				a.loss += max(0, -pay)
-				a.returned += rho
-				a.returnedN++
-			}
-			wgt := float32(0)
-			if evidence {
-				wgt = gk.wMin
-				if confirmed {
-					wgt = gk.wPlus
-				}
-			}
-			r32 := float32(rho)
-			A = gk.gamma*(A+wgt*r32) + gk.decay*a0
-			B = gk.gamma*(B+wgt*(1-r32)) + gk.decay*b0
 		} else {
-			lam := gk.lambda0 * exp32(gk.kappa*(0.5-tau))
-			pr := p
-			if k.ambig && gk.zeta > 0 {
-				n := A + B
-				sd := float32(math.Sqrt(float64(A * B / (n * n * (n + 1)))))
-				pr = max(0, p-gk.zeta*sd)
-			}
-			bal := st*(p*k.gain-lam*(1-pr)*k.loss) - k.outside
-			x := src.Uint64()
-			u1 := float32(uint32(x)>>8) * u24
-			u2 := float32(uint32(x>>32)>>8) * u24
-			if !k.control {
-				var tr bool
-				if gk.det {
-					tr = bal > 0
-				} else {
-					tr = u1*(1+exp32(-gk.beta*bal)) < 1
-				}
-				if tr {
-					act = model.Engage
-				}
-			} else {
-				bc := st*(p*k.cGain-lam*(1-pr)*k.cLoss-k.cCost) - k.outside
-				act = choice3(gk, bal, bc, u1)
-			}
-			engaged = act != model.Abstain
-			evidence = engaged || k.full
-			if evidence {
-				confirmed = u2 < hp
-			}
-			switch act {
-			case model.Engage:
-				if k.lossPossible {
-					a.trust++
-				} else {
-					a.certainty++
-				}
-				if confirmed {
-					pay = float64(k.gain * st)
-				} else {
-					l := float64(k.loss * st)
-					pay = -l
-					a.loss += l
-				}
-			case model.Guard:
-				a.control++
-				cc := float64(k.cCost * st)
-				a.controlCost += cc
-				if confirmed {
-					pay = float64(k.cGain*st) - cc
-				} else {
-					l := float64(k.cLoss * st)
-					pay = -l - cc
-					a.loss += l
-				}
-			default:
-				a.distrust++
-				pay = float64(k.outside)
-			}
-			a.welfare += pay
-			// Binary evidence: a confirmation adds w_plus to a, a betrayal
-			// w_minus to b.
-			var ia, ib float32
-			if evidence {
-				if confirmed {
-					ia = gk.wPlus
-				} else {
-					ib = gk.wMin
-				}
-			}
-			A = gk.gamma*(A+ia) + gk.decay*a0
-			B = gk.gamma*(B+ib) + gk.decay*b0
-		}
-		a.payoff += pay
-		ag.Payoff += pay
-		if engaged {
-			a.engaged++
-			if confirmed {
-				a.honoured++
-			} else {
-				ag.Betrayed++
-			}
-			if act == model.Engage {
-				ag.Given++
-			} else {
-				ag.Controls++
+			for i := b0; i < b1; i++ {
+				s.actBinary(k, i, &blk[i-b0], accs, src)
 			}
 		}
-		sl.A, sl.B = A, B
-		trusted := act == model.Engage
-		if trusted {
-			sl.Trusts++
-		}
-		if k.stakes && engaged {
-			if confirmed {
-				st = min(1, st*k.grow)
-			} else {
-				st = max(k.stakeStart, st*k.shr)
-			}
-			s.stake[base+ki] = st
-		}
-		if evidence && k.learn {
-			c := float32(0)
-			if confirmed {
-				c = 1
-			}
-			ag.Trait = tau + gk.eta*(c-tau)
-		}
-		a.trait += float64(ag.Trait)
+	}
+}
 
-		if counted {
-			var d [4]uint64
-			if k.recip {
-				d[fApproached], d[fTrusted] = 1, uint64(b2u(trusted))
+// actInvest lets agent i meet the partner of e in the investment game.
+func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *rand.Rand) {
+	ag := &s.ag
+	gi := ag.grp[i]
+	gk := &k.groups[gi]
+	a := &accs[gi]
+	a.agents++
+	counted := s.cnt != nil
+	var ownJ int32 = -1
+	var ownF uint8
+	if counted {
+		ownJ, ownF = s.recJ[i], s.recF[i]
+		s.recJ[i], s.recF[i] = -1, 0
+	}
+	if e.ki < 0 {
+		a.trait += float64(ag.trait[i])
+		return
+	}
+	a.acting++
+	ki, j := int(e.ki), e.j
+	sk := s.base(i) + ki
+	sl := &s.slots[sk]
+	A, B := sl.A, sl.B
+	tau := ag.trait[i]
+
+	// Social reports of the previous step about j, without the agent's
+	// own.
+	if k.social {
+		nh, nb := e.c[fHonoured], e.c[fBetrayed]
+		if ownJ == j && ownF&recEngaged != 0 {
+			if ownF&recConfirmed != 0 {
+				nh--
+			} else {
+				nb--
 			}
-			if k.social && engaged {
-				s.last[i] = uint32(ki)<<1 | b2u(confirmed) + 1
-				if confirmed {
-					d[fHonoured] = 1
-				} else {
-					d[fBetrayed] = 1
-				}
-			}
-			s.addCounts(j, cur, k.wide, d)
 		}
+		A += float32(nh) * gk.hearPlus
+		B += float32(nb) * gk.hearMin
+	}
+	st := float32(1)
+	if k.stakes {
+		st = s.stake[sk]
+	}
+	hp := k.honour(e.w, e.g, &e.c, sl.Trusts)
+	p := A / (A + B)
+	dp := float64(p) - float64(hp)
+	a.belief += float64(p)
+	a.calib += math.Abs(dp)
+	a.cynic += dp
+	pt := clampPrior(tau)
+	a0, b0 := gk.n0*pt, gk.n0*(1-pt)
+
+	engaged, confirmed := false, false
+	x, endow := s.invDecide(k, gk, tau, A, B, st, src, r)
+	engaged = x > 0
+	a.sent += float64(x) / float64(endow)
+	a.sentN++
+	a.trust += int64(b2u(engaged))
+	a.distrust += int64(1 - b2u(engaged))
+	evidence := engaged || k.full
+	rho, pay := 0.0, 0.0
+	if evidence {
+		hc := min(max(float64(hp), 1e-6), 1-1e-6)
+		rho = betaDraw(r, hc*k.prec, (1-hc)*k.prec)
+		confirmed = k.mult*rho >= 1
+	}
+	if engaged {
+		xf := float64(x)
+		pay = rho*k.mult*xf - xf
+		a.welfare += (k.mult - 1) * xf
+		a.loss += max(0, -pay)
+		a.returned += rho
+		a.returnedN++
+	}
+	wgt := float32(0)
+	if evidence {
+		wgt = gk.wMin
+		if confirmed {
+			wgt = gk.wPlus
+		}
+	}
+	r32 := float32(rho)
+	A = gk.gamma*(A+wgt*r32) + gk.decay*a0
+	B = gk.gamma*(B+wgt*(1-r32)) + gk.decay*b0
+	trusted := engaged
+	a.payoff += pay
+	ag.payoff[i] += pay
+	if engaged {
+		a.engaged++
+		if confirmed {
+			a.honoured++
+		} else {
+			ag.betrayed[i]++
+		}
+		ag.given[i]++
+	}
+	sl.A, sl.B = A, B
+	if trusted {
+		sl.Trusts++
+	}
+	if k.stakes && engaged {
+		if confirmed {
+			st = min(1, st*k.grow)
+		} else {
+			st = max(k.stakeStart, st*k.shr)
+		}
+		s.stake[sk] = st
+	}
+	if evidence && k.learn {
+		c := float32(0)
+		if confirmed {
+			c = 1
+		}
+		ag.trait[i] = tau + gk.eta*(c-tau)
+	}
+	a.trait += float64(ag.trait[i])
+	if counted {
+		s.recJ[i] = j
+		s.recF[i] = uint8(b2u(trusted)) | uint8(b2u(engaged))<<1 | uint8(b2u(engaged && confirmed))<<2
+	}
+}
+
+// actBinary lets agent i meet the partner of e in a binary situation. It
+// does not branch on the random outcomes, which would be mispredicted half
+// the time: the act (0 abstain, 1 trust, 2 control) and the outcome are
+// 0/1 numbers that index the kernel's tables of payoffs, losses and
+// evidence.
+func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc, src *pcgSrc) {
+	ag := &s.ag
+	gi := ag.grp[i]
+	gk := &k.groups[gi]
+	a := &accs[gi]
+	a.agents++
+	counted := s.cnt != nil
+	var ownJ int32 = -1
+	var ownF uint8
+	if counted {
+		ownJ, ownF = s.recJ[i], s.recF[i]
+		s.recJ[i], s.recF[i] = -1, 0
+	}
+	if e.ki < 0 {
+		a.trait += float64(ag.trait[i])
+		return
+	}
+	a.acting++
+	j := e.j
+	sk := s.base(i) + int(e.ki)
+	sl := &s.slots[sk]
+	A, B := sl.A, sl.B
+	tau := ag.trait[i]
+
+	// Social reports of the previous step about j, without the agent's
+	// own.
+	if k.social {
+		nh, nb := e.c[fHonoured], e.c[fBetrayed]
+		own := b2u(ownJ == j) & uint32(ownF>>1&1) // engaged with j
+		oc := uint32(ownF >> 2 & 1)
+		nh -= own & oc
+		nb -= own &^ oc
+		A += float32(nh) * gk.hearPlus
+		B += float32(nb) * gk.hearMin
+	}
+	st := float32(1)
+	if k.stakes {
+		st = s.stake[sk]
+	}
+	hp := k.honour(e.w, e.g, &e.c, sl.Trusts)
+	p := A / (A + B)
+	dp := float64(p) - float64(hp)
+	a.belief += float64(p)
+	a.calib += math.Abs(dp)
+	a.cynic += dp
+
+	lam := gk.lambda0 * exp32(gk.kappa*(0.5-tau))
+	pr := p
+	if k.ambig && gk.zeta > 0 {
+		n := A + B
+		sd := float32(math.Sqrt(float64(A * B / (n * n * (n + 1)))))
+		pr = max(0, p-gk.zeta*sd)
+	}
+	bal := st*(p*k.gain-lam*(1-pr)*k.loss) - k.outside
+	x := src.Uint64()
+	u1 := float32(uint32(x)>>8) * u24
+	u2 := float32(uint32(x>>32)>>8) * u24
+	var act uint32
+	if !k.control {
+		if k.det && gk.det {
+			act = b2u(bal > 0)
+		} else {
+			act = b2u(u1*(1+exp32(-gk.beta*bal)) < 1)
+		}
+	} else {
+		bc := st*(p*k.cGain-lam*(1-pr)*k.cLoss-k.cCost) - k.outside
+		act = choice3(gk, k.det, bal, bc, u1)
+	}
+	eng := b2u(act != 0)
+	evi := eng | k.full32
+	conf := evi & b2u(u2 < hp)
+	isT, isG := b2u(act == 1), b2u(act == 2)
+	ix := 2*act + conf
+	pay := float64(st*k.payT[ix] + k.outT[act])
+	a.trust += int64(isT & k.lp)
+	a.certainty += int64(isT &^ k.lp)
+	a.control += int64(isG)
+	a.distrust += int64(1 - eng)
+	a.payoff += pay
+	a.welfare += pay
+	a.loss += float64(st * k.lossT[ix])
+	a.controlCost += float64(st * k.costT[act])
+	a.engaged += int64(eng)
+	a.honoured += int64(eng & conf)
+	ag.payoff[i] += pay
+	ag.betrayed[i] += eng &^ conf
+	ag.given[i] += isT
+	if k.control {
+		ag.controls[i] += isG
+	}
+
+	// Learning: the belief about j (a confirmation adds w_plus to a, a
+	// betrayal w_minus to b), the stake, the trait.
+	pt := clampPrior(tau)
+	wA, wB := [2]float32{0, gk.wPlus}, [2]float32{0, gk.wMin}
+	sl.A = gk.gamma*(A+wA[conf]) + gk.decay*(gk.n0*pt)
+	sl.B = gk.gamma*(B+wB[evi&^conf]) + gk.decay*(gk.n0*(1-pt))
+	sl.Trusts += isT
+	if k.stakes {
+		cand := [3]float32{st, max(k.stakeStart, st*k.shr), min(1, st*k.grow)}
+		s.stake[sk] = cand[eng*(1+conf)]
+	}
+	if k.learn {
+		ag.trait[i] = tau + float32(evi)*gk.eta*(float32(conf)-tau)
+	}
+	a.trait += float64(ag.trait[i])
+	if counted {
+		s.recJ[i] = j
+		s.recF[i] = uint8(isT | eng<<1 | (eng&conf)<<2)
 	}
 }
 
@@ -458,18 +574,18 @@ func clampPrior(tau float32) float32 {
 	return min(max(tau, 0.001), 0.999)
 }
 
-// choice3 draws abstain, trust or control with probabilities
-// proportional to exp(beta*U), U = (0, bal, bc), from the uniform u; in the
-// deterministic limit the best act wins, ties to abstaining, then
-// trusting (model.Choice and Probabilities.Draw).
-func choice3(g *kgroup, bal, bc, u float32) model.Act {
-	if g.det {
-		best, bu := model.Abstain, float32(0)
+// choice3 draws the act, 0 abstain, 1 trust or 2 control, with
+// probabilities proportional to exp(beta*U), U = (0, bal, bc), from the
+// uniform u; in the deterministic limit the best act wins, ties to
+// abstaining, then trusting (model.Choice and Probabilities.Draw).
+func choice3(g *kgroup, det bool, bal, bc, u float32) uint32 {
+	if det && g.det {
+		best, bu := uint32(0), float32(0)
 		if bal > bu {
-			best, bu = model.Engage, bal
+			best, bu = 1, bal
 		}
 		if bc > bu {
-			best = model.Guard
+			best = 2
 		}
 		return best
 	}
@@ -478,13 +594,7 @@ func choice3(g *kgroup, bal, bc, u float32) model.Act {
 	e1 := exp32(g.beta * (bal - mx))
 	e2 := exp32(g.beta * (bc - mx))
 	t := u * (e0 + e1 + e2)
-	switch {
-	case t < e0:
-		return model.Abstain
-	case t < e0+e1 || e2 == 0:
-		return model.Engage
-	}
-	return model.Guard
+	return b2u(t >= e0) * (1 + b2u(t >= e0+e1))
 }
 
 // invDecide is the investment decision of an agent with trait tau and

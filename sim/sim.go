@@ -56,7 +56,8 @@ type fastSlot struct {
 	W      float32
 }
 
-// agent is the per-agent state that changes.
+// agent is an agent's state as agentState assembles it (the general
+// kernel keeps it as struct-of-arrays, agentArrays).
 type agent struct {
 	Trait    float32 // current trait tau
 	Payoff   float64 // cumulative payoff as trustor
@@ -64,6 +65,21 @@ type agent struct {
 	Controls uint32  // engagements under control
 	Betrayed uint32  // betrayals experienced (engaged and not confirmed)
 	Group    uint8
+}
+
+// agentArrays is the general kernel's per-agent state, one array per
+// field: 25 bytes per agent with a control option (controls), 21 without.
+type agentArrays struct {
+	trait    []float32 // current trait tau
+	payoff   []float64 // cumulative payoff as trustor
+	given    []uint32  // trusts given
+	controls []uint32  // engagements under control (nil without a control option)
+	betrayed []uint32  // betrayals experienced (engaged and not confirmed)
+	grp      []uint8   // group index
+}
+
+func (a *agentArrays) bytes() int64 {
+	return int64(4*cap(a.trait) + 8*cap(a.payoff) + 4*(cap(a.given)+cap(a.controls)+cap(a.betrayed)) + cap(a.grp))
 }
 
 // paddedKstate is a kstate alone on two cache lines (128 bytes, as
@@ -90,22 +106,24 @@ type Sim struct {
 	fast    bool
 	shards  int
 
-	agents  []agent     // general path
-	fagents []fastAgent // fast kernel (then agents is nil)
-	trait0  []float32
+	ag      agentArrays // general kernel
+	fagents []fastAgent // fast kernel (then ag is empty)
+	trait0  []float32   // start traits, when traits are learned (else ag.trait)
 	w       []float32  // base trustworthiness
 	slots   []slot     // general path
 	fslots  []fastSlot // fast kernel (then slots is nil)
 	ftrait  []float64  // fast kernel: sum of the (constant) traits per shard
 	stake   []float32  // graduated stakes, per slot
 
-	// Double-buffered per-trustee counts (see fApproached): for
-	// reciprocal trustees and social reports.
+	// The per-trustee counts of the previous step and the agents'
+	// records they are built from (see fApproached): for reciprocal
+	// trustees and social reports.
 	recip  bool
 	social bool
 	cnt    []uint64
-	maxIn  int      // largest in-degree (with counts)
-	last   []uint32 // social: the agent's last engagement, 2*slot+confirmed+1, 0 if none
+	recJ   []int32 // the partner met in the step, -1 if none
+	recF   []uint8 // recTrusted, recEngaged, recConfirmed
+	maxIn  int     // largest in-degree (with counts)
 
 	kern         kern // the general kernel's resolved features
 	step         int  // steps done
@@ -315,8 +333,19 @@ func (s *Sim) init() {
 		s.fagents = make([]fastAgent, n)
 		s.fslots = make([]fastSlot, s.numSlots())
 	} else {
-		s.agents = make([]agent, n)
-		s.trait0 = make([]float32, n)
+		s.ag = agentArrays{
+			trait: make([]float32, n), payoff: make([]float64, n),
+			given: make([]uint32, n), betrayed: make([]uint32, n), grp: make([]uint8, n),
+		}
+		if sc.Situation.Control != nil {
+			s.ag.controls = make([]uint32, n)
+		}
+		for _, g := range s.groups {
+			if g.Model.Eta > 0 {
+				s.trait0 = make([]float32, n)
+				break
+			}
+		}
 		s.slots = make([]slot, s.numSlots())
 	}
 
@@ -333,7 +362,7 @@ func (s *Sim) init() {
 			}
 			end = max(start, min(end, n))
 			for i := start; i < end; i++ {
-				s.agents[i].Group = uint8(gi)
+				s.ag.grp[i] = uint8(gi)
 			}
 			s.groups[gi].size = end - start
 			start = end
@@ -341,7 +370,7 @@ func (s *Sim) init() {
 		r := rng.Stream(sc.Seed, keyGroups)
 		for i := n - 1; i > 0; i-- {
 			j := r.IntN(i + 1)
-			s.agents[i].Group, s.agents[j].Group = s.agents[j].Group, s.agents[i].Group
+			s.ag.grp[i], s.ag.grp[j] = s.ag.grp[j], s.ag.grp[i]
 		}
 	} else {
 		s.groups[0].size = n
@@ -379,8 +408,10 @@ func (s *Sim) init() {
 			if s.fast {
 				s.fagents[i] = newFastAgent(g.Model, s.sc.Situation, tau)
 			} else {
-				s.agents[i].Trait = tau
-				s.trait0[i] = tau
+				s.ag.trait[i] = tau
+				if s.trait0 != nil {
+					s.trait0[i] = tau
+				}
 			}
 			s.w[i] = float32(wv)
 			prior := g.Model.Prior(float64(tau))
@@ -417,14 +448,16 @@ func (s *Sim) init() {
 		}
 	}
 	if !s.fast && (s.recip || s.social) {
-		words := 2
+		words := 1
 		if s.maxIn > 0xffff {
-			words = 4
+			words = 2
 		}
 		s.cnt = make([]uint64, words*n)
-	}
-	if s.social {
-		s.last = make([]uint32, n)
+		s.recJ = make([]int32, n)
+		s.recF = make([]uint8, n)
+		for i := range s.recJ {
+			s.recJ[i] = -1
+		}
 	}
 }
 
@@ -438,6 +471,9 @@ func (s *Sim) traitStart(i int) float32 {
 	if s.fast {
 		return s.fagents[i].Trait
 	}
+	if s.trait0 == nil {
+		return s.ag.trait[i]
+	}
 	return s.trait0[i]
 }
 
@@ -446,7 +482,7 @@ func (s *Sim) groupOf(i int) uint8 {
 	if s.fast {
 		return 0 // the fast kernel runs one group
 	}
-	return s.agents[i].Group
+	return s.ag.grp[i]
 }
 
 // agentState is agent i's state as the general path keeps it; on the
@@ -454,7 +490,11 @@ func (s *Sim) groupOf(i int) uint8 {
 // counts.
 func (s *Sim) agentState(i int) agent {
 	if !s.fast {
-		return s.agents[i]
+		a := agent{Trait: s.ag.trait[i], Payoff: s.ag.payoff[i], Given: s.ag.given[i], Betrayed: s.ag.betrayed[i], Group: s.ag.grp[i]}
+		if s.ag.controls != nil {
+			a.Controls = s.ag.controls[i]
+		}
+		return a
 	}
 	fa := &s.fagents[i]
 	sit := s.sc.Situation
@@ -503,9 +543,9 @@ func (s *Sim) Scenario() *scenario.Scenario { return s.sc }
 // network: the engine's footprint apart from the Go runtime.
 func (s *Sim) StateBytes() int64 {
 	b := s.g.Bytes()
-	b += int64(unsafe.Sizeof(agent{}))*int64(cap(s.agents)) + int64(unsafe.Sizeof(fastAgent{}))*int64(cap(s.fagents))
+	b += s.ag.bytes() + int64(unsafe.Sizeof(fastAgent{}))*int64(cap(s.fagents))
 	b += 4 * int64(cap(s.trait0)+cap(s.w)+cap(s.stake))
 	b += int64(unsafe.Sizeof(slot{}))*int64(cap(s.slots)) + int64(unsafe.Sizeof(fastSlot{}))*int64(cap(s.fslots))
-	b += 8*int64(cap(s.cnt)) + 4*int64(cap(s.last))
+	b += 8*int64(cap(s.cnt)) + 4*int64(cap(s.recJ)) + int64(cap(s.recF))
 	return b
 }

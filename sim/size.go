@@ -98,7 +98,19 @@ func Predict(sc *scenario.Scenario) Size {
 		perAgent = float64(unsafe.Sizeof(fastAgent{})) + 4 // + w
 		perSlot = float64(unsafe.Sizeof(fastSlot{}))
 	} else {
-		perAgent = float64(unsafe.Sizeof(agent{})) + 4 + 4 // + trait0, w
+		// agentArrays (trait, payoff, given, betrayed, group; controls
+		// with a control option), w, and the start traits when they are
+		// learned.
+		perAgent = 4 + 8 + 4 + 4 + 1 + 4
+		if sc.Situation.Control != nil {
+			perAgent += 4
+		}
+		for _, g := range sc.Population.Groups {
+			if g.Model.Eta > 0 {
+				perAgent += 4
+				break
+			}
+		}
 		perSlot = float64(unsafe.Sizeof(slot{}))
 	}
 	if sc.Interventions.GraduatedStakes != nil {
@@ -109,10 +121,9 @@ func Predict(sc *scenario.Scenario) Size {
 		counted = counted || g.Behaviour.Kind == scenario.Reciprocal
 	}
 	if counted && !fastScenario(sc, regular) {
-		perAgent += 16 // the per-trustee counts, two buffers (16-bit fields; 32 with an in-degree above 65535)
-	}
-	if sc.Feedback == model.FeedbackSocial {
-		perAgent += 4 // the last engagement
+		// The per-trustee counts (16-bit fields; twice that with an
+		// in-degree above 65535) and the agent's record of its step.
+		perAgent += 8 + 4 + 1
 	}
 	state := graph + nf*perAgent + e*perSlot
 	z.StateBytes = sat(state)

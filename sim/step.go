@@ -12,16 +12,14 @@ import (
 // rows (one per group, then "all" when there are groups).
 func (s *Sim) Step() []Row {
 	clear(s.acc)
-	cur := s.step % 2
 	if s.fast {
 		s.parallel(func(w, h int) { s.fastShard(w, h) })
 	} else {
 		k := s.stepKern()
-		s.parallel(func(w, h int) { s.generalShard(w, h, cur, &k) })
+		s.parallel(func(w, h int) { s.generalShard(w, h, &k) })
 	}
 	s.step++
-	// The buffer just read becomes the next step's write buffer.
-	s.clearCounts(1 - cur)
+	s.scatterCounts()
 	for i := range s.acc {
 		s.interactions += s.acc[i].acting
 	}
@@ -36,12 +34,13 @@ func (s *Sim) stepKern() kern {
 	k.full = s.sc.Feedback == model.FeedbackFull || s.step < iv.FullFeedback
 	k.safe = s.step < iv.SafeStart
 	k.wave = s.sc.BetrayalWave.Active(s.step + 1)
+	k.full32 = b2u(k.full)
 	return k
 }
 
 // trustworthy is the safe-start test for partner j.
 func (s *Sim) trustworthy(j int) bool {
-	return s.groups[s.agents[j].Group].Behaviour.Trustworthy(float64(s.w[j]))
+	return s.groups[s.ag.grp[j]].Behaviour.Trustworthy(float64(s.w[j]))
 }
 
 // choose picks the slot agent i meets this step, or -1 when it has no
