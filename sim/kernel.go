@@ -57,6 +57,7 @@ type kgroup struct {
 	eta, n0, zeta             float32
 	hearPlus, hearMin         float32 // omega*w_plus, omega*w_minus
 	det                       bool
+	kappaL, betaL             float32 // kappa*log2(e), beta*log2(e): exp(x) = 2^(x*log2(e))
 
 	// The trustee: h = clamp(w + slope*(q - 0.5) + con*[trusts < honours]),
 	// w the agent's trustworthiness, q the share of last step's trustors
@@ -103,7 +104,8 @@ func (s *Sim) newKern() kern {
 			gamma: float32(m.Gamma), decay: float32(1 - m.Gamma), wPlus: float32(m.WPlus), wMin: float32(m.WMinus),
 			eta: float32(m.Eta), n0: float32(m.N0), zeta: float32(m.Zeta),
 			hearPlus: float32(m.Omega * m.WPlus), hearMin: float32(m.Omega * m.WMinus),
-			det: m.Deterministic,
+			det:    m.Deterministic,
+			kappaL: float32(m.Kappa * log2e), betaL: float32(m.Beta * log2e),
 		}
 		switch g.Behaviour.Kind {
 		case scenario.Reciprocal:
@@ -270,6 +272,8 @@ type meet struct {
 	w     float32
 	g     uint8
 	c     [4]uint32
+	sl    slot    // the agent's slot (read early too: the act's first miss)
+	st    float32 // the slot's stake
 }
 
 // generalShard steps the agents of shard h with the general kernel, a
@@ -308,8 +312,23 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 			} else if ki = s.choose(i, s.base(i), deg, r, k.safe); ki < 0 {
 				continue
 			}
-			j := s.nbr(i, ki)
-			e.ki, e.j = int32(ki), int32(j)
+			e.ki, e.j = int32(ki), int32(s.nbr(i, ki))
+		}
+		// The partners' trustworthiness, group and counts, in a loop of
+		// their own so that many of these (random) reads are in flight at
+		// once.
+		blkN, blkBase := blk[:b1-b0], b0
+		for q := range blkN {
+			e := &blkN[q]
+			if e.ki < 0 {
+				continue
+			}
+			j := int(e.j)
+			sk := s.base(blkBase+q) + int(e.ki)
+			e.sl = s.slots[sk]
+			if k.stakes {
+				e.st = s.stake[sk]
+			}
 			e.w = s.w[j]
 			if !k.plain {
 				e.g = s.ag.grp[j]
@@ -352,7 +371,7 @@ func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *ran
 	ki, j := int(e.ki), e.j
 	sk := s.base(i) + ki
 	sl := &s.slots[sk]
-	A, B := sl.A, sl.B
+	A, B := e.sl.A, e.sl.B
 	tau := ag.trait[i]
 
 	// Social reports of the previous step about j, without the agent's
@@ -371,9 +390,9 @@ func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *ran
 	}
 	st := float32(1)
 	if k.stakes {
-		st = s.stake[sk]
+		st = e.st
 	}
-	hp := k.honour(e.w, e.g, &e.c, sl.Trusts)
+	hp := k.honour(e.w, e.g, &e.c, e.sl.Trusts)
 	p := A / (A + B)
 	dp := float64(p) - float64(hp)
 	a.belief += float64(p)
@@ -383,7 +402,7 @@ func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *ran
 	a0, b0 := gk.n0*pt, gk.n0*(1-pt)
 
 	engaged, confirmed := false, false
-	x, endow := s.invDecide(k, gk, tau, A, B, st, src, r)
+	x, endow := s.invDecide(k, gk, i, tau, A, B, st, src, r)
 	engaged = x > 0
 	a.sent += float64(x) / float64(endow)
 	a.sentN++
@@ -428,7 +447,7 @@ func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *ran
 	}
 	sl.A, sl.B = A, B
 	if trusted {
-		sl.Trusts++
+		sl.Trusts = e.sl.Trusts + 1
 	}
 	if k.stakes && engaged {
 		if confirmed {
@@ -444,6 +463,7 @@ func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *ran
 			c = 1
 		}
 		ag.trait[i] = tau + gk.eta*(c-tau)
+		s.lam[i] = gk.m.Lambda(float64(ag.trait[i]))
 	}
 	a.trait += float64(ag.trait[i])
 	if counted {
@@ -478,7 +498,7 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc, src *pcgSrc) {
 	j := e.j
 	sk := s.base(i) + int(e.ki)
 	sl := &s.slots[sk]
-	A, B := sl.A, sl.B
+	A, B := e.sl.A, e.sl.B
 	tau := ag.trait[i]
 
 	// Social reports of the previous step about j, without the agent's
@@ -494,16 +514,16 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc, src *pcgSrc) {
 	}
 	st := float32(1)
 	if k.stakes {
-		st = s.stake[sk]
+		st = e.st
 	}
-	hp := k.honour(e.w, e.g, &e.c, sl.Trusts)
+	hp := k.honour(e.w, e.g, &e.c, e.sl.Trusts)
 	p := A / (A + B)
 	dp := float64(p) - float64(hp)
 	a.belief += float64(p)
 	a.calib += math.Abs(dp)
 	a.cynic += dp
 
-	lam := gk.lambda0 * exp32(gk.kappa*(0.5-tau))
+	lam := gk.lambda0 * exp2c(clamp2(gk.kappaL*(0.5-tau)))
 	pr := p
 	if k.ambig && gk.zeta > 0 {
 		n := A + B
@@ -519,7 +539,7 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc, src *pcgSrc) {
 		if k.det && gk.det {
 			act = b2u(bal > 0)
 		} else {
-			act = b2u(u1*(1+exp32(-gk.beta*bal)) < 1)
+			act = b2u(u1*(1+exp2c(clamp2(-gk.betaL*bal))) < 1)
 		}
 	} else {
 		bc := st*(p*k.cGain-lam*(1-pr)*k.cLoss-k.cCost) - k.outside
@@ -554,7 +574,7 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc, src *pcgSrc) {
 	wA, wB := [2]float32{0, gk.wPlus}, [2]float32{0, gk.wMin}
 	sl.A = gk.gamma*(A+wA[conf]) + gk.decay*(gk.n0*pt)
 	sl.B = gk.gamma*(B+wB[evi&^conf]) + gk.decay*(gk.n0*(1-pt))
-	sl.Trusts += isT
+	sl.Trusts = e.sl.Trusts + isT
 	if k.stakes {
 		cand := [3]float32{st, max(k.stakeStart, st*k.shr), min(1, st*k.grow)}
 		s.stake[sk] = cand[eng*(1+conf)]
@@ -590,9 +610,9 @@ func choice3(g *kgroup, det bool, bal, bc, u float32) uint32 {
 		return best
 	}
 	mx := max(0, bal, bc)
-	e0 := exp32(-g.beta * mx)
-	e1 := exp32(g.beta * (bal - mx))
-	e2 := exp32(g.beta * (bc - mx))
+	e0 := exp2c(clamp2(-g.betaL * mx))
+	e1 := exp2c(clamp2(g.betaL * (bal - mx)))
+	e2 := exp2c(clamp2(g.betaL * (bc - mx)))
 	t := u * (e0 + e1 + e2)
 	return b2u(t >= e0) * (1 + b2u(t >= e0+e1))
 }
@@ -601,13 +621,13 @@ func choice3(g *kgroup, det bool, bal, bc, u float32) uint32 {
 // belief (A, B) at stake st: the intended fraction from E1 and R1 and the
 // amount x of the endowment drawn from the beta-binomial. It returns x
 // and the endowment.
-func (s *Sim) invDecide(k *kern, g *kgroup, tau, A, B, st float32, src *pcgSrc, r *rand.Rand) (int, int) {
+func (s *Sim) invDecide(k *kern, g *kgroup, i int, tau, A, B, st float32, src *pcgSrc, r *rand.Rand) (int, int) {
 	endow := int(k.endowment)
 	if st != 1 {
 		endow = max(1, int(math.Round(float64(st)*k.endowment)))
 	}
 	a, b := float64(A), float64(B)
-	lam := g.m.Lambda(float64(tau))
+	lam := s.lam[i]
 	e1, r1 := investTerms(a, b, k.mult, k.lnT, k.ln1mT)
 	if k.ambig && g.m.Zeta > 0 {
 		bl := model.Belief{A: a, B: b}
@@ -619,28 +639,33 @@ func (s *Sim) invDecide(k *kern, g *kgroup, tau, A, B, st float32, src *pcgSrc, 
 	alpha, beta := f*g.m.Phi, (1-f)*g.m.Phi
 	if endow <= bbInvMax {
 		u := float64(src.Uint64()>>11) * 0x1p-53
-		return bbInverse(endow, alpha, beta, u), endow
+		if x := bbInverse(endow, alpha, beta, u); x >= 0 {
+			return x, endow
+		}
 	}
 	return model.BetaBinomial{N: endow, Alpha: alpha, Beta: beta}.Rand(r), endow
 }
 
 // bbInvMax is the largest endowment whose amount is drawn by inversion of
-// the beta-binomial pmf (O(endowment) work); larger ones draw a beta and a
-// binomial.
-const bbInvMax = 256
+// the beta-binomial pmf (O(endowment) work); larger ones draw a beta and
+// a binomial, as model.BetaBinomial.Rand does.
+const bbInvMax = 64
 
 // bbInverse is the smallest x in 0..n whose beta-binomial(n, alpha, beta)
 // distribution function exceeds u, u in [0, 1): inversion with the pmf's
 // recurrence P(x+1) = P(x) (n-x)(alpha+x) / ((x+1)(beta+n-x-1)) from
-// P(0) = prod_{i<n} (beta+i)/(alpha+beta+i).
+// P(0) = prod_{i<n} (beta+i)/(alpha+beta+i). It returns -1 when P(0)
+// is too small for the recurrence (below 1e-290: alpha much larger than
+// beta over many trials), and the caller draws otherwise.
 func bbInverse(n int, alpha, beta, u float64) int {
-	num, den := 1.0, 1.0
+	p := 1.0
 	for i := range n {
 		fi := float64(i)
-		num *= beta + fi
-		den *= alpha + beta + fi
+		p *= (beta + fi) / (alpha + beta + fi)
 	}
-	p := num / den
+	if p < 1e-290 {
+		return -1
+	}
 	cum := p
 	x := 0
 	for u >= cum && x < n {

@@ -109,6 +109,7 @@ type Sim struct {
 	ag      agentArrays // general kernel
 	fagents []fastAgent // fast kernel (then ag is empty)
 	trait0  []float32   // start traits, when traits are learned (else ag.trait)
+	lam     []float64   // investment game: lambda(trait), kept with the trait
 	w       []float32  // base trustworthiness
 	slots   []slot     // general path
 	fslots  []fastSlot // fast kernel (then slots is nil)
@@ -347,6 +348,9 @@ func (s *Sim) init() {
 			}
 		}
 		s.slots = make([]slot, s.numSlots())
+		if sc.Situation.Game == model.Investment {
+			s.lam = make([]float64, n)
+		}
 	}
 
 	// Groups: counts by cumulative rounding of the shares, then a random
@@ -409,6 +413,9 @@ func (s *Sim) init() {
 				s.fagents[i] = newFastAgent(g.Model, s.sc.Situation, tau)
 			} else {
 				s.ag.trait[i] = tau
+				if s.lam != nil {
+					s.lam[i] = g.Model.Lambda(float64(tau))
+				}
 				if s.trait0 != nil {
 					s.trait0[i] = tau
 				}
@@ -544,7 +551,7 @@ func (s *Sim) Scenario() *scenario.Scenario { return s.sc }
 func (s *Sim) StateBytes() int64 {
 	b := s.g.Bytes()
 	b += s.ag.bytes() + int64(unsafe.Sizeof(fastAgent{}))*int64(cap(s.fagents))
-	b += 4 * int64(cap(s.trait0)+cap(s.w)+cap(s.stake))
+	b += 4*int64(cap(s.trait0)+cap(s.w)+cap(s.stake)) + 8*int64(cap(s.lam))
 	b += int64(unsafe.Sizeof(slot{}))*int64(cap(s.slots)) + int64(unsafe.Sizeof(fastSlot{}))*int64(cap(s.fslots))
 	b += 8*int64(cap(s.cnt)) + 4*int64(cap(s.recJ)) + int64(cap(s.recF))
 	return b

@@ -105,6 +105,9 @@ func Predict(sc *scenario.Scenario) Size {
 		if sc.Situation.Control != nil {
 			perAgent += 4
 		}
+		if sc.Situation.Game == model.Investment {
+			perAgent += 8 // lambda(trait)
+		}
 		for _, g := range sc.Population.Groups {
 			if g.Model.Eta > 0 {
 				perAgent += 4
