@@ -110,11 +110,11 @@ type Sim struct {
 	fagents []fastAgent // fast kernel (then ag is empty)
 	trait0  []float32   // start traits, when traits are learned (else ag.trait)
 	lam     []float64   // investment game: lambda(trait), kept with the trait
-	w       []float32  // base trustworthiness
-	slots   []slot     // general path
-	fslots  []fastSlot // fast kernel (then slots is nil)
-	ftrait  []float64  // fast kernel: sum of the (constant) traits per shard
-	stake   []float32  // graduated stakes, per slot
+	w       []float32   // base trustworthiness
+	slots   []slot      // general path
+	fslots  []fastSlot  // fast kernel (then slots is nil)
+	ftrait  []float64   // fast kernel: sum of the (constant) traits per shard
+	stake   []float32   // graduated stakes, per slot
 
 	// The per-trustee counts of the previous step and the agents'
 	// records they are built from (see fApproached): for reciprocal

@@ -107,4 +107,3 @@ func (s *Sim) choose(i, base, deg int, r *rand.Rand, safe bool) int {
 	}
 	return last
 }
-
