@@ -274,6 +274,7 @@ type meet struct {
 	c     [4]uint32
 	sl    slot    // the agent's slot (read early too: the act's first miss)
 	st    float32 // the slot's stake
+	h     float32 // the partner's honour probability
 }
 
 // generalShard steps the agents of shard h with the general kernel, a
@@ -336,6 +337,7 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 			if counted {
 				e.c = s.counts(j, k.wide)
 			}
+			e.h = k.honour(e.w, e.g, &e.c, e.sl.Trusts)
 		}
 		if k.inv {
 			for i := b0; i < b1; i++ {
@@ -392,7 +394,7 @@ func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *ran
 	if k.stakes {
 		st = e.st
 	}
-	hp := k.honour(e.w, e.g, &e.c, e.sl.Trusts)
+	hp := e.h
 	p := A / (A + B)
 	dp := float64(p) - float64(hp)
 	a.belief += float64(p)
@@ -516,7 +518,7 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc, src *pcgSrc) {
 	if k.stakes {
 		st = e.st
 	}
-	hp := k.honour(e.w, e.g, &e.c, e.sl.Trusts)
+	hp := e.h
 	p := A / (A + B)
 	dp := float64(p) - float64(hp)
 	a.belief += float64(p)
@@ -543,7 +545,18 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc, src *pcgSrc) {
 		}
 	} else {
 		bc := st*(p*k.cGain-lam*(1-pr)*k.cLoss-k.cCost) - k.outside
-		act = choice3(gk, k.det, bal, bc, u1)
+		if k.det && gk.det {
+			act = best3(bal, bc)
+		} else {
+			// P(act) proportional to exp(beta*U), U = (0, bal, bc),
+			// relative to the largest.
+			mx := max(0, bal, bc)
+			e0 := exp2c(clamp2(-gk.betaL * mx))
+			e1 := exp2c(clamp2(gk.betaL * (bal - mx)))
+			e2 := exp2c(clamp2(gk.betaL * (bc - mx)))
+			t := u1 * (e0 + e1 + e2)
+			act = b2u(t >= e0) * (1 + b2u(t >= e0+e1))
+		}
 	}
 	eng := b2u(act != 0)
 	evi := eng | k.full32
@@ -594,27 +607,18 @@ func clampPrior(tau float32) float32 {
 	return min(max(tau, 0.001), 0.999)
 }
 
-// choice3 draws the act, 0 abstain, 1 trust or 2 control, with
-// probabilities proportional to exp(beta*U), U = (0, bal, bc), from the
-// uniform u; in the deterministic limit the best act wins, ties to
-// abstaining, then trusting (model.Choice and Probabilities.Draw).
-func choice3(g *kgroup, det bool, bal, bc, u float32) uint32 {
-	if det && g.det {
-		best, bu := uint32(0), float32(0)
-		if bal > bu {
-			best, bu = 1, bal
-		}
-		if bc > bu {
-			best = 2
-		}
-		return best
+// best3 is the deterministic choice among abstain (0), trust (1) and
+// control (2) with utilities (0, bal, bc): the best wins, ties to
+// abstaining, then trusting (model.Choice).
+func best3(bal, bc float32) uint32 {
+	best, bu := uint32(0), float32(0)
+	if bal > bu {
+		best, bu = 1, bal
 	}
-	mx := max(0, bal, bc)
-	e0 := exp2c(clamp2(-g.betaL * mx))
-	e1 := exp2c(clamp2(g.betaL * (bal - mx)))
-	e2 := exp2c(clamp2(g.betaL * (bc - mx)))
-	t := u * (e0 + e1 + e2)
-	return b2u(t >= e0) * (1 + b2u(t >= e0+e1))
+	if bc > bu {
+		best = 2
+	}
+	return best
 }
 
 // invDecide is the investment decision of an agent with trait tau and
