@@ -30,7 +30,7 @@ import (
 type kern struct {
 	inv, control, social, recip, stakes, uniform, learn, ambig bool
 	lossPossible                                               bool
-	wide                                                       bool // 32-bit counter fields (an in-degree above 65535)
+	fw                                                         uint // bits per count: 8, 16 or 32, from the largest in-degree
 	plain                                                      bool // every trustee honours with probability w
 
 	gain, loss, outside   float32 // binary situation
@@ -125,7 +125,7 @@ func (s *Sim) newKern() kern {
 	for _, g := range k.groups {
 		k.det = k.det || g.det
 	}
-	k.wide = s.maxIn > 0xffff
+	k.fw = countWidth(s.maxIn)
 	k.plain = true
 	for _, g := range k.groups {
 		k.plain = k.plain && g.slope == 0 && g.con == 0
@@ -138,15 +138,29 @@ func (s *Sim) newKern() kern {
 // (engagements, for social reports). During a step every acting agent
 // writes only its own record (recJ: the partner, recF: what happened);
 // after the step, scatterCounts turns the records into the counts, which
-// the next step reads. With 16-bit fields (every in-degree at most 65535)
-// a trustee's counts are one uint64, cnt[j]; with 32-bit fields two,
-// cnt[2j] (approached, trusted) and cnt[2j+1] (honoured, betrayed).
+// the next step reads. A count has fw bits, the fewest of 8, 16 and 32
+// that hold the largest in-degree (a count never exceeds the trustee's
+// in-degree: a trustor meets one partner a step); trustee j's four
+// counts are the fw/8 words cnt[j*fw/8 ...], count f at bit f*fw. On
+// k-out 8 with up to 10^7 agents the in-degrees stay far below 256: one
+// 32-bit word per trustee.
 const (
 	fApproached = iota
 	fTrusted
 	fHonoured
 	fBetrayed
 )
+
+// countWidth is the number of bits per count for a largest in-degree.
+func countWidth(maxIn int) uint {
+	switch {
+	case maxIn <= 0xff:
+		return 8
+	case maxIn <= 0xffff:
+		return 16
+	}
+	return 32
+}
 
 // Flags of an agent's record of its step.
 const (
@@ -155,14 +169,17 @@ const (
 	recConfirmed             // engaged and confirmed
 )
 
-// counts returns trustee j's four counts.
-func (s *Sim) counts(j int, wide bool) (c [4]uint32) {
-	if !wide {
+// counts returns trustee j's four counts, fw bits each.
+func (s *Sim) counts(j int, fw uint) (c [4]uint32) {
+	switch fw {
+	case 8:
 		v := s.cnt[j]
-		return [4]uint32{uint32(v & 0xffff), uint32(v >> 16 & 0xffff), uint32(v >> 32 & 0xffff), uint32(v >> 48)}
+		return [4]uint32{v & 0xff, v >> 8 & 0xff, v >> 16 & 0xff, v >> 24}
+	case 16:
+		v0, v1 := s.cnt[2*j], s.cnt[2*j+1]
+		return [4]uint32{v0 & 0xffff, v0 >> 16, v1 & 0xffff, v1 >> 16}
 	}
-	v0, v1 := s.cnt[2*j], s.cnt[2*j+1]
-	return [4]uint32{uint32(v0), uint32(v0 >> 32), uint32(v1), uint32(v1 >> 32)}
+	return [4]uint32(s.cnt[4*j : 4*j+4])
 }
 
 // scatterCounts rebuilds the counts from the step's records. Trustees are
@@ -173,33 +190,29 @@ func (s *Sim) scatterCounts() {
 	if s.cnt == nil {
 		return
 	}
-	wide, social := s.kern.wide, s.social
+	fw, social := s.kern.fw, s.social
+	wpt := int32(fw / 8) // words per trustee
 	parts := min(s.workers, 4)
 	run := func(p int) {
 		lo, hi := int32(p*s.n/parts), int32((p+1)*s.n/parts)
-		if wide {
-			clear(s.cnt[2*lo : 2*hi])
-		} else {
-			clear(s.cnt[lo:hi])
-		}
+		clear(s.cnt[lo*wpt : hi*wpt])
 		for i, j := range s.recJ {
 			if j < lo || j >= hi {
 				continue
 			}
 			f := s.recF[i]
-			d0 := 1 | uint64(f&recTrusted)<<16 // approached, trusted
-			var d1 uint64
-			if social && f&recEngaged != 0 {
-				d1 = 1 // honoured
-				if f&recConfirmed == 0 {
-					d1 = 1 << 16 // betrayed
-				}
+			add := func(field uint, v uint32) {
+				bit := field * fw
+				s.cnt[j*wpt+int32(bit>>5)] += v << (bit & 31)
 			}
-			if wide {
-				s.cnt[2*j] += d0&0xffff | d0>>16<<32
-				s.cnt[2*j+1] += d1&0xffff | d1>>16<<32
-			} else {
-				s.cnt[j] += d0 | d1<<32
+			add(fApproached, 1)
+			add(fTrusted, uint32(f&recTrusted))
+			if social && f&recEngaged != 0 {
+				if f&recConfirmed != 0 {
+					add(fHonoured, 1)
+				} else {
+					add(fBetrayed, 1)
+				}
 			}
 		}
 	}
@@ -236,7 +249,7 @@ func (k *kern) honour(w float32, g uint8, c *[4]uint32, trusts uint32) float32 {
 func (s *Sim) honourOf(k *kern, j int, trusts uint32) float32 {
 	var c [4]uint32
 	if s.cnt != nil {
-		c = s.counts(j, k.wide)
+		c = s.counts(j, k.fw)
 	}
 	return k.honour(s.w[j], s.ag.grp[j], &c, trusts)
 }
@@ -335,7 +348,7 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 				e.g = s.ag.grp[j]
 			}
 			if counted {
-				e.c = s.counts(j, k.wide)
+				e.c = s.counts(j, k.fw)
 			}
 			e.h = k.honour(e.w, e.g, &e.c, e.sl.Trusts)
 		}

@@ -108,20 +108,23 @@ type Sim struct {
 
 	ag      agentArrays // general kernel
 	fagents []fastAgent // fast kernel (then ag is empty)
-	trait0  []float32   // start traits, when traits are learned (else ag.trait)
-	lam     []float64   // investment game: lambda(trait), kept with the trait
-	w       []float32   // base trustworthiness
-	slots   []slot      // general path
-	fslots  []fastSlot  // fast kernel (then slots is nil)
-	ftrait  []float64   // fast kernel: sum of the (constant) traits per shard
-	stake   []float32   // graduated stakes, per slot
+	learned bool        // traits are learned (eta > 0): the start traits are redrawn (traitStart)
+	t0h     int         // traitStart's shard in t0 (-1: none)
+	t0      []float32
+	lam     []float64  // investment game: lambda(trait), kept with the trait
+	rank    []int32    // agents' ranks in their groups, for CSV columns (nil without)
+	w       []float32  // base trustworthiness
+	slots   []slot     // general path
+	fslots  []fastSlot // fast kernel (then slots is nil)
+	ftrait  []float64  // fast kernel: sum of the (constant) traits per shard
+	stake   []float32  // graduated stakes, per slot
 
 	// The per-trustee counts of the previous step and the agents'
 	// records they are built from (see fApproached): for reciprocal
 	// trustees and social reports.
 	recip  bool
 	social bool
-	cnt    []uint64
+	cnt    []uint32
 	recJ   []int32 // the partner met in the step, -1 if none
 	recF   []uint8 // recTrusted, recEngaged, recConfirmed
 	maxIn  int     // largest in-degree (with counts)
@@ -341,12 +344,6 @@ func (s *Sim) init() {
 		if sc.Situation.Control != nil {
 			s.ag.controls = make([]uint32, n)
 		}
-		for _, g := range s.groups {
-			if g.Model.Eta > 0 {
-				s.trait0 = make([]float32, n)
-				break
-			}
-		}
 		s.slots = make([]slot, s.numSlots())
 		if sc.Situation.Game == model.Investment {
 			s.lam = make([]float64, n)
@@ -380,44 +377,20 @@ func (s *Sim) init() {
 		s.groups[0].size = n
 	}
 
-	// CSV columns with one value per agent of the group are assigned in
-	// order of agent id; others are resampled.
-	var rank []int32
+	s.t0h = -1
 	for _, g := range s.groups {
-		if (g.Trait.Kind == scenario.DistCSV && g.Trait.Rows == g.size) ||
-			(g.Trustworthiness.Kind == scenario.DistCSV && g.Trustworthiness.Rows == g.size) {
-			rank = make([]int32, n)
-			cnt := make([]int32, len(s.groups))
-			for i := range n {
-				gi := s.groupOf(i)
-				rank[i] = cnt[gi]
-				cnt[gi]++
-			}
-			break
-		}
+		s.learned = s.learned || (!s.fast && g.Model.Eta > 0)
 	}
-	draw := func(d scenario.Dist, size int, i int, r *rand.Rand) float64 {
-		if d.Kind == scenario.DistCSV && d.Rows == size {
-			return d.Values[rank[i]]
-		}
-		return d.Sample(r)
-	}
+	s.rankCSV()
 	s.parallel(func(w, h int) {
-		r := rng.Stream(sc.Seed, keyInit, uint64(h))
-		lo, hi := s.shardRange(h)
-		for i := lo; i < hi; i++ {
+		s.drawShard(h, func(i int, tau float32, wv float64) {
 			g := &s.groups[s.groupOf(i)]
-			tau := float32(draw(g.Trait, g.size, i, r))
-			wv := draw(g.Trustworthiness, g.size, i, r)
 			if s.fast {
 				s.fagents[i] = newFastAgent(g.Model, s.sc.Situation, tau)
 			} else {
 				s.ag.trait[i] = tau
 				if s.lam != nil {
 					s.lam[i] = g.Model.Lambda(float64(tau))
-				}
-				if s.trait0 != nil {
-					s.trait0[i] = tau
 				}
 			}
 			s.w[i] = float32(wv)
@@ -431,8 +404,11 @@ func (s *Sim) init() {
 					s.slots[base+k] = slot{A: a, B: b}
 				}
 			}
-		}
+		})
 	})
+	if !s.learned {
+		s.rank = nil // only traitStart's redraws need it
+	}
 	if s.fast {
 		// Every w is drawn: copy the neighbours' into the slots.
 		s.ftrait = make([]float64, s.shards)
@@ -455,15 +431,51 @@ func (s *Sim) init() {
 		}
 	}
 	if !s.fast && (s.recip || s.social) {
-		words := 1
-		if s.maxIn > 0xffff {
-			words = 2
-		}
-		s.cnt = make([]uint64, words*n)
+		s.cnt = make([]uint32, int(countWidth(s.maxIn)/8)*n)
 		s.recJ = make([]int32, n)
 		s.recF = make([]uint8, n)
 		for i := range s.recJ {
 			s.recJ[i] = -1
+		}
+	}
+}
+
+// drawShard draws the traits and trustworthiness of shard h's agents from
+// the shard's init stream, in id order, and calls f with each. CSV columns
+// with one value per agent of the group are assigned in order of agent id
+// (their rank in the group); others are resampled.
+func (s *Sim) drawShard(h int, f func(i int, tau float32, w float64)) {
+	r := rng.Stream(s.sc.Seed, keyInit, uint64(h))
+	lo, hi := s.shardRange(h)
+	for i := lo; i < hi; i++ {
+		g := &s.groups[s.groupOf(i)]
+		tau := float32(s.drawDist(g.Trait, g.size, i, r))
+		wv := s.drawDist(g.Trustworthiness, g.size, i, r)
+		f(i, tau, wv)
+	}
+}
+
+func (s *Sim) drawDist(d scenario.Dist, size int, i int, r *rand.Rand) float64 {
+	if d.Kind == scenario.DistCSV && d.Rows == size {
+		return d.Values[s.rank[i]]
+	}
+	return d.Sample(r)
+}
+
+// rankCSV sets s.rank, the agents' ranks in their groups, when a group
+// assigns a CSV column one value per agent.
+func (s *Sim) rankCSV() {
+	for _, g := range s.groups {
+		if (g.Trait.Kind == scenario.DistCSV && g.Trait.Rows == g.size) ||
+			(g.Trustworthiness.Kind == scenario.DistCSV && g.Trustworthiness.Rows == g.size) {
+			s.rank = make([]int32, s.n)
+			cnt := make([]int32, len(s.groups))
+			for i := range s.n {
+				gi := s.groupOf(i)
+				s.rank[i] = cnt[gi]
+				cnt[gi]++
+			}
+			return
 		}
 	}
 }
@@ -478,10 +490,21 @@ func (s *Sim) traitStart(i int) float32 {
 	if s.fast {
 		return s.fagents[i].Trait
 	}
-	if s.trait0 == nil {
+	if !s.learned {
 		return s.ag.trait[i]
 	}
-	return s.trait0[i]
+	// The start traits are not kept: the shard's initial draws are
+	// repeated (one shard at a time; callers go in id order).
+	if h := i / ShardSize; h != s.t0h {
+		lo, hi := s.shardRange(h)
+		s.t0 = s.t0[:0]
+		s.drawShard(h, func(j int, tau float32, _ float64) { s.t0 = append(s.t0, tau) })
+		if len(s.t0) != hi-lo {
+			panic("sim: start traits redrawn for a wrong shard size")
+		}
+		s.t0h = h
+	}
+	return s.t0[i%ShardSize]
 }
 
 // groupOf is agent i's group index.
@@ -551,8 +574,8 @@ func (s *Sim) Scenario() *scenario.Scenario { return s.sc }
 func (s *Sim) StateBytes() int64 {
 	b := s.g.Bytes()
 	b += s.ag.bytes() + int64(unsafe.Sizeof(fastAgent{}))*int64(cap(s.fagents))
-	b += 4*int64(cap(s.trait0)+cap(s.w)+cap(s.stake)) + 8*int64(cap(s.lam))
+	b += 4*int64(cap(s.w)+cap(s.stake)+cap(s.rank)) + 8*int64(cap(s.lam))
 	b += int64(unsafe.Sizeof(slot{}))*int64(cap(s.slots)) + int64(unsafe.Sizeof(fastSlot{}))*int64(cap(s.fslots))
-	b += 8*int64(cap(s.cnt)) + 4*int64(cap(s.recJ)) + int64(cap(s.recF))
+	b += 4*int64(cap(s.cnt)) + 4*int64(cap(s.recJ)) + int64(cap(s.recF))
 	return b
 }

@@ -99,20 +99,14 @@ func Predict(sc *scenario.Scenario) Size {
 		perSlot = float64(unsafe.Sizeof(fastSlot{}))
 	} else {
 		// agentArrays (trait, payoff, given, betrayed, group; controls
-		// with a control option), w, and the start traits when they are
-		// learned.
+		// with a control option) and w (the start traits are redrawn
+		// when they are learned, not kept).
 		perAgent = 4 + 8 + 4 + 4 + 1 + 4
 		if sc.Situation.Control != nil {
 			perAgent += 4
 		}
 		if sc.Situation.Game == model.Investment {
 			perAgent += 8 // lambda(trait)
-		}
-		for _, g := range sc.Population.Groups {
-			if g.Model.Eta > 0 {
-				perAgent += 4
-				break
-			}
 		}
 		perSlot = float64(unsafe.Sizeof(slot{}))
 	}
@@ -124,9 +118,16 @@ func Predict(sc *scenario.Scenario) Size {
 		counted = counted || g.Behaviour.Kind == scenario.Reciprocal
 	}
 	if counted && !fastScenario(sc, regular) {
-		// The per-trustee counts (16-bit fields; twice that with an
-		// in-degree above 65535) and the agent's record of its step.
-		perAgent += 8 + 4 + 1
+		// The per-trustee counts (8-bit fields for the in-degrees of sparse
+		// k-out, Erdos-Renyi and Watts-Strogatz networks; complete networks,
+		// Barabasi-Albert hubs and edge lists are predicted at 16) and the
+		// agent's record of its step.
+		cw := 2.0
+		if mean := e / nf; net.Kind != scenario.NetComplete && net.Kind != scenario.NetBarabasiAlbert && net.Kind != scenario.NetEdgeList &&
+			mean+6*math.Sqrt(mean)+10 <= 0xff {
+			cw = 1 // the largest of n roughly Poisson in-degrees
+		}
+		perAgent += 4*cw + 4 + 1
 	}
 	state := graph + nf*perAgent + e*perSlot
 	z.StateBytes = sat(state)
