@@ -41,6 +41,9 @@ type kern struct {
 	lnT, ln1mT            float64
 	groups                []kgroup
 	det                   bool // some group is deterministic
+	smallU                bool // beta*|U|*log2(e) <= 125 for every act of every group
+	regK                  int  // the out-degree of a regular network, 0 for others
+	deg16                 bool // every out-degree is below 2^16
 	lp                    uint32
 	payT, lossT           [6]float32 // by 2*act + confirmed, per unit of stake
 	outT, costT           [3]float32 // by act: the outside option, the control's cost per unit of stake
@@ -69,6 +72,21 @@ type kgroup struct {
 	slope   float32
 	con     float32
 	honours uint32
+}
+
+// maxDeg is the largest out-degree.
+func (s *Sim) maxDeg() int {
+	switch {
+	case s.g.Complete:
+		return s.n - 1
+	case s.g.K > 0:
+		return s.g.K
+	}
+	m := int64(0)
+	for i := range s.n {
+		m = max(m, s.g.Off[i+1]-s.g.Off[i])
+	}
+	return int(m)
 }
 
 // newKern resolves s's scenario into the kernel value.
@@ -122,10 +140,24 @@ func (s *Sim) newKern() kern {
 	k.lossT = [6]float32{0, 0, k.loss, 0, k.cLoss, 0}
 	k.outT = [3]float32{k.outside, 0, 0}
 	k.costT = [3]float32{0, 0, k.cCost}
+	// The largest |U| of a binary act: stakes are at most 1, traits in
+	// [0, 1], so lambda <= lambda0*exp(kappa/2).
+	k.smallU = true
 	for _, g := range k.groups {
 		k.det = k.det || g.det
+		lmax := g.m.Lambda0 * math.Exp(g.m.Kappa/2)
+		umax := sit.Gain + lmax*sit.Loss
+		if c := sit.Control; c != nil {
+			umax = max(umax, c.Gain+lmax*c.Loss+c.Cost)
+		}
+		umax += math.Abs(sit.Outside)
+		k.smallU = k.smallU && g.m.Beta*umax*math.Log2E <= 125
 	}
 	k.fw = countWidth(s.maxIn)
+	if !s.g.Complete && s.g.K > 0 {
+		k.regK = s.g.K
+	}
+	k.deg16 = s.maxDeg() < 1<<16
 	k.plain = true
 	for _, g := range k.groups {
 		k.plain = k.plain && g.slope == 0 && g.con == 0
@@ -237,12 +269,27 @@ func (k *kern) honour(w float32, g uint8, c *[4]uint32, trusts uint32) float32 {
 	if k.plain {
 		return w
 	}
-	gr := &k.groups[g]
+	return k.groups[g].honour(w, c, trusts)
+}
+
+// honour is kern.honour for a trustee of group g outside a wave.
+func (g *kgroup) honour(w float32, c *[4]uint32, trusts uint32) float32 {
 	// q = trusted/approached, 0.5 if none approached.
 	n := c[fApproached]
 	q := (float32(c[fTrusted]) + 0.5*b2f(n == 0)) / float32(max(n, 1))
-	h := w + gr.slope*(q-0.5) + gr.con*b2f(trusts < gr.honours)
-	return min(1, max(0, h))
+	return clamp01(w + g.slope*(q-0.5) + g.con*b2f(trusts < g.honours))
+}
+
+// clamp01 clamps h to [0, 1] with branches (float min and max carry NaN
+// and -0 handling; h is rarely outside).
+func clamp01(h float32) float32 {
+	if h < 0 {
+		h = 0
+	}
+	if h > 1 {
+		h = 1
+	}
+	return h
 }
 
 // honourOf is honour for trustee j, reading what it needs.
@@ -281,6 +328,7 @@ const kBlock = 64
 
 // meet is what an agent of a block knows of its partner.
 type meet struct {
+	sk    int   // the slot's index in s.slots
 	ki, j int32 // slot, partner; ki = -1: no partner
 	w     float32
 	g     uint8
@@ -288,6 +336,7 @@ type meet struct {
 	sl    slot    // the agent's slot (read early too: the act's first miss)
 	st    float32 // the slot's stake
 	h     float32 // the partner's honour probability
+	x     uint64  // binary situation: the act's uniforms (bits 16-39, 40-63)
 }
 
 // generalShard steps the agents of shard h with the general kernel, a
@@ -301,44 +350,94 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 	accs := s.acc[h*G : (h+1)*G]
 	agLo, agHi := s.shardRange(h)
 	counted := s.cnt != nil
+	// K: the out-degree of a regular network (k-out), 0 otherwise; one:
+	// a binary situation with uniform choice and every out-degree below
+	// 2^16 draws one number per agent.
+	K := k.regK
+	one := !k.inv && k.uniform && !k.safe && k.deg16
 	var blk [kBlock]meet
 	for b0 := agLo; b0 < agHi; b0 += kBlock {
 		b1 := min(b0+kBlock, agHi)
+		// The partners, and in a binary situation the act's uniforms: the
+		// generator's state stays in registers (hi, lo) but for the belief
+		// choice and safe start.
+		hi, lo := src.hi, src.lo
 		for i := b0; i < b1; i++ {
 			e := &blk[i-b0]
 			e.ki = -1
-			deg := s.deg(i)
+			deg := K
+			if K == 0 {
+				deg = s.deg(i)
+			}
 			if deg == 0 {
 				continue
 			}
 			var ki int
-			if k.uniform && !k.safe {
+			switch {
+			case one:
+				// One draw for the slot and the act's uniforms: bits 0-15
+				// pick the slot (16-bit multiply-shift with rejection,
+				// exactly uniform), bits 16-39 and 40-63 are the uniforms.
+				var x uint64
+				hi, lo, x = rng.PCGNext(hi, lo)
+				ud := uint64(deg)
+				m := (x & 0xffff) * ud
+				if m&0xffff < ud {
+					thr := (1<<16 - ud) % ud
+					for m&0xffff < thr {
+						hi, lo, x = rng.PCGNext(hi, lo)
+						m = (x & 0xffff) * ud
+					}
+				}
+				ki = int(m >> 16)
+				e.x = x
+			case k.uniform && !k.safe:
 				// Lemire's multiply-shift with rejection: exactly uniform.
 				ud := uint64(deg)
-				mh, ml := bits.Mul64(src.Uint64(), ud)
+				var x uint64
+				hi, lo, x = rng.PCGNext(hi, lo)
+				mh, ml := bits.Mul64(x, ud)
 				if ml < ud {
 					thr := -ud % ud
 					for ml < thr {
-						mh, ml = bits.Mul64(src.Uint64(), ud)
+						hi, lo, x = rng.PCGNext(hi, lo)
+						mh, ml = bits.Mul64(x, ud)
 					}
 				}
 				ki = int(mh)
-			} else if ki = s.choose(i, s.base(i), deg, r, k.safe); ki < 0 {
-				continue
+			default:
+				src.hi, src.lo = hi, lo
+				ki = s.choose(i, s.base(i), deg, r, k.safe)
+				hi, lo = src.hi, src.lo
+				if ki < 0 {
+					continue
+				}
 			}
-			e.ki, e.j = int32(ki), int32(s.nbr(i, ki))
+			if K > 0 {
+				e.sk = i*K + ki
+				e.j = s.g.Adj[e.sk]
+			} else {
+				e.sk = s.base(i) + ki
+				e.j = int32(s.nbr(i, ki))
+			}
+			e.ki = int32(ki)
+			if !k.inv && !one {
+				// The act's uniforms, bits 16-39 and 40-63.
+				hi, lo, e.x = rng.PCGNext(hi, lo)
+			}
 		}
+		src.hi, src.lo = hi, lo
 		// The partners' trustworthiness, group and counts, in a loop of
 		// their own so that many of these (random) reads are in flight at
 		// once.
-		blkN, blkBase := blk[:b1-b0], b0
+		blkN := blk[:b1-b0]
 		for q := range blkN {
 			e := &blkN[q]
 			if e.ki < 0 {
 				continue
 			}
 			j := int(e.j)
-			sk := s.base(blkBase+q) + int(e.ki)
+			sk := e.sk
 			e.sl = s.slots[sk]
 			if k.stakes {
 				e.st = s.stake[sk]
@@ -350,7 +449,17 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 			if counted {
 				e.c = s.counts(j, k.fw)
 			}
-			e.h = k.honour(e.w, e.g, &e.c, e.sl.Trusts)
+		}
+		for q := range blkN {
+			e := &blkN[q]
+			switch {
+			case k.wave:
+				e.h = 0
+			case k.plain:
+				e.h = e.w
+			default:
+				e.h = k.groups[e.g].honour(e.w, &e.c, e.sl.Trusts)
+			}
 		}
 		if k.inv {
 			for i := b0; i < b1; i++ {
@@ -358,7 +467,7 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 			}
 		} else {
 			for i := b0; i < b1; i++ {
-				s.actBinary(k, i, &blk[i-b0], accs, src)
+				s.actBinary(k, i, &blk[i-b0], accs)
 			}
 		}
 	}
@@ -492,7 +601,7 @@ func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *ran
 // the time: the act (0 abstain, 1 trust, 2 control) and the outcome are
 // 0/1 numbers that index the kernel's tables of payoffs, losses and
 // evidence.
-func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc, src *pcgSrc) {
+func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc) {
 	ag := &s.ag
 	gi := ag.grp[i]
 	gk := &k.groups[gi]
@@ -511,7 +620,7 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc, src *pcgSrc) {
 	}
 	a.acting++
 	j := e.j
-	sk := s.base(i) + int(e.ki)
+	sk := e.sk
 	sl := &s.slots[sk]
 	A, B := e.sl.A, e.sl.B
 	tau := ag.trait[i]
@@ -546,9 +655,9 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc, src *pcgSrc) {
 		pr = max(0, p-gk.zeta*sd)
 	}
 	bal := st*(p*k.gain-lam*(1-pr)*k.loss) - k.outside
-	x := src.Uint64()
-	u1 := float32(uint32(x)>>8) * u24
-	u2 := float32(uint32(x>>32)>>8) * u24
+	x := e.x
+	u1 := float32(uint32(x>>16)&(1<<24-1)) * u24
+	u2 := float32(x>>40) * u24
 	var act uint32
 	if !k.control {
 		if k.det && gk.det {
@@ -561,12 +670,18 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc, src *pcgSrc) {
 		if k.det && gk.det {
 			act = best3(bal, bc)
 		} else {
-			// P(act) proportional to exp(beta*U), U = (0, bal, bc),
-			// relative to the largest.
-			mx := max(0, bal, bc)
-			e0 := exp2c(clamp2(-gk.betaL * mx))
-			e1 := exp2c(clamp2(gk.betaL * (bal - mx)))
-			e2 := exp2c(clamp2(gk.betaL * (bc - mx)))
+			// P(act) proportional to exp(beta*U), U = (0, bal, bc).
+			var e0, e1, e2 float32
+			if k.smallU {
+				// |beta*U*log2(e)| <= 125 for every reachable U: no
+				// normalisation needed (nor clamping).
+				e0, e1, e2 = 1, exp2c(gk.betaL*bal), exp2c(gk.betaL*bc)
+			} else {
+				mx := max(0, bal, bc)
+				e0 = exp2c(clamp2(-gk.betaL * mx))
+				e1 = exp2c(clamp2(gk.betaL * (bal - mx)))
+				e2 = exp2c(clamp2(gk.betaL * (bc - mx)))
+			}
 			t := u1 * (e0 + e1 + e2)
 			act = b2u(t >= e0) * (1 + b2u(t >= e0+e1))
 		}
@@ -617,7 +732,13 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc, src *pcgSrc) {
 
 // clampPrior clamps the trait for the prior, as model.Prior does.
 func clampPrior(tau float32) float32 {
-	return min(max(tau, 0.001), 0.999)
+	if tau < 0.001 {
+		tau = 0.001
+	}
+	if tau > 0.999 {
+		tau = 0.999
+	}
+	return tau
 }
 
 // best3 is the deterministic choice among abstain (0), trust (1) and
