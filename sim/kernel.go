@@ -45,8 +45,8 @@ type kern struct {
 	regK                  int  // the out-degree of a regular network, 0 for others
 	deg16                 bool // every out-degree is below 2^16
 	lp                    uint32
-	payT, lossT           [6]float32 // by 2*act + confirmed, per unit of stake
-	outT, costT           [3]float32 // by act: the outside option, the control's cost per unit of stake
+	payT, lossT           [8]float32 // by 2*act + confirmed, per unit of stake (8: indexes masked by 7)
+	outT, costT           [4]float32 // by act: the outside option, the control's cost per unit of stake
 
 	full, safe, wave bool   // per step
 	full32           uint32 // full as 0/1
@@ -136,10 +136,10 @@ func (s *Sim) newKern() kern {
 		k.groups = append(k.groups, kg)
 	}
 	k.lp = b2u(k.lossPossible)
-	k.payT = [6]float32{0, 0, -k.loss, k.gain, -(k.cLoss + k.cCost), k.cGain - k.cCost}
-	k.lossT = [6]float32{0, 0, k.loss, 0, k.cLoss, 0}
-	k.outT = [3]float32{k.outside, 0, 0}
-	k.costT = [3]float32{0, 0, k.cCost}
+	k.payT = [8]float32{0, 0, -k.loss, k.gain, -(k.cLoss + k.cCost), k.cGain - k.cCost}
+	k.lossT = [8]float32{0, 0, k.loss, 0, k.cLoss, 0}
+	k.outT = [4]float32{k.outside, 0, 0}
+	k.costT = [4]float32{0, 0, k.cCost}
 	// The largest |U| of a binary act: stakes are at most 1, traits in
 	// [0, 1], so lambda <= lambda0*exp(kappa/2).
 	k.smallU = true
@@ -471,6 +471,13 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 			}
 		}
 	}
+	if !k.inv {
+		// Binary welfare is the sum of the payoffs (actBinary does not
+		// sum it twice).
+		for g := range accs {
+			accs[g].welfare = accs[g].payoff
+		}
+	}
 }
 
 // actInvest lets agent i meet the partner of e in the investment game.
@@ -647,7 +654,7 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc) {
 	a.calib += math.Abs(dp)
 	a.cynic += dp
 
-	lam := gk.lambda0 * exp2c(clamp2(gk.kappaL*(0.5-tau)))
+	lam := gk.lambda0 * exp2c(gk.kappaL*(0.5-tau)) // |kappa*log2(e)*(0.5-tau)| <= 36: no clamp
 	pr := p
 	if k.ambig && gk.zeta > 0 {
 		n := A + B
@@ -690,16 +697,16 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc) {
 	evi := eng | k.full32
 	conf := evi & b2u(u2 < hp)
 	isT, isG := b2u(act == 1), b2u(act == 2)
-	ix := 2*act + conf
-	pay := float64(st*k.payT[ix] + k.outT[act])
+	ix := (2*act + conf) & 7 // the masks let the compiler drop the bounds checks
+	ac := act & 3
+	pay := float64(st*k.payT[ix] + k.outT[ac])
 	a.trust += int64(isT & k.lp)
 	a.certainty += int64(isT &^ k.lp)
 	a.control += int64(isG)
 	a.distrust += int64(1 - eng)
 	a.payoff += pay
-	a.welfare += pay
 	a.loss += float64(st * k.lossT[ix])
-	a.controlCost += float64(st * k.costT[act])
+	a.controlCost += float64(st * k.costT[ac])
 	a.engaged += int64(eng)
 	a.honoured += int64(eng & conf)
 	ag.payoff[i] += pay
@@ -713,12 +720,12 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc) {
 	// betrayal w_minus to b), the stake, the trait.
 	pt := clampPrior(tau)
 	wA, wB := [2]float32{0, gk.wPlus}, [2]float32{0, gk.wMin}
-	sl.A = gk.gamma*(A+wA[conf]) + gk.decay*(gk.n0*pt)
-	sl.B = gk.gamma*(B+wB[evi&^conf]) + gk.decay*(gk.n0*(1-pt))
+	sl.A = gk.gamma*(A+wA[conf&1]) + gk.decay*(gk.n0*pt)
+	sl.B = gk.gamma*(B+wB[(evi&^conf)&1]) + gk.decay*(gk.n0*(1-pt))
 	sl.Trusts = e.sl.Trusts + isT
 	if k.stakes {
-		cand := [3]float32{st, max(k.stakeStart, st*k.shr), min(1, st*k.grow)}
-		s.stake[sk] = cand[eng*(1+conf)]
+		cand := [4]float32{st, max(k.stakeStart, st*k.shr), min(1, st*k.grow)}
+		s.stake[sk] = cand[(eng*(1+conf))&3]
 	}
 	if k.learn {
 		ag.trait[i] = tau + float32(evi)*gk.eta*(float32(conf)-tau)
