@@ -222,9 +222,27 @@ func (s *Sim) scatterCounts() {
 	if s.cnt == nil {
 		return
 	}
-	fw, social := s.kern.fw, s.social
+	fw := s.kern.fw
 	wpt := int32(fw / 8) // words per trustee
 	parts := min(s.workers, 4)
+	// inc[flags][w]: what a record with these flags adds to word w of its
+	// partner's counts.
+	var inc [8][4]uint32
+	for f := range 8 {
+		add := func(field uint, v uint32) {
+			bit := field * fw
+			inc[f][bit>>5] += v << (bit & 31)
+		}
+		add(fApproached, 1)
+		add(fTrusted, uint32(f&recTrusted))
+		if s.social && f&recEngaged != 0 {
+			if f&recConfirmed != 0 {
+				add(fHonoured, 1)
+			} else {
+				add(fBetrayed, 1)
+			}
+		}
+	}
 	run := func(p int) {
 		lo, hi := int32(p*s.n/parts), int32((p+1)*s.n/parts)
 		clear(s.cnt[lo*wpt : hi*wpt])
@@ -232,19 +250,13 @@ func (s *Sim) scatterCounts() {
 			if j < lo || j >= hi {
 				continue
 			}
-			f := s.recF[i]
-			add := func(field uint, v uint32) {
-				bit := field * fw
-				s.cnt[j*wpt+int32(bit>>5)] += v << (bit & 31)
+			d := &inc[s.recF[i]&7]
+			if wpt == 1 {
+				s.cnt[j] += d[0]
+				continue
 			}
-			add(fApproached, 1)
-			add(fTrusted, uint32(f&recTrusted))
-			if social && f&recEngaged != 0 {
-				if f&recConfirmed != 0 {
-					add(fHonoured, 1)
-				} else {
-					add(fBetrayed, 1)
-				}
+			for w := range wpt {
+				s.cnt[j*wpt+w] += d[w]
 			}
 		}
 	}
@@ -458,7 +470,11 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 			case k.plain:
 				e.h = e.w
 			default:
-				e.h = k.groups[e.g].honour(e.w, &e.c, e.sl.Trusts)
+				// kgroup.honour, inlined.
+				g := &k.groups[e.g]
+				n := e.c[fApproached]
+				q := (float32(e.c[fTrusted]) + 0.5*b2f(n == 0)) / float32(max(n, 1))
+				e.h = clamp01(e.w + g.slope*(q-0.5) + g.con*b2f(e.sl.Trusts < g.honours))
 			}
 		}
 		if k.inv {
