@@ -22,9 +22,15 @@ import (
 // behaviour is not a branch but parameters (see honour).
 //
 // The state is float32 (beliefs, stakes, traits); the metrics are summed
-// in float64. The random numbers come from the shard's PCG stream, kept in
-// two local words (rng.PCGNext) and spilled into a rand.Rand only for the
-// rare draws that need one (belief softmax, gamma variates, binomials).
+// in float64. The random numbers come from the shard's PCG stream: in the
+// partner pass its state is two local words (rng.PCGNext), elsewhere it is
+// pcgSrc, a rand.Source on the same state, for the draws that need a
+// rand.Rand (belief softmax, normal and gamma variates, large binomials).
+//
+// Agents act in blocks of kBlock: pass 1 picks the partners (and draws a
+// binary act's uniforms), pass 2 reads the agents' slots and stakes and
+// the partners' trustworthiness, groups and counts, pass 3 computes the
+// honour probabilities, then actBinary or actInvest lets each agent act.
 
 // kern is a run's resolved features and constants.
 type kern struct {
@@ -40,11 +46,11 @@ type kern struct {
 	mult, tBreak, prec    float64
 	lnT, ln1mT            float64
 	groups                []kgroup
-	det                   bool // some group is deterministic
-	smallU                bool // beta*|U|*log2(e) <= 125 for every act of every group
-	regK                  int  // the out-degree of a regular network, 0 for others
-	deg16                 bool // every out-degree is below 2^16
-	lp                    uint32
+	det                   bool       // some group is deterministic
+	smallU                bool       // beta*|U|*log2(e) <= 125 for every act of every group
+	regK                  int        // the out-degree of a regular network, 0 for others
+	deg16                 bool       // every out-degree is below 2^16
+	lp                    uint32     // lossPossible as 0/1
 	payT, lossT           [8]float32 // by 2*act + confirmed, per unit of stake (8: indexes masked by 7)
 	outT, costT           [4]float32 // by act: the outside option, the control's cost per unit of stake
 
