@@ -73,8 +73,11 @@ type kgroup struct {
 	// who trusted it. Probabilistic, honour and betray trustees have
 	// slope = con = 0 (w is 1 for honour, 0 for betray), reciprocal ones
 	// their slope, con-artists w = 0 and con = 1. A trustee kind with
-	// per-agent parameters replaces the group's slope by a per-agent
-	// array beside w.
+	// per-agent parameters keeps them as float32 arrays beside w (w its
+	// baseline, a per-agent slope in place of the group's); one that
+	// depends on the amount received (a fitted baseline + reciprocity x
+	// x/endowment) computes h in actInvest once x is drawn, instead of in
+	// the gather pass.
 	slope   float32
 	con     float32
 	honours uint32
