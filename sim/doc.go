@@ -16,18 +16,23 @@
 // An agent writes only its own state during a step (its trait, payoff and
 // counters, and the beliefs, stakes and trust counts of its own slots).
 // What others read during a step is either static (trustworthiness, the
-// network) or double-buffered: the per-trustee counts that drive
-// reciprocal trustees and social reports are written into the current
-// buffer (integer atomic increments, whose result does not depend on
-// their order) and read from the previous step's buffer.
+// network) or the previous step's per-trustee counts that drive
+// reciprocal trustees and social reports: each agent records its step
+// (partner, outcome) and the records are counted after the step, by
+// trustee range, into integers that do not depend on order.
 //
-// # Fast kernel
+// # Kernels
 //
-// The common case of benchmark PPB-1 (binary situation without control,
-// uniform partner choice, own feedback, static probabilistic
-// trustworthiness, no interventions, one group, a regular network) runs a
-// specialised kernel with float32 arithmetic and fused metrics. It is a
-// different random path through the same model, checked against the
-// general path statistically (see the tests); Options.General forces the
-// general path.
+// Every scenario runs the general kernel (kernel.go): struct-of-arrays
+// float32 state, the run's features resolved once into a kernel value
+// (kern), agents in blocks whose partners' data are read before they act,
+// no branches on random outcomes. The investment game's expectation and
+// risk come from one continued fraction (incbeta.go). The common case of
+// benchmark PPB-1 (binary situation without control, uniform partner
+// choice, own feedback, static probabilistic trustworthiness, no
+// interventions, one group, a regular network) runs the same design
+// specialised further (fast.go). Each is a different random path through
+// the same model, checked against the previous general path and against
+// each other statistically (see the tests); Options.General forces the
+// general kernel.
 package sim

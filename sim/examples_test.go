@@ -179,3 +179,36 @@ func TestExamplePPB1(t *testing.T) {
 		t.Errorf("implausible PPB-1: first trust rate %.4f, belief error %.4f", rows[0].TrustRate, fin.MeanAbsBeliefError)
 	}
 }
+
+// PPB-2 (the investment game at scale) at a small size: it sends and
+// returns what the investment-game example does.
+func TestExamplePPB2(t *testing.T) {
+	sc := loadExample(t, "ppb2.yaml")
+	sc.Population.Size = 20000
+	rows, s := runRows(t, sc, Options{})
+	sent := meanLast(rows, 10, func(r Row) float64 { return r.SentFraction })
+	ret := meanLast(rows, 10, func(r Row) float64 { return r.ReturnFraction })
+	t.Logf("PPB-2 at N = 20000, T = %d (%s kernel): sent %.4f at step 1, %.4f in the last 10 steps; returned %.4f",
+		sc.Steps, s.Kernel(), rows[0].SentFraction, sent, ret)
+	if !(sent > 0.2 && sent < 0.9) || math.Abs(ret-0.37) > 0.05 {
+		t.Errorf("sent %.4f (want in (0.2, 0.9)), returned %.4f (want 0.37 +- 0.05)", sent, ret)
+	}
+}
+
+// PPB-3 (every binary feature at once) at a small size: con-artists are
+// honoured at first and then betray, the reciprocal group's honour rate
+// follows its trust, traits move.
+func TestExamplePPB3(t *testing.T) {
+	sc := loadExample(t, "ppb3.yaml")
+	sc.Population.Size = 20000
+	rows, s := runRows(t, sc, Options{})
+	last := rows[len(rows)-4:] // honest, reciprocal, con-artists, all
+	t.Logf("PPB-3 at N = 20000, T = %d (%s kernel): last step trust %.4f, control %.4f, honour %.4f, mean trait %.4f (start %.4f)",
+		sc.Steps, s.Kernel(), last[3].TrustRate, last[3].ControlRate, last[3].HonourRate, last[3].MeanTrait, rows[3].MeanTrait)
+	if len(s.groups) != 3 || last[3].Group != "all" {
+		t.Fatalf("rows %+v", last)
+	}
+	if !(last[3].TrustRate > 0.05 && last[3].ControlRate > 0.05) || last[3].MeanTrait == rows[3].MeanTrait {
+		t.Errorf("implausible PPB-3: %+v", last[3])
+	}
+}

@@ -299,7 +299,7 @@ func (s *Sim) Final() Final {
 	errs := make([]float64, s.shards)
 	cnt := make([]int64, s.shards)
 	pay := make([]float64, s.shards)
-	prev := 1 - s.step%2 // the buffer the last step wrote
+	kv := s.stepKern()
 	s.parallel(func(w, h int) {
 		lo, hi := s.shardRange(h)
 		for i := lo; i < hi; i++ {
@@ -312,7 +312,7 @@ func (s *Sim) Final() Final {
 				} else {
 					sl := &s.slots[base+k]
 					p := float64(sl.A) / float64(sl.A+sl.B)
-					errs[h] += math.Abs(p - s.honourProb(s.nbr(i, k), sl, prev))
+					errs[h] += math.Abs(p - float64(s.honourOf(&kv, s.nbr(i, k), sl.Trusts)))
 				}
 				cnt[h]++
 			}

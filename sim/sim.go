@@ -56,7 +56,8 @@ type fastSlot struct {
 	W      float32
 }
 
-// agent is the per-agent state that changes.
+// agent is an agent's state as agentState assembles it (the general
+// kernel keeps it as struct-of-arrays, agentArrays).
 type agent struct {
 	Trait    float32 // current trait tau
 	Payoff   float64 // cumulative payoff as trustor
@@ -66,11 +67,26 @@ type agent struct {
 	Group    uint8
 }
 
-// paddedPCG is a PCG alone on two cache lines (128 bytes, as adjacent
-// lines are fetched in pairs).
-type paddedPCG struct {
-	rand.PCG
-	_ [128 - unsafe.Sizeof(rand.PCG{})]byte
+// agentArrays is the general kernel's per-agent state, one array per
+// field: 25 bytes per agent with a control option (controls), 21 without.
+type agentArrays struct {
+	trait    []float32 // current trait tau
+	payoff   []float64 // cumulative payoff as trustor
+	given    []uint32  // trusts given
+	controls []uint32  // engagements under control (nil without a control option)
+	betrayed []uint32  // betrayals experienced (engaged and not confirmed)
+	grp      []uint8   // group index
+}
+
+func (a *agentArrays) bytes() int64 {
+	return int64(4*cap(a.trait) + 8*cap(a.payoff) + 4*(cap(a.given)+cap(a.controls)+cap(a.betrayed)) + cap(a.grp))
+}
+
+// paddedKstate is a kstate alone on two cache lines (128 bytes, as
+// adjacent lines are fetched in pairs).
+type paddedKstate struct {
+	kstate
+	_ [128 - unsafe.Sizeof(kstate{})]byte
 }
 
 // group is a resolved group with what the hot loop needs.
@@ -90,30 +106,34 @@ type Sim struct {
 	fast    bool
 	shards  int
 
-	agents  []agent     // general path
-	fagents []fastAgent // fast kernel (then agents is nil)
-	trait0  []float32
+	ag      agentArrays // general kernel
+	fagents []fastAgent // fast kernel (then ag is empty)
+	learned bool        // traits are learned (eta > 0): the start traits are redrawn (traitStart)
+	t0h     int         // traitStart's shard in t0 (-1: none)
+	t0      []float32
+	lam     []float64  // investment game: lambda(trait), kept with the trait
+	rank    []int32    // agents' ranks in their groups, for CSV columns (nil without)
 	w       []float32  // base trustworthiness
 	slots   []slot     // general path
 	fslots  []fastSlot // fast kernel (then slots is nil)
 	ftrait  []float64  // fast kernel: sum of the (constant) traits per shard
 	stake   []float32  // graduated stakes, per slot
 
-	// Double-buffered per-trustee counts, indexed [t%2][j].
-	recip      bool
-	approached [2][]int32
-	trusted    [2][]int32
-	social     bool
-	honRep     [2][]int32
-	betRep     [2][]int32
-	lastPart   []int32 // partner of the agent's last engagement, -1 if none
-	lastRep    []int8  // +1 confirmed, -1 betrayed, 0 none
+	// The per-trustee counts of the previous step and the agents'
+	// records they are built from (see fApproached): for reciprocal
+	// trustees and social reports.
+	recip  bool
+	social bool
+	cnt    []uint32
+	recJ   []int32 // the partner met in the step, -1 if none
+	recF   []uint8 // recTrusted, recEngaged, recConfirmed
+	maxIn  int     // largest in-degree (with counts)
 
-	step         int   // steps done
-	interactions int64 // encounters so far
+	kern         kern // the general kernel's resolved features
+	step         int  // steps done
+	interactions int64
 	acc          []acc // [shard*len(groups)+g]
-	workerPCG    []*rand.PCG
-	workerRand   []*rand.Rand
+	kst          []*kstate
 }
 
 // New builds the population of a scenario: the network, the groups, the
@@ -154,17 +174,35 @@ func New(sc *scenario.Scenario, opt Options) (*Sim, error) {
 		return nil, errors.New(sc.File + ": feedback: social reports apply to binary situations only")
 	}
 	s.fast = !opt.General && s.fastApplies()
+	if !s.fast && (s.recip || s.social) {
+		s.maxIn = maxInDegree(g, n)
+	}
 	s.init()
+	s.kern = s.newKern()
 	s.acc = make([]acc, s.shards*len(s.groups))
 	// Each worker's generator on its own cache lines: neighbouring
 	// allocations would put them on one line, which every draw writes.
-	pcgs := make([]paddedPCG, s.workers)
-	for w := range pcgs {
-		p := &pcgs[w].PCG
-		s.workerPCG = append(s.workerPCG, p)
-		s.workerRand = append(s.workerRand, rand.New(p))
+	ks := make([]paddedKstate, s.workers)
+	for w := range ks {
+		k := &ks[w].kstate
+		k.r = rand.New(&k.src)
+		s.kst = append(s.kst, k)
 	}
 	return s, nil
+}
+
+// maxInDegree is the largest in-degree of g.
+func maxInDegree(g *network.Graph, n int) int {
+	if g.Complete {
+		return n - 1
+	}
+	in := make([]int32, n)
+	mx := int32(0)
+	for _, j := range g.Adj {
+		in[j]++
+		mx = max(mx, in[j])
+	}
+	return int(mx)
 }
 
 func buildNetwork(sc *scenario.Scenario) (*network.Graph, error) {
@@ -304,9 +342,17 @@ func (s *Sim) init() {
 		s.fagents = make([]fastAgent, n)
 		s.fslots = make([]fastSlot, s.numSlots())
 	} else {
-		s.agents = make([]agent, n)
-		s.trait0 = make([]float32, n)
+		s.ag = agentArrays{
+			trait: make([]float32, n), payoff: make([]float64, n),
+			given: make([]uint32, n), betrayed: make([]uint32, n), grp: make([]uint8, n),
+		}
+		if sc.Situation.Control != nil {
+			s.ag.controls = make([]uint32, n)
+		}
 		s.slots = make([]slot, s.numSlots())
+		if sc.Situation.Game == model.Investment {
+			s.lam = make([]float64, n)
+		}
 	}
 
 	// Groups: counts by cumulative rounding of the shares, then a random
@@ -322,7 +368,7 @@ func (s *Sim) init() {
 			}
 			end = max(start, min(end, n))
 			for i := start; i < end; i++ {
-				s.agents[i].Group = uint8(gi)
+				s.ag.grp[i] = uint8(gi)
 			}
 			s.groups[gi].size = end - start
 			start = end
@@ -330,46 +376,27 @@ func (s *Sim) init() {
 		r := rng.Stream(sc.Seed, keyGroups)
 		for i := n - 1; i > 0; i-- {
 			j := r.IntN(i + 1)
-			s.agents[i].Group, s.agents[j].Group = s.agents[j].Group, s.agents[i].Group
+			s.ag.grp[i], s.ag.grp[j] = s.ag.grp[j], s.ag.grp[i]
 		}
 	} else {
 		s.groups[0].size = n
 	}
 
-	// CSV columns with one value per agent of the group are assigned in
-	// order of agent id; others are resampled.
-	var rank []int32
+	s.t0h = -1
 	for _, g := range s.groups {
-		if (g.Trait.Kind == scenario.DistCSV && g.Trait.Rows == g.size) ||
-			(g.Trustworthiness.Kind == scenario.DistCSV && g.Trustworthiness.Rows == g.size) {
-			rank = make([]int32, n)
-			cnt := make([]int32, len(s.groups))
-			for i := range n {
-				gi := s.groupOf(i)
-				rank[i] = cnt[gi]
-				cnt[gi]++
-			}
-			break
-		}
+		s.learned = s.learned || (!s.fast && g.Model.Eta > 0)
 	}
-	draw := func(d scenario.Dist, size int, i int, r *rand.Rand) float64 {
-		if d.Kind == scenario.DistCSV && d.Rows == size {
-			return d.Values[rank[i]]
-		}
-		return d.Sample(r)
-	}
+	s.rankCSV()
 	s.parallel(func(w, h int) {
-		r := rng.Stream(sc.Seed, keyInit, uint64(h))
-		lo, hi := s.shardRange(h)
-		for i := lo; i < hi; i++ {
+		s.drawShard(h, func(i int, tau float32, wv float64) {
 			g := &s.groups[s.groupOf(i)]
-			tau := float32(draw(g.Trait, g.size, i, r))
-			wv := draw(g.Trustworthiness, g.size, i, r)
 			if s.fast {
 				s.fagents[i] = newFastAgent(g.Model, s.sc.Situation, tau)
 			} else {
-				s.agents[i].Trait = tau
-				s.trait0[i] = tau
+				s.ag.trait[i] = tau
+				if s.lam != nil {
+					s.lam[i] = g.Model.Lambda(float64(tau))
+				}
 			}
 			s.w[i] = float32(wv)
 			prior := g.Model.Prior(float64(tau))
@@ -382,8 +409,11 @@ func (s *Sim) init() {
 					s.slots[base+k] = slot{A: a, B: b}
 				}
 			}
-		}
+		})
 	})
+	if !s.learned {
+		s.rank = nil // only traitStart's redraws need it
+	}
 	if s.fast {
 		// Every w is drawn: copy the neighbours' into the slots.
 		s.ftrait = make([]float64, s.shards)
@@ -405,22 +435,53 @@ func (s *Sim) init() {
 			s.stake[i] = st
 		}
 	}
-	if s.recip {
-		for b := range 2 {
-			s.approached[b] = make([]int32, n)
-			s.trusted[b] = make([]int32, n)
+	if !s.fast && (s.recip || s.social) {
+		s.cnt = make([]uint32, int(countWidth(s.maxIn)/8)*n)
+		s.recJ = make([]int32, n)
+		s.recF = make([]uint8, n)
+		for i := range s.recJ {
+			s.recJ[i] = -1
 		}
 	}
-	if s.social {
-		for b := range 2 {
-			s.honRep[b] = make([]int32, n)
-			s.betRep[b] = make([]int32, n)
+}
+
+// drawShard draws the traits and trustworthiness of shard h's agents from
+// the shard's init stream, in id order, and calls f with each. CSV columns
+// with one value per agent of the group are assigned in order of agent id
+// (their rank in the group); others are resampled.
+func (s *Sim) drawShard(h int, f func(i int, tau float32, w float64)) {
+	r := rng.Stream(s.sc.Seed, keyInit, uint64(h))
+	lo, hi := s.shardRange(h)
+	for i := lo; i < hi; i++ {
+		g := &s.groups[s.groupOf(i)]
+		tau := float32(s.drawDist(g.Trait, g.size, i, r))
+		wv := s.drawDist(g.Trustworthiness, g.size, i, r)
+		f(i, tau, wv)
+	}
+}
+
+func (s *Sim) drawDist(d scenario.Dist, size int, i int, r *rand.Rand) float64 {
+	if d.Kind == scenario.DistCSV && d.Rows == size {
+		return d.Values[s.rank[i]]
+	}
+	return d.Sample(r)
+}
+
+// rankCSV sets s.rank, the agents' ranks in their groups, when a group
+// assigns a CSV column one value per agent.
+func (s *Sim) rankCSV() {
+	for _, g := range s.groups {
+		if (g.Trait.Kind == scenario.DistCSV && g.Trait.Rows == g.size) ||
+			(g.Trustworthiness.Kind == scenario.DistCSV && g.Trustworthiness.Rows == g.size) {
+			s.rank = make([]int32, s.n)
+			cnt := make([]int32, len(s.groups))
+			for i := range s.n {
+				gi := s.groupOf(i)
+				s.rank[i] = cnt[gi]
+				cnt[gi]++
+			}
+			return
 		}
-		s.lastPart = make([]int32, n)
-		for i := range s.lastPart {
-			s.lastPart[i] = -1
-		}
-		s.lastRep = make([]int8, n)
 	}
 }
 
@@ -434,7 +495,21 @@ func (s *Sim) traitStart(i int) float32 {
 	if s.fast {
 		return s.fagents[i].Trait
 	}
-	return s.trait0[i]
+	if !s.learned {
+		return s.ag.trait[i]
+	}
+	// The start traits are not kept: the shard's initial draws are
+	// repeated (one shard at a time; callers go in id order).
+	if h := i / ShardSize; h != s.t0h {
+		lo, hi := s.shardRange(h)
+		s.t0 = s.t0[:0]
+		s.drawShard(h, func(j int, tau float32, _ float64) { s.t0 = append(s.t0, tau) })
+		if len(s.t0) != hi-lo {
+			panic("sim: start traits redrawn for a wrong shard size")
+		}
+		s.t0h = h
+	}
+	return s.t0[i%ShardSize]
 }
 
 // groupOf is agent i's group index.
@@ -442,7 +517,7 @@ func (s *Sim) groupOf(i int) uint8 {
 	if s.fast {
 		return 0 // the fast kernel runs one group
 	}
-	return s.agents[i].Group
+	return s.ag.grp[i]
 }
 
 // agentState is agent i's state as the general path keeps it; on the
@@ -450,7 +525,11 @@ func (s *Sim) groupOf(i int) uint8 {
 // counts.
 func (s *Sim) agentState(i int) agent {
 	if !s.fast {
-		return s.agents[i]
+		a := agent{Trait: s.ag.trait[i], Payoff: s.ag.payoff[i], Given: s.ag.given[i], Betrayed: s.ag.betrayed[i], Group: s.ag.grp[i]}
+		if s.ag.controls != nil {
+			a.Controls = s.ag.controls[i]
+		}
+		return a
 	}
 	fa := &s.fagents[i]
 	sit := s.sc.Situation
@@ -499,12 +578,9 @@ func (s *Sim) Scenario() *scenario.Scenario { return s.sc }
 // network: the engine's footprint apart from the Go runtime.
 func (s *Sim) StateBytes() int64 {
 	b := s.g.Bytes()
-	b += int64(unsafe.Sizeof(agent{}))*int64(cap(s.agents)) + int64(unsafe.Sizeof(fastAgent{}))*int64(cap(s.fagents))
-	b += 4 * int64(cap(s.trait0)+cap(s.w)+cap(s.stake))
+	b += s.ag.bytes() + int64(unsafe.Sizeof(fastAgent{}))*int64(cap(s.fagents))
+	b += 4*int64(cap(s.w)+cap(s.stake)+cap(s.rank)) + 8*int64(cap(s.lam))
 	b += int64(unsafe.Sizeof(slot{}))*int64(cap(s.slots)) + int64(unsafe.Sizeof(fastSlot{}))*int64(cap(s.fslots))
-	for k := range 2 {
-		b += 4 * int64(cap(s.approached[k])+cap(s.trusted[k])+cap(s.honRep[k])+cap(s.betRep[k]))
-	}
-	b += 4*int64(cap(s.lastPart)) + int64(cap(s.lastRep))
+	b += 4*int64(cap(s.cnt)) + 4*int64(cap(s.recJ)) + int64(cap(s.recF))
 	return b
 }

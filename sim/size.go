@@ -98,20 +98,36 @@ func Predict(sc *scenario.Scenario) Size {
 		perAgent = float64(unsafe.Sizeof(fastAgent{})) + 4 // + w
 		perSlot = float64(unsafe.Sizeof(fastSlot{}))
 	} else {
-		perAgent = float64(unsafe.Sizeof(agent{})) + 4 + 4 // + trait0, w
+		// agentArrays (trait, payoff, given, betrayed, group; controls
+		// with a control option) and w (the start traits are redrawn
+		// when they are learned, not kept).
+		perAgent = 4 + 8 + 4 + 4 + 1 + 4
+		if sc.Situation.Control != nil {
+			perAgent += 4
+		}
+		if sc.Situation.Game == model.Investment {
+			perAgent += 8 // lambda(trait)
+		}
 		perSlot = float64(unsafe.Sizeof(slot{}))
 	}
 	if sc.Interventions.GraduatedStakes != nil {
 		perSlot += 4
 	}
+	counted := sc.Feedback == model.FeedbackSocial
 	for _, g := range sc.Population.Groups {
-		if g.Behaviour.Kind == scenario.Reciprocal {
-			perAgent += 16 // approached, trusted: two buffers each
-			break
-		}
+		counted = counted || g.Behaviour.Kind == scenario.Reciprocal
 	}
-	if sc.Feedback == model.FeedbackSocial {
-		perAgent += 16 + 4 + 1 // honRep, betRep; lastPart, lastRep
+	if counted && !fastScenario(sc, regular) {
+		// The per-trustee counts (8-bit fields for the in-degrees of sparse
+		// k-out, Erdos-Renyi and Watts-Strogatz networks; complete networks,
+		// Barabasi-Albert hubs and edge lists are predicted at 16) and the
+		// agent's record of its step.
+		cw := 2.0
+		if mean := e / nf; net.Kind != scenario.NetComplete && net.Kind != scenario.NetBarabasiAlbert && net.Kind != scenario.NetEdgeList &&
+			mean+6*math.Sqrt(mean)+10 <= 0xff {
+			cw = 1 // the largest of n roughly Poisson in-degrees
+		}
+		perAgent += 4*cw + 4 + 1
 	}
 	state := graph + nf*perAgent + e*perSlot
 	z.StateBytes = sat(state)

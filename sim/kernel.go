@@ -1,0 +1,881 @@
+package sim
+
+import (
+	"math"
+	"math/bits"
+	"math/rand/v2"
+	"sync"
+
+	"github.com/trustlab/trustlab/internal/rng"
+	"github.com/trustlab/trustlab/model"
+	"github.com/trustlab/trustlab/scenario"
+)
+
+// The general kernel: one loop that serves every feature of a scenario
+// (groups, behaviours, control, belief choice, safe start, full and social
+// feedback, graduated stakes, betrayal waves, trait learning, ambiguity,
+// the investment game). What a run uses is resolved once, in New, into a
+// small kernel value (kern: flags and float32 constants, one kgroup per
+// group); Step copies it and sets the step's switches (full feedback,
+// safe start, wave). The loop tests the flags, which are the same for
+// every interaction of a run, so the branches are predicted; the trustee's
+// behaviour is not a branch but parameters (see honour).
+//
+// The state is float32 (beliefs, stakes, traits); the metrics are summed
+// in float64. The random numbers come from the shard's PCG stream: in the
+// partner pass its state is two local words (rng.PCGNext), elsewhere it is
+// pcgSrc, a rand.Source on the same state, for the draws that need a
+// rand.Rand (belief softmax, normal and gamma variates, large binomials).
+//
+// Agents act in blocks of kBlock: pass 1 picks the partners (and draws a
+// binary act's uniforms), pass 2 reads the agents' slots and stakes and
+// the partners' trustworthiness, groups and counts, pass 3 computes the
+// honour probabilities, then actBinary or actInvest lets each agent act.
+
+// kern is a run's resolved features and constants.
+type kern struct {
+	inv, control, social, recip, stakes, uniform, learn, ambig bool
+	lossPossible                                               bool
+	fw                                                         uint // bits per count: 8, 16 or 32, from the largest in-degree
+	plain                                                      bool // every trustee honours with probability w
+
+	gain, loss, outside   float32 // binary situation
+	cCost, cGain, cLoss   float32 // control option
+	stakeStart, grow, shr float32
+	endowment             float64 // investment game
+	mult, tBreak, prec    float64
+	lnT, ln1mT            float64
+	groups                []kgroup
+	det                   bool       // some group is deterministic
+	smallU                bool       // beta*|U|*log2(e) <= 125 for every act of every group
+	regK                  int        // the out-degree of a regular network, 0 for others
+	deg16                 bool       // every out-degree is below 2^16
+	lp                    uint32     // lossPossible as 0/1
+	payT, lossT           [8]float32 // by 2*act + confirmed, per unit of stake (8: indexes masked by 7)
+	outT, costT           [4]float32 // by act: the outside option, the control's cost per unit of stake
+
+	full, safe, wave bool   // per step
+	full32           uint32 // full as 0/1
+}
+
+// kgroup is one group's model parameters and trustee behaviour.
+type kgroup struct {
+	m                         model.Model
+	lambda0, kappa, beta      float32
+	gamma, decay, wPlus, wMin float32 // decay = 1 - gamma
+	eta, n0, zeta             float32
+	hearPlus, hearMin         float32 // omega*w_plus, omega*w_minus
+	det                       bool
+	kappaL, betaL             float32 // kappa*log2(e), beta*log2(e): exp(x) = 2^(x*log2(e))
+
+	// The trustee: h = clamp(w + slope*(q - 0.5) + con*[trusts < honours]),
+	// w the agent's trustworthiness, q the share of last step's trustors
+	// who trusted it. Probabilistic, honour and betray trustees have
+	// slope = con = 0 (w is 1 for honour, 0 for betray), reciprocal ones
+	// their slope, con-artists w = 0 and con = 1. A trustee kind with
+	// per-agent parameters keeps them as float32 arrays beside w (w its
+	// baseline, a per-agent slope in place of the group's); one that
+	// depends on the amount received (a fitted baseline + reciprocity x
+	// x/endowment) computes h in actInvest once x is drawn, instead of in
+	// the gather pass.
+	slope   float32
+	con     float32
+	honours uint32
+}
+
+// maxDeg is the largest out-degree.
+func (s *Sim) maxDeg() int {
+	switch {
+	case s.g.Complete:
+		return s.n - 1
+	case s.g.K > 0:
+		return s.g.K
+	}
+	m := int64(0)
+	for i := range s.n {
+		m = max(m, s.g.Off[i+1]-s.g.Off[i])
+	}
+	return int(m)
+}
+
+// newKern resolves s's scenario into the kernel value.
+func (s *Sim) newKern() kern {
+	sc := s.sc
+	sit := sc.Situation
+	k := kern{
+		inv:          sit.Game == model.Investment,
+		control:      sit.Control != nil,
+		social:       s.social,
+		recip:        s.recip,
+		stakes:       sc.Interventions.GraduatedStakes != nil,
+		uniform:      sc.Partner.Choice == scenario.ChooseUniform,
+		lossPossible: sit.LossPossible(),
+		gain:         float32(sit.Gain), loss: float32(sit.Loss), outside: float32(sit.Outside),
+		endowment: sit.Endowment, mult: sit.Multiplier, prec: sit.ReturnPrecision,
+	}
+	if c := sit.Control; c != nil {
+		k.cCost, k.cGain, k.cLoss = float32(c.Cost), float32(c.Gain), float32(c.Loss)
+	}
+	if gs := sc.Interventions.GraduatedStakes; gs != nil {
+		k.stakeStart, k.grow, k.shr = float32(gs.Start), float32(gs.Grow), float32(gs.Shrink)
+	}
+	if k.inv {
+		k.tBreak = 1 / k.mult
+		k.lnT, k.ln1mT = math.Log(k.tBreak), math.Log1p(-k.tBreak)
+	}
+	for _, g := range s.groups {
+		m := g.Model
+		kg := kgroup{
+			m:       m,
+			lambda0: float32(m.Lambda0), kappa: float32(m.Kappa), beta: float32(m.Beta),
+			gamma: float32(m.Gamma), decay: float32(1 - m.Gamma), wPlus: float32(m.WPlus), wMin: float32(m.WMinus),
+			eta: float32(m.Eta), n0: float32(m.N0), zeta: float32(m.Zeta),
+			hearPlus: float32(m.Omega * m.WPlus), hearMin: float32(m.Omega * m.WMinus),
+			det:    m.Deterministic,
+			kappaL: float32(m.Kappa * log2e), betaL: float32(m.Beta * log2e),
+		}
+		switch g.Behaviour.Kind {
+		case scenario.Reciprocal:
+			kg.slope = float32(g.Behaviour.Slope)
+		case scenario.ConArtist:
+			kg.con, kg.honours = 1, uint32(g.Behaviour.Honours)
+		}
+		k.learn = k.learn || m.Eta > 0
+		k.ambig = k.ambig || m.Zeta > 0
+		k.groups = append(k.groups, kg)
+	}
+	k.lp = b2u(k.lossPossible)
+	k.payT = [8]float32{0, 0, -k.loss, k.gain, -(k.cLoss + k.cCost), k.cGain - k.cCost}
+	k.lossT = [8]float32{0, 0, k.loss, 0, k.cLoss, 0}
+	k.outT = [4]float32{k.outside, 0, 0}
+	k.costT = [4]float32{0, 0, k.cCost}
+	// The largest |U| of a binary act: stakes are at most 1, traits in
+	// [0, 1], so lambda <= lambda0*exp(kappa/2).
+	k.smallU = true
+	for _, g := range k.groups {
+		k.det = k.det || g.det
+		lmax := g.m.Lambda0 * math.Exp(g.m.Kappa/2)
+		umax := sit.Gain + lmax*sit.Loss
+		if c := sit.Control; c != nil {
+			umax = max(umax, c.Gain+lmax*c.Loss+c.Cost)
+		}
+		umax += math.Abs(sit.Outside)
+		k.smallU = k.smallU && g.m.Beta*umax*math.Log2E <= 125
+	}
+	k.fw = countWidth(s.maxIn)
+	if !s.g.Complete && s.g.K > 0 {
+		k.regK = s.g.K
+	}
+	k.deg16 = s.maxDeg() < 1<<16
+	k.plain = true
+	for _, g := range k.groups {
+		k.plain = k.plain && g.slope == 0 && g.con == 0
+	}
+	return k
+}
+
+// The per-trustee counts of the previous step: approached (trustors who
+// met it), trusted (of those, who trusted), honoured and betrayed
+// (engagements, for social reports). During a step every acting agent
+// writes only its own record (recJ: the partner, recF: what happened);
+// after the step, scatterCounts turns the records into the counts, which
+// the next step reads. A count has fw bits, the fewest of 8, 16 and 32
+// that hold the largest in-degree (a count never exceeds the trustee's
+// in-degree: a trustor meets one partner a step); trustee j's four
+// counts are the fw/8 words cnt[j*fw/8 ...], count f at bit f*fw. On
+// k-out 8 with up to 10^7 agents the in-degrees stay far below 256: one
+// 32-bit word per trustee.
+const (
+	fApproached = iota
+	fTrusted
+	fHonoured
+	fBetrayed
+)
+
+// countWidth is the number of bits per count for a largest in-degree.
+func countWidth(maxIn int) uint {
+	switch {
+	case maxIn <= 0xff:
+		return 8
+	case maxIn <= 0xffff:
+		return 16
+	}
+	return 32
+}
+
+// Flags of an agent's record of its step.
+const (
+	recTrusted   = 1 << iota // trusted (act Engage)
+	recEngaged               // trusted or controlled
+	recConfirmed             // engaged and confirmed
+)
+
+// counts returns trustee j's four counts, fw bits each.
+func (s *Sim) counts(j int, fw uint) (c [4]uint32) {
+	switch fw {
+	case 8:
+		v := s.cnt[j]
+		return [4]uint32{v & 0xff, v >> 8 & 0xff, v >> 16 & 0xff, v >> 24}
+	case 16:
+		v0, v1 := s.cnt[2*j], s.cnt[2*j+1]
+		return [4]uint32{v0 & 0xffff, v0 >> 16, v1 & 0xffff, v1 >> 16}
+	}
+	return [4]uint32(s.cnt[4*j : 4*j+4])
+}
+
+// scatterCounts rebuilds the counts from the step's records. Trustees are
+// split into ranges, one per task (at most 4); each task scans every
+// record and counts those of its range, so no two tasks write one count
+// and the counts, integers, do not depend on the split.
+func (s *Sim) scatterCounts() {
+	if s.cnt == nil {
+		return
+	}
+	fw := s.kern.fw
+	wpt := int32(fw / 8) // words per trustee
+	parts := min(s.workers, 4)
+	// inc[flags][w]: what a record with these flags adds to word w of its
+	// partner's counts.
+	var inc [8][4]uint32
+	for f := range 8 {
+		add := func(field uint, v uint32) {
+			bit := field * fw
+			inc[f][bit>>5] += v << (bit & 31)
+		}
+		add(fApproached, 1)
+		add(fTrusted, uint32(f&recTrusted))
+		if s.social && f&recEngaged != 0 {
+			if f&recConfirmed != 0 {
+				add(fHonoured, 1)
+			} else {
+				add(fBetrayed, 1)
+			}
+		}
+	}
+	run := func(p int) {
+		lo, hi := int32(p*s.n/parts), int32((p+1)*s.n/parts)
+		clear(s.cnt[lo*wpt : hi*wpt])
+		for i, j := range s.recJ {
+			if j < lo || j >= hi {
+				continue
+			}
+			d := &inc[s.recF[i]&7]
+			if wpt == 1 {
+				s.cnt[j] += d[0]
+				continue
+			}
+			for w := range wpt {
+				s.cnt[j*wpt+w] += d[w]
+			}
+		}
+	}
+	if parts == 1 {
+		run(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() { run(p) })
+	}
+	wg.Wait()
+}
+
+// honour is the probability that trustee j of group g with
+// trustworthiness w and counts c honours a trust from the trustor whose
+// slot has trusted j trusts times.
+func (k *kern) honour(w float32, g uint8, c *[4]uint32, trusts uint32) float32 {
+	if k.wave {
+		return 0
+	}
+	if k.plain {
+		return w
+	}
+	return k.groups[g].honour(w, c, trusts)
+}
+
+// honour is kern.honour for a trustee of group g outside a wave.
+func (g *kgroup) honour(w float32, c *[4]uint32, trusts uint32) float32 {
+	// q = trusted/approached, 0.5 if none approached.
+	n := c[fApproached]
+	q := (float32(c[fTrusted]) + 0.5*b2f(n == 0)) / float32(max(n, 1))
+	return clamp01(w + g.slope*(q-0.5) + g.con*b2f(trusts < g.honours))
+}
+
+// clamp01 clamps h to [0, 1] with branches (float min and max carry NaN
+// and -0 handling; h is rarely outside).
+func clamp01(h float32) float32 {
+	if h < 0 {
+		h = 0
+	}
+	if h > 1 {
+		h = 1
+	}
+	return h
+}
+
+// honourOf is honour for trustee j, reading what it needs.
+func (s *Sim) honourOf(k *kern, j int, trusts uint32) float32 {
+	var c [4]uint32
+	if s.cnt != nil {
+		c = s.counts(j, k.fw)
+	}
+	return k.honour(s.w[j], s.ag.grp[j], &c, trusts)
+}
+
+func b2f(v bool) float32 { return float32(b2u(v)) }
+
+// kstate is the shard's generator: the PCG state in two words and a
+// rand.Rand over the same state for the draws that need one.
+type kstate struct {
+	src pcgSrc
+	r   *rand.Rand
+}
+
+// pcgSrc is a rand.Source on a PCG state in two words, drawing the same
+// numbers as rand.PCG.
+type pcgSrc struct{ hi, lo uint64 }
+
+func (p *pcgSrc) Uint64() uint64 {
+	var x uint64
+	p.hi, p.lo, x = rng.PCGNext(p.hi, p.lo)
+	return x
+}
+
+// kBlock is the number of agents whose partners the kernel picks, and
+// whose partners' trustworthiness, group and counts it reads, before they
+// act: the reads of a block are independent of each other, so their
+// cache misses overlap.
+const kBlock = 64
+
+// meet is what an agent of a block knows of its partner.
+type meet struct {
+	sk    int   // the slot's index in s.slots
+	ki, j int32 // slot, partner; ki = -1: no partner
+	w     float32
+	g     uint8
+	c     [4]uint32
+	sl    slot    // the agent's slot (read early too: the act's first miss)
+	st    float32 // the slot's stake
+	h     float32 // the partner's honour probability
+	x     uint64  // binary situation: the act's uniforms (bits 16-39, 40-63)
+}
+
+// generalShard steps the agents of shard h with the general kernel, a
+// block at a time: pass 1 picks the partners and reads what the agents
+// need of them, pass 2 lets them act.
+func (s *Sim) generalShard(w, h int, k *kern) {
+	ks := s.kst[w]
+	src, r := &ks.src, ks.r
+	src.hi, src.lo = rng.Key(s.sc.Seed, keyStep, uint64(s.step), uint64(h))
+	G := len(s.groups)
+	accs := s.acc[h*G : (h+1)*G]
+	agLo, agHi := s.shardRange(h)
+	counted := s.cnt != nil
+	// K: the out-degree of a regular network (k-out), 0 otherwise; one:
+	// a binary situation with uniform choice and every out-degree below
+	// 2^16 draws one number per agent.
+	K := k.regK
+	one := !k.inv && k.uniform && !k.safe && k.deg16
+	var blk [kBlock]meet
+	for b0 := agLo; b0 < agHi; b0 += kBlock {
+		b1 := min(b0+kBlock, agHi)
+		// The partners, and in a binary situation the act's uniforms: the
+		// generator's state stays in registers (hi, lo) but for the belief
+		// choice and safe start.
+		hi, lo := src.hi, src.lo
+		for i := b0; i < b1; i++ {
+			e := &blk[i-b0]
+			e.ki = -1
+			deg := K
+			if K == 0 {
+				deg = s.deg(i)
+			}
+			if deg == 0 {
+				continue
+			}
+			var ki int
+			switch {
+			case one:
+				// One draw for the slot and the act's uniforms: bits 0-15
+				// pick the slot (16-bit multiply-shift with rejection,
+				// exactly uniform), bits 16-39 and 40-63 are the uniforms.
+				var x uint64
+				hi, lo, x = rng.PCGNext(hi, lo)
+				ud := uint64(deg)
+				m := (x & 0xffff) * ud
+				if m&0xffff < ud {
+					thr := (1<<16 - ud) % ud
+					for m&0xffff < thr {
+						hi, lo, x = rng.PCGNext(hi, lo)
+						m = (x & 0xffff) * ud
+					}
+				}
+				ki = int(m >> 16)
+				e.x = x
+			case k.uniform && !k.safe:
+				// Lemire's multiply-shift with rejection: exactly uniform.
+				ud := uint64(deg)
+				var x uint64
+				hi, lo, x = rng.PCGNext(hi, lo)
+				mh, ml := bits.Mul64(x, ud)
+				if ml < ud {
+					thr := -ud % ud
+					for ml < thr {
+						hi, lo, x = rng.PCGNext(hi, lo)
+						mh, ml = bits.Mul64(x, ud)
+					}
+				}
+				ki = int(mh)
+			default:
+				src.hi, src.lo = hi, lo
+				ki = s.choose(i, s.base(i), deg, r, k.safe)
+				hi, lo = src.hi, src.lo
+				if ki < 0 {
+					continue
+				}
+			}
+			if K > 0 {
+				e.sk = i*K + ki
+				e.j = s.g.Adj[e.sk]
+			} else {
+				e.sk = s.base(i) + ki
+				e.j = int32(s.nbr(i, ki))
+			}
+			e.ki = int32(ki)
+			if !k.inv && !one {
+				// The act's uniforms, bits 16-39 and 40-63.
+				hi, lo, e.x = rng.PCGNext(hi, lo)
+			}
+		}
+		src.hi, src.lo = hi, lo
+		// The partners' trustworthiness, group and counts, in a loop of
+		// their own so that many of these (random) reads are in flight at
+		// once.
+		blkN := blk[:b1-b0]
+		for q := range blkN {
+			e := &blkN[q]
+			if e.ki < 0 {
+				continue
+			}
+			j := int(e.j)
+			sk := e.sk
+			e.sl = s.slots[sk]
+			if k.stakes {
+				e.st = s.stake[sk]
+			}
+			e.w = s.w[j]
+			if !k.plain {
+				e.g = s.ag.grp[j]
+			}
+			if counted {
+				e.c = s.counts(j, k.fw)
+			}
+		}
+		for q := range blkN {
+			e := &blkN[q]
+			switch {
+			case k.wave:
+				e.h = 0
+			case k.plain:
+				e.h = e.w
+			default:
+				// kgroup.honour, inlined.
+				g := &k.groups[e.g]
+				n := e.c[fApproached]
+				q := (float32(e.c[fTrusted]) + 0.5*b2f(n == 0)) / float32(max(n, 1))
+				e.h = clamp01(e.w + g.slope*(q-0.5) + g.con*b2f(e.sl.Trusts < g.honours))
+			}
+		}
+		if k.inv {
+			for i := b0; i < b1; i++ {
+				s.actInvest(k, i, &blk[i-b0], accs, src, r)
+			}
+		} else {
+			for i := b0; i < b1; i++ {
+				s.actBinary(k, i, &blk[i-b0], accs)
+			}
+		}
+	}
+	if !k.inv {
+		// Binary welfare is the sum of the payoffs (actBinary does not
+		// sum it twice).
+		for g := range accs {
+			accs[g].welfare = accs[g].payoff
+		}
+	}
+}
+
+// actInvest lets agent i meet the partner of e in the investment game.
+func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *rand.Rand) {
+	ag := &s.ag
+	gi := ag.grp[i]
+	gk := &k.groups[gi]
+	a := &accs[gi]
+	a.agents++
+	counted := s.cnt != nil
+	var ownJ int32 = -1
+	var ownF uint8
+	if counted {
+		ownJ, ownF = s.recJ[i], s.recF[i]
+		s.recJ[i], s.recF[i] = -1, 0
+	}
+	if e.ki < 0 {
+		a.trait += float64(ag.trait[i])
+		return
+	}
+	a.acting++
+	ki, j := int(e.ki), e.j
+	sk := s.base(i) + ki
+	sl := &s.slots[sk]
+	A, B := e.sl.A, e.sl.B
+	tau := ag.trait[i]
+
+	// Social reports of the previous step about j, without the agent's
+	// own.
+	if k.social {
+		nh, nb := e.c[fHonoured], e.c[fBetrayed]
+		if ownJ == j && ownF&recEngaged != 0 {
+			if ownF&recConfirmed != 0 {
+				nh--
+			} else {
+				nb--
+			}
+		}
+		A += float32(nh) * gk.hearPlus
+		B += float32(nb) * gk.hearMin
+	}
+	st := float32(1)
+	if k.stakes {
+		st = e.st
+	}
+	hp := e.h
+	p := A / (A + B)
+	dp := float64(p) - float64(hp)
+	a.belief += float64(p)
+	a.calib += math.Abs(dp)
+	a.cynic += dp
+	pt := clampPrior(tau)
+	a0, b0 := gk.n0*pt, gk.n0*(1-pt)
+
+	engaged, confirmed := false, false
+	x, endow := s.invDecide(k, gk, i, tau, A, B, st, src, r)
+	engaged = x > 0
+	a.sent += float64(x) / float64(endow)
+	a.sentN++
+	a.trust += int64(b2u(engaged))
+	a.distrust += int64(1 - b2u(engaged))
+	evidence := engaged || k.full
+	rho, pay := 0.0, 0.0
+	if evidence {
+		hc := min(max(float64(hp), 1e-6), 1-1e-6)
+		rho = betaDraw(r, hc*k.prec, (1-hc)*k.prec)
+		confirmed = k.mult*rho >= 1
+	}
+	if engaged {
+		xf := float64(x)
+		pay = rho*k.mult*xf - xf
+		a.welfare += (k.mult - 1) * xf
+		a.loss += max(0, -pay)
+		a.returned += rho
+		a.returnedN++
+	}
+	wgt := float32(0)
+	if evidence {
+		wgt = gk.wMin
+		if confirmed {
+			wgt = gk.wPlus
+		}
+	}
+	r32 := float32(rho)
+	A = gk.gamma*(A+wgt*r32) + gk.decay*a0
+	B = gk.gamma*(B+wgt*(1-r32)) + gk.decay*b0
+	trusted := engaged
+	a.payoff += pay
+	ag.payoff[i] += pay
+	if engaged {
+		a.engaged++
+		if confirmed {
+			a.honoured++
+		} else {
+			ag.betrayed[i]++
+		}
+		ag.given[i]++
+	}
+	sl.A, sl.B = A, B
+	if trusted {
+		sl.Trusts = e.sl.Trusts + 1
+	}
+	if k.stakes && engaged {
+		if confirmed {
+			st = min(1, st*k.grow)
+		} else {
+			st = max(k.stakeStart, st*k.shr)
+		}
+		s.stake[sk] = st
+	}
+	if evidence && k.learn {
+		c := float32(0)
+		if confirmed {
+			c = 1
+		}
+		ag.trait[i] = tau + gk.eta*(c-tau)
+		s.lam[i] = gk.m.Lambda(float64(ag.trait[i]))
+	}
+	a.trait += float64(ag.trait[i])
+	if counted {
+		s.recJ[i] = j
+		s.recF[i] = uint8(b2u(trusted)) | uint8(b2u(engaged))<<1 | uint8(b2u(engaged && confirmed))<<2
+	}
+}
+
+// actBinary lets agent i meet the partner of e in a binary situation. It
+// does not branch on the random outcomes, which would be mispredicted half
+// the time: the act (0 abstain, 1 trust, 2 control) and the outcome are
+// 0/1 numbers that index the kernel's tables of payoffs, losses and
+// evidence.
+func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc) {
+	ag := &s.ag
+	gi := ag.grp[i]
+	gk := &k.groups[gi]
+	a := &accs[gi]
+	a.agents++
+	counted := s.cnt != nil
+	var ownJ int32 = -1
+	var ownF uint8
+	if counted {
+		ownJ, ownF = s.recJ[i], s.recF[i]
+		s.recJ[i], s.recF[i] = -1, 0
+	}
+	if e.ki < 0 {
+		a.trait += float64(ag.trait[i])
+		return
+	}
+	a.acting++
+	j := e.j
+	sk := e.sk
+	sl := &s.slots[sk]
+	A, B := e.sl.A, e.sl.B
+	tau := ag.trait[i]
+
+	// Social reports of the previous step about j, without the agent's
+	// own.
+	if k.social {
+		nh, nb := e.c[fHonoured], e.c[fBetrayed]
+		own := b2u(ownJ == j) & uint32(ownF>>1&1) // engaged with j
+		oc := uint32(ownF >> 2 & 1)
+		nh -= own & oc
+		nb -= own &^ oc
+		A += float32(nh) * gk.hearPlus
+		B += float32(nb) * gk.hearMin
+	}
+	st := float32(1)
+	if k.stakes {
+		st = e.st
+	}
+	hp := e.h
+	p := A / (A + B)
+	dp := float64(p) - float64(hp)
+	a.belief += float64(p)
+	a.calib += math.Abs(dp)
+	a.cynic += dp
+
+	lam := gk.lambda0 * exp2c(gk.kappaL*(0.5-tau)) // |kappa*log2(e)*(0.5-tau)| <= 36: no clamp
+	pr := p
+	if k.ambig && gk.zeta > 0 {
+		n := A + B
+		sd := float32(math.Sqrt(float64(A * B / (n * n * (n + 1)))))
+		pr = max(0, p-gk.zeta*sd)
+	}
+	bal := st*(p*k.gain-lam*(1-pr)*k.loss) - k.outside
+	x := e.x
+	u1 := float32(uint32(x>>16)&(1<<24-1)) * u24
+	u2 := float32(x>>40) * u24
+	var act uint32
+	if !k.control {
+		if k.det && gk.det {
+			act = b2u(bal > 0)
+		} else {
+			act = b2u(u1*(1+exp2c(clamp2(-gk.betaL*bal))) < 1)
+		}
+	} else {
+		bc := st*(p*k.cGain-lam*(1-pr)*k.cLoss-k.cCost) - k.outside
+		if k.det && gk.det {
+			act = best3(bal, bc)
+		} else {
+			// P(act) proportional to exp(beta*U), U = (0, bal, bc).
+			var e0, e1, e2 float32
+			if k.smallU {
+				// |beta*U*log2(e)| <= 125 for every reachable U: no
+				// normalisation needed (nor clamping).
+				e0, e1, e2 = 1, exp2c(gk.betaL*bal), exp2c(gk.betaL*bc)
+			} else {
+				mx := max(0, bal, bc)
+				e0 = exp2c(clamp2(-gk.betaL * mx))
+				e1 = exp2c(clamp2(gk.betaL * (bal - mx)))
+				e2 = exp2c(clamp2(gk.betaL * (bc - mx)))
+			}
+			t := u1 * (e0 + e1 + e2)
+			act = b2u(t >= e0) * (1 + b2u(t >= e0+e1))
+		}
+	}
+	eng := b2u(act != 0)
+	evi := eng | k.full32
+	conf := evi & b2u(u2 < hp)
+	isT, isG := b2u(act == 1), b2u(act == 2)
+	ix := (2*act + conf) & 7 // the masks let the compiler drop the bounds checks
+	ac := act & 3
+	pay := float64(st*k.payT[ix] + k.outT[ac])
+	a.trust += int64(isT & k.lp)
+	a.certainty += int64(isT &^ k.lp)
+	a.control += int64(isG)
+	a.distrust += int64(1 - eng)
+	a.payoff += pay
+	a.loss += float64(st * k.lossT[ix])
+	a.controlCost += float64(st * k.costT[ac])
+	a.engaged += int64(eng)
+	a.honoured += int64(eng & conf)
+	ag.payoff[i] += pay
+	ag.betrayed[i] += eng &^ conf
+	ag.given[i] += isT
+	if k.control {
+		ag.controls[i] += isG
+	}
+
+	// Learning: the belief about j (a confirmation adds w_plus to a, a
+	// betrayal w_minus to b), the stake, the trait.
+	pt := clampPrior(tau)
+	wA, wB := [2]float32{0, gk.wPlus}, [2]float32{0, gk.wMin}
+	sl.A = gk.gamma*(A+wA[conf&1]) + gk.decay*(gk.n0*pt)
+	sl.B = gk.gamma*(B+wB[(evi&^conf)&1]) + gk.decay*(gk.n0*(1-pt))
+	sl.Trusts = e.sl.Trusts + isT
+	if k.stakes {
+		cand := [4]float32{st, max(k.stakeStart, st*k.shr), min(1, st*k.grow)}
+		s.stake[sk] = cand[(eng*(1+conf))&3]
+	}
+	if k.learn {
+		ag.trait[i] = tau + float32(evi)*gk.eta*(float32(conf)-tau)
+	}
+	a.trait += float64(ag.trait[i])
+	if counted {
+		s.recJ[i] = j
+		s.recF[i] = uint8(isT | eng<<1 | (eng&conf)<<2)
+	}
+}
+
+// clampPrior clamps the trait for the prior, as model.Prior does.
+func clampPrior(tau float32) float32 {
+	if tau < 0.001 {
+		tau = 0.001
+	}
+	if tau > 0.999 {
+		tau = 0.999
+	}
+	return tau
+}
+
+// best3 is the deterministic choice among abstain (0), trust (1) and
+// control (2) with utilities (0, bal, bc): the best wins, ties to
+// abstaining, then trusting (model.Choice).
+func best3(bal, bc float32) uint32 {
+	best, bu := uint32(0), float32(0)
+	if bal > bu {
+		best, bu = 1, bal
+	}
+	if bc > bu {
+		best = 2
+	}
+	return best
+}
+
+// invDecide is the investment decision of an agent with trait tau and
+// belief (A, B) at stake st: the intended fraction from E1 and R1 and the
+// amount x of the endowment drawn from the beta-binomial. It returns x
+// and the endowment.
+func (s *Sim) invDecide(k *kern, g *kgroup, i int, tau, A, B, st float32, src *pcgSrc, r *rand.Rand) (int, int) {
+	endow := int(k.endowment)
+	if st != 1 {
+		endow = max(1, int(math.Round(float64(st)*k.endowment)))
+	}
+	a, b := float64(A), float64(B)
+	lam := s.lam[i]
+	e1, r1 := investTerms(a, b, k.mult, k.lnT, k.ln1mT)
+	if k.ambig && g.m.Zeta > 0 {
+		bl := model.Belief{A: a, B: b}
+		q := max(g.m.PRisk(bl), 1e-12)
+		n := a + b
+		_, r1 = investTerms(q*n, (1-q)*n, k.mult, k.lnT, k.ln1mT)
+	}
+	f := g.m.Fraction(e1 - lam*r1)
+	alpha, beta := f*g.m.Phi, (1-f)*g.m.Phi
+	if endow <= bbInvMax {
+		u := float64(src.Uint64()>>11) * 0x1p-53
+		if x := bbInverse(endow, alpha, beta, u); x >= 0 {
+			return x, endow
+		}
+	}
+	return model.BetaBinomial{N: endow, Alpha: alpha, Beta: beta}.Rand(r), endow
+}
+
+// bbInvMax is the largest endowment whose amount is drawn by inversion of
+// the beta-binomial pmf (O(endowment) work); larger ones draw a beta and
+// a binomial, as model.BetaBinomial.Rand does.
+const bbInvMax = 64
+
+// bbInverse is the smallest x in 0..n whose beta-binomial(n, alpha, beta)
+// distribution function exceeds u, u in [0, 1): inversion with the pmf's
+// recurrence P(x+1) = P(x) (n-x)(alpha+x) / ((x+1)(beta+n-x-1)) from
+// P(0) = prod_{i<n} (beta+i)/(alpha+beta+i). It returns -1 when P(0)
+// is too small for the recurrence (below 1e-290: alpha much larger than
+// beta over many trials), and the caller draws otherwise.
+func bbInverse(n int, alpha, beta, u float64) int {
+	p := 1.0
+	for i := range n {
+		fi := float64(i)
+		p *= (beta + fi) / (alpha + beta + fi)
+	}
+	if p < 1e-290 {
+		return -1
+	}
+	cum := p
+	x := 0
+	for u >= cum && x < n {
+		fx := float64(x)
+		p *= (float64(n) - fx) * (alpha + fx) / ((fx + 1) * (beta + float64(n) - fx - 1))
+		x++
+		cum += p
+	}
+	return x
+}
+
+// betaDraw draws from Beta(a, b) as G_a/(G_a+G_b) with Marsaglia-Tsang
+// gamma variates.
+func betaDraw(r *rand.Rand, a, b float64) float64 {
+	x := gammaDraw(r, a)
+	y := gammaDraw(r, b)
+	return x / (x + y)
+}
+
+// gammaDraw draws from Gamma(alpha, 1) (Marsaglia and Tsang 2000; for
+// alpha < 1 a Gamma(alpha+1) variate times U^(1/alpha)).
+func gammaDraw(r *rand.Rand, alpha float64) float64 {
+	boost := 1.0
+	if alpha < 1 {
+		boost = math.Exp(math.Log(1-r.Float64()) / alpha)
+		alpha++
+	}
+	d := alpha - 1.0/3
+	c := 1 / math.Sqrt(9*d)
+	for {
+		x := r.NormFloat64()
+		v := 1 + c*x
+		if v <= 0 {
+			continue
+		}
+		v = v * v * v
+		u := 1 - r.Float64()
+		x2 := x * x
+		if u < 1-0.0331*x2*x2 || math.Log(u) < 0.5*x2+d*(1-v+math.Log(v)) {
+			return d * v * boost
+		}
+	}
+}
