@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"sync"
 
+	"github.com/trustlab/trustlab/fit"
 	"github.com/trustlab/trustlab/internal/rng"
 	"github.com/trustlab/trustlab/model"
 	"github.com/trustlab/trustlab/scenario"
@@ -35,6 +36,8 @@ import (
 // kern is a run's resolved features and constants.
 type kern struct {
 	inv, control, social, recip, stakes, uniform, learn, ambig bool
+	fitted                                                     bool          // some group's trustees are fitted (investment game)
+	returner                                                   *fit.Returner // their returns
 	lossPossible                                               bool
 	fw                                                         uint // bits per count: 8, 16 or 32, from the largest in-degree
 	plain                                                      bool // every trustee honours with probability w
@@ -81,6 +84,11 @@ type kgroup struct {
 	slope   float32
 	con     float32
 	honours uint32
+
+	// fitted: the group's fitted trustees (scenario.Fitted), one profile
+	// per agent (Sim.prof); their returns are drawn by the trustee model
+	// (fit.Returner) instead of Beta(h prec, (1-h) prec).
+	fitted []fit.TrusteeValues
 }
 
 // maxDeg is the largest out-degree.
@@ -139,6 +147,11 @@ func (s *Sim) newKern() kern {
 			kg.slope = float32(g.Behaviour.Slope)
 		case scenario.ConArtist:
 			kg.con, kg.honours = 1, uint32(g.Behaviour.Honours)
+		case scenario.Fitted:
+			for _, t := range g.Behaviour.Trustees {
+				kg.fitted = append(kg.fitted, fit.TrusteeValues{RetBase: t.RetBase, RetRecip: t.RetRecip, Phi: t.Phi, Lapse: t.Lapse, Hurdle: t.Hurdle, Round: t.Round})
+			}
+			k.fitted = true
 		}
 		k.learn = k.learn || m.Eta > 0
 		k.ambig = k.ambig || m.Zeta > 0
@@ -167,9 +180,12 @@ func (s *Sim) newKern() kern {
 		k.regK = s.g.K
 	}
 	k.deg16 = s.maxDeg() < 1<<16
-	k.plain = true
+	k.plain = !k.fitted // fitted trustees need their group (e.g)
 	for _, g := range k.groups {
 		k.plain = k.plain && g.slope == 0 && g.con == 0
+	}
+	if k.fitted {
+		k.returner = fit.NewReturner(int(math.Ceil(k.mult*k.endowment)) + 1)
 	}
 	return k
 }
@@ -505,6 +521,20 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 	}
 }
 
+// fittedReturn is the return fraction a fitted trustee j returns of x
+// sent of endow: the trustee model's draw of a whole amount of the
+// received round(mult x), divided by it. When nothing was sent and the
+// trustor sees what would have come back (full feedback), it is the draw
+// for half the endowment.
+func (s *Sim) fittedReturn(k *kern, tg *kgroup, j int32, x, endow int, r *rand.Rand) float64 {
+	if x == 0 {
+		x = max(1, int(math.Round(float64(endow)/2)))
+	}
+	received := max(1, int(math.Round(k.mult*float64(x))))
+	tv := tg.fitted[s.prof[j]]
+	return float64(k.returner.Draw(r, tv, received, float64(x)/float64(endow))) / float64(received)
+}
+
 // actInvest lets agent i meet the partner of e in the investment game.
 func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *rand.Rand) {
 	ag := &s.ag
@@ -567,8 +597,12 @@ func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *ran
 	evidence := engaged || k.full
 	rho, pay := 0.0, 0.0
 	if evidence {
-		hc := min(max(float64(hp), 1e-6), 1-1e-6)
-		rho = betaDraw(r, hc*k.prec, (1-hc)*k.prec)
+		if tg := &k.groups[e.g]; k.fitted && tg.fitted != nil {
+			rho = s.fittedReturn(k, tg, e.j, x, endow, r)
+		} else {
+			hc := min(max(float64(hp), 1e-6), 1-1e-6)
+			rho = betaDraw(r, hc*k.prec, (1-hc)*k.prec)
+		}
 		confirmed = k.mult*rho >= 1
 	}
 	if engaged {

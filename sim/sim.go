@@ -114,6 +114,7 @@ type Sim struct {
 	lam     []float64  // investment game: lambda(trait), kept with the trait
 	rank    []int32    // agents' ranks in their groups, for CSV columns (nil without)
 	w       []float32  // base trustworthiness
+	prof    []uint32   // fitted trustees: the profile each agent of a fitted group took (nil without fitted groups)
 	slots   []slot     // general path
 	fslots  []fastSlot // fast kernel (then slots is nil)
 	ftrait  []float64  // fast kernel: sum of the (constant) traits per shard
@@ -143,11 +144,6 @@ func New(sc *scenario.Scenario, opt Options) (*Sim, error) {
 	n := sc.Population.Size
 	if n < 2 || len(sc.Population.Groups) == 0 || len(sc.Population.Groups) > scenario.MaxGroups {
 		return nil, fmt.Errorf("sim: scenario not resolved: population.size = %d, %d groups", n, len(sc.Population.Groups))
-	}
-	for _, g := range sc.Population.Groups {
-		if g.Behaviour.Kind == scenario.Fitted {
-			return nil, fmt.Errorf("sim: group %q: behaviour fitted is read by the scenario parser but not yet simulated by this engine", g.Name)
-		}
 	}
 	s := &Sim{sc: sc, n: n, workers: opt.Workers}
 	if s.workers <= 0 {
@@ -336,6 +332,11 @@ func (s *Sim) init() {
 	n := s.n
 	sc := s.sc
 	s.w = make([]float32, n)
+	for _, g := range s.groups {
+		if g.Behaviour.Kind == scenario.Fitted && s.prof == nil {
+			s.prof = make([]uint32, n)
+		}
+	}
 	if s.fast {
 		// Traits do not change on the fast kernel: fagents' Trait is both
 		// the start and the end trait.
@@ -455,7 +456,22 @@ func (s *Sim) drawShard(h int, f func(i int, tau float32, w float64)) {
 	for i := lo; i < hi; i++ {
 		g := &s.groups[s.groupOf(i)]
 		tau := float32(s.drawDist(g.Trait, g.size, i, r))
-		wv := s.drawDist(g.Trustworthiness, g.size, i, r)
+		var wv float64
+		if g.Behaviour.Kind == scenario.Fitted {
+			// The trustee profile, drawn as drawDist draws the CSV column
+			// of its ret_base (so the draws are those of any CSV column).
+			d := g.Trustworthiness
+			idx := 0
+			if d.Rows == g.size {
+				idx = int(s.rank[i])
+			} else {
+				idx = r.IntN(len(d.Values))
+			}
+			s.prof[i] = uint32(idx)
+			wv = d.Values[idx]
+		} else {
+			wv = s.drawDist(g.Trustworthiness, g.size, i, r)
+		}
 		f(i, tau, wv)
 	}
 }
@@ -579,7 +595,7 @@ func (s *Sim) Scenario() *scenario.Scenario { return s.sc }
 func (s *Sim) StateBytes() int64 {
 	b := s.g.Bytes()
 	b += s.ag.bytes() + int64(unsafe.Sizeof(fastAgent{}))*int64(cap(s.fagents))
-	b += 4*int64(cap(s.w)+cap(s.stake)+cap(s.rank)) + 8*int64(cap(s.lam))
+	b += 4*int64(cap(s.w)+cap(s.stake)+cap(s.rank)+cap(s.prof)) + 8*int64(cap(s.lam))
 	b += int64(unsafe.Sizeof(slot{}))*int64(cap(s.slots)) + int64(unsafe.Sizeof(fastSlot{}))*int64(cap(s.fslots))
 	b += 4*int64(cap(s.cnt)) + 4*int64(cap(s.recJ)) + int64(cap(s.recF))
 	return b

@@ -108,6 +108,12 @@ func Predict(sc *scenario.Scenario) Size {
 		if sc.Situation.Game == model.Investment {
 			perAgent += 8 // lambda(trait)
 		}
+		for _, g := range sc.Population.Groups {
+			if g.Behaviour.Kind == scenario.Fitted {
+				perAgent += 4 // the fitted trustee's profile
+				break
+			}
+		}
 		perSlot = float64(unsafe.Sizeof(slot{}))
 	}
 	if sc.Interventions.GraduatedStakes != nil {
