@@ -114,6 +114,16 @@ func Predict(sc *scenario.Scenario) Size {
 				break
 			}
 		}
+		// The ranks in the groups that the start traits' redraws need when
+		// traits are learned and a CSV column may be assigned in order.
+		learned, csv := false, false
+		for _, g := range sc.Population.Groups {
+			learned = learned || g.Model.Eta > 0
+			csv = csv || g.Trait.Kind == scenario.DistCSV || g.Trustworthiness.Kind == scenario.DistCSV
+		}
+		if learned && csv {
+			perAgent += 4
+		}
 		perSlot = float64(unsafe.Sizeof(slot{}))
 	}
 	if sc.Interventions.GraduatedStakes != nil {
