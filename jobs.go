@@ -60,6 +60,10 @@ type JobInput struct {
 	Scenario []byte    // run: the scenario file (YAML)
 	Data     io.Reader // fit: the data set (CSV), streamed to disk
 	Spec     []byte    // fit: the data spec (YAML)
+	// Questionnaire and Key (fit, optional, both or neither): trait
+	// questionnaire responses (CSV, one row per subject) and their scoring
+	// key (YAML), whose score fixes each subject's tau.
+	Questionnaire, Key []byte
 }
 
 // JobSize is what a job is predicted to need, from its input alone,

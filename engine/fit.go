@@ -74,6 +74,15 @@ func (e Fit) Fit(ctx context.Context, dataPath string, spec []byte, out string, 
 			}
 		},
 	}
+	// A trait questionnaire submitted with the job (jobs writes it beside
+	// the data) fixes each subject's tau, as --questionnaire does.
+	q, key := filepath.Join(filepath.Dir(dataPath), "questionnaire.csv"), filepath.Join(filepath.Dir(dataPath), "questionnaire_key.yaml")
+	if _, err := os.Stat(q); err == nil {
+		if _, err := os.Stat(key); err == nil {
+			o.Questionnaire, o.Key = q, key
+			o.Args = append(o.Args, "--questionnaire", q, "--key", key)
+		}
+	}
 	res, err := fitrun.Run(ctx, dataPath, specPath, out, o)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -108,3 +108,42 @@ func TestFitCheck(t *testing.T) {
 		}
 	}
 }
+
+// A questionnaire that jobs saved beside the data (questionnaire.csv and
+// questionnaire_key.yaml, as "Fit this session" submits them) fixes the
+// subjects' tau: the manifest records it, and subjects.csv holds each
+// subject's score as its tau.
+func TestFitUsesTheJobsQuestionnaire(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fits 3 subjects")
+	}
+	spec, err := os.ReadFile("../examples/data/mikus2023.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := fitData(t, 3)
+	dir := filepath.Dir(data)
+	key, err := os.ReadFile("../examples/data/general_trust_key.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "questionnaire_key.yaml"), key, 0o644)
+	os.WriteFile(filepath.Join(dir, "questionnaire.csv"), []byte("id,gt1,gt2,gt3,gt4,gt5\ns1,5,5,1,5,5\ns2,1,1,5,1,1\ns3,3,3,3,3,3\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	man, err := engine.Fit{Version: "test"}.Fit(context.Background(), data, spec, out, func(int, int) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Questionnaire *struct {
+			Respondents int `json:"respondents"`
+		} `json:"questionnaire"`
+	}
+	if err := json.Unmarshal(man, &m); err != nil || m.Questionnaire == nil || m.Questionnaire.Respondents != 3 {
+		t.Fatalf("manifest questionnaire: %s (%v)", man, err)
+	}
+	subj, _ := os.ReadFile(filepath.Join(out, "subjects.csv"))
+	if !strings.Contains(string(subj), "s1,control,full,") {
+		t.Errorf("subjects.csv:\n%.400s", subj)
+	}
+}

@@ -206,7 +206,15 @@ func (s *Server) fitExperimentSession(w http.ResponseWriter, r *http.Request) er
 	if bytes.Count(data.Bytes(), []byte("\n")) < 2 {
 		return trustlab.Errorf(trustlab.ECONFLICT, "session %s has no finished decision of a participant to fit yet", id)
 	}
-	j, err := js.Submit(r.Context(), trustlab.JobInput{Kind: trustlab.KindFit, Data: &data, Spec: spec.Bytes()})
+	in := trustlab.JobInput{Kind: trustlab.KindFit, Data: &data, Spec: spec.Bytes()}
+	// With a trait questionnaire, its scores fix each participant's tau.
+	var q, key bytes.Buffer
+	if _, err := m.Export(id, "questionnaire.csv", &q); err == nil {
+		if _, err := m.Export(id, "questionnaire_key.yaml", &key); err == nil && bytes.Count(q.Bytes(), []byte("\n")) >= 2 {
+			in.Questionnaire, in.Key = q.Bytes(), key.Bytes()
+		}
+	}
+	j, err := js.Submit(r.Context(), in)
 	if err != nil {
 		return err
 	}

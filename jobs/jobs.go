@@ -405,6 +405,17 @@ func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Jo
 		if err == nil {
 			err = writeFile(filepath.Join(dir, "spec.yaml"), in.Spec)
 		}
+		if (in.Questionnaire == nil) != (in.Key == nil) {
+			os.RemoveAll(dir)
+			return trustlab.Job{}, trustlab.Invalid(trustlab.FieldErrorf("questionnaire", "both or neither", "a questionnaire needs its scoring key and a key its questionnaire"))
+		}
+		if err == nil && in.Questionnaire != nil {
+			// Read by the fitter from the job's folder (engine.Fit).
+			err = writeFile(filepath.Join(dir, "questionnaire.csv"), in.Questionnaire)
+			if err == nil {
+				err = writeFile(filepath.Join(dir, "questionnaire_key.yaml"), in.Key)
+			}
+		}
 		if err != nil {
 			os.RemoveAll(dir)
 			return trustlab.Job{}, err
