@@ -27,7 +27,7 @@ func TestRunPosteriorSamples(t *testing.T) {
 	for _, workers := range []int{1, 2} {
 		out := t.TempDir()
 		o := fast()
-		o.Prior, o.Samples, o.Workers, o.NoPlots = new(fit.PriorWeak), 40, workers, workers == 2
+		o.Prior, o.Samples, o.Workers, o.NoPlots = new(fit.PriorWeak), 40, workers, workers == 2 || testing.Short() // plots: slow under -race
 		res, err := fitrun.Run(context.Background(), data, testSpec, out, o)
 		if err != nil {
 			t.Fatal(err)
@@ -70,7 +70,7 @@ func TestRunPosteriorSamples(t *testing.T) {
 		if len(rows) != 3*40*params || rows[0].Subject != "s1" || rows[0].Model != "full" || rows[0].Draw != 1 || rows[len(rows)-1].Draw != 40 {
 			t.Errorf("samples.parquet: %d rows (want %d), first %+v", len(rows), 3*40*params, rows[0])
 		}
-		if workers == 1 {
+		if workers == 1 && !testing.Short() {
 			page, _ := os.ReadFile(filepath.Join(out, "index.html"))
 			if !strings.Contains(string(page), "Posterior uncertainty") || !strings.Contains(string(page), "interval_tau.svg") {
 				t.Error("the report shows no intervals")
@@ -81,6 +81,9 @@ func TestRunPosteriorSamples(t *testing.T) {
 		t.Error("samples.parquet differs between 1 and 2 workers")
 	}
 
+	if testing.Short() {
+		return
+	}
 	out := t.TempDir()
 	o := fast()
 	o.NoPlots = false

@@ -17,7 +17,7 @@ go test ./...
 # and the tests that draw plots or fit many subjects one after another.
 echo "== go test -race (concurrent packages)"
 go test -race -short \
-  -skip '^(TestFinishWritesReport|TestRunReport|TestRecoverSmall|TestNestedVariantsFitWorse)$' \
+  -skip '^(TestFinishWritesReport|TestRunReport|TestRecoverSmall|TestNestedVariantsFitWorse|TestRunBothRoles)$' \
   . ./internal/... ./sim/... ./sweep/... ./fit/... ./fitrun/... ./engine/... ./jobs/... ./sqlite/... ./httpapi/... ./experiment/...
 go test -race -short -run '^(TestServeConcurrentRequests|TestServeLedgerEndToEnd)$' ./cmd/trustlab/
 
