@@ -145,24 +145,40 @@ func TestFastArithmetic(t *testing.T) {
 			t.Errorf("tau %g: prior share %g, %g, trait %g; want (1-gamma)*%+v", tau, fa.A0, fa.B0, fa.Trait, pr)
 		}
 	}
-	// The update branches of the kernel.
-	b := model.Belief{A: 1.3, B: 0.7}
-	prior := model.Belief{A: 0.6, B: 1.4}
-	g, d := float32(m.Gamma), float32(1-m.Gamma)
-	a32, b32 := float32(b.A), float32(b.B)
+	// The update branches of the kernel, through the kernel's own block:
+	// one agent, one slot, and the random word x chosen to trust and be
+	// honoured, to trust and be betrayed, or not to trust (bits 16-39 the
+	// decision's uniform, bits 40-63 the honour uniform); the slot's new
+	// belief must be model.Update's.
+	tau := float32(0.4)
+	fa := newFastAgent(m, sit, tau)
+	prior := m.Prior(float64(tau))
+	c := fastParams{gain: float32(sit.Gain), loss: float32(sit.Loss), outside: float32(sit.Outside),
+		gamma: float32(m.Gamma), incA: float32(m.Gamma) * float32(m.WPlus), incB: float32(m.Gamma) * float32(m.WMinus)}
+	const uMax = uint64(1<<24 - 1)
 	cases := []struct {
+		name                string
+		a, b                float32 // the belief before (p = a/(a+b))
+		x                   uint64
+		trusted, honoured   bool
 		r                   float64
 		confirmed, evidence bool
-		a, b                float32
 	}{
-		{1, true, true, g*(a32+1) + d*0.6, g*b32 + d*1.4},
-		{0, false, true, g*a32 + d*0.6, g*(b32+2) + d*1.4},
-		{0, false, false, g*a32 + d*0.6, g*b32 + d*1.4},
+		{"trust, honoured", 5, 0.5, 0, true, true, 1, true, true},
+		{"trust, betrayed", 5, 0.5, uMax << 40, true, false, 0, false, true},
+		{"no trust", 0.05, 6, uMax<<16 | uMax<<40, false, false, 0, false, false},
 	}
-	for _, c := range cases {
-		want := m.Update(b, prior, c.r, c.confirmed, c.evidence)
-		if math.Abs(float64(c.a)-want.A) > 1e-6 || math.Abs(float64(c.b)-want.B) > 1e-6 {
-			t.Errorf("update %+v: kernel %g, %g; model %+v", c, c.a, c.b, want)
+	for _, tc := range cases {
+		blk := []fastAgent{fa}
+		slots := []fastSlot{{A: tc.a, B: tc.b, W: 0.5}}
+		var sums fastSums
+		c.block(blk, slots, []uint64{tc.x}, 1, &sums)
+		if (sums.trusts == 1) != tc.trusted || (sums.honoured == 1) != tc.honoured {
+			t.Fatalf("%s: trusts %d, honoured %d", tc.name, sums.trusts, sums.honoured)
+		}
+		want := m.Update(model.Belief{A: float64(tc.a), B: float64(tc.b)}, prior, tc.r, tc.confirmed, tc.evidence)
+		if got := slots[0]; math.Abs(float64(got.A)-want.A) > 1e-5 || math.Abs(float64(got.B)-want.B) > 1e-5 {
+			t.Errorf("%s: kernel belief (%g, %g), model %+v", tc.name, got.A, got.B, want)
 		}
 	}
 }
