@@ -9,7 +9,7 @@ import (
 	"github.com/trustlab/trustlab/scenario"
 )
 
-// The examples/ library, each asserting its MODEL.md section 7 property
+// The examples/ library, each asserting its property of docs/model.md, "Properties the tests show"
 // at the examples' own (small) sizes.
 
 func loadExample(t *testing.T, name string) *scenario.Scenario {
