@@ -20,3 +20,136 @@ test('runs: the trust-trap example says to run again under full feedback', { ski
   assert.doesNotMatch(await info.textContent(), /again with `feedback: own`/);
   await page.close();
 });
+
+// The pans of the balance and their labels: every corner of a pan lies
+// inside the pyramid's outline, and every label inside its pan.
+async function panGeometry(page) {
+  return page.locator('[data-testid="pyramid"] svg').evaluate((svg) => {
+    const outline = svg.querySelector('.outline').getBBox();
+    const apex = { x: outline.x + outline.width / 2, y: outline.y };
+    const halfAt = (y) => (outline.width / 2) * (y - apex.y) / outline.height;
+    return [...svg.querySelectorAll('.pan')].map((g) => {
+      const bowl = g.querySelector('.pan-bowl').getBBox();
+      const texts = [...g.querySelectorAll('text')].map((t) => t.getBBox());
+      const corners = [[bowl.x, bowl.y], [bowl.x + bowl.width, bowl.y], [bowl.x, bowl.y + bowl.height], [bowl.x + bowl.width, bowl.y + bowl.height]];
+      return {
+        cls: g.getAttribute('class'),
+        outside: corners.filter(([x, y]) => Math.abs(x - apex.x) > halfAt(y) + 0.5),
+        loose: texts.filter((t) => t.x < bowl.x || t.x + t.width > bowl.x + bowl.width || t.y < bowl.y || t.y + t.height > bowl.y + bowl.height + 0.5).length,
+      };
+    });
+  });
+}
+
+test('explorer: the risk pan carries λ × risk, which the beam weighs', { skip }, async () => {
+  const page = await b.newPage();
+  // τ 0.8 (λ 0.549), p 0.3, g 6.7, l 4: E 2.01, R 2.8, λR 1.537, B +0.473:
+  // the beam tips toward the expectation, the larger number on the pans.
+  await page.goto(`${b.srv.url}/explorer?trait=0.8&p=0.3&n=4&gain=6.7&loss=4`);
+  await assertText(out(page, 'balance'), '+0.473');
+  const pyr = page.locator('[data-testid="pyramid"] svg');
+  const wr = lambda(0.8) * 0.7 * 4;
+  assert.equal(await pyr.locator('[data-value="risk"]').textContent(), wr.toFixed(3));
+  assert.equal(await pyr.locator('.pan.risk .pan-title').textContent(), 'λ × risk');
+  await assertText(pyr.locator('[data-value="weighted-risk"]'), `λ 0.55 × risk 2.80 = ${wr.toFixed(3)}`);
+  const e = Number(await pyr.locator('[data-value="expectation"]').textContent());
+  const r = Number(await pyr.locator('[data-value="risk"]').textContent());
+  const angle = Number(await pyr.locator('.beam').getAttribute('data-angle'));
+  assert.ok(e > r && angle < 0, `the beam (angle ${angle}) tips toward the larger pan (E ${e} against λR ${r})`);
+  assert.equal(await out(page, 'weighted_risk').textContent(), wr.toFixed(3));
+  // An outside option joins the risk side: the pans still differ by B.
+  await page.goto(`${b.srv.url}/explorer?trait=0.8&p=0.3&n=4&gain=6.7&loss=4&outside=0.5`);
+  await assertText(out(page, 'balance'), '−0.027');
+  assert.equal(await pyr.locator('.pan.risk .pan-title').textContent(), 'λR + u₀');
+  assert.equal(await pyr.locator('[data-value="risk"]').textContent(), (wr + 0.5).toFixed(3));
+  assert.ok(Number(await pyr.locator('.beam').getAttribute('data-angle')) > 0, 'now the risk side is heavier');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
+  test(`explorer (${name}): the pans stay inside the pyramid and their labels inside the pans`, { skip }, async () => {
+    const page = await b.newPage(viewport);
+    // Strong tilts both ways.
+    for (const q of ['trait=0.9&p=0.95&gain=10&loss=0.1', 'trait=0.1&p=0.05&gain=0.1&loss=10', 'trait=0.5&p=0.5&gain=1&loss=1']) {
+      await page.goto(`${b.srv.url}/explorer?${q}`);
+      await page.locator('[data-testid="pyramid"] svg .pan').first().waitFor();
+      const pans = await panGeometry(page);
+      assert.equal(pans.length, 2);
+      for (const p of pans) {
+        assert.deepEqual(p.outside, [], `${q}: the ${p.cls} pan's corners lie inside the pyramid`);
+        assert.equal(p.loose, 0, `${q}: the ${p.cls} pan's labels lie inside it`);
+      }
+    }
+    await page.close();
+  });
+}
+
+test('explorer: the control option is drawn in the pyramid', { skip }, async () => {
+  const page = await b.newPage();
+  await page.goto(`${b.srv.url}/explorer?trait=0.5&p=0.6&control=1`);
+  await page.locator('[data-out="p_control"]').waitFor();
+  const pc = await out(page, 'p_control').textContent();
+  const pyr = page.locator('[data-testid="pyramid"] svg');
+  await assertText(pyr.locator('[data-value="control"]'), `P(control) ${pc}`);
+  assert.equal(await pyr.locator('.control-option .shield').count(), 1);
+  assert.equal(await pyr.locator('.top-fill-control').getAttribute('data-fill'), pc);
+  const hgt = Number(await pyr.locator('.top-fill-control').getAttribute('height'));
+  assert.ok(Math.abs(hgt - 157 * Number(pc)) < 0.2, `the control share fills ${pc} of the apex (${hgt})`);
+  // Without it, none.
+  await page.getByLabel('Offer a control option (a safeguard)').uncheck();
+  await page.locator('[data-out="p_control"]').waitFor({ state: 'detached' });
+  assert.equal(await pyr.locator('.control-option').count(), 0);
+  await page.close();
+});
+
+test('explorer on a phone: a small pyramid stays in view while the sliders scroll', { skip }, async () => {
+  const page = await b.newPage({ width: 390, height: 844 });
+  await page.goto(`${b.srv.url}/explorer?trait=0.3&p=0.7`);
+  await out(page, 'probability').waitFor();
+  const box = page.locator('[data-out="probability"]');
+  const before = await box.textContent();
+  await page.getByLabel('Trust trait τ', { exact: true }).scrollIntoViewIfNeeded();
+  await page.getByLabel('Trust trait τ', { exact: true }).focus();
+  for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((b) => document.querySelector('[data-out="p"]') && document.querySelector('[data-out="probability"]').textContent !== b, before);
+  await page.waitForTimeout(300);
+  const want = await box.textContent();
+  const mini = page.locator('[data-testid="mini-pyramid"]');
+  await assertText(mini, `P(trust) ${want}`);
+  const r = await mini.locator('svg').boundingBox();
+  assert.ok(r && r.y >= -1 && r.y + r.height <= 844 && r.height > 40 && r.height < 844 * 0.25, `the small pyramid is on screen and small (${JSON.stringify(r)})`);
+  const main = await page.locator('[data-testid="pyramid"] svg').boundingBox();
+  assert.ok(main.y > 844 || main.y + main.height < 0, `the big pyramid is out of view while the slider is in view (${JSON.stringify(main)})`);
+  await page.screenshot({ path: '/tmp/wtest/mini.png' });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px)`);
+  // Not on a desktop.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  assert.equal(await mini.isVisible(), false);
+  await page.close();
+});
+
+for (const tau of [0.2, 0.8]) {
+  test(`explorer: at τ ${tau} this person's curve and the reference curve both show`, { skip }, async () => {
+    const page = await b.newPage();
+    await page.goto(`${b.srv.url}/explorer?trait=${tau}`);
+    const chart = page.locator('[data-testid="curve"] svg');
+    await chart.locator('.series').first().waitFor();
+    const info = await chart.evaluate((svg) => [...svg.querySelectorAll('.series')].map((g) => {
+      const line = g.querySelector('.line');
+      const cs = getComputedStyle(line);
+      return { name: g.dataset.series, w: parseFloat(cs.strokeWidth), dash: cs.strokeDasharray, markers: g.querySelectorAll('.marker').length, tag: g.querySelector('.marker')?.tagName };
+    }));
+    const mine = info.findIndex((s) => s.name.startsWith('this person'));
+    const ref = info.findIndex((s) => s.name.startsWith(tau < 0.5 ? 'low trait' : 'high trait'));
+    assert.equal(mine, info.length - 1, `this person's curve is drawn last, on top (${JSON.stringify(info)})`);
+    assert.ok(info[ref].w > info[mine].w + 1, 'the reference curve is wider, so it shows around this person\'s');
+    assert.notEqual(info[ref].dash, 'none', 'the reference curve is dashed');
+    assert.ok(info[ref].markers >= 5, 'the reference curve has markers');
+    assert.notEqual(info[ref].tag, 'circle');
+    // The legend keeps this person first.
+    assert.match(await page.locator('[data-testid="curve"] .legend li').first().textContent(), /^this person/);
+    await page.close();
+  });
+}
