@@ -3,7 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, skip, assertText } from './harness.mjs';
+import path from 'node:path';
+import { useBrowser, skip, assertText, here } from './harness.mjs';
 
 const b = useBrowser();
 const out = (page, k) => page.locator(`[data-out="${k}"]`);
@@ -153,3 +154,57 @@ for (const tau of [0.2, 0.8]) {
     await page.close();
   });
 }
+
+test('fits: a running fit shows its phase beside "0 of 75"', { skip }, async () => {
+  const page = await b.newPage();
+  let phase = 'reading the data';
+  let done = 0;
+  await page.route('**/api/v1/fits/f-phase', (route) => route.fulfill({
+    contentType: 'application/json',
+    body: JSON.stringify({ id: 'f-phase', kind: 'fit', status: 'running', attempts: 1, created_at: '2026-01-01T00:00:00Z', progress: { done, total: 75, phase } }),
+  }));
+  await page.goto(`${b.srv.url}/fits/f-phase`);
+  const status = page.locator('[data-testid="status"]');
+  await assertText(status, 'reading the data');
+  phase = 'EM iteration 3 (estimating the population prior)';
+  await assertText(status, 'EM iteration 3 (estimating the population prior) · 0 of 75 (0%)');
+  phase = 'fitting subject 12 of 75 (with cross-validation)';
+  done = 11;
+  await assertText(status, 'fitting subject 12 of 75 (with cross-validation) · 11 of 75 (14%)');
+  phase = 'writing the tables, plots and report';
+  done = 75;
+  await assertText(status, 'writing the tables, plots and report · 75 of 75 (100%)');
+  await page.close();
+});
+
+test('fits: the per-subject chart draws one line per partner', { skip }, async () => {
+  const page = await b.newPage();
+  await page.goto(`${b.srv.url}/fits`);
+  await assertText(page.getByLabel('Shipped data spec'), 'berg1995');
+  await page.setInputFiles('#fit-data', path.join(here, 'testdata', 'two-partners.csv'));
+  await page.setInputFiles('#fit-spec-file', path.join(here, 'testdata', 'two-partners-spec.yaml'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="editor"]').value.includes('name: two-partners'));
+  await page.getByRole('button', { name: 'Fit on the server' }).click();
+  await page.waitForURL(/\/fits\/[A-Za-z0-9_-]+$/);
+  await assertText(page.locator('[data-testid="status"]'), 'done', 120000);
+  const chart = page.locator('[data-testid="subject"] svg.chart');
+  await chart.waitFor();
+  const series = await chart.locator('.series').evaluateAll((gs) => gs.map((g) => ({
+    name: g.dataset.series, d: g.querySelector('.line').getAttribute('d'), markers: g.querySelectorAll('.marker').length,
+  })));
+  const names = series.map((s) => s.name);
+  for (const pt of ['good', 'bad']) {
+    assert.ok(names.includes(`observed: partner ${pt}`), `a line of observed choices with partner ${pt} (${names})`);
+    assert.ok(names.includes(`predicted (full): partner ${pt}`), `a line of the full model's predictions for partner ${pt}`);
+  }
+  for (const s of series) {
+    // Six trials with each partner, at trials 1..6 with that partner: one
+    // move and five line segments, never a jump back to the other partner.
+    assert.equal((s.d.match(/M/g) || []).length, 1, `${s.name}: one line`);
+    assert.equal((s.d.match(/L/g) || []).length, 5, `${s.name}: six trials`);
+  }
+  assert.equal(series.find((s) => s.name === 'observed: partner good').markers, 6);
+  await assertText(page.locator('[data-testid="subject"] .axis-label').first(), 'trial with this partner');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
