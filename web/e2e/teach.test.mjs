@@ -208,3 +208,97 @@ test('fits: the per-subject chart draws one line per partner', { skip }, async (
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('experience lab: every chart marks the betrayals', { skip }, async () => {
+  const page = await b.newPage();
+  await page.goto(`${b.srv.url}/experience`);
+  await assertText(page.locator('[data-testid="summary"]'), 'After 11 encounters');
+  await page.getByLabel('Sequence', { exact: true }).fill('HHBHHHBH');
+  await assertText(page.locator('[data-testid="summary"]'), 'After 8 encounters');
+  const figs = page.locator('.charts figure');
+  assert.equal(await figs.count(), 4);
+  for (let i = 0; i < 4; i++) {
+    const xs = await figs.nth(i).locator('.xmark.betrayal').evaluateAll((gs) => gs.map((g) => Number(g.dataset.x)));
+    assert.deepEqual(xs, [3, 7], `chart ${i + 1} marks the betrayals at encounters 3 and 7`);
+  }
+  await page.close();
+});
+
+test('experience lab: a bad character in the sequence is named with its position', { skip }, async () => {
+  const page = await b.newPage();
+  await page.goto(`${b.srv.url}/experience`);
+  const summary = page.locator('[data-testid="summary"]');
+  await assertText(summary, 'After 11 encounters');
+  const input = page.getByLabel('Sequence', { exact: true });
+  await input.fill('HHXB');
+  const err = page.locator('[data-testid="seq-error"]');
+  await assertText(err, '“X” at position 3 is not H (honour), B (betrayal) or - (no evidence)');
+  assert.equal(await input.getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('.chips li').count(), 11, 'the sequence is unchanged, nothing dropped');
+  await input.fill('hh b');
+  await assertText(summary, 'After 3 encounters');
+  assert.equal(await err.isVisible(), false);
+  assert.equal(await input.getAttribute('aria-invalid'), null);
+  await page.close();
+});
+
+test('experience lab: at P(trust) 0.5 the start is undecided, not distrust', { skip }, async () => {
+  const page = await b.newPage();
+  await page.goto(`${b.srv.url}/experience`);
+  await page.getByRole('button', { name: 'Clear' }).click();
+  const summary = page.locator('[data-testid="summary"]');
+  await assertText(summary, 'After 0 encounters: belief p 0.500 (a 1.00, b 1.00), P(trust) 0.500, undecided.');
+  assert.equal(await page.locator('.steps tbody tr').first().locator('td').last().textContent(), 'undecided');
+  await assertText(page.locator('.experience'), 'undecided when it is exactly 0');
+  await page.close();
+});
+
+test('experience lab: the sequence and the settings are in the address', { skip }, async () => {
+  const page = await b.newPage();
+  await page.goto(`${b.srv.url}/experience?seq=HHB&trait=0.3&a-w_minus=3&gain=2`);
+  const summary = page.locator('[data-testid="summary"]');
+  // Prior Beta(2·0.3, 2·0.7) = (0.6, 1.4); two honours, a betrayal of weight 3.
+  await assertText(summary, 'After 3 encounters: belief p 0.371 (a 2.60, b 4.40)');
+  assert.equal(await page.getByLabel('Trust trait τ (number)').inputValue(), '0.3');
+  assert.equal(await page.getByLabel('Sequence', { exact: true }).inputValue(), 'HHB');
+  await page.getByRole('button', { name: 'Honour' }).click();
+  await assertText(summary, 'After 4 encounters');
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('seq'), 'HHBH');
+  assert.equal(url.searchParams.get('a-w_minus'), '3');
+  assert.equal(url.searchParams.get('gain'), '2');
+  // Reloading restores it.
+  await page.reload();
+  await assertText(summary, 'After 4 encounters: belief p 0.450 (a 3.60, b 4.40)');
+  await page.close();
+});
+
+test('experience lab: play against a hidden partner, and feel the trust trap', { skip }, async () => {
+  const page = await b.newPage();
+  await page.goto(`${b.srv.url}/experience?mode=play&partner=7`);
+  const summary = page.locator('[data-testid="summary"]');
+  await assertText(summary, 'After 0 encounters: belief p 0.500');
+  const play = page.locator('[data-testid="play"]');
+  assert.equal(await play.isVisible(), true);
+  assert.equal(await page.getByRole('button', { name: 'Honour' }).isVisible(), false, 'in play mode the partner answers, not the learner');
+  // Not trusting teaches nothing about the partner (own feedback).
+  for (let i = 0; i < 4; i++) await play.getByRole('button', { name: 'Do not trust' }).click();
+  await assertText(summary, 'After 4 encounters: belief p 0.500 (a 1.00, b 1.00)');
+  // Trusting, the partner answers from its hidden trustworthiness.
+  await play.getByRole('button', { name: 'Trust', exact: true }).click();
+  await assertText(summary, 'After 5 encounters');
+  const last = await page.locator('.chips li').last().getAttribute('class');
+  assert.match(last, /chip-(H|B)/, 'a trusted partner honours or betrays');
+  const text = await summary.textContent();
+  assert.ok(/a 2\.00, b 1\.00/.test(text) || /a 1\.00, b 3\.00/.test(text), text);
+  // The same partner (seed) answers the same way: the game is in the address.
+  assert.equal(new URL(page.url()).searchParams.get('partner'), '7');
+  await play.getByRole('button', { name: 'Reveal the partner' }).click();
+  const reveal = page.locator('[data-testid="reveal"]');
+  await assertText(reveal, 'The partner honours trust with probability w = ');
+  const w = Number(await reveal.getAttribute('data-w'));
+  assert.ok(w >= 0.15 && w <= 0.95, `hidden w ${w}`);
+  await assertText(page.locator('[data-testid="verdict"]'), 'Round 6.');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

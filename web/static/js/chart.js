@@ -37,7 +37,9 @@ function marker(shape, x, y, r) {
  * min, max} (short labels serve narrow charts),
  * series: [{name, points, cls, dash, wide, markers, markEvery, markOffset,
  * shape ('square', 'triangle'; default circles), top (drawn last)}], vlines: [{x, label, cls}],
- * hlines: [{y, label, cls}], dots: [{x, y, label, cls}], heading (show the
+ * hlines: [{y, label, cls}], dots: [{x, y, label, cls}], xmarks: [{x, label,
+ * cls}] (events at x, such as betrayals: a band across the plot and a
+ * symbol above it), heading (show the
  * title above the chart), legend (show a legend for one series), caption.
  * Returns a figure element holding the SVG and its legend.
  */
@@ -102,6 +104,15 @@ export function lineChart(opts) {
   }
   for (const l of opts.vlines || []) {
     plot.append(svg('line', { class: `ref ${l.cls || ''}`, x1: sx(l.x), x2: sx(l.x), y1: m.t, y2: m.t + ph }));
+  }
+  for (const xm of opts.xmarks || []) {
+    const g = svg('g', { class: `xmark ${xm.cls || ''}`, 'data-x': xm.x });
+    g.append(svg('title', { text: xm.label || '' }));
+    g.append(svg('line', { x1: sx(xm.x), x2: sx(xm.x), y1: m.t, y2: m.t + ph }));
+    const cx = sx(xm.x);
+    const cy = m.t + 7;
+    g.append(svg('path', { class: 'xmark-sym', d: `M${cx - 5} ${cy - 5}L${cx + 5} ${cy + 5}M${cx + 5} ${cy - 5}L${cx - 5} ${cy + 5}` }));
+    plot.append(g);
   }
   const order = opts.series.map((s, i) => [s, i]);
   order.sort((a, b) => Number(!!a[0].top) - Number(!!b[0].top));
