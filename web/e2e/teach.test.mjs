@@ -302,3 +302,20 @@ test('experience lab: play against a hidden partner, and feel the trust trap', {
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('runs: the calibration chart\'s y label names what its series are', { skip }, async () => {
+  const page = await b.newPage();
+  await page.goto(`${b.srv.url}/runs`);
+  const scenario = 'name: label-test\nseed: 3\nsteps: 20\npopulation:\n  size: 100\n  trustworthiness: 0.8\nnetwork: {kind: k-out, k: 4}\nsituation: {game: binary, gain: 1, loss: 1}\nfeedback: own\n';
+  await page.getByLabel('Scenario (YAML)').fill(scenario);
+  await page.getByRole('button', { name: 'Run on the server' }).click();
+  await page.waitForURL(/\/runs\/[A-Za-z0-9_-]+$/);
+  await assertText(page.locator('[data-testid="status"]'), 'done', 60000);
+  const src = await page.locator('[data-testid="run-charts"] img[src$="calibration.svg"]').getAttribute('src');
+  const svg = await (await fetch(b.srv.url + src)).text();
+  // Its series are the calibration error |p − w|, the cynicism p − w
+  // (negative when beliefs are too low) and the mean belief p.
+  assert.doesNotMatch(svg, />belief p about the partner met</);
+  assert.match(svg, />p, \|p − w\| and p − w \(probability\)</);
+  await page.close();
+});

@@ -158,7 +158,7 @@ export function mount(main) {
   const live = h('p', { class: 'live', 'aria-live': 'polite', 'data-testid': 'summary' });
   const modeSel = select({
     name: 'mode', label: 'Mode', value: mode,
-    options: [['replay', 'Replay a partner\'s answers (you choose them)'], ['play', 'Play: you decide whether to trust a partner you do not know']],
+    options: [['replay', 'Replay: you set the answers'], ['play', 'Play: you decide to trust']],
     onInput: (v) => { stop(); mode = v; revealed = false; partner = newSeed(); clearSeqError(); setSeq(v === 'play' ? '' : 'HHHHHBHHHHH'); layout(); },
   });
   const verdict = h('p', { class: 'verdict', 'aria-live': 'polite', 'data-testid': 'verdict' });
