@@ -30,7 +30,7 @@ async function panGeometry(page) {
     const apex = { x: outline.x + outline.width / 2, y: outline.y };
     const halfAt = (y) => (outline.width / 2) * (y - apex.y) / outline.height;
     return [...svg.querySelectorAll('.pan')].map((g) => {
-      const bowl = g.querySelector('.pan-bowl').getBBox();
+      const bowl = (g.querySelector('.pan-bowl') || g.querySelector('path')).getBBox();
       const texts = [...g.querySelectorAll('text')].map((t) => t.getBBox());
       const corners = [[bowl.x, bowl.y], [bowl.x + bowl.width, bowl.y], [bowl.x, bowl.y + bowl.height], [bowl.x + bowl.width, bowl.y + bowl.height]];
       return {
