@@ -97,6 +97,20 @@ test('explorer: the control option is drawn in the pyramid', { skip }, async () 
   assert.equal(await pyr.locator('.top-fill-control').getAttribute('data-fill'), pc);
   const hgt = Number(await pyr.locator('.top-fill-control').getAttribute('height'));
   assert.ok(Math.abs(hgt - 157 * Number(pc)) < 0.2, `the control share fills ${pc} of the apex (${hgt})`);
+  // On a phone (larger text) the shield and its label do not overlap, and
+  // both stay inside the apex.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(200);
+  const geo = await pyr.evaluate((svg) => {
+    const o = svg.querySelector('.outline').getBBox();
+    const halfAt = (y) => (o.width / 2) * (y - o.y) / o.height;
+    const s = svg.querySelector('.control-option .shield').getBBox();
+    const t = svg.querySelector('.control-option text').getBBox();
+    const inside = (r) => Math.abs(r.x - (o.x + o.width / 2)) <= halfAt(r.y + r.height / 2) + 0.5 && Math.abs(r.x + r.width - (o.x + o.width / 2)) <= halfAt(r.y + r.height / 2) + 0.5;
+    return { apart: s.x + s.width <= t.x, inside: inside(s) && inside(t), s: [s.x, s.y, s.width], t: [t.x, t.y, t.width], h: halfAt(t.y) };
+  });
+  assert.ok(geo.apart && geo.inside, JSON.stringify(geo) + ': the shield and P(control) sit side by side inside the apex');
+  await page.setViewportSize({ width: 1280, height: 800 });
   // Without it, none.
   await page.getByLabel('Offer a control option (a safeguard)').uncheck();
   await page.locator('[data-out="p_control"]').waitFor({ state: 'detached' });

@@ -99,7 +99,7 @@ export function pyramid(d) {
     // The control option: a shield and its share of the acts.
     const c = svg('g', { class: 'control-option', 'data-probability': pControl });
     c.append(svg('path', { class: 'shield', d: `M${APEX.x - 86} 142l9 -3l9 3v6q0 7 -9 11q-9 -4 -9 -11z` }));
-    c.append(svg('text', { class: 'control-share', x: APEX.x + 12, y: 155, 'text-anchor': 'middle', 'data-value': 'control', text: `P(control) ${num(pControl)}` }));
+    c.append(svg('text', { class: 'control-share', x: APEX.x - 64, y: 155, 'text-anchor': 'start', 'data-value': 'control', text: `P(control) ${num(pControl)}` }));
     top.append(c);
   }
   root.append(top);
