@@ -330,6 +330,6 @@ test('runs: the calibration chart\'s y label names what its series are', { skip 
   // Its series are the calibration error |p − w|, the cynicism p − w
   // (negative when beliefs are too low) and the mean belief p.
   assert.doesNotMatch(svg, />belief p about the partner met</);
-  assert.match(svg, />p, \|p − w\| and p − w \(probability\)</);
+  assert.match(svg, />p, \|p − w\| or p − w</);
   await page.close();
 });
