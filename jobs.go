@@ -32,10 +32,14 @@ const (
 // Finished reports whether the status is final.
 func (s JobStatus) Finished() bool { return s == JobDone || s == JobFailed || s == JobCancelled }
 
-// Progress counts units of work (simulation steps, fitted subjects).
+// Progress counts units of work (simulation steps, fitted subjects), and
+// says what a running job is doing now (Phase, for example "EM iteration
+// 3 (estimating the population prior)"), when its engine tells. The phase
+// is known only while the job runs: it is not stored.
 type Progress struct {
-	Done  int `json:"done"`
-	Total int `json:"total"`
+	Done  int    `json:"done"`
+	Total int    `json:"total"`
+	Phase string `json:"phase,omitempty"`
 }
 
 // Job is a simulation run or a fit, with its state and, once done, the
@@ -78,6 +82,24 @@ type JobSize struct {
 
 // ProgressFunc reports that done of total units of work are complete.
 type ProgressFunc func(done, total int)
+
+// PhaseFunc reports what a job is doing now, in a few words.
+type PhaseFunc func(phase string)
+
+type phaseKey struct{}
+
+// WithPhase returns ctx carrying f: an engine given that context reports its
+// phases to f through ReportPhase.
+func WithPhase(ctx context.Context, f PhaseFunc) context.Context {
+	return context.WithValue(ctx, phaseKey{}, f)
+}
+
+// ReportPhase tells the PhaseFunc of ctx (if any) what the job does now.
+func ReportPhase(ctx context.Context, phase string) {
+	if f, ok := ctx.Value(phaseKey{}).(PhaseFunc); ok && f != nil {
+		f(phase)
+	}
+}
 
 // Runner runs a simulation. Check validates a scenario without running it
 // (errors name the line and field) and predicts its size; Run writes the outputs (steps.csv,

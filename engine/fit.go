@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -47,6 +48,30 @@ func (Fit) Check(dataPath string, spec []byte) error {
 	return nil
 }
 
+// FitPhase says in a few words what a fit is doing when it reports p: the
+// phase the web page shows beside "done of total" (trustlab.ReportPhase).
+func FitPhase(p fitrun.Progress) string {
+	switch p.Stage {
+	case fitrun.StageRead:
+		return "reading the data"
+	case fitrun.StageStart:
+		if p.Prior.String() == "empirical" { // fit.PriorEmpirical (engine does not import fit)
+			return "reading the data and fitting every subject under a weak prior"
+		}
+		return fmt.Sprintf("fitting subject 1 of %d (with cross-validation)", p.Total)
+	case fitrun.StageEM:
+		return fmt.Sprintf("EM iteration %d (estimating the population prior)", p.Iteration)
+	case fitrun.StageSubject:
+		if p.Done >= p.Total {
+			return fmt.Sprintf("fitted subject %d of %d", p.Done, p.Total)
+		}
+		return fmt.Sprintf("fitting subject %d of %d (with cross-validation)", p.Done+1, p.Total)
+	case fitrun.StagePlots:
+		return "writing the tables, plots and report"
+	}
+	return ""
+}
+
 // Fit fits the data into out and returns the manifest as JSON. The spec
 // is saved as spec.yaml beside out (the manifest names it). progress
 // counts subjects whose final fits are written: 0 of all of them at the
@@ -66,6 +91,7 @@ func (e Fit) Fit(ctx context.Context, dataPath string, spec []byte, out string, 
 		Version:    e.Version,
 		Args:       []string{dataPath, "--spec", specPath, "--out", out},
 		Progress: func(p fitrun.Progress) {
+			trustlab.ReportPhase(ctx, FitPhase(p))
 			switch p.Stage {
 			case fitrun.StageStart:
 				progress(0, p.Total)

@@ -149,6 +149,9 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 
 	// Read the data once before fitting: every bad row is reported at
 	// once (not just the first), and the subjects are counted for progress.
+	if o.Progress != nil {
+		o.Progress(Progress{Stage: StageRead, Prior: fo.Prior})
+	}
 	sc, err := scanData(dataPath, spec, o.Pool == PoolNone)
 	if err != nil {
 		return nil, input(err)
@@ -258,6 +261,7 @@ func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Resul
 			t.loso = w.pooledLOSO[k]
 		}
 	}
+	report(Progress{Stage: StagePlots, Prior: fo.Prior, Done: w.n, Total: total})
 	if err := w.comparison(tmp); err != nil {
 		return nil, err
 	}

@@ -320,6 +320,11 @@ func TestProgressReportsEverySubject(t *testing.T) {
 			if _, err := fitrun.Run(context.Background(), data, testSpec, t.TempDir(), o); err != nil {
 				t.Fatal(err)
 			}
+			// The data are read first; the tables and plots are written last.
+			if len(got) < 2 || got[0].Stage != fitrun.StageRead || got[len(got)-1].Stage != fitrun.StagePlots || got[len(got)-1].Done != n {
+				t.Fatalf("reports %+v, want reading the data first and the plots last", got)
+			}
+			got = got[1 : len(got)-1]
 			if len(got) == 0 || got[0].Stage != fitrun.StageStart || got[0].Total != n || got[0].Prior != prior {
 				t.Fatalf("first report %+v, want the start with %d subjects", got, n)
 			}

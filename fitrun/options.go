@@ -214,6 +214,12 @@ const (
 	StageEM
 	// StageSubject: a subject's (or pool's) final fits are written.
 	StageSubject
+	// StagePlots: every subject is fitted; the tables, plots and report
+	// are being written.
+	StagePlots
+	// StageRead: the data are being read and checked (before StageStart;
+	// Total is not known yet).
+	StageRead
 )
 
 // Progress is one progress report.

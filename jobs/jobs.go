@@ -139,6 +139,7 @@ type active struct {
 	cancel  context.CancelFunc
 	deleted bool
 	done    chan struct{}
+	phase   string // what the engine does now (under Manager.mu)
 }
 
 var _ trustlab.JobService = (*Manager)(nil)
@@ -493,12 +494,32 @@ func (m *Manager) Job(ctx context.Context, kind trustlab.JobKind, id string) (tr
 	if trustlab.ErrorCode(err) == trustlab.ENOTFOUND {
 		return trustlab.Job{}, &trustlab.Error{Code: trustlab.ENOTFOUND, Field: "id", Message: fmt.Sprintf("no %s %q", kind, id)}
 	}
+	if err == nil {
+		m.addPhase(&j)
+	}
 	return j, err
 }
 
 // Jobs lists the jobs of a kind, newest first.
 func (m *Manager) Jobs(ctx context.Context, kind trustlab.JobKind) ([]trustlab.Job, error) {
-	return m.o.Store.Jobs(ctx, kind)
+	js, err := m.o.Store.Jobs(ctx, kind)
+	for i := range js {
+		m.addPhase(&js[i])
+	}
+	return js, err
+}
+
+// addPhase sets the phase of a running job from its engine's last report
+// (phases are not stored).
+func (m *Manager) addPhase(j *trustlab.Job) {
+	if j.Status != trustlab.JobRunning {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if a := m.running[j.ID]; a != nil {
+		j.Progress.Phase = a.phase
+	}
 }
 
 // Delete cancels a queued or running job, waits for it to stop, and
@@ -659,7 +680,12 @@ func (m *Manager) runJob(id string) {
 		}
 	}
 	if err == nil {
-		manifest, err = m.work(jctx, j.Kind, dir, out, progress)
+		wctx := trustlab.WithPhase(jctx, func(phase string) {
+			m.mu.Lock()
+			a.phase = phase
+			m.mu.Unlock()
+		})
+		manifest, err = m.work(wctx, j.Kind, dir, out, progress)
 	}
 	pmu.Lock()
 	defer pmu.Unlock()

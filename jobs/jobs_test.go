@@ -60,6 +60,7 @@ func (r countRunner) Run(ctx context.Context, scenario []byte, out string, progr
 	defer f.Close()
 	fmt.Fprintln(f, "step")
 	for i := range n {
+		trustlab.ReportPhase(ctx, fmt.Sprintf("step %d of %d", i+1, n))
 		if strings.Contains(string(scenario), "block: true") {
 			<-ctx.Done()
 		}

@@ -25,11 +25,13 @@ type Chart interface {
 	Draw(c draw.Canvas) error
 }
 
-// Default figure size and PNG resolution.
+// Default figure size and PNG resolution. The size is small enough that
+// the text, in the sizes of style.go, is still 10 px where a phone shows the
+// figure 340 px wide.
 const (
-	DefaultWidth  = 16 * vg.Centimeter
-	DefaultHeight = 10 * vg.Centimeter
-	// DefaultDPI gives 1209×756 pixels at the default size: sharp on
+	DefaultWidth  = 13 * vg.Centimeter
+	DefaultHeight = 8.5 * vg.Centimeter
+	// DefaultDPI gives 983×643 pixels at the default size: sharp on
 	// high-density screens and in slides.
 	DefaultDPI = 192
 )

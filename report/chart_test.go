@@ -166,8 +166,8 @@ func TestSaveOptions(t *testing.T) {
 	if err := Render(&buf, "svg", c, SaveOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	// 16 cm × 10 cm = 453.54 pt × 283.46 pt.
-	if !bytes.Contains(buf.Bytes(), []byte(`width="453.54pt" height="283.46pt"`)) {
+	// 13 cm × 8.5 cm = 368.5 pt × 240.94 pt.
+	if !bytes.Contains(buf.Bytes(), []byte(`width="368.5pt" height="240.94pt"`)) {
 		t.Errorf("default SVG size wrong: %s", buf.Bytes()[:200])
 	}
 	buf.Reset()
@@ -182,8 +182,8 @@ func TestSaveOptions(t *testing.T) {
 	if err := Render(&buf, "png", c, SaveOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if w, h := be32(buf.Bytes()[16:20]), be32(buf.Bytes()[20:24]); w != 1209 || h != 756 {
-		t.Errorf("default PNG is %d×%d pixels, want 1209×756", w, h)
+	if w, h := be32(buf.Bytes()[16:20]), be32(buf.Bytes()[20:24]); w != 983 || h != 643 {
+		t.Errorf("default PNG is %d×%d pixels, want 983×643", w, h)
 	}
 }
 

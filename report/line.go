@@ -120,8 +120,15 @@ type LineChart struct {
 	// probability); otherwise it fits the data and bands.
 	YMin, YMax *float64
 	// Points marks every data point, useful for sweeps with few X values.
+	// Without it, charts of two or more series still mark a few points of
+	// each (about eight, staggered between the series, each series its own
+	// shape), so that a series drawn under another one stays visible.
 	Points bool
 }
+
+// sparseMarks is about how many points of each series are marked when
+// Points is not set and there are two or more series.
+const sparseMarks = 8
 
 // Draw implements Chart.
 func (lc LineChart) Draw(c draw.Canvas) error {
@@ -162,6 +169,12 @@ func (lc LineChart) Draw(c draw.Canvas) error {
 	for i, s := range lc.Series {
 		ls := draw.LineStyle{Color: Color(i), Width: vg.Points(lineWidth), Dashes: dashes(i)}
 		gs := draw.GlyphStyle{Color: Color(i), Radius: vg.Points(2.2), Shape: markCircle}
+		sparse := !lc.Points && len(lc.Series) >= 2
+		if sparse || lc.Points && len(lc.Series) >= 2 {
+			gs.Shape = markerFor(i)
+		}
+		every := max(1, len(s.X)/sparseMarks)
+		offset := (i * every) / max(1, len(lc.Series))
 		var dots plotter.XYs
 		for _, r := range runs(len(s.X), func(j int) bool { return finite(s.X[j], s.Y[j]) }) {
 			xys := make(plotter.XYs, 0, r[1]-r[0])
@@ -171,6 +184,12 @@ func (lc LineChart) Draw(c draw.Canvas) error {
 			empty = false
 			if len(xys) == 1 || lc.Points {
 				dots = append(dots, xys...)
+			} else if sparse {
+				for j := r[0]; j < r[1]; j++ {
+					if (j-offset)%every == 0 {
+						dots = append(dots, plotter.XY{X: s.X[j], Y: s.Y[j]})
+					}
+				}
 			}
 			if len(xys) < 2 {
 				continue
@@ -195,7 +214,7 @@ func (lc LineChart) Draw(c draw.Canvas) error {
 			if s.hasBand() {
 				th.band = withAlpha(Color(i), bandAlpha)
 			}
-			if lc.Points {
+			if lc.Points || sparse {
 				th.glyph = &gs
 			}
 			entries = append(entries, entry{s.Name, []plot.Thumbnailer{th}})

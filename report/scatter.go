@@ -81,8 +81,13 @@ func (sc ScatterChart) Draw(c draw.Canvas) error {
 		}
 	}
 	var entries []entry
+	n := 0
+	for _, l := range layers {
+		n += len(l.pts)
+	}
+	alpha := pointAlpha(n)
 	for i, g := range sc.Groups {
-		gs := draw.GlyphStyle{Color: withAlpha(Color(i), 0.85), Radius: vg.Points(2.6), Shape: markerFor(i)}
+		gs := draw.GlyphStyle{Color: withAlpha(Color(i), alpha), Radius: vg.Points(2.6), Shape: markerFor(i)}
 		if len(layers[i].pts) > 0 {
 			s, err := plotter.NewScatter(layers[i].pts)
 			if err != nil {
@@ -112,6 +117,16 @@ func (sc ScatterChart) Draw(c draw.Canvas) error {
 		noData(da)
 	}
 	return nil
+}
+
+// pointAlpha is the opacity of the points of a scatter chart of n points:
+// 0.85 up to 100 points, then falling as 1/√n (so that a dense cloud shows
+// its density instead of a solid blot) to at least 0.15.
+func pointAlpha(n int) float64 {
+	if n <= 100 {
+		return 0.85
+	}
+	return math.Max(0.15, 0.85*math.Sqrt(100/float64(n)))
 }
 
 // intervalStyle is the line style of the interval bars of group i.

@@ -42,10 +42,14 @@ func withAlpha(c color.RGBA, a float64) color.NRGBA {
 	return color.NRGBA{R: c.R, G: c.G, B: c.B, A: uint8(math.Round(a * 255))}
 }
 
-// dashes returns the dash pattern for series i: solid for the first eight
-// series, then dashed, dotted and dash-dotted.
+// dashes returns the dash pattern for series i: solid, dashed, dotted and
+// dash-dotted in turn, so that series drawn over each other (a share of 0
+// under another share of 0) stay visible through the gaps of the later
+// one; after eight series the cycle shifts by one, so that colour and dash
+// together stay distinct.
 func dashes(i int) []vg.Length {
-	switch (max(i, 0) / len(okabeIto)) % 4 {
+	i = max(i, 0)
+	switch (i + i/len(okabeIto)) % 4 {
 	case 1:
 		return []vg.Length{vg.Points(6), vg.Points(3)}
 	case 2:
@@ -64,12 +68,14 @@ var (
 	missingCol = color.Gray{Y: 0xD0} // heat-map cells without a value
 )
 
-// Font sizes, chosen for a 16 cm wide figure shown at 60–100 % on screen.
+// Font sizes, chosen for a 13 cm wide figure shown at 100 % on a desktop
+// and at its phone width (about 340 px, 70 %) on a phone, where the
+// smallest text is still 10 px.
 const (
-	titleSize  = 13
-	labelSize  = 11
-	tickSize   = 9.5
-	legendSize = 10
+	titleSize  = 14
+	labelSize  = 12
+	tickSize   = 11
+	legendSize = 11
 	lineWidth  = 1.6
 )
 

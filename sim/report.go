@@ -57,7 +57,7 @@ func writeReport(dir string, s *Sim, rows []Row, man *Manifest) ([]string, error
 		return files, err
 	}
 	calib := report.LineChart{
-		Title: "Beliefs against the truth", XLabel: "step", YLabel: "belief p about the partner met",
+		Title: "Beliefs against the truth", XLabel: "step", YLabel: "p, |p − w| or p − w",
 		Series: []report.Series{
 			series("calibration error: mean |p - w|", pop, func(r Row) float64 { return r.CalibrationError }),
 			series("cynicism: mean (p - w)", pop, func(r Row) float64 { return r.Cynicism }),

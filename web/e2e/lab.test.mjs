@@ -99,7 +99,7 @@ test('experience lab: encounters move the belief', { skip }, async () => {
   await assertText(summary, 'After 2 encounters: belief p 0.750 (a 3.00, b 1.00)');
   // One betrayal (weight 2) undoes two honours.
   await page.getByRole('button', { name: 'Betray' }).click();
-  await assertText(summary, `After 3 encounters: belief p 0.500 (a 3.00, b 3.00), P(trust) ${pTrust(0.5, 0.5, 1, 1).toFixed(3)}, distrust`);
+  await assertText(summary, `After 3 encounters: belief p 0.500 (a 3.00, b 3.00), P(trust) ${pTrust(0.5, 0.5, 1, 1).toFixed(3)}, undecided`);
   // Keyboard: Undo by Enter on the focused button.
   await page.getByRole('button', { name: 'Undo' }).focus();
   await page.keyboard.press('Enter');

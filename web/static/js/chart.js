@@ -22,14 +22,24 @@ function label(v) {
   return String(Number(s));
 }
 
+/** marker is a point's symbol: a circle, or a square or triangle. */
+function marker(shape, x, y, r) {
+  if (shape === 'square') return svg('rect', { x: (x - r).toFixed(1), y: (y - r).toFixed(1), width: (2 * r).toFixed(1), height: (2 * r).toFixed(1), class: 'marker' });
+  if (shape === 'triangle') return svg('path', { d: `M${x.toFixed(1)} ${(y - 1.2 * r).toFixed(1)}l${r.toFixed(1)} ${(2 * r).toFixed(1)}h${(-2 * r).toFixed(1)}z`, class: 'marker' });
+  return svg('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r, class: 'marker' });
+}
+
 /**
  * lineChart draws series of [x, y] points.
  *
  * opts: title, desc, width (px, default 640), height (default width*0.56,
  * at least 220), x: {label, short, min, max, integer}, y: {label, short,
  * min, max} (short labels serve narrow charts),
- * series: [{name, points, cls, dash, markers}], vlines: [{x, label, cls}],
- * hlines: [{y, label, cls}], dots: [{x, y, label, cls}], heading (show the
+ * series: [{name, points, cls, dash, wide, markers, markEvery, markOffset,
+ * shape ('square', 'triangle'; default circles), top (drawn last)}], vlines: [{x, label, cls}],
+ * hlines: [{y, label, cls}], dots: [{x, y, label, cls}], xmarks: [{x, label,
+ * cls}] (events at x, such as betrayals: a band across the plot and a
+ * symbol above it), heading (show the
  * title above the chart), legend (show a legend for one series), caption.
  * Returns a figure element holding the SVG and its legend.
  */
@@ -95,7 +105,18 @@ export function lineChart(opts) {
   for (const l of opts.vlines || []) {
     plot.append(svg('line', { class: `ref ${l.cls || ''}`, x1: sx(l.x), x2: sx(l.x), y1: m.t, y2: m.t + ph }));
   }
-  opts.series.forEach((s, i) => {
+  for (const xm of opts.xmarks || []) {
+    const g = svg('g', { class: `xmark ${xm.cls || ''}`, 'data-x': xm.x });
+    g.append(svg('title', { text: xm.label || '' }));
+    g.append(svg('line', { x1: sx(xm.x), x2: sx(xm.x), y1: m.t, y2: m.t + ph }));
+    const cx = sx(xm.x);
+    const cy = m.t + 7;
+    g.append(svg('path', { class: 'xmark-sym', d: `M${cx - 5} ${cy - 5}L${cx + 5} ${cy + 5}M${cx + 5} ${cy - 5}L${cx - 5} ${cy + 5}` }));
+    plot.append(g);
+  }
+  const order = opts.series.map((s, i) => [s, i]);
+  order.sort((a, b) => Number(!!a[0].top) - Number(!!b[0].top));
+  order.forEach(([s, i]) => {
     const cls = s.cls || `s${i}`;
     let d = '';
     let pen = false;
@@ -105,12 +126,13 @@ export function lineChart(opts) {
       pen = true;
     }
     const g = svg('g', { class: `series ${cls}`, 'data-series': s.name });
-    g.append(svg('path', { d, fill: 'none', class: s.dash ? 'line dash' : 'line' }));
+    g.append(svg('path', { d, fill: 'none', class: `line${s.dash ? ' dash' : ''}${s.wide ? ' wide' : ''}` }));
     if (s.markers) {
-      for (const [x, y] of s.points) {
-        if (y === null || !Number.isFinite(y)) continue;
-        g.append(svg('circle', { cx: sx(x).toFixed(1), cy: sy(y).toFixed(1), r: small ? 2.5 : 3.2, class: 'marker' }));
-      }
+      const every = s.markEvery || 1;
+      s.points.forEach(([x, y], j) => {
+        if (y === null || !Number.isFinite(y) || (j - (s.markOffset || 0)) % every !== 0) return;
+        g.append(marker(s.shape, sx(x), sy(y), (small ? 2.5 : 3.2) * (s.shape ? 1.4 : 1)));
+      });
     }
     plot.append(g);
   });

@@ -59,6 +59,9 @@ export function mount(main) {
     errors.el);
 
   const pyrBox = h('div', { class: 'pyramid-box', 'data-testid': 'pyramid' });
+  // On a phone a small copy of the pyramid stays at the top of the screen
+  // while the sliders scroll by (hidden on wider screens by the stylesheet).
+  const miniPyr = h('div', { class: 'mini-pyramid', 'data-testid': 'mini-pyramid', 'aria-hidden': 'true' });
   const readout = h('dl', { class: 'readout', 'data-testid': 'readout' });
   const live = h('p', { class: 'live', 'aria-live': 'polite', 'data-testid': 'summary' });
   const chartBox = h('div', { class: 'chart-box', 'data-testid': 'curve' });
@@ -67,6 +70,7 @@ export function mount(main) {
     h('h1', {}, 'Pyramid explorer'),
     h('p', { class: 'lede' }, 'A trustor weighs what it expects from a partner against what it risks, with a risk weight set by its trait, and trusts with a probability that rises with the balance. Move the sliders and watch each level of the pyramid answer.'),
     h('div', { class: 'explorer' },
+      miniPyr,
       form,
       h('section', { class: 'panel view', 'aria-labelledby': 'pyr-h' },
         h('h2', { id: 'pyr-h' }, 'The pyramid of this decision'), pyrBox, live, readout),
@@ -122,6 +126,7 @@ export function mount(main) {
 
   function draw(d) {
     pyrBox.replaceChildren(pyramid(d));
+    miniPyr.replaceChildren(pyramid(d), h('p', {}, h('strong', {}, `P(trust) ${num(d.probability)}`), ` ${d.kind}`, h('br'), `E ${num(d.expectation)} against λR${d.situation.outside ? ' + u₀' : ''} ${num(d.lambda * d.risk + (d.situation.outside || 0))}`));
     const rows = [
       ['trait', 'Trait τ', num(d.trait, 2)],
       ['lambda', 'Risk weight λ(τ)', num(d.lambda)],
@@ -129,6 +134,7 @@ export function mount(main) {
       ['n', 'Evidence n', num(d.n, 2)],
       ['expectation', 'Expectation E', num(d.expectation)],
       ['risk', 'Risk R', num(d.risk)],
+      ['weighted_risk', 'Weighted risk λ × R', num(d.lambda * d.risk)],
       ['balance', 'Balance B = E − λR − u₀', signed(d.balance)],
     ];
     if (d.probabilities) {
@@ -145,10 +151,14 @@ export function mount(main) {
 
   function drawCurve(c, d) {
     const names = ['this person', 'low trait', 'high trait'];
+    // The two reference curves are drawn first, dashed, wider and with
+    // markers of their own shape; this person's curve is drawn last, on
+    // top and thinner, so that at τ 0.2 or 0.8 both stay visible.
+    const shapes = [null, 'square', 'triangle'];
     const series = c.curves.map((cv, i) => ({
       name: `${names[i]} (τ ${num(cv.trait, 2)})`,
       points: c.p.map((p, j) => [p, cv.probability[j]]),
-      cls: `s${i}`, dash: i > 0,
+      cls: `s${i}`, dash: i > 0, wide: i > 0, markers: i > 0, markEvery: 10, markOffset: 3 * i, shape: shapes[i], top: i === 0,
     }));
     const th = c.curves[0].threshold;
     const fig = lineChart({

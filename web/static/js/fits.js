@@ -202,16 +202,34 @@ function subjectsSection(subj, pred) {
     const trials = pred.rows.filter((r) => r.subject === id);
     let chart = null;
     if (trials.length) {
+      // One line per partner, each against the trial with that partner: a
+      // subject's beliefs about two partners are separate, and so are their
+      // choices. With several partners each shows its observed choices
+      // (solid, with markers) and the full model's prediction (dashed) in
+      // the partner's colour; with one, every model's prediction.
       const partners = [...new Set(trials.map((r) => r.partner))];
-      const pts = (col) => trials.map((r, i) => [partners.length > 1 ? i + 1 : value(r.trial), value(r[col])]);
+      const trialNo = new Map();
+      const seq = trials.map((r) => {
+        const k = (trialNo.get(r.partner) || 0) + 1;
+        trialNo.set(r.partner, k);
+        return value(r.trial) ?? k;
+      });
+      const pts = (col, partner) => trials.flatMap((r, i) => (partner === undefined || r.partner === partner ? [[seq[i], value(r[col])]] : []));
       const what = trials[0].response === 'amount' ? 'fraction of the endowment sent' : trials[0].response === 'binary' ? 'P(send)' : 'choice';
-      const series = [{ name: 'observed', points: pts('observed'), cls: 's3', markers: true },
-        ...predCols.filter((c) => ['full', 'no_learning', 'baseline'].includes(c)).map((c, i) => ({ name: `predicted: ${c}`, points: pts(c), cls: `s${i}`, dash: i > 0, markers: trials.length < 3 }))];
+      const models = predCols.filter((c) => ['full', 'no_learning', 'baseline'].includes(c));
+      const series = partners.length > 1
+        ? partners.flatMap((pt, i) => [
+          { name: `observed: partner ${pt}`, points: pts('observed', pt), cls: `s${i % 4}`, markers: true, partner: pt },
+          ...(models.includes('full') ? [{ name: `predicted (full): partner ${pt}`, points: pts('full', pt), cls: `s${i % 4}`, dash: true, partner: pt }] : []),
+        ])
+        : [{ name: 'observed', points: pts('observed'), cls: 's3', markers: true },
+          ...models.map((c, i) => ({ name: `predicted: ${c}`, points: pts(c), cls: `s${i}`, dash: i > 0, markers: trials.length < 3 }))];
+      const xs = series.flatMap((sr) => sr.points.map((p) => p[0]));
       chart = lineChart({
         width: Math.min(900, (out.parentElement && out.parentElement.clientWidth) || 640), heading: true, legend: true,
         title: `Subject ${id}: observed and predicted, trial by trial`,
-        desc: `${trials.length} trial(s). Observed ${what} and each model's prediction at its own estimates.`,
-        x: { label: partners.length > 1 ? 'trial (all partners, in order)' : 'trial with this partner', short: 'trial', integer: true, min: Math.min(...series[0].points.map((p) => p[0])) - 0.5, max: Math.max(...series[0].points.map((p) => p[0])) + 0.5 },
+        desc: `${trials.length} trial(s)${partners.length > 1 ? ` with ${partners.length} partners (${partners.join(', ')}), one line per partner` : ''}. Observed ${what} and ${partners.length > 1 ? 'the full model\'s' : 'each model\'s'} prediction at its own estimates.`,
+        x: { label: 'trial with this partner', short: 'trial', integer: true, min: Math.min(...xs) - 0.5, max: Math.max(...xs) + 0.5 },
         y: { label: `${what} (0–1)`, short: what, min: 0, max: 1 },
         series,
       });

@@ -42,10 +42,17 @@ export function statusBadge(status) {
   return h('span', { class: `badge status-${status}` }, status);
 }
 
+/**
+ * progressText is "done of total (percent)", after the phase the server
+ * reports while a job runs (a fit: reading the data, EM iteration k,
+ * fitting subject i of n, writing the plots), so that "0 of 75" during
+ * empirical Bayes does not look stalled.
+ */
 export function progressText(j) {
   const p = j.progress || {};
-  if (!p.total) return j.status === 'done' ? 'complete' : '–';
-  return `${p.done} of ${p.total} (${Math.floor((100 * p.done) / p.total)}%)`;
+  const phase = j.status === 'running' && p.phase ? `${p.phase} · ` : '';
+  if (!p.total) return j.status === 'done' ? 'complete' : phase ? phase.slice(0, -3) : '–';
+  return `${phase}${p.done} of ${p.total} (${Math.floor((100 * p.done) / p.total)}%)`;
 }
 
 /**
@@ -78,6 +85,7 @@ export function progressBar(label) {
     set(j) {
       const p = j.progress || {};
       if (p.total) { bar.max = p.total; bar.value = p.done; } else if (j.status === 'done') { bar.max = 1; bar.value = 1; } else { bar.removeAttribute('value'); }
+      text.dataset.phase = (j.status === 'running' && p.phase) || '';
       text.replaceChildren(statusBadge(j.status), ' ', progressText(j), j.error ? h('span', { class: 'job-error' }, ` — ${j.error}`) : '');
     },
   };
