@@ -19,6 +19,7 @@ const (
 	ETOOLARGE     = "too_large"              // a request body over its limit
 	EUNAVAILABLE  = "unavailable"            // this build or configuration lacks the engine for the request
 	ELIMIT        = "limit"                  // well-formed, but over a limit of this server or machine (a run too large, a full queue); the message names the limit and how to raise it
+	ETOOMANY      = "too_many"               // too many requests of one kind from one client (guessed room codes); try again later
 	EMEDIATYPE    = "unsupported_media_type" // a body in a media type the endpoint does not take
 	EINTERNAL     = "internal"               // anything else: a bug or an I/O failure
 )

@@ -508,3 +508,51 @@ bots:
 		t.Errorf("choices\n%v\nwant\n%s", got, want)
 	}
 }
+
+// A new link for a seat: the old link stops working at once, the new one
+// opens the same seat, and after a restart (the events replayed from the
+// database) the new link still works and the old one still does not.
+// Bots have no link to reissue.
+func TestRelink(t *testing.T) {
+	ctx := context.Background()
+	clock := newClock()
+	m, db := newManager(t, clock)
+	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(small)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := c.Links[0]
+	if _, err := m.View(ctx, old.Token); err != nil {
+		t.Fatal(err)
+	}
+	l, err := m.Relink(ctx, c.ID, old.Label)
+	if err != nil || l.Label != old.Label || len(l.Token) != 43 || l.Token == old.Token || l.Path != "/play/"+l.Token {
+		t.Fatalf("relink: %+v %v", l, err)
+	}
+	if _, err := m.View(ctx, old.Token); trustlab.ErrorCode(err) != trustlab.ENOTFOUND {
+		t.Errorf("the old link still works: %v", err)
+	}
+	if v, err := m.View(ctx, l.Token); err != nil || v.Label != old.Label {
+		t.Errorf("the new link: %+v %v", v, err)
+	}
+	if _, err := m.Relink(ctx, c.ID, "nobody"); trustlab.ErrorCode(err) != trustlab.ENOTFOUND {
+		t.Errorf("unknown seat: %v", err)
+	}
+	l2, err := m.Relink(ctx, c.ID, old.Label) // a second reissue has its own event
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2 := experiment.NewManager(experiment.Options{Store: sqlite.NewExperimentStore(db), Clock: clock, NoLiveFits: true})
+	defer m2.Close()
+	if err := m2.Recover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range []string{old.Token, l.Token} {
+		if _, err := m2.View(ctx, tok); trustlab.ErrorCode(err) != trustlab.ENOTFOUND {
+			t.Errorf("after a restart an old link works: %v", err)
+		}
+	}
+	if v, err := m2.View(ctx, l2.Token); err != nil || v.Label != old.Label {
+		t.Errorf("after a restart the newest link: %+v %v", v, err)
+	}
+}

@@ -132,6 +132,18 @@ func (m *Manager) indexToken(s *session, st *seat) {
 	m.mu.Unlock()
 }
 
+// unindexToken forgets the seat's current link token.
+func (m *Manager) unindexToken(st *seat) {
+	if len(st.TokenHash) != 32 {
+		return
+	}
+	var h [32]byte
+	copy(h[:], st.TokenHash)
+	m.mu.Lock()
+	delete(m.tokens, h)
+	m.mu.Unlock()
+}
+
 func (m *Manager) newSession(rec SessionRecord, d *Design) *session {
 	s := &session{m: m, rec: rec, d: d, pending: map[string]*pendingOp{}, timers: map[string]Stopper{},
 		subs: map[int]map[chan struct{}]struct{}{}, fitted: map[int]*FitResult{}}
@@ -635,6 +647,38 @@ func (m *Manager) Replace(ctx context.Context, id, label string) (Monitor, error
 		}
 	}
 	return Monitor{}, trustlab.Errorf(trustlab.ENOTFOUND, "no seat %q in session %s", label, id)
+}
+
+// Relink issues a new link for a participant's seat (a lost or leaked
+// link): the old link stops working at once, the new one resumes the
+// seat where it is. It is recorded, so the new link survives a restart.
+// Only the new token's hash is stored; the link is returned once.
+func (m *Manager) Relink(ctx context.Context, id, label string) (Link, error) {
+	s, err := m.session(id)
+	if err != nil {
+		return Link{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, st := range s.seats {
+		if st.Label != label {
+			continue
+		}
+		if !st.human() || st.replaced {
+			return Link{}, trustlab.Errorf(trustlab.ECONFLICT, "seat %q of session %s is played by a bot: it has no link", label, id)
+		}
+		if s.rec.RoomCode != "" && len(st.TokenHash) == 0 {
+			return Link{}, trustlab.Errorf(trustlab.ECONFLICT, "seat %q of session %s has not been taken with the room code yet", label, id)
+		}
+		t, h := m.token()
+		ev := Event{Session: s.rec.ID, Kind: EvRelink, Seat: st.Index, Data: h[:], At: m.clock.Now(), Key: fmt.Sprintf("relink/%d/%d", st.Index, st.relinks+1)}
+		if _, err := m.store.Append(ctx, ev); err != nil {
+			return Link{}, err
+		}
+		s.apply(ev)
+		return Link{Label: st.Label, Token: t, Path: "/play/" + t}, nil
+	}
+	return Link{}, trustlab.Errorf(trustlab.ENOTFOUND, "no seat %q in session %s", label, id)
 }
 
 // AddFit records a fit job of the session.

@@ -34,6 +34,7 @@ type seat struct {
 	answerAt  time.Time
 	timeouts  int // consecutive timeouts
 	conns     int // open event streams
+	relinks   int // links issued after the first (EvRelink)
 	dropTimer Stopper
 }
 
@@ -160,6 +161,14 @@ func (s *session) apply(ev Event) {
 		st.joined, st.joinedAt = true, ev.At
 		if len(ev.Data) == 32 {
 			st.TokenHash = ev.Data
+			s.m.indexToken(s, st)
+		}
+		notify[st.Index] = true
+	case EvRelink:
+		if len(ev.Data) == 32 {
+			s.m.unindexToken(st)
+			st.TokenHash = ev.Data
+			st.relinks++
 			s.m.indexToken(s, st)
 		}
 		notify[st.Index] = true

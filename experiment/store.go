@@ -49,6 +49,7 @@ const (
 	EvChoice  = "choice"  // an amount sent (role trustor) or returned (role trustee)
 	EvReplace = "replace" // a bot took over a participant's seat (Data: the reason)
 	EvFit     = "fit"     // a fit job of the session (Data: the job id)
+	EvRelink  = "relink"  // the researcher issued a new link for a seat (Data: the new token hash); the old link stops working
 )
 
 // Event is one thing that happened in a session.

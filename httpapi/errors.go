@@ -37,6 +37,8 @@ func StatusCode(code string) int {
 		return http.StatusNotImplemented
 	case trustlab.ELIMIT:
 		return http.StatusUnprocessableEntity
+	case trustlab.ETOOMANY:
+		return http.StatusTooManyRequests
 	case trustlab.EMEDIATYPE:
 		return http.StatusUnsupportedMediaType
 	}

@@ -32,6 +32,7 @@ func (s *Server) experimentRoutes() []route {
 		{"GET", "/api/v1/experiments/sessions/{id}/events", s.monitorEvents},
 		{"POST", "/api/v1/experiments/sessions/{id}/start", s.startExperimentSession},
 		{"POST", "/api/v1/experiments/sessions/{id}/seats/{label}/replace", s.replaceSeat},
+		{"POST", "/api/v1/experiments/sessions/{id}/seats/{label}/link", s.relinkSeat},
 		{"POST", "/api/v1/experiments/sessions/{id}/fit", s.fitExperimentSession},
 		{"GET", "/api/v1/experiments/sessions/{id}/export/{file}", s.exportExperimentSession},
 
@@ -184,6 +185,21 @@ func (s *Server) replaceSeat(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// relinkSeat issues a new link for a participant (the old one stops
+// working); the link is in the answer only.
+func (s *Server) relinkSeat(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.experiments()
+	if err != nil {
+		return err
+	}
+	l, err := m.Relink(r.Context(), r.PathValue("id"), r.PathValue("label"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, l)
+	return nil
+}
+
 // fitExperimentSession submits the session's trials.csv and spec.yaml as
 // a fit job (the fits page shows it) and records it on the session.
 func (s *Server) fitExperimentSession(w http.ResponseWriter, r *http.Request) error {
@@ -261,7 +277,14 @@ func (s *Server) joinRoom(w http.ResponseWriter, r *http.Request) error {
 	if len(code) != 6 {
 		return trustlab.Invalid(trustlab.FieldErrorf("code", "6 letters and digits", "code %q: a room code has 6 letters and digits", in.Code))
 	}
+	c := client(r)
+	if err := s.joins.check(c); err != nil {
+		return err
+	}
 	l, err := m.Join(r.Context(), code)
+	if trustlab.ErrorCode(err) == trustlab.ENOTFOUND {
+		s.joins.failed(c)
+	}
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/trustlab/trustlab"
 	"github.com/trustlab/trustlab/experiment"
 )
 
@@ -165,4 +167,56 @@ func FuzzSessionCreateBody(f *testing.F) {
 func FuzzDesignCheckBody(f *testing.F) {
 	fuzzExperimentBody(f, func(experiment.Created) string { return "/api/v1/experiments/check" },
 		fmt.Sprintf(`{"design":%q}`, testDesign), `{"design":"bots: [{count: 2, trustee: {kind: schedule}}]"}`, `{"design":1}`)
+}
+
+// Room codes cannot be guessed: after 20 wrong codes from one address
+// within 10 minutes, that address gets 429 (even for a right code) until
+// the window has passed; right codes are never counted. The relink route
+// needs the researcher's token and returns a new working link.
+func TestRoomCodeGuessingAndRelink(t *testing.T) {
+	l := newJoinLimit(nil)
+	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	l.now = func() time.Time { return now }
+	for i := range joinFailures {
+		if err := l.check("10.0.0.1"); err != nil {
+			t.Fatalf("failure %d refused early: %v", i, err)
+		}
+		l.failed("10.0.0.1")
+		now = now.Add(time.Second)
+	}
+	if err := l.check("10.0.0.1"); trustlab.ErrorCode(err) != trustlab.ETOOMANY {
+		t.Errorf("after %d wrong codes: %v", joinFailures, err)
+	}
+	if err := l.check("10.0.0.2"); err != nil {
+		t.Errorf("another address refused: %v", err)
+	}
+	now = now.Add(joinWindow)
+	if err := l.check("10.0.0.1"); err != nil {
+		t.Errorf("after the window: %v", err)
+	}
+
+	h, c := expServer(t, "s3cret")
+	for i := range joinFailures {
+		if st, b, _ := do(t, h, "POST", "/api/v1/play/join", `{"code":"ZZZZZZ"}`); st != 404 {
+			t.Fatalf("wrong code %d: %d %s", i, st, b)
+		}
+	}
+	if st, b, _ := do(t, h, "POST", "/api/v1/play/join", `{"code":"ZZZZZZ"}`); st != 429 || !strings.Contains(string(b), "wrong room codes") {
+		t.Errorf("guessing: %d %s", st, b)
+	}
+	path := "/api/v1/experiments/sessions/" + c.ID + "/seats/" + c.Links[0].Label + "/link"
+	if st, _, _ := do(t, h, "POST", path, ""); st != 401 {
+		t.Errorf("relink without the token: %d", st)
+	}
+	st, b, _ := do(t, h, "POST", path, "", "Authorization", "Bearer s3cret")
+	var link experiment.Link
+	if st != 200 || json.Unmarshal(b, &link) != nil || link.Token == c.Links[0].Token {
+		t.Fatalf("relink: %d %s", st, b)
+	}
+	if st, _, _ := do(t, h, "GET", "/api/v1/play/"+c.Links[0].Token, ""); st != 404 {
+		t.Errorf("the old link: %d", st)
+	}
+	if st, _, _ := do(t, h, "GET", "/api/v1/play/"+link.Token, ""); st != 200 {
+		t.Errorf("the new link: %d", st)
+	}
 }

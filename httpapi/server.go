@@ -63,6 +63,7 @@ type Server struct {
 	// closing is closed when Shutdown begins: event streams end then, so
 	// that they do not hold the shutdown up.
 	closing chan struct{}
+	joins   *joinLimit // wrong room codes per client
 }
 
 // route is one endpoint; the OpenAPI test walks this table.
@@ -93,7 +94,7 @@ func New(opts Options) *Server {
 	dur(&opts.WriteTimeout, 5*time.Minute)
 	dur(&opts.IdleTimeout, 2*time.Minute)
 	dur(&opts.SessionTTL, defaultSessionTTL)
-	s := &Server{opts: opts, log: opts.Logger, sessions: newSessions(), closing: make(chan struct{})}
+	s := &Server{opts: opts, log: opts.Logger, sessions: newSessions(), closing: make(chan struct{}), joins: newJoinLimit(time.Now)}
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		h := rt.handle
