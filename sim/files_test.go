@@ -29,6 +29,28 @@ func runDir(t testing.TB, sc *scenario.Scenario, opt sim.Options) string {
 	return dir
 }
 
+// sameForWorkers runs the scenario of mk with 1, 2 and 3 workers and
+// reports where steps.csv or agents.csv differ from 1 worker's; it
+// returns 1 worker's files.
+func sameForWorkers(t *testing.T, mk func() *scenario.Scenario) (ref [2][]byte) {
+	t.Helper()
+	for _, w := range []int{1, 2, 3} {
+		dir := runDir(t, mk(), sim.Options{Workers: w})
+		for k, name := range []string{simrun.StepsFile, simrun.AgentsFile} {
+			b, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w == 1 {
+				ref[k] = b
+			} else if !bytes.Equal(b, ref[k]) {
+				t.Errorf("%s with %d workers differs from 1 worker", name, w)
+			}
+		}
+	}
+	return ref
+}
+
 // Property 8: the same seed gives byte-identical outputs for any number of
 // workers, on the general path and on the fast kernel.
 func TestWorkersIdentical(t *testing.T) {
@@ -38,24 +60,7 @@ func TestWorkersIdentical(t *testing.T) {
 		{"investment", "seed: 3\nsteps: 10\npopulation: {size: 9000}\nsituation: {game: investment}\nnetwork: {kind: erdos-renyi, p: 0.001}\noutputs: {plots: false}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var ref [2][]byte
-			for _, w := range []int{1, 2, 3} {
-				sc := sim.Parse(t, tc.src)
-				dir := runDir(t, sc, sim.Options{Workers: w})
-				for k, name := range []string{simrun.StepsFile, simrun.AgentsFile} {
-					b, err := os.ReadFile(filepath.Join(dir, name))
-					if err != nil {
-						t.Fatal(err)
-					}
-					if w == 1 {
-						ref[k] = b
-						continue
-					}
-					if !bytes.Equal(b, ref[k]) {
-						t.Errorf("%s with %d workers differs from 1 worker", name, w)
-					}
-				}
-			}
+			ref := sameForWorkers(t, func() *scenario.Scenario { return sim.Parse(t, tc.src) })
 			t.Logf("steps.csv %d bytes, agents.csv %d bytes identical for workers 1, 2, 3", len(ref[0]), len(ref[1]))
 		})
 	}
@@ -67,24 +72,12 @@ func TestWorkersIdentical(t *testing.T) {
 func TestKernelWorkersIdentical(t *testing.T) {
 	for _, name := range []string{"ppb2.yaml", "ppb3.yaml"} {
 		t.Run(name, func(t *testing.T) {
-			var ref [2][]byte
-			for _, w := range []int{1, 2, 3} {
+			sameForWorkers(t, func() *scenario.Scenario {
 				sc := sim.LoadExample(t, name)
 				sc.Population.Size, sc.Steps = 20_000, 8
 				sc.Outputs.Plots = false
-				dir := runDir(t, sc, sim.Options{Workers: w})
-				for k, f := range []string{simrun.StepsFile, simrun.AgentsFile} {
-					b, err := os.ReadFile(filepath.Join(dir, f))
-					if err != nil {
-						t.Fatal(err)
-					}
-					if w == 1 {
-						ref[k] = b
-					} else if !bytes.Equal(b, ref[k]) {
-						t.Errorf("%s with %d workers differs from 1 worker", f, w)
-					}
-				}
-			}
+				return sc
+			})
 		})
 	}
 }
