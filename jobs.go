@@ -34,7 +34,7 @@ func (s JobStatus) Finished() bool { return s == JobDone || s == JobFailed || s 
 
 // Progress counts units of work (simulation steps, fitted subjects), and
 // says what a running job is doing now (Phase, for example "EM iteration
-// 3 (estimating the population prior)"), when its engine tells. The phase
+// 3 (estimating the population prior)"), when its runner or fitter tells. The phase
 // is known only while the job runs: it is not stored.
 type Progress struct {
 	Done  int    `json:"done"`
@@ -88,7 +88,7 @@ type PhaseFunc func(phase string)
 
 type phaseKey struct{}
 
-// WithPhase returns ctx carrying f: an engine given that context reports its
+// WithPhase returns ctx carrying f: a runner or fitter given that context reports its
 // phases to f through ReportPhase.
 func WithPhase(ctx context.Context, f PhaseFunc) context.Context {
 	return context.WithValue(ctx, phaseKey{}, f)

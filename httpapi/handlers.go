@@ -295,7 +295,7 @@ func (s *Server) jobFile(kind trustlab.JobKind, name string) func(http.ResponseW
 		if ct != "" {
 			w.Header().Set("Content-Type", ct)
 		}
-		// A job's files are its engine's output, in part from the
+		// A job's files are its runner's or fitter's output, in part from the
 		// client's input: never sniffed into another type, and HTML or
 		// SVG opened directly runs in a sandbox (no scripts, an origin of
 		// its own), so that it cannot act as the API's origin.

@@ -37,7 +37,7 @@ type Options struct {
 	Fitter trustlab.Fitter
 	Dir    string // the data folder
 
-	Workers          int           // jobs run at once, default 1 (an engine uses every core)
+	Workers          int           // jobs run at once, default 1 (a run or fit uses every core)
 	MaxAttempts      int           // starts before an interrupted job is failed, default 3
 	ProgressInterval time.Duration // least time between progress writes, default 250ms
 	Logger           *slog.Logger
@@ -139,7 +139,7 @@ type active struct {
 	cancel  context.CancelFunc
 	deleted bool
 	done    chan struct{}
-	phase   string // what the engine does now (under Manager.mu)
+	phase   string // what the runner or fitter does now (under Manager.mu)
 }
 
 var _ trustlab.JobService = (*Manager)(nil)
@@ -411,7 +411,7 @@ func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Jo
 			return trustlab.Job{}, trustlab.Invalid(trustlab.FieldErrorf("questionnaire", "both or neither", "a questionnaire needs its scoring key and a key its questionnaire"))
 		}
 		if err == nil && in.Questionnaire != nil {
-			// Read by the fitter from the job's folder (engine.Fit).
+			// Read by the fitter from the job's folder (jobrun.Fit).
 			err = writeFile(filepath.Join(dir, "questionnaire.csv"), in.Questionnaire)
 			if err == nil {
 				err = writeFile(filepath.Join(dir, "questionnaire_key.yaml"), in.Key)
@@ -442,7 +442,7 @@ func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Jo
 	return j, nil
 }
 
-// invalid marks an engine's validation error as bad input.
+// invalid marks a runner's or fitter's validation error as bad input.
 func invalid(field string, err error) error {
 	if trustlab.ErrorCode(err) != trustlab.EINTERNAL {
 		return err
@@ -509,7 +509,7 @@ func (m *Manager) Jobs(ctx context.Context, kind trustlab.JobKind) ([]trustlab.J
 	return js, err
 }
 
-// addPhase sets the phase of a running job from its engine's last report
+// addPhase sets the phase of a running job from its runner's or fitter's last report
 // (phases are not stored).
 func (m *Manager) addPhase(j *trustlab.Job) {
 	if j.Status != trustlab.JobRunning {
@@ -723,7 +723,7 @@ func (m *Manager) runJob(id string) {
 	}
 }
 
-// work calls the engine on the job's input.
+// work calls the runner or fitter on the job's input.
 func (m *Manager) work(ctx context.Context, kind trustlab.JobKind, dir, out string, progress trustlab.ProgressFunc) (manifest []byte, err error) {
 	defer func() {
 		if v := recover(); v != nil {

@@ -1,7 +1,10 @@
 // Package sim is the agent-based engine of the pyramid model: a population
 // on a network meets one partner per step, decides by the model package
 // whether to trust, control or abstain, learns from what it experiences,
-// and reports tidy metrics per step and per agent.
+// and reports tidy metrics per step ([Row], its columns [RowHeader]) and
+// per agent ([AgentRow]). It writes no files: package simrun runs a
+// simulation into its output folder (steps.csv, agents.csv, plots, the
+// manifest), package sweep's CellRunner runs the cells of a sweep.
 //
 // # Steps, shards and determinism
 //

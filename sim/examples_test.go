@@ -65,7 +65,7 @@ func TestExampleLearningTrust(t *testing.T) {
 	sc = loadExample(t, "learning-trust.yaml")
 	sc.Interventions.GraduatedStakes = nil
 	aon, _ := runRows(t, sc, Options{})
-	ga, aa := rowsOf(grad, "all"), rowsOf(aon, "all")
+	ga, aa := RowsOf(grad, "all"), RowsOf(aon, "all")
 	gs, gl := reach(ga)
 	as, al := reach(aa)
 	ce := func(r Row) float64 { return r.CalibrationError }
@@ -95,7 +95,7 @@ func TestExampleSocialLubricant(t *testing.T) {
 		rows, _ := runRows(t, sc, Options{})
 		pay := func(r Row) float64 { return r.MeanPayoff }
 		cost := func(r Row) float64 { return r.ControlCost / float64(r.Agents) }
-		tr, ct := rowsOf(rows, "trusting"), rowsOf(rows, "controlling")
+		tr, ct := RowsOf(rows, "trusting"), RowsOf(rows, "controlling")
 		n := len(tr)
 		tp, cp := meanLast(tr, n, pay), meanLast(ct, n, pay)
 		tcst, ccst := meanLast(tr, n, cost), meanLast(ct, n, cost)

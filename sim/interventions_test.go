@@ -50,7 +50,7 @@ network: {kind: k-out, k: 4}
 outputs: {plots: false}
 `
 	ss, _ := runRows(t, parse(t, mix+"interventions: {safe_start: 5}\n"), Options{})
-	for _, r := range rowsOf(ss, "all") {
+	for _, r := range RowsOf(ss, "all") {
 		if r.Step <= 5 && r.HonourRate != 1 {
 			t.Errorf("safe start: step %d honour rate %.4f, want 1", r.Step, r.HonourRate)
 		}
@@ -118,7 +118,7 @@ outputs: {plots: false}
 `
 	own, _ := runRows(t, parse(t, soc), Options{})
 	social, _ := runRows(t, parse(t, soc+"feedback: {regime: social, weight: 0.5}\n"), Options{})
-	o, sc := last(rowsOf(own, "low")).Cynicism, last(rowsOf(social, "low")).Cynicism
+	o, sc := last(RowsOf(own, "low")).Cynicism, last(RowsOf(social, "low")).Cynicism
 	t.Logf("social reports: low-trait cynicism %.4f with, %.4f without", sc, o)
 	if !(sc > o+0.1) {
 		t.Errorf("social: low-trait cynicism %.4f not above %.4f + 0.1", sc, o)

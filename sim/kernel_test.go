@@ -1,39 +1,6 @@
 package sim
 
-import (
-	"bytes"
-	"os"
-	"path/filepath"
-	"testing"
-)
-
-// PPB-2 and PPB-3 (examples/ppb2.yaml, ppb3.yaml) at 20,000 agents give
-// byte-identical steps.csv and agents.csv for 1, 2 and 3 workers (the
-// shards, of ShardSize agents, do not depend on the workers).
-func TestKernelWorkersIdentical(t *testing.T) {
-	for _, name := range []string{"ppb2.yaml", "ppb3.yaml"} {
-		t.Run(name, func(t *testing.T) {
-			var ref [2][]byte
-			for _, w := range []int{1, 2, 3} {
-				sc := loadExample(t, name)
-				sc.Population.Size, sc.Steps = 20_000, 8
-				sc.Outputs.Plots = false
-				dir := runDir(t, sc, Options{Workers: w})
-				for k, f := range []string{StepsFile, AgentsFile} {
-					b, err := os.ReadFile(filepath.Join(dir, f))
-					if err != nil {
-						t.Fatal(err)
-					}
-					if w == 1 {
-						ref[k] = b
-					} else if !bytes.Equal(b, ref[k]) {
-						t.Errorf("%s with %d workers differs from 1 worker", f, w)
-					}
-				}
-			}
-		})
-	}
-}
+import "testing"
 
 // With learned traits the start traits are not kept but redrawn from the
 // init streams: before any step they are the current traits.

@@ -37,7 +37,7 @@ func (a *acc) add(b *acc) {
 	a.returnedN += b.returnedN
 }
 
-// Row is one line of steps.csv: the metrics of one group (or of all
+// Row is one line of steps.csv (columns [RowHeader]): the metrics of one group (or of all
 // agents, group "all") after one step. Rates are shares of the agents
 // that had a partner this step; NaN means undefined (written NA).
 type Row struct {
@@ -63,6 +63,31 @@ type Row struct {
 
 	SentFraction   float64 // investment game: mean amount sent / endowment
 	ReturnFraction float64 // investment game: mean fraction returned (of engaged)
+}
+
+// RowHeader names a Row's columns in the order of steps.csv: step, group,
+// then the columns of [Row.Values]. It is the one list of that order.
+var RowHeader = []string{"step", "group", "agents", "trust_rate", "control_rate", "certainty_rate", "distrust_rate",
+	"honour_rate", "mean_payoff", "welfare", "control_cost", "loss", "mean_belief", "calibration_error",
+	"cynicism", "mean_trait", "sent_fraction", "return_fraction"}
+
+// Values returns the row's numbers in the order of RowHeader[2:]: the
+// agents, then the 15 metrics.
+func (r Row) Values() []float64 {
+	return []float64{float64(r.Agents), r.TrustRate, r.ControlRate, r.CertaintyRate, r.DistrustRate, r.HonourRate,
+		r.MeanPayoff, r.Welfare, r.ControlCost, r.Loss, r.MeanBelief, r.CalibrationError, r.Cynicism,
+		r.MeanTrait, r.SentFraction, r.ReturnFraction}
+}
+
+// RowsOf returns the rows of one group, in order.
+func RowsOf(rows []Row, group string) []Row {
+	var out []Row
+	for _, r := range rows {
+		if r.Group == group {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func ratio(a, b float64) float64 {

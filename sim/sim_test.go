@@ -2,7 +2,6 @@ package sim
 
 import (
 	"bytes"
-	"context"
 	"math"
 	"os"
 	"path/filepath"
@@ -19,20 +18,6 @@ func parse(t testing.TB, src string) *scenario.Scenario {
 		t.Fatal(err)
 	}
 	return sc
-}
-
-// runDir runs sc into a temp folder and returns it.
-func runDir(t testing.TB, sc *scenario.Scenario, opt Options) string {
-	t.Helper()
-	s, err := New(sc, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if _, err := Run(context.Background(), s, dir, RunOptions{Version: "test"}); err != nil {
-		t.Fatal(err)
-	}
-	return dir
 }
 
 // runRows steps sc to the end and returns every row.
@@ -67,38 +52,6 @@ feedback: {regime: social, weight: 0.3}
 interventions: {graduated_stakes: {start: 0.2}, full_feedback: 3, safe_start: 2}
 outputs: {plots: false}
 `
-
-// Property 8: the same seed gives byte-identical outputs for any number of
-// workers, on the general path and on the fast kernel.
-func TestWorkersIdentical(t *testing.T) {
-	for _, tc := range []struct{ name, src string }{
-		{"general", mixed},
-		{"fast", "seed: 3\nsteps: 15\npopulation: {size: 10000}\nparams: {gamma: 0.98}\noutputs: {plots: false}\n"},
-		{"investment", "seed: 3\nsteps: 10\npopulation: {size: 9000}\nsituation: {game: investment}\nnetwork: {kind: erdos-renyi, p: 0.001}\noutputs: {plots: false}\n"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var ref [2][]byte
-			for _, w := range []int{1, 2, 3} {
-				sc := parse(t, tc.src)
-				dir := runDir(t, sc, Options{Workers: w})
-				for k, name := range []string{StepsFile, AgentsFile} {
-					b, err := os.ReadFile(filepath.Join(dir, name))
-					if err != nil {
-						t.Fatal(err)
-					}
-					if w == 1 {
-						ref[k] = b
-						continue
-					}
-					if !bytes.Equal(b, ref[k]) {
-						t.Errorf("%s with %d workers differs from 1 worker", name, w)
-					}
-				}
-			}
-			t.Logf("steps.csv %d bytes, agents.csv %d bytes identical for workers 1, 2, 3", len(ref[0]), len(ref[1]))
-		})
-	}
-}
 
 // The fast kernel's inlined arithmetic equals the model package's.
 func TestFastArithmetic(t *testing.T) {
@@ -242,21 +195,6 @@ func TestFastMatchesGeneral(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// A run with plots writes the SVG and PNG figures and index.html.
-func TestRunReport(t *testing.T) {
-	sc := parse(t, "steps: 5\npopulation:\n  size: 500\n  groups:\n    - {name: a, share: 0.5}\n    - {name: b, share: 0.5, behaviour: betray}\nsituation: {control: {cost: 0.1}}\n")
-	dir := runDir(t, sc, Options{})
-	for _, name := range []string{"rates.svg", "rates.png", "calibration.svg", "calibration.png", "trait-payoff.svg", "payoff-by-group.png", IndexFile, ManifestFile} {
-		if st, err := os.Stat(filepath.Join(dir, name)); err != nil || st.Size() == 0 {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
-	html, _ := os.ReadFile(filepath.Join(dir, IndexFile))
-	if !bytes.Contains(html, []byte("rates.svg")) || !bytes.Contains(html, []byte("steps.csv")) {
-		t.Errorf("index.html does not link the figures and data")
 	}
 }
 

@@ -1,9 +1,6 @@
 package sim
 
 import (
-	"context"
-	"io/fs"
-	"path/filepath"
 	"testing"
 
 	"github.com/trustlab/trustlab/scenario"
@@ -53,38 +50,5 @@ func TestPredictState(t *testing.T) {
 	z := Predict(sc)
 	if z.MemoryBytes < 60<<30 || z.DiskBytes < 100<<30 || z.Rows != 1e9 {
 		t.Errorf("2^31-1 agents for 1e9 steps: %+v; want over 60 GiB of memory and 100 GiB of disk", z)
-	}
-}
-
-// Predict's output size covers what a run writes, within a factor 3.
-func TestPredictDisk(t *testing.T) {
-	for _, yaml := range []string{
-		"steps: 300\npopulation: {size: 2000, trait: {dist: uniform, min: 0.05, max: 0.25}}\nnetwork: {kind: k-out, k: 4}\n",
-		"steps: 100\npopulation: {size: 500, groups: [{name: trusting, share: 0.5, trait: 0.8}, {name: exploiters, share: 0.5, behaviour: betray}]}\nnetwork: {kind: k-out, k: 4}\n",
-	} {
-		sc, err := scenario.Parse([]byte(yaml), "s.yaml", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := New(sc, Options{Workers: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir := t.TempDir()
-		if _, err := Run(context.Background(), s, dir, RunOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		var total int64
-		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				info, _ := d.Info()
-				total += info.Size()
-			}
-			return nil
-		})
-		z := Predict(sc)
-		if z.DiskBytes < total || z.DiskBytes > 3*total {
-			t.Errorf("%s: predicted %d bytes of outputs, the run wrote %d", yaml, z.DiskBytes, total)
-		}
 	}
 }

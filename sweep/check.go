@@ -112,7 +112,7 @@ func (d *doc) where(sw *Sweep, b []byte, line, col int) (place, bool) {
 	return best, found
 }
 
-// check hands the document to the engine. An error is rewritten to point
+// check hands the document to the Runner. An error is rewritten to point
 // where the fault was written: a value of an axis, an axis path that the
 // scenario format does not accept, or the base scenario (for a cell that
 // is invalid as a whole, such as shares not summing to 1).
@@ -188,7 +188,7 @@ func firstOf(err error) (error, int) {
 	}
 }
 
-// Check checks the sweep against the engine before anything runs: the
+// Check checks the sweep against the Runner before anything runs: the
 // base scenario, then every cell. Errors point at the sweep file's line of
 // the faulty value, or of the axis whose path the scenario format does
 // not accept, or name the cell that is invalid as a whole.

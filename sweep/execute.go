@@ -106,7 +106,7 @@ const (
 // Execute runs the runs of opt.Shard that have no valid cell file in
 // dir/cells, opt.Workers at a time, and writes each result as a cell file
 // as soon as it finishes (atomically). It first checks the whole sweep
-// with the engine and writes dir/sweep.json; a directory holding another
+// with the Runner and writes dir/sweep.json; a directory holding another
 // sweep's results is refused and left untouched. Cell files cut short or
 // damaged are re-run. When ctx is cancelled, finished cell files stay and
 // running the same sweep again resumes.

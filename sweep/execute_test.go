@@ -88,7 +88,7 @@ func TestShardedEqualsUnsharded(t *testing.T) {
 	sw := mustLoad(t, baseNoShares, sweepToy)
 	root := t.TempDir()
 	whole := filepath.Join(root, "whole")
-	st := execute(t, sw, whole, &toyEngine{}, Options{Workers: 1})
+	st := execute(t, sw, whole, &toyRunner{}, Options{Workers: 1})
 	if st.Runs != 36 || st.Ran != 36 || st.Skipped != 0 {
 		t.Fatalf("stats %+v, want 36 runs run", st)
 	}
@@ -101,7 +101,7 @@ func TestShardedEqualsUnsharded(t *testing.T) {
 		var dirs []string
 		for i := range n {
 			d := filepath.Join(root, "sep", string(rune('0'+n)), string(rune('0'+i)))
-			st := execute(t, sw, d, &toyEngine{}, Options{Workers: 2, Shard: Shard{i, n}})
+			st := execute(t, sw, d, &toyRunner{}, Options{Workers: 2, Shard: Shard{i, n}})
 			if st.Runs != 36/n {
 				t.Errorf("shard %d/%d has %d runs, want %d", i, n, st.Runs, 36/n)
 			}
@@ -114,7 +114,7 @@ func TestShardedEqualsUnsharded(t *testing.T) {
 		// Shards into one shared directory.
 		shared := filepath.Join(root, "shared", string(rune('0'+n)))
 		for i := range n {
-			execute(t, sw, shared, &toyEngine{}, Options{Workers: 2, Shard: Shard{i, n}})
+			execute(t, sw, shared, &toyRunner{}, Options{Workers: 2, Shard: Shard{i, n}})
 		}
 		if diff := cmp.Diff(want, tables(t, shared, shared)); diff != "" {
 			t.Errorf("%d shards in one directory: tables differ (-whole +merged):\n%s", n, diff)
@@ -126,8 +126,8 @@ func TestAddingValueKeepsOtherCells(t *testing.T) {
 	root := t.TempDir()
 	a := mustLoad(t, baseNoShares, sweepToy)
 	b := mustLoad(t, baseNoShares, strings.Replace(sweepToy, "[0.1, 0.3]", "[0.1, 0.2, 0.3]", 1))
-	execute(t, a, filepath.Join(root, "a"), &toyEngine{}, Options{})
-	execute(t, b, filepath.Join(root, "b"), &toyEngine{}, Options{})
+	execute(t, a, filepath.Join(root, "a"), &toyRunner{}, Options{})
+	execute(t, b, filepath.Join(root, "b"), &toyRunner{}, Options{})
 	files, _ := filepath.Glob(filepath.Join(root, "a", CellsDir, "*.cell"))
 	if len(files) != 36 {
 		t.Fatalf("%d cell files, want 36", len(files))
@@ -158,13 +158,13 @@ func TestRestartAfterInterrupt(t *testing.T) {
 	sw := mustLoad(t, baseNoShares, sweepToy)
 	root := t.TempDir()
 	want := filepath.Join(root, "want")
-	execute(t, sw, want, &toyEngine{}, Options{Workers: 2})
+	execute(t, sw, want, &toyRunner{}, Options{Workers: 2})
 
 	// Interrupt after 10 runs (as Ctrl-C or a killed job would), leaving a
 	// temporary file of a write in progress.
 	dir := filepath.Join(root, "restarted")
 	ctx, cancel := context.WithCancel(context.Background())
-	eng := &toyEngine{afterRun: func(n int64) {
+	eng := &toyRunner{afterRun: func(n int64) {
 		if n == 10 {
 			cancel()
 		}
@@ -183,10 +183,10 @@ func TestRestartAfterInterrupt(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	eng2 := &toyEngine{}
+	eng2 := &toyRunner{}
 	st = execute(t, sw, dir, eng2, Options{Workers: 2})
 	if st.Skipped != len(done) || st.Ran != 36-len(done) || int(eng2.calls.Load()) != st.Ran {
-		t.Errorf("restart: stats %+v with %d engine runs, want %d skipped and %d run", st, eng2.calls.Load(), len(done), 36-len(done))
+		t.Errorf("restart: stats %+v with %d runner runs, want %d skipped and %d run", st, eng2.calls.Load(), len(done), 36-len(done))
 	}
 	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
 		t.Errorf("temporary file left behind: %v", err)
@@ -195,7 +195,7 @@ func TestRestartAfterInterrupt(t *testing.T) {
 		t.Errorf("restarted sweep differs from an uninterrupted one:\n%s", diff)
 	}
 	// A third run has nothing to do.
-	eng3 := &toyEngine{}
+	eng3 := &toyRunner{}
 	if st := execute(t, sw, dir, eng3, Options{}); st.Ran != 0 || st.Skipped != 36 || eng3.calls.Load() != 0 {
 		t.Errorf("complete sweep re-run: %+v", st)
 	}
@@ -204,7 +204,7 @@ func TestRestartAfterInterrupt(t *testing.T) {
 func TestDamagedCellRerun(t *testing.T) {
 	sw := mustLoad(t, baseNoShares, sweepToy)
 	dir := t.TempDir()
-	execute(t, sw, dir, &toyEngine{}, Options{})
+	execute(t, sw, dir, &toyRunner{}, Options{})
 	want := tables(t, dir, dir)
 	spec := mustSpec(t, sw)
 	cut := filepath.Join(dir, CellsDir, cellName(spec.Run(7)))
@@ -218,7 +218,7 @@ func TestDamagedCellRerun(t *testing.T) {
 	if _, err := Collect([]string{dir}); err == nil || !strings.Contains(err.Error(), cut) || !strings.Contains(err.Error(), "cut short") {
 		t.Errorf("Collect with a cut file: %v", err)
 	}
-	eng := &toyEngine{}
+	eng := &toyRunner{}
 	st := execute(t, sw, dir, eng, Options{})
 	if st.Ran != 2 || len(st.Redone) != 2 || !strings.Contains(st.Redone[0], "no end line") || !strings.Contains(st.Redone[1], "checksum mismatch") {
 		t.Errorf("stats %+v, want the two damaged files re-run", st)
@@ -231,10 +231,10 @@ func TestDamagedCellRerun(t *testing.T) {
 func TestOtherSweepRefused(t *testing.T) {
 	dir := t.TempDir()
 	a := mustLoad(t, baseNoShares, sweepToy)
-	execute(t, a, dir, &toyEngine{}, Options{})
+	execute(t, a, dir, &toyRunner{}, Options{})
 	before := snapshot(t, dir)
 	b := mustLoad(t, baseNoShares, strings.Replace(sweepToy, "seed: 11", "seed: 12", 1))
-	_, err := Execute(context.Background(), b, dir, &toyEngine{}, Options{})
+	_, err := Execute(context.Background(), b, dir, &toyRunner{}, Options{})
 	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, SpecFile)+": this directory holds the results of another sweep") {
 		t.Fatalf("Execute of another sweep into the directory: %v", err)
 	}
@@ -257,12 +257,12 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	return out
 }
 
-func TestEngineFailure(t *testing.T) {
+func TestRunnerFailure(t *testing.T) {
 	sw := mustLoad(t, baseNoShares, sweepToy)
 	spec := mustSpec(t, sw)
 	bad := spec.Run(5)
 	dir := t.TempDir()
-	_, err := Execute(context.Background(), sw, dir, &toyEngine{failOn: map[uint64]bool{bad.Seed: true}}, Options{Workers: 1})
+	_, err := Execute(context.Background(), sw, dir, &toyRunner{failOn: map[uint64]bool{bad.Seed: true}}, Options{Workers: 1})
 	want := "cell 1 (population.groups.exploiter.share=0.1, feedback.regime=own, steps=8) replication 2, seed "
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("error %v, want it to start with %q", err, want)
@@ -278,10 +278,10 @@ func TestMergeErrors(t *testing.T) {
 	a := mustLoad(t, baseNoShares, sweepToy)
 	b := mustLoad(t, baseNoShares, strings.Replace(sweepToy, "seed: 11", "seed: 12", 1))
 	dir := func(n string) string { return filepath.Join(root, n) }
-	execute(t, a, dir("a0"), &toyEngine{}, Options{Shard: Shard{0, 2}})
-	execute(t, a, dir("a1"), &toyEngine{}, Options{Shard: Shard{1, 2}})
-	execute(t, a, dir("a1again"), &toyEngine{}, Options{Shard: Shard{1, 2}})
-	execute(t, b, dir("b1"), &toyEngine{}, Options{Shard: Shard{1, 2}})
+	execute(t, a, dir("a0"), &toyRunner{}, Options{Shard: Shard{0, 2}})
+	execute(t, a, dir("a1"), &toyRunner{}, Options{Shard: Shard{1, 2}})
+	execute(t, a, dir("a1again"), &toyRunner{}, Options{Shard: Shard{1, 2}})
+	execute(t, b, dir("b1"), &toyRunner{}, Options{Shard: Shard{1, 2}})
 	os.MkdirAll(dir("empty"), 0o755)
 	tests := []struct {
 		name string
@@ -339,13 +339,13 @@ func TestCellFileRoundTrip(t *testing.T) {
 
 func nanValue() float64 { var z float64; return z / z }
 
-// rowsEngine is the toy engine with a prediction of its series rows.
-type rowsEngine struct {
-	toyEngine
+// rowsRunner is the toy runner with a prediction of its series rows.
+type rowsRunner struct {
+	toyRunner
 	rows int
 }
 
-func (r *rowsEngine) CheckRows(s Scenario) (int, error) { return r.rows, r.Check(s) }
+func (r *rowsRunner) CheckRows(s Scenario) (int, error) { return r.rows, r.Check(s) }
 
 // TestMaxDisk: a sweep predicted to write more cell files than MaxDisk
 // allows is refused before any run; a large enough limit, or none, runs it.
@@ -369,7 +369,7 @@ func TestMaxDisk(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "out")
-			eng := &rowsEngine{rows: 1000}
+			eng := &rowsRunner{rows: 1000}
 			st, err := Execute(context.Background(), sw, dir, eng, Options{MaxDisk: tt.max})
 			var de *DiskError
 			if tt.refused {
@@ -391,8 +391,8 @@ func TestMaxDisk(t *testing.T) {
 	}
 	// Finished runs do not count: after the sweep, any limit passes.
 	dir := filepath.Join(t.TempDir(), "out")
-	execute(t, sw, dir, &rowsEngine{rows: 1000}, Options{})
-	if st := execute(t, sw, dir, &rowsEngine{rows: 1000}, Options{MaxDisk: 1}); st.Skipped != 36 {
+	execute(t, sw, dir, &rowsRunner{rows: 1000}, Options{})
+	if st := execute(t, sw, dir, &rowsRunner{rows: 1000}, Options{MaxDisk: 1}); st.Skipped != 36 {
 		t.Errorf("resumed complete sweep: %+v", st)
 	}
 }
@@ -409,13 +409,13 @@ func TestPreparingProgressAndCancel(t *testing.T) {
 		}
 		seen[what] = max(seen[what], done)
 	}}
-	execute(t, sw, filepath.Join(t.TempDir(), "out"), &toyEngine{}, opt)
+	execute(t, sw, filepath.Join(t.TempDir(), "out"), &toyRunner{}, opt)
 	if seen["checking cells"] != 12 || seen["reading finished runs"] != 36 {
 		t.Errorf("progress reached %v, want 12 cells and 36 runs", seen)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
-	eng := &toyEngine{}
+	eng := &toyRunner{}
 	n := 0
 	opt.Preparing = func(what string, done, total int) {
 		if n++; n == 3 {

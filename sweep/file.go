@@ -97,7 +97,7 @@ type Value struct {
 
 // Sweep is a parsed sweep file: a base scenario, the axes it varies, the
 // number of replications and the outputs to keep. Parse checks its
-// structure; Check checks every cell's scenario with the engine.
+// structure; Check checks every cell's scenario with the Runner.
 type Sweep struct {
 	// File is the sweep file's name, for messages.
 	File string
@@ -612,7 +612,7 @@ func (p *parser) checkAxes(sw *Sweep) error {
 		}
 	}
 	// Paths must be addressable in the base: a missing mapping key may be
-	// an optional scenario key (Check asks the engine), but a list item
+	// an optional scenario key (Check asks the Runner), but a list item
 	// that is not there or a scalar addressed inside never works.
 	for _, a := range all {
 		if _, _, why := lookup(sw.base.Content[0], splitPath(a.Path)); why != "" {

@@ -226,7 +226,7 @@ population:
 	}
 }
 
-func TestCheckWithEngine(t *testing.T) {
+func TestCheckWithRunner(t *testing.T) {
 	tests := []struct {
 		name, base, sweep, want string
 	}{
@@ -259,7 +259,7 @@ func TestCheckWithEngine(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = sw.Check(&toyEngine{})
+			err = sw.Check(&toyRunner{})
 			got := ""
 			if err != nil {
 				got = strings.ReplaceAll(err.Error(), filepath.Dir(p), "DIR")

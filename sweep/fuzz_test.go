@@ -37,7 +37,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("cell %d: %v", i, err)
 			}
 		}
-		_ = sw.Check(&toyEngine{})
+		_ = sw.Check(&toyRunner{})
 	})
 }
 

@@ -15,7 +15,7 @@ import (
 func TestParquetMatchesCSV(t *testing.T) {
 	sw := mustLoad(t, baseNoShares, sweepToy)
 	dir := t.TempDir()
-	execute(t, sw, dir, &toyEngine{}, Options{})
+	execute(t, sw, dir, &toyRunner{}, Options{})
 	col, err := Collect([]string{dir})
 	if err != nil {
 		t.Fatal(err)

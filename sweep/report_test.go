@@ -10,7 +10,7 @@ import (
 func TestFinishWritesReport(t *testing.T) {
 	sw := mustLoad(t, baseNoShares, sweepToy)
 	dir := t.TempDir()
-	execute(t, sw, dir, &toyEngine{}, Options{})
+	execute(t, sw, dir, &toyRunner{}, Options{})
 	_, files, err := Finish([]string{dir}, dir, FinishOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -6,10 +6,10 @@ import (
 	"strings"
 )
 
-// Scenario is one scenario document handed to the engine: the base
+// Scenario is one scenario document handed to the Runner: the base
 // scenario with a cell's values substituted.
 type Scenario struct {
-	// Name is the document's name in the engine's error messages.
+	// Name is the document's name in the Runner's error messages.
 	Name string
 	// Dir is the directory against which relative file names in the
 	// scenario (an edge list, say) resolve: the base scenario's.
@@ -42,7 +42,7 @@ type RowCounter interface {
 
 // Result is the output of one run that a sweep keeps.
 type Result struct {
-	// Summary holds the end-of-run metrics, in the engine's order. Every
+	// Summary holds the end-of-run metrics, in the Runner's order. Every
 	// run of a sweep must report the same metrics.
 	Summary []Metric
 	// Series holds the per-step metrics.
@@ -63,7 +63,7 @@ type Series struct {
 }
 
 // Step is a row of a Series: the metrics of one group (or of the whole
-// population, as the engine names it) after one step.
+// population, as the Runner names it) after one step.
 type Step struct {
 	Step   int
 	Group  string

@@ -176,7 +176,7 @@ type SummaryRow struct {
 }
 
 // Summary summarises every end-of-run metric over the replications of
-// every cell, ordered by cell and then by metric (in the engine's order).
+// every cell, ordered by cell and then by metric (in the Runner's order).
 func (col *Collection) Summary() []SummaryRow {
 	s := col.Spec
 	var out []SummaryRow

@@ -1,10 +1,10 @@
 package sweep
 
-// This file holds toyEngine, a TEST DOUBLE for the simulation engine: a
+// This file holds toyRunner, a TEST DOUBLE for the Runner (the simulation engine): a
 // small, strict scenario format and a cheap stochastic "simulation", so
 // that the sweep machinery (expansion, seeds, cell files, restart,
 // sharding, merge) can be tested fast and without package sim. Shipped
-// code never uses it: the CLI runs the real engine.
+// code never uses it: the CLI runs CellRunner.
 
 import (
 	"context"
@@ -31,9 +31,9 @@ type toyScenario struct {
 	omega         float64
 }
 
-// toyEngine is the test double. calls counts runs; failOn makes runs of
+// toyRunner is the test double. calls counts runs; failOn makes runs of
 // a given seed fail; afterRun is called after each run.
-type toyEngine struct {
+type toyRunner struct {
 	calls    atomic.Int64
 	failOn   map[uint64]bool
 	afterRun func(n int64)
@@ -53,7 +53,7 @@ func (e *toyErr) Pos() srcpos.Pos { return srcpos.Pos{File: e.name, Line: e.line
 
 func (e *toyErr) FieldPath() string { return "" }
 
-func (t *toyEngine) parse(s Scenario) (*toyScenario, error) {
+func (t *toyRunner) parse(s Scenario) (*toyScenario, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(s.YAML, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %v", s.Name, err)
@@ -161,18 +161,18 @@ func (t *toyEngine) parse(s Scenario) (*toyScenario, error) {
 	return sc, nil
 }
 
-func (t *toyEngine) Check(s Scenario) error {
+func (t *toyRunner) Check(s Scenario) error {
 	_, err := t.parse(s)
 	return err
 }
 
-func (t *toyEngine) Run(ctx context.Context, s Scenario, seed uint64) (Result, error) {
+func (t *toyRunner) Run(ctx context.Context, s Scenario, seed uint64) (Result, error) {
 	sc, err := t.parse(s)
 	if err != nil {
 		return Result{}, err
 	}
 	if t.failOn[seed] {
-		return Result{}, fmt.Errorf("toy engine: failing on seed %d as asked", seed)
+		return Result{}, fmt.Errorf("toy runner: failing on seed %d as asked", seed)
 	}
 	r := rng.Stream(seed)
 	exploit := 0.0

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trustlab/trustlab/sim"
+	"github.com/trustlab/trustlab/simrun"
 )
 
 // TestRunKilled kills `trustlab run` with SIGKILL once its manifest says
@@ -37,7 +37,7 @@ func TestRunKilled(t *testing.T) {
 
 	// Wait (a guard of a minute, not an assertion) for a checkpoint with steps done.
 	var partial string
-	var man sim.Manifest
+	var man simrun.Manifest
 	for start := time.Now(); man.StepsDone == 0; time.Sleep(50 * time.Millisecond) {
 		if time.Since(start) > time.Minute {
 			t.Fatal("no checkpoint with steps done within a minute")

@@ -18,6 +18,7 @@ import (
 	"github.com/trustlab/trustlab/internal/outdir"
 	"github.com/trustlab/trustlab/scenario"
 	"github.com/trustlab/trustlab/sim"
+	"github.com/trustlab/trustlab/simrun"
 )
 
 const runSynopsis = `trustlab run SCENARIO.yaml [--out DIR] [--workers N] [--seed S] [--steps T] [--quiet] [--force]
@@ -124,12 +125,12 @@ func cmdRun(e *env, args []string) error {
 		)
 		progress = func(done, total int) { bar.Set(done) }
 	}
-	man, err := sim.Run(e.ctx, s, d.Path(), sim.RunOptions{Version: version, Progress: progress})
+	man, err := simrun.Run(e.ctx, s, d.Path(), simrun.Options{Version: version, Progress: progress})
 	if bar != nil {
 		bar.Exit()
 	}
 	if err != nil {
-		if errors.Is(err, sim.ErrInterrupted) {
+		if errors.Is(err, simrun.ErrInterrupted) {
 			// Ctrl-C: the outputs so far are consistent (the manifest says
 			// complete: false). They become --out, unless that would
 			// replace a previous run (--force): that one is kept.
@@ -183,7 +184,7 @@ func beginOut(dir string, force bool) (*outdir.Dir, error) {
 // wroteSteps reports whether steps.csv in dir holds at least one step
 // (more than its header line).
 func wroteSteps(dir string) bool {
-	f, err := os.Open(filepath.Join(dir, sim.StepsFile))
+	f, err := os.Open(filepath.Join(dir, simrun.StepsFile))
 	if err != nil {
 		return false
 	}
@@ -198,8 +199,8 @@ func wroteSteps(dir string) bool {
 func cutOffMessage(ce *outdir.CutOffError) string {
 	var what []string
 	for _, p := range ce.Partial {
-		var m sim.Manifest
-		b, err := os.ReadFile(filepath.Join(p, sim.ManifestFile))
+		var m simrun.Manifest
+		b, err := os.ReadFile(filepath.Join(p, simrun.ManifestFile))
 		if err != nil || json.Unmarshal(b, &m) != nil {
 			what = append(what, p+" (no readable manifest.json)")
 			continue

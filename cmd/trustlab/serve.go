@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/trustlab/trustlab"
-	"github.com/trustlab/trustlab/engine"
 	"github.com/trustlab/trustlab/experiment"
 	"github.com/trustlab/trustlab/httpapi"
+	"github.com/trustlab/trustlab/jobrun"
 	"github.com/trustlab/trustlab/jobs"
 	"github.com/trustlab/trustlab/sqlite"
 	"github.com/trustlab/trustlab/web"
@@ -91,7 +91,7 @@ func cmdServe(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	runner, fitter := engines()
+	runner, fitter := jobRunners()
 	mgr := jobs.New(jobs.Options{
 		Store: sqlite.NewJobStore(db), Runner: runner, Fitter: fitter,
 		Dir: data, Workers: workers, Logger: log, Limits: limits,
@@ -156,8 +156,9 @@ func defaultDataDir() string {
 	return "trustlab-data"
 }
 
-// engines returns the simulation and fitting engines the server runs.
+// jobRunners returns what the server's jobs run: simulations and fits
+// (package jobrun).
 // Scenarios sent to the server may not name files on it.
-func engines() (trustlab.Runner, trustlab.Fitter) {
-	return engine.Sim{Version: version}, engine.Fit{Version: version}
+func jobRunners() (trustlab.Runner, trustlab.Fitter) {
+	return jobrun.Sim{Version: version}, jobrun.Fit{Version: version}
 }

@@ -167,7 +167,7 @@ func cmdSweep(e *env, args []string) error {
 		}
 	}
 	t0 := time.Now()
-	st, err := sweep.Execute(e.ctx, sw, out, sweep.Engine{}, opt)
+	st, err := sweep.Execute(e.ctx, sw, out, sweep.CellRunner{}, opt)
 	if bar != nil {
 		bar.Exit()
 	}

@@ -64,7 +64,7 @@ func readTables(t *testing.T, dir string) map[string]string {
 	return out
 }
 
-// The tiny sweep on the real engine: golden summary; three shards (by
+// The tiny sweep on the real runner (sweep.CellRunner): golden summary; three shards (by
 // flag, by Slurm variables, by Kubernetes variables) merged equal the
 // unsharded sweep byte for byte, with 1 or 2 workers.
 func TestSweepShardsMerge(t *testing.T) {

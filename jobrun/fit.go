@@ -1,4 +1,4 @@
-package engine
+package jobrun
 
 import (
 	"bytes"
@@ -55,7 +55,7 @@ func FitPhase(p fitrun.Progress) string {
 	case fitrun.StageRead:
 		return "reading the data"
 	case fitrun.StageStart:
-		if p.Prior.String() == "empirical" { // fit.PriorEmpirical (engine does not import fit)
+		if p.Prior.String() == "empirical" { // fit.PriorEmpirical (jobrun does not import fit)
 			return "reading the data and fitting every subject under a weak prior"
 		}
 		return fmt.Sprintf("fitting subject 1 of %d (with cross-validation)", p.Total)

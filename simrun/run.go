@@ -1,4 +1,4 @@
-package sim
+package simrun
 
 import (
 	"bufio"
@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/trustlab/trustlab/scenario"
+	"github.com/trustlab/trustlab/sim"
 )
 
 // Files written into a run's output folder.
@@ -24,17 +24,12 @@ const (
 	IndexFile    = "index.html"
 )
 
-// StepsHeader is the header of steps.csv.
-var StepsHeader = []string{"step", "group", "agents", "trust_rate", "control_rate", "certainty_rate", "distrust_rate",
-	"honour_rate", "mean_payoff", "welfare", "control_cost", "loss", "mean_belief", "calibration_error",
-	"cynicism", "mean_trait", "sent_fraction", "return_fraction"}
-
 // AgentsHeader is the header of agents.csv.
 var AgentsHeader = []string{"id", "group", "behaviour", "trait_start", "trait_end", "trustworthiness", "payoff",
 	"trusts_given", "trusts_received", "controls", "betrayals"}
 
-// RunOptions tunes Run.
-type RunOptions struct {
+// Options tunes Run.
+type Options struct {
 	Version  string                // trustlab version for the manifest
 	Progress func(done, total int) // called after every step, from Run's goroutine
 }
@@ -66,16 +61,8 @@ type Manifest struct {
 	StateBytesPerAgent    float64   `json:"state_bytes_per_agent"`
 	PeakRSSBytesPerAgent  float64   `json:"peak_rss_bytes_per_agent"`
 
-	Final Final    `json:"final"`
-	Files []string `json:"files"`
-}
-
-// Final holds end-of-run measures.
-type Final struct {
-	// MeanAbsBeliefError is the mean over every (agent, slot) of
-	// |a/(a+b) - the neighbour's true trustworthiness| (PPB-1).
-	MeanAbsBeliefError float64 `json:"mean_abs_belief_error"`
-	MeanPayoff         float64 `json:"mean_payoff"` // cumulative payoff per agent
+	Final sim.Final `json:"final"`
+	Files []string  `json:"files"`
 }
 
 // ErrInterrupted is returned by Run when its context was cancelled: the
@@ -87,12 +74,12 @@ var ErrInterrupted = errors.New("run interrupted")
 // into dir, which must exist. It returns the manifest. While it runs, the
 // manifest (complete: false) is rewritten every second with steps_done, the
 // steps already flushed to steps.csv, so a killed run says how far it got.
-func Run(ctx context.Context, s *Sim, dir string, opt RunOptions) (*Manifest, error) {
-	sc := s.sc
+func Run(ctx context.Context, s *sim.Sim, dir string, opt Options) (*Manifest, error) {
+	sc := s.Scenario()
 	man := &Manifest{
 		Trustlab: opt.Version, ScenarioFile: sc.File, ScenarioHash: sc.Hash(), Scenario: sc.Canonical(),
-		Seed: sc.Seed, Workers: s.workers, Shards: s.shards, ShardSize: ShardSize, Kernel: s.Kernel(),
-		Agents: s.n, Steps: sc.Steps, Start: time.Now().UTC(),
+		Seed: sc.Seed, Workers: s.Workers(), Shards: s.Shards(), ShardSize: sim.ShardSize, Kernel: s.Kernel(),
+		Agents: s.N(), Steps: sc.Steps, Start: time.Now().UTC(),
 	}
 	if err := writeManifest(dir, man); err != nil {
 		return nil, err
@@ -103,14 +90,14 @@ func Run(ctx context.Context, s *Sim, dir string, opt RunOptions) (*Manifest, er
 	}
 	defer f.Close()
 	bw := bufio.NewWriterSize(f, 1<<16)
-	bw.WriteString(strings.Join(StepsHeader, ",") + "\n")
+	bw.WriteString(strings.Join(sim.RowHeader, ",") + "\n")
 	man.Files = append(man.Files, StepsFile)
 
-	var rows []Row
+	var rows []sim.Row
 	var loop time.Duration
 	interrupted := false
 	lastSave := time.Now()
-	for s.step < sc.Steps {
+	for s.Steps() < sc.Steps {
 		if ctx.Err() != nil {
 			interrupted = true
 			break
@@ -125,7 +112,7 @@ func Run(ctx context.Context, s *Sim, dir string, opt RunOptions) (*Manifest, er
 			bw.Write(buf)
 		}
 		if opt.Progress != nil {
-			opt.Progress(s.step, sc.Steps)
+			opt.Progress(s.Steps(), sc.Steps)
 		}
 		if time.Since(lastSave) >= checkpointEvery {
 			// If the process is killed, the manifest says how far it got:
@@ -133,7 +120,7 @@ func Run(ctx context.Context, s *Sim, dir string, opt RunOptions) (*Manifest, er
 			if err := bw.Flush(); err != nil {
 				return nil, err
 			}
-			man.StepsDone = s.step
+			man.StepsDone = s.Steps()
 			if err := writeManifest(dir, man); err != nil {
 				return nil, err
 			}
@@ -146,23 +133,23 @@ func Run(ctx context.Context, s *Sim, dir string, opt RunOptions) (*Manifest, er
 	if err := f.Close(); err != nil {
 		return nil, err
 	}
-	man.StepsDone = s.step
+	man.StepsDone = s.Steps()
 	man.LoopSeconds = loop.Seconds()
-	man.Interactions = s.interactions
+	man.Interactions = s.Interactions()
 	if loop > 0 {
-		man.InteractionsPerSecond = float64(s.interactions) / loop.Seconds()
+		man.InteractionsPerSecond = float64(s.Interactions()) / loop.Seconds()
 	}
 	man.Final = s.Final()
 	if sc.Outputs.Agents {
-		if err := s.writeAgents(filepath.Join(dir, AgentsFile)); err != nil {
+		if err := writeAgents(s, filepath.Join(dir, AgentsFile)); err != nil {
 			return nil, err
 		}
 		man.Files = append(man.Files, AgentsFile)
 	}
 	man.StateBytes = s.StateBytes()
-	man.StateBytesPerAgent = float64(man.StateBytes) / float64(s.n)
+	man.StateBytesPerAgent = float64(man.StateBytes) / float64(s.N())
 	man.PeakRSSBytes = PeakRSS()
-	man.PeakRSSBytesPerAgent = float64(man.PeakRSSBytes) / float64(s.n)
+	man.PeakRSSBytesPerAgent = float64(man.PeakRSSBytes) / float64(s.N())
 	man.Complete = !interrupted
 	man.End = time.Now().UTC()
 	if sc.Outputs.Plots && len(rows) > 0 {
@@ -177,7 +164,7 @@ func Run(ctx context.Context, s *Sim, dir string, opt RunOptions) (*Manifest, er
 		return nil, err
 	}
 	if interrupted {
-		return man, fmt.Errorf("%w after %d of %d steps", ErrInterrupted, s.step, sc.Steps)
+		return man, fmt.Errorf("%w after %d of %d steps", ErrInterrupted, s.Steps(), sc.Steps)
 	}
 	return man, nil
 }
@@ -208,60 +195,23 @@ func appendFloat(b []byte, v float64) []byte {
 	return strconv.AppendFloat(b, v, 'g', 8, 64)
 }
 
-func appendRow(b []byte, r Row) []byte {
+// appendRow writes r as a line of steps.csv: the columns of
+// sim.RowHeader, step, group and agents as integers.
+func appendRow(b []byte, r sim.Row) []byte {
 	b = strconv.AppendInt(b, int64(r.Step), 10)
 	b = append(b, ',')
 	b = append(b, r.Group...)
 	b = append(b, ',')
 	b = strconv.AppendInt(b, r.Agents, 10)
-	for _, v := range []float64{r.TrustRate, r.ControlRate, r.CertaintyRate, r.DistrustRate, r.HonourRate,
-		r.MeanPayoff, r.Welfare, r.ControlCost, r.Loss, r.MeanBelief, r.CalibrationError, r.Cynicism,
-		r.MeanTrait, r.SentFraction, r.ReturnFraction} {
+	for _, v := range r.Values()[1:] {
 		b = append(b, ',')
 		b = appendFloat(b, v)
 	}
 	return append(b, '\n')
 }
 
-// AgentRow is one line of agents.csv.
-type AgentRow struct {
-	ID              int
-	Group           string
-	Behaviour       string
-	TraitStart      float64
-	TraitEnd        float64
-	Trustworthiness float64
-	Payoff          float64
-	TrustsGiven     uint64
-	TrustsReceived  uint64
-	Controls        uint64
-	Betrayals       uint64
-}
-
-// Agents calls f for every agent in id order.
-func (s *Sim) Agents(f func(AgentRow)) {
-	recv := make([]uint64, s.n)
-	for i := range s.n {
-		base, d := s.base(i), s.deg(i)
-		for k := range d {
-			if t := s.slotTrusts(base + k); t > 0 {
-				recv[s.nbr(i, k)] += uint64(t)
-			}
-		}
-	}
-	for i := range s.n {
-		ag := s.agentState(i)
-		g := &s.groups[ag.Group]
-		f(AgentRow{
-			ID: i, Group: g.Name, Behaviour: g.Behaviour.Kind,
-			TraitStart: float64(s.traitStart(i)), TraitEnd: float64(ag.Trait), Trustworthiness: float64(s.w[i]),
-			Payoff: ag.Payoff, TrustsGiven: uint64(ag.Given), TrustsReceived: recv[i],
-			Controls: uint64(ag.Controls), Betrayals: uint64(ag.Betrayed),
-		})
-	}
-}
-
-func (s *Sim) writeAgents(path string) error {
+// writeAgents writes agents.csv: one line per agent, in id order.
+func writeAgents(s *sim.Sim, path string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -270,7 +220,7 @@ func (s *Sim) writeAgents(path string) error {
 	bw := bufio.NewWriterSize(f, 1<<20)
 	bw.WriteString(strings.Join(AgentsHeader, ",") + "\n")
 	var b []byte
-	s.Agents(func(r AgentRow) {
+	s.Agents(func(r sim.AgentRow) {
 		b = strconv.AppendInt(b[:0], int64(r.ID), 10)
 		b = append(b, ',')
 		b = append(b, r.Group...)
@@ -293,41 +243,6 @@ func (s *Sim) writeAgents(path string) error {
 	return f.Close()
 }
 
-// Final computes the end-of-run measures (in parallel, reduced in shard
-// order).
-func (s *Sim) Final() Final {
-	errs := make([]float64, s.shards)
-	cnt := make([]int64, s.shards)
-	pay := make([]float64, s.shards)
-	kv := s.stepKern()
-	s.parallel(func(w, h int) {
-		lo, hi := s.shardRange(h)
-		for i := lo; i < hi; i++ {
-			pay[h] += s.agentState(i).Payoff
-			base, d := s.base(i), s.deg(i)
-			for k := range d {
-				if s.fast {
-					sl := &s.fslots[base+k]
-					errs[h] += math.Abs(float64(sl.A)/float64(sl.A+sl.B) - float64(sl.W))
-				} else {
-					sl := &s.slots[base+k]
-					p := float64(sl.A) / float64(sl.A+sl.B)
-					errs[h] += math.Abs(p - float64(s.honourOf(&kv, s.nbr(i, k), sl.Trusts)))
-				}
-				cnt[h]++
-			}
-		}
-	})
-	var e, p float64
-	var c int64
-	for h := range s.shards {
-		e += errs[h]
-		c += cnt[h]
-		p += pay[h]
-	}
-	return Final{MeanAbsBeliefError: ratio(e, float64(c)), MeanPayoff: p / float64(s.n)}
-}
-
 // PeakRSS is the process's peak resident set size (VmHWM) in bytes, 0
 // where /proc is not available.
 func PeakRSS() int64 {
@@ -346,5 +261,3 @@ func PeakRSS() int64 {
 	}
 	return 0
 }
-
-var _ = scenario.MaxSize

@@ -1,4 +1,4 @@
-package engine_test
+package jobrun_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/trustlab/trustlab"
-	"github.com/trustlab/trustlab/engine"
+	"github.com/trustlab/trustlab/jobrun"
 )
 
 // fitData writes n invented subjects in the mikus2023 format (two
@@ -51,7 +51,7 @@ func TestFitReportsEverySubject(t *testing.T) {
 	data := fitData(t, 3)
 	out := filepath.Join(filepath.Dir(data), "out")
 	var got [][2]int
-	man, err := engine.Fit{Version: "test"}.Fit(context.Background(), data, spec, out, func(d, n int) { got = append(got, [2]int{d, n}) })
+	man, err := jobrun.Fit{Version: "test"}.Fit(context.Background(), data, spec, out, func(d, n int) { got = append(got, [2]int{d, n}) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestFitCancelled(t *testing.T) {
 	data := fitData(t, 3)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = engine.Fit{}.Fit(ctx, data, spec, filepath.Join(filepath.Dir(data), "out"), func(int, int) {})
+	_, err = jobrun.Fit{}.Fit(ctx, data, spec, filepath.Join(filepath.Dir(data), "out"), func(int, int) {})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Fit: %v, want context.Canceled", err)
 	}
@@ -92,7 +92,7 @@ func TestFitCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := fitData(t, 1)
-	if err := (engine.Fit{}).Check(data, spec); err != nil {
+	if err := (jobrun.Fit{}).Check(data, spec); err != nil {
 		t.Errorf("Check: %v", err)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.csv")
@@ -103,7 +103,7 @@ func TestFitCheck(t *testing.T) {
 		data string
 		spec []byte
 	}{"spec": {data, []byte("nonsense: [")}, "data": {bad, spec}} {
-		if err := (engine.Fit{}).Check(tc.data, tc.spec); trustlab.ErrorCode(err) != trustlab.EINVALID {
+		if err := (jobrun.Fit{}).Check(tc.data, tc.spec); trustlab.ErrorCode(err) != trustlab.EINVALID {
 			t.Errorf("%s: Check: %v (code %q), want invalid", name, err, trustlab.ErrorCode(err))
 		}
 	}
@@ -130,7 +130,7 @@ func TestFitUsesTheJobsQuestionnaire(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "questionnaire_key.yaml"), key, 0o644)
 	os.WriteFile(filepath.Join(dir, "questionnaire.csv"), []byte("id,gt1,gt2,gt3,gt4,gt5\ns1,5,5,1,5,5\ns2,1,1,5,1,1\ns3,3,3,3,3,3\n"), 0o644)
 	out := filepath.Join(dir, "out")
-	man, err := engine.Fit{Version: "test"}.Fit(context.Background(), data, spec, out, func(int, int) {})
+	man, err := jobrun.Fit{Version: "test"}.Fit(context.Background(), data, spec, out, func(int, int) {})
 	if err != nil {
 		t.Fatal(err)
 	}

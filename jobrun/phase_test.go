@@ -1,4 +1,4 @@
-package engine_test
+package jobrun_test
 
 import (
 	"context"
@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/trustlab/trustlab"
-	"github.com/trustlab/trustlab/engine"
 	"github.com/trustlab/trustlab/fit"
 	"github.com/trustlab/trustlab/fitrun"
+	"github.com/trustlab/trustlab/jobrun"
 )
 
 // Each stage of a fit has its phase (EM iterations do not occur in the
@@ -28,7 +28,7 @@ func TestFitPhase(t *testing.T) {
 		{fitrun.Progress{Stage: fitrun.StageSubject, Done: 75, Total: 75}, "fitted subject 75 of 75"},
 		{fitrun.Progress{Stage: fitrun.StagePlots, Done: 75, Total: 75}, "writing the tables, plots and report"},
 	} {
-		if got := engine.FitPhase(tc.p); got != tc.want {
+		if got := jobrun.FitPhase(tc.p); got != tc.want {
 			t.Errorf("FitPhase(%+v) = %q, want %q", tc.p, got, tc.want)
 		}
 	}
@@ -53,7 +53,7 @@ func TestFitReportsItsPhases(t *testing.T) {
 			phases = append(phases, p)
 		}
 	})
-	if _, err := (engine.Fit{Version: "test"}).Fit(ctx, data, spec, out, func(int, int) {}); err != nil {
+	if _, err := (jobrun.Fit{Version: "test"}).Fit(ctx, data, spec, out, func(int, int) {}); err != nil {
 		t.Fatal(err)
 	}
 	all := strings.Join(phases, "\n")

@@ -1,11 +1,4 @@
-// Package engine adapts the simulation engine (packages scenario and sim)
-// and the fitting workflow (package fitrun) to the job interfaces of
-// package trustlab, so that the server's job machinery runs real
-// simulations and fits without knowing them: [Sim] implements
-// [trustlab.Runner] and [Fit] implements [trustlab.Fitter], both reporting
-// real progress (steps, fitted subjects) and stopping when their context
-// is cancelled.
-package engine
+package jobrun
 
 import (
 	"context"
@@ -14,6 +7,7 @@ import (
 	"github.com/trustlab/trustlab"
 	"github.com/trustlab/trustlab/scenario"
 	"github.com/trustlab/trustlab/sim"
+	"github.com/trustlab/trustlab/simrun"
 )
 
 // Sim runs simulations: it implements [trustlab.Runner].
@@ -63,7 +57,7 @@ func (e Sim) Run(ctx context.Context, b []byte, out string, progress trustlab.Pr
 	if err != nil {
 		return nil, err
 	}
-	man, err := sim.Run(ctx, s, out, sim.RunOptions{Version: e.Version, Progress: progress})
+	man, err := simrun.Run(ctx, s, out, simrun.Options{Version: e.Version, Progress: progress})
 	if err != nil {
 		return nil, err
 	}

@@ -8,22 +8,22 @@ import (
 	"github.com/trustlab/trustlab/sim"
 )
 
-// Engine is the Runner that trustlab sweep uses: it parses each cell's
+// CellRunner is the Runner that trustlab sweep uses: it parses each cell's
 // scenario with package scenario and runs it with package sim.
 //
-// Per step it reports every column of the engine's steps.csv (one row per
+// Per step it reports every column of a run's steps.csv (sim.RowHeader) (one row per
 // group, and "all" when there are several). At the end of a run it reports
 // the population's (group "all", or the only group's) rates, beliefs and
 // trait at the last step, the totals of welfare, control cost and loss over
 // all steps, and the engine's final measures: the cumulative payoff per
 // agent and the mean absolute error of beliefs.
-type Engine struct {
+type CellRunner struct {
 	// Workers is the number of goroutines of each run; 0 means 1, since a
 	// sweep already runs several runs at once. Results do not depend on it.
 	Workers int
 }
 
-// SummaryMetrics names the end-of-run metrics of Engine, in order.
+// SummaryMetrics names the end-of-run metrics of CellRunner, in order.
 var SummaryMetrics = []string{
 	"trust_rate", "control_rate", "certainty_rate", "distrust_rate", "honour_rate",
 	"mean_belief", "calibration_error", "cynicism", "mean_trait", "sent_fraction", "return_fraction",
@@ -31,19 +31,19 @@ var SummaryMetrics = []string{
 	"mean_payoff", "mean_abs_belief_error",
 }
 
-// seriesMetrics names the per-step metrics of Engine: steps.csv's columns
-// after step and group.
-var seriesMetrics = sim.StepsHeader[2:]
+// seriesMetrics names the per-step metrics of CellRunner: steps.csv's
+// columns after step and group, those of sim.Row.Values.
+var seriesMetrics = sim.RowHeader[2:]
 
 // Check parses and validates a scenario.
-func (Engine) Check(s Scenario) error {
+func (CellRunner) Check(s Scenario) error {
 	_, err := scenario.Parse(s.YAML, s.Name, s.Dir)
 	return err
 }
 
 // CheckRows checks a scenario like Check and returns the number of series
 // rows of one run: one per step and group, plus "all" with several groups.
-func (Engine) CheckRows(s Scenario) (int, error) {
+func (CellRunner) CheckRows(s Scenario) (int, error) {
 	sc, err := scenario.Parse(s.YAML, s.Name, s.Dir)
 	if err != nil {
 		return 0, err
@@ -56,7 +56,7 @@ func (Engine) CheckRows(s Scenario) (int, error) {
 }
 
 // Run runs a scenario with the given seed.
-func (e Engine) Run(ctx context.Context, s Scenario, seed uint64) (Result, error) {
+func (e CellRunner) Run(ctx context.Context, s Scenario, seed uint64) (Result, error) {
 	sc, err := scenario.Parse(s.YAML, s.Name, s.Dir)
 	if err != nil {
 		return Result{}, err
@@ -79,11 +79,7 @@ func (e Engine) Run(ctx context.Context, s Scenario, seed uint64) (Result, error
 		}
 		rows := m.Step()
 		for _, r := range rows {
-			res.Series.Rows = append(res.Series.Rows, Step{Step: r.Step, Group: r.Group, Values: []float64{
-				float64(r.Agents), r.TrustRate, r.ControlRate, r.CertaintyRate, r.DistrustRate, r.HonourRate,
-				r.MeanPayoff, r.Welfare, r.ControlCost, r.Loss, r.MeanBelief, r.CalibrationError, r.Cynicism,
-				r.MeanTrait, r.SentFraction, r.ReturnFraction,
-			}})
+			res.Series.Rows = append(res.Series.Rows, Step{Step: r.Step, Group: r.Group, Values: r.Values()})
 		}
 		// The population's row comes last: "all", or the only group.
 		last = rows[len(rows)-1]

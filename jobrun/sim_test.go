@@ -1,4 +1,4 @@
-package engine_test
+package jobrun_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/trustlab/trustlab"
-	"github.com/trustlab/trustlab/engine"
+	"github.com/trustlab/trustlab/jobrun"
 	"github.com/trustlab/trustlab/scenario"
 )
 
@@ -27,7 +27,7 @@ outputs: {plots: false}
 func TestRunsATinySimulation(t *testing.T) {
 	out := t.TempDir()
 	var last [2]int
-	man, err := engine.Sim{Version: "test"}.Run(context.Background(), []byte(tiny), out, func(d, n int) { last = [2]int{d, n} })
+	man, err := jobrun.Sim{Version: "test"}.Run(context.Background(), []byte(tiny), out, func(d, n int) { last = [2]int{d, n} })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,12 +49,12 @@ func TestRunsATinySimulation(t *testing.T) {
 // Check predicts the size of the run of the issue-13 attack (2^31-1
 // agents) without allocating it.
 func TestCheckPredictsTheSize(t *testing.T) {
-	z, err := engine.Sim{}.Check([]byte(tiny))
+	z, err := jobrun.Sim{}.Check([]byte(tiny))
 	if err != nil || z.Agents != 50 || z.Steps != 5 || z.Edges != 150 || z.MemoryBytes <= 0 || z.DiskBytes <= 0 {
 		t.Errorf("tiny: %+v, %v", z, err)
 	}
 	huge := "steps: 1000\npopulation: {size: 2147483647}\nnetwork: {kind: k-out, k: 1}\n"
-	z, err = engine.Sim{}.Check([]byte(huge))
+	z, err = jobrun.Sim{}.Check([]byte(huge))
 	if err != nil || z.Agents != 2147483647 || z.MemoryBytes < 60<<30 {
 		t.Errorf("2^31-1 agents: %+v, %v", z, err)
 	}
@@ -64,13 +64,13 @@ func TestCheckPredictsTheSize(t *testing.T) {
 // position as fields of the error.
 func TestCheckRefusesFiles(t *testing.T) {
 	src := strings.Replace(tiny, "network: {kind: k-out, k: 3}", "network: {kind: edge-list, file: /etc/passwd}", 1)
-	_, err := engine.Sim{}.Check([]byte(src))
+	_, err := jobrun.Sim{}.Check([]byte(src))
 	fe := trustlab.FieldErrors(err)
-	if trustlab.ErrorCode(err) != trustlab.EINVALID || len(fe) != 1 || fe[0].Field != "network.file" || fe[0].File != engine.ScenarioName || fe[0].Line != 8 || fe[0].Column == 0 ||
+	if trustlab.ErrorCode(err) != trustlab.EINVALID || len(fe) != 1 || fe[0].Field != "network.file" || fe[0].File != jobrun.ScenarioName || fe[0].Line != 8 || fe[0].Column == 0 ||
 		!strings.HasSuffix(fe[0].Message, "network.file: "+scenario.NoFilesMessage) {
 		t.Errorf("Check: %v; fields %+v", err, fe)
 	}
-	if _, err := (engine.Sim{AllowFiles: true}).Check([]byte(src)); err != nil {
+	if _, err := (jobrun.Sim{AllowFiles: true}).Check([]byte(src)); err != nil {
 		t.Errorf("AllowFiles: %v, want the file: key accepted", err)
 	}
 }
@@ -82,7 +82,7 @@ func TestCheck(t *testing.T) {
 		{"edge list", strings.Replace(tiny, "network: {kind: k-out, k: 3}", "network: {kind: edge-list, file: /etc/passwd}", 1), "scenario.yaml:8"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := engine.Sim{}.Check([]byte(tc.scenario))
+			_, err := jobrun.Sim{}.Check([]byte(tc.scenario))
 			if trustlab.ErrorCode(err) != trustlab.EINVALID || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Check: %v (code %q), want invalid mentioning %q", err, trustlab.ErrorCode(err), tc.want)
 			}
