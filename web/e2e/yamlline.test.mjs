@@ -1,0 +1,58 @@
+// The scenario builder's YAML line editor (web/static/js/yamlline.js),
+// tested in Node without a browser.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { lookup, scalar, setAt, replaceValue } from '../static/js/yamlline.js';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const S = `# comment on top
+name: x   # the name
+steps: 100
+population:
+  size: 500
+  # a comment inside
+  trait: {dist: uniform, min: 0.05, max: 0.25}
+  trustworthiness: 0.95
+network: {kind: k-out, k: 4}
+situation: {game: binary, gain: 1, loss: 1, control: {cost: 0.3, gain: 1}}
+feedback: own
+`;
+
+test('yamlline: reads scalars in block and flow mappings', () => {
+  assert.equal(scalar(lookup(S, 'name')), 'x');
+  assert.equal(scalar(lookup(S, 'population.size')), '500');
+  assert.equal(scalar(lookup(S, 'population.trait.max')), '0.25');
+  assert.equal(scalar(lookup(S, 'network.k')), '4');
+  assert.equal(scalar(lookup(S, 'situation.control.cost')), '0.3');
+  assert.equal(lookup(S, 'seed'), undefined);
+  assert.equal(lookup(S, 'feedback.regime').kind, 'other');
+});
+
+test('yamlline: rewrites only the key, keeps comments, adds missing keys', () => {
+  assert.equal(setAt(S, 'population.size', '40'), S.replace('size: 500', 'size: 40'));
+  assert.equal(setAt(S, 'name', 'y'), S.replace('name: x ', 'name: y '));
+  assert.equal(setAt(S, 'network.k', '6'), S.replace('k: 4', 'k: 6'));
+  assert.equal(setAt(S, 'situation.control.cost', '0.5'), S.replace('cost: 0.3', 'cost: 0.5'));
+  assert.equal(setAt(S, 'situation.outside', '0'), S.replace('gain: 1}}', 'gain: 1}, outside: 0}'));
+  assert.equal(setAt(S, 'population.behaviour', 'honour'), S.replace('trustworthiness: 0.95', 'trustworthiness: 0.95\n  behaviour: honour'));
+  assert.equal(setAt(S, 'seed', '7'), `${S}seed: 7\n`);
+  assert.equal(setAt(S, 'params.beta', '3'), `${S}params: {beta: 3}\n`);
+  assert.equal(setAt(S, 'feedback.weight', '1'), null);
+  assert.equal(replaceValue(S, 'feedback', '{regime: social, weight: 0.3}'), S.replace('feedback: own', 'feedback: {regime: social, weight: 0.3}'));
+  assert.equal(replaceValue(S, 'network', 'complete'), S.replace('{kind: k-out, k: 4}', 'complete'));
+});
+
+test('yamlline: every example is read; its groups list is left to the text', () => {
+  const dir = path.join(repo, 'examples');
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+    const t = readFileSync(path.join(dir, f), 'utf8');
+    assert.ok(scalar(lookup(t, 'population.size')), `${f}: population.size`);
+    assert.equal(setAt(t, 'steps', '5').split('\n').length, t.split('\n').length, `${f}: steps rewritten in place`);
+    if (t.includes('groups:')) assert.equal(lookup(t, 'population.groups').kind, 'other');
+  }
+});
