@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { lookup, scalar, setAt, replaceValue } from '../static/js/yamlline.js';
+import { lookup, scalar, setAt, replaceValue, removeAt } from '../static/js/yamlline.js';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -55,4 +55,14 @@ test('yamlline: every example is read; its groups list is left to the text', () 
     assert.equal(setAt(t, 'steps', '5').split('\n').length, t.split('\n').length, `${f}: steps rewritten in place`);
     if (t.includes('groups:')) assert.equal(lookup(t, 'population.groups').kind, 'other');
   }
+});
+
+test('yamlline: removes a key from a flow or a block mapping', () => {
+  assert.equal(removeAt(S, 'situation.control'), S.replace(', control: {cost: 0.3, gain: 1}', ''));
+  assert.equal(removeAt(S, 'situation.game'), S.replace('game: binary, ', ''));
+  assert.equal(removeAt(S, 'population.trustworthiness'), S.replace('  trustworthiness: 0.95\n', ''));
+  assert.equal(removeAt(S, 'feedback'), S.replace('feedback: own\n', ''));
+  assert.equal(removeAt(S, 'interventions.full_feedback'), S);
+  const T = 'interventions:\n  graduated_stakes: {start: 0.1, grow: 2, shrink: 0.5}\n';
+  assert.equal(removeAt(T, 'interventions.graduated_stakes'), 'interventions:\n');
 });

@@ -31,6 +31,7 @@ function flow(s, i, base) {
     ws();
     const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(s.slice(j));
     if (!m) return null;
+    const keyStart = base + j;
     const key = m[0];
     j += key.length;
     if (s[j] !== ':') return null;
@@ -49,6 +50,7 @@ function flow(s, i, base) {
       const v = s.slice(st, j).trimEnd();
       child = { kind: 'scalar', value: v, start: base + st, end: base + st + v.length };
     }
+    child.keyStart = keyStart;
     node.entries.set(key, child);
     ws();
     if (s[j] === ',') { j++; continue; }
@@ -202,6 +204,38 @@ export function replaceValue(text, path, v) {
       return null;
     }
     n = child;
+  }
+  return null;
+}
+
+/**
+ * removeAt returns text without the key at path (its line in a block
+ * mapping, its entry in a flow mapping), the text unchanged when the key
+ * is absent, or null when the builder cannot edit that shape.
+ */
+export function removeAt(text, path) {
+  const keys = path.split('.');
+  const rs = rows(text);
+  let n = block(rs, 0, rs.length, 0);
+  for (let d = 0; d < keys.length; d++) {
+    if (!n || n.kind !== 'map') return null;
+    const child = n.entries.get(keys[d]);
+    if (child === undefined) return text;
+    if (d < keys.length - 1) { n = child; continue; }
+    if (n.style === 'flow') {
+      const list = [...n.entries.values()];
+      const i = list.indexOf(child);
+      const end = child.kind === 'map' ? child.end : child.end;
+      if (list.length === 1) return splice(text, child.keyStart, end, '');
+      if (i === 0) return splice(text, child.keyStart, list[1].keyStart, '');
+      const prev = list[i - 1];
+      return splice(text, prev.kind === 'map' ? prev.end : prev.end, end, '');
+    }
+    // A block entry: its rows, with their newline.
+    const first = rs[child.keyRow];
+    let endAt = child.valueEnd;
+    if (endAt < text.length && text[endAt] === '\n') endAt++;
+    return splice(text, first.start, endAt, '');
   }
   return null;
 }
