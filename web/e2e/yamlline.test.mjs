@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { lookup, scalar, setAt, replaceValue, removeAt } from '../static/js/yamlline.js';
+import { lookup, scalar, setAt, replaceValue, removeAt, appendItem, removeItem } from '../static/js/yamlline.js';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -47,13 +47,13 @@ test('yamlline: rewrites only the key, keeps comments, adds missing keys', () =>
   assert.equal(replaceValue(S, 'network', 'complete'), S.replace('{kind: k-out, k: 4}', 'complete'));
 });
 
-test('yamlline: every example is read; its groups list is left to the text', () => {
+test('yamlline: every example is read, its groups too', () => {
   const dir = path.join(repo, 'examples');
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
     const t = readFileSync(path.join(dir, f), 'utf8');
     assert.ok(scalar(lookup(t, 'population.size')), `${f}: population.size`);
     assert.equal(setAt(t, 'steps', '5').split('\n').length, t.split('\n').length, `${f}: steps rewritten in place`);
-    if (t.includes('groups:')) assert.equal(lookup(t, 'population.groups').kind, 'other');
+    if (t.includes('groups:')) assert.equal(lookup(t, 'population.groups').kind, 'seq', `${f}: groups`);
   }
 });
 
@@ -65,4 +65,23 @@ test('yamlline: removes a key from a flow or a block mapping', () => {
   assert.equal(removeAt(S, 'interventions.full_feedback'), S);
   const T = 'interventions:\n  graduated_stakes: {start: 0.1, grow: 2, shrink: 0.5}\n';
   assert.equal(removeAt(T, 'interventions.graduated_stakes'), 'interventions:\n');
+});
+
+test('yamlline: groups, a sequence of one-line flow mappings', () => {
+  const G = `population:
+  size: 10
+  groups:
+    - {name: a, share: 0.8, trustworthiness: 0.9}   # most
+    - {name: b, share: 0.2, behaviour: {kind: reciprocal, slope: 0.6}}
+network: complete
+`;
+  assert.equal(scalar(lookup(G, 'population.groups.1.behaviour.slope')), '0.6');
+  assert.equal(setAt(G, 'population.groups.0.share', '0.7'), G.replace('share: 0.8', 'share: 0.7'));
+  assert.equal(setAt(G, 'population.groups.1.trait', '0.3'), G.replace('slope: 0.6}}', 'slope: 0.6}, trait: 0.3}'));
+  assert.equal(appendItem(G, 'population.groups', '{name: c, share: 0.1}'), G.replace('0.6}}\n', '0.6}}\n    - {name: c, share: 0.1}\n'));
+  assert.equal(removeItem(G, 'population.groups', 0), G.replace(/ {4}- \{name: a.*\n/, ''));
+  assert.equal(setAt(G, 'population.groups.2.share', '1'), null);
+  assert.equal(replaceValue(G, 'population.groups.1.behaviour', 'honour'), G.replace('{kind: reciprocal, slope: 0.6}', 'honour'));
+  assert.equal(removeAt(G, 'population.groups.0.trustworthiness'), G.replace(', trustworthiness: 0.9', ''));
+  assert.equal(lookup('population:\n  groups:\n    - name: a\n      share: 1\n', 'population.groups').kind, 'other');
 });

@@ -91,8 +91,9 @@ function block(rs, from, to, indent) {
     let child;
     if (vlen === 0) {
       if (last > i) {
-        const ci = indentOf(rs[i + 1 + rs.slice(i + 1, last + 1).findIndex((r) => !blank(r.text))].text);
-        child = block(rs, i + 1, last + 1, ci) || { kind: 'other' };
+        const first = rs[i + 1 + rs.slice(i + 1, last + 1).findIndex((r) => !blank(r.text))].text;
+        const ci = indentOf(first);
+        child = (first.trimStart().startsWith('- ') ? seq(rs, i + 1, last + 1, ci) : block(rs, i + 1, last + 1, ci)) || { kind: 'other' };
       } else child = { kind: 'scalar', value: '', start: vstart, end: vstart };
     } else if (rest[0] === '{' && last === i) {
       const r = flow(rest, 0, vstart);
@@ -112,6 +113,26 @@ function block(rs, from, to, indent) {
   return node;
 }
 
+/**
+ * seq parses a block sequence of one-line flow mappings (the shape of
+ * population.groups in the examples): rows "- {name: a, share: 0.5}".
+ */
+function seq(rs, from, to, indent) {
+  const node = { kind: 'seq', items: [], indent, lastRow: from - 1 };
+  for (let i = from; i < to; i++) {
+    const t = rs[i].text;
+    if (blank(t)) continue;
+    const m = /^( *)- +(\{.*)$/.exec(t);
+    if (!m || m[1].length !== indent) return null;
+    const r = flow(m[2], 0, rs[i].start + t.length - m[2].length);
+    if (!r || valueEnd(m[2].slice(r.next)) !== 0) return null;
+    r.node.row = i;
+    node.items.push(r.node);
+    node.lastRow = i;
+  }
+  return node;
+}
+
 /** parse returns the root node of a scenario text, or {kind: 'other'}. */
 export function parse(text) {
   const rs = rows(text);
@@ -122,6 +143,7 @@ export function parse(text) {
 export function lookup(text, path) {
   let n = parse(text);
   for (const k of path.split('.')) {
+    if (n && n.kind === 'seq' && /^\d+$/.test(k)) { n = n.items[Number(k)]; continue; }
     if (!n || n.kind !== 'map') return n && n.kind === 'other' ? n : (n ? { kind: 'other' } : undefined);
     n = n.entries.get(k);
   }
@@ -156,6 +178,11 @@ export function setAt(text, path, v) {
   if (!n || n.kind !== 'map') return null;
   for (let d = 0; d < keys.length; d++) {
     const k = keys[d];
+    if (n.kind === 'seq') {
+      n = /^\d+$/.test(k) ? n.items[Number(k)] : undefined;
+      if (!n || d === keys.length - 1) return null;
+      continue;
+    }
     const child = n.entries.get(k);
     if (child === undefined) {
       const val = nest(keys.slice(d + 1), v);
@@ -177,10 +204,36 @@ export function setAt(text, path, v) {
       if (child.kind === 'scalar') return splice(text, child.start, child.end, v);
       return null;
     }
-    if (child.kind !== 'map') return null;
+    if (child.kind !== 'map' && child.kind !== 'seq') return null;
     n = child;
   }
   return null;
+}
+
+/** seqAt returns the sequence node at path and the rows of the text, or null. */
+function seqAt(text, path) {
+  const n = lookup(text, path);
+  return n && n.kind === 'seq' ? n : null;
+}
+
+/** appendItem returns text with the flow mapping item added to the sequence at path, or null. */
+export function appendItem(text, path, item) {
+  const n = seqAt(text, path);
+  if (!n) return null;
+  const rs = rows(text);
+  const r = rs[n.lastRow];
+  const at = r.start + r.text.length;
+  return splice(text, at, at, `\n${' '.repeat(n.indent)}- ${item}`);
+}
+
+/** removeItem returns text without item i of the sequence at path (its row), or null. */
+export function removeItem(text, path, i) {
+  const n = seqAt(text, path);
+  if (!n || !n.items[i]) return null;
+  const rs = rows(text);
+  const r = rs[n.items[i].row];
+  const end = r.start + r.text.length + (r.start + r.text.length < text.length ? 1 : 0);
+  return splice(text, r.start, end, '');
 }
 
 /** replaceValue returns text with the whole value of a top-level or nested key replaced by v. */
@@ -189,6 +242,7 @@ export function replaceValue(text, path, v) {
   const rs = rows(text);
   let n = block(rs, 0, rs.length, 0);
   for (let d = 0; d < keys.length; d++) {
+    if (n && n.kind === 'seq' && d < keys.length - 1) { n = n.items[Number(keys[d])]; continue; }
     if (!n || n.kind !== 'map') return null;
     const child = n.entries.get(keys[d]);
     if (child === undefined) return setAt(text, path, v);
@@ -218,6 +272,7 @@ export function removeAt(text, path) {
   const rs = rows(text);
   let n = block(rs, 0, rs.length, 0);
   for (let d = 0; d < keys.length; d++) {
+    if (n && n.kind === 'seq' && d < keys.length - 1) { n = n.items[Number(keys[d])]; continue; }
     if (!n || n.kind !== 'map') return null;
     const child = n.entries.get(keys[d]);
     if (child === undefined) return text;
