@@ -122,8 +122,21 @@ test('builder: a scenario built only with the controls runs to the end', { skip 
   await page.getByLabel('Graduated stakes (start 0.1, ×2, ×0.5)').check();
   await page.getByLabel('w₋ (weight of a betrayal) (number)', { exact: true }).fill('1.5');
   await page.getByLabel('Feedback', { exact: true }).selectOption('social');
+  // Two groups: the second of reciprocal trustees.
+  await page.getByRole('button', { name: 'Add a group' }).click();
+  await page.getByRole('button', { name: 'Add a group' }).click();
+  await page.getByLabel('Group 1: share (number)', { exact: true }).fill('0.7');
+  await page.getByLabel('Group 2: share (number)', { exact: true }).fill('0.3');
+  await page.getByLabel('Group 2: behaviour', { exact: true }).selectOption('reciprocal');
+  await page.getByLabel('Group 2: reciprocal slope (number)', { exact: true }).fill('0.8');
   assert.equal(await yaml(page), [
-    'population: {size: 60, trait: {dist: uniform, min: 0.2, max: 0.95}, trustworthiness: 0.8}',
+    'population:',
+    '  size: 60',
+    '  trait: {dist: uniform, min: 0.2, max: 0.95}',
+    '  trustworthiness: 0.8',
+    '  groups:',
+    '    - {name: group-1, share: 0.7}',
+    '    - {name: group-2, share: 0.3, behaviour: {kind: reciprocal, slope: 0.8}}',
     'steps: 15',
     'seed: 7',
     'network: {kind: watts-strogatz, k: 4}',
@@ -147,7 +160,14 @@ test('builder: a scenario built only with the controls runs to the end', { skip 
 
 test('builder: no sideways scrolling at phone width', { skip }, async () => {
   const page = await b.newPage({ width: 390, height: 844 });
-  await openRuns(page, START);
+  await openRuns(page, START.replace('  trustworthiness: 0.95\n', `  groups:
+    - {name: honest, share: 0.6, trustworthiness: 0.9}
+    - {name: reciprocal, share: 0.25, behaviour: {kind: reciprocal, slope: 0.6}}
+    - {name: con-artists, share: 0.15, behaviour: {kind: con-artist, honours: 3}}
+`));
+  await assertText(page.locator('[data-testid="check-status"]'), 'accepts this scenario');
+  assert.equal(await page.getByLabel('Group 3: con-artist honours (number)', { exact: true }).inputValue(), '3');
+  assert.equal(await page.getByRole('button', { name: 'Add a group' }).isDisabled(), true, 'three groups at most');
   await page.getByLabel('Control option (a paid safeguard)').check();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);

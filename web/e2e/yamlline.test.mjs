@@ -42,6 +42,7 @@ test('yamlline: rewrites only the key, keeps comments, adds missing keys', () =>
   assert.equal(setAt(S, 'population.behaviour', 'honour'), S.replace('trustworthiness: 0.95', 'trustworthiness: 0.95\n  behaviour: honour'));
   assert.equal(setAt(S, 'seed', '7'), `${S}seed: 7\n`);
   assert.equal(setAt(S, 'params.beta', '3'), `${S}params: {beta: 3}\n`);
+  assert.equal(setAt('seed: 1\n', 'population.trait.min', '0.1', { block: true }), 'seed: 1\npopulation:\n  trait: {min: 0.1}\n');
   assert.equal(setAt(S, 'feedback.weight', '1'), null);
   assert.equal(replaceValue(S, 'feedback', '{regime: social, weight: 0.3}'), S.replace('feedback: own', 'feedback: {regime: social, weight: 0.3}'));
   assert.equal(replaceValue(S, 'network', 'complete'), S.replace('{kind: k-out, k: 4}', 'complete'));

@@ -10,7 +10,7 @@
 
 import { h, id } from './dom.js';
 import { slider } from './controls.js';
-import { parse, lookup, scalar, setAt, replaceValue, removeAt } from './yamlline.js';
+import { parse, lookup, scalar, setAt, replaceValue, removeAt, appendItem, removeItem } from './yamlline.js';
 
 const num = (n) => {
   const v = scalar(n);
@@ -100,7 +100,62 @@ const CHECKS = [
   { group: 'Interventions', path: 'interventions.graduated_stakes', label: 'Graduated stakes (start 0.1, ×2, ×0.5)', value: '{start: 0.1, grow: 2, shrink: 0.5}' },
 ];
 
-const GROUPS = ['Run', 'Network', 'Situation', 'Population', 'Interventions', 'Parameters'];
+const GROUPS = ['Run', 'Network', 'Situation', 'Population', 'Groups', 'Interventions', 'Parameters'];
+// The order of the controls within a section.
+const ORDER = ['network', 'network.k', 'situation.game', 'situation.gain', 'situation.loss', 'situation.endowment',
+  'situation.multiplier', 'situation.control', 'situation.control.cost', 'feedback'];
+const rank = (p) => (ORDER.includes(p) ? ORDER.indexOf(p) : -1);
+
+const BEHAVIOURS = ['probabilistic', 'honour', 'betray', 'reciprocal', 'con-artist'];
+const MAX_GROUPS = 3;
+const G = 'population.groups';
+
+/** The groups as the builder sees them: {list} (a sequence of one-line mappings), {absent} or {other}. */
+function readGroups(text) {
+  const n = lookup(text, G);
+  if (n === undefined) return { list: [], absent: true };
+  if (n.kind !== 'seq') return { other: true };
+  return { list: n.items };
+}
+
+/** A group's behaviour: probabilistic when absent, a name, or the kind of {kind: ...}. */
+function readBehaviour(text, i) {
+  const r = readKind(text, `${G}.${i}.behaviour`, 'kind', 'probabilistic');
+  return r;
+}
+
+/** writeBehaviour rewrites group i's behaviour (honour, betray and con-artist fix w, so it goes). */
+function writeBehaviour(text, i, v) {
+  const p = `${G}.${i}`;
+  let t = text;
+  if (v === 'probabilistic') t = removeAt(t, `${p}.behaviour`);
+  else if (v === 'reciprocal') t = replaceValue(t, `${p}.behaviour`, '{kind: reciprocal, slope: 0.5}');
+  else if (v === 'con-artist') t = replaceValue(t, `${p}.behaviour`, '{kind: con-artist, honours: 3}');
+  else t = replaceValue(t, `${p}.behaviour`, v);
+  if (t !== null && ['honour', 'betray', 'con-artist'].includes(v)) t = removeAt(t, `${p}.trustworthiness`);
+  return t;
+}
+
+/** addGroup appends a group (the first one creates population.groups in a block population). */
+function addGroup(text) {
+  const g = readGroups(text);
+  if (g.other || g.list.length >= MAX_GROUPS) return null;
+  const sum = g.list.reduce((a, it) => a + (num(it.entries.get('share')) || 0), 0);
+  const share = g.list.length === 0 ? 1 : (sum < 1 - 1e-9 ? fmt(Math.round((1 - sum) * 100) / 100) : 0.1);
+  const item = `{name: group-${g.list.length + 1}, share: ${share}}`;
+  if (g.list.length) return appendItem(text, G, item);
+  const pop = lookup(text, 'population');
+  if (!pop || pop.kind !== 'map' || pop.style !== 'block') return null;
+  const t = setAt(text, G, '\u0000');
+  return t && t.replace(': \u0000', `:\n${' '.repeat(pop.indent + 2)}- ${item}`);
+}
+
+/** dropGroup removes group i (and population.groups when it was the last). */
+function dropGroup(text, i) {
+  let t = removeItem(text, G, i);
+  if (t !== null && readGroups(t).other) t = removeAt(t, G);
+  return t;
+}
 
 /**
  * builder returns {el, refresh()}: the panel of controls for the editor ed
@@ -122,10 +177,10 @@ export function builder(ed, onChange) {
         if (c.dist && lookup(t, 'population.trait') === undefined) {
           const lo = c.path.endsWith('min') ? v : 0.05;
           const hi = c.path.endsWith('max') ? v : 0.95;
-          write(setAt(t, 'population.trait', `{dist: uniform, min: ${fmt(lo)}, max: ${fmt(hi)}}`));
+          write(setAt(t, 'population.trait', `{dist: uniform, min: ${fmt(lo)}, max: ${fmt(hi)}}`, { block: true }));
           return;
         }
-        t = setAt(t, c.path, fmt(v));
+        t = setAt(t, c.path, fmt(v), { block: c.path.startsWith('population.') });
         write(t);
       },
     });
@@ -176,6 +231,59 @@ export function builder(ed, onChange) {
     } });
   }
 
+  // Groups: up to three, each with its share and its trustees' behaviour.
+  const groupsNote = other();
+  const addBtn = h('button', { type: 'button', class: 'secondary', 'data-action': 'add-group', onclick: () => write(addGroup(ed.value())) }, 'Add a group');
+  const groupEls = [];
+  for (let i = 0; i < MAX_GROUPS; i++) {
+    const p = `${G}.${i}`;
+    const legend = h('legend', {}, `Group ${i + 1}`);
+    const share = slider({ name: `b-${p}.share`, label: `Group ${i + 1}: share`, min: 0.01, max: 1, step: 0.01, value: 1, hint: '(0, 1]; the shares sum to 1',
+      onInput: (v) => { if (Number.isFinite(v)) write(setAt(ed.value(), `${p}.share`, fmt(v))); } });
+    const sid = id('b-beh');
+    const beh = h('select', { id: sid, name: `b-${p}.behaviour` }, BEHAVIOURS.map((o) => h('option', { value: o }, o)));
+    beh.addEventListener('change', () => write(writeBehaviour(ed.value(), i, beh.value)));
+    const behNote = other();
+    const behEl = h('div', { class: 'field', 'data-key': `${p}.behaviour` }, h('label', { for: sid }, `Group ${i + 1}: behaviour`), beh, behNote);
+    const slope = slider({ name: `b-${p}.slope`, label: `Group ${i + 1}: reciprocal slope`, min: 0, max: 2, step: 0.05, value: 0.5, hint: '[0, 2]',
+      onInput: (v) => { if (Number.isFinite(v)) write(setAt(ed.value(), `${p}.behaviour.slope`, fmt(v))); } });
+    const honours = slider({ name: `b-${p}.honours`, label: `Group ${i + 1}: con-artist honours`, min: 0, max: 20, step: 1, value: 3, hint: 'trusts honoured before betraying',
+      onInput: (v) => { if (Number.isFinite(v)) write(setAt(ed.value(), `${p}.behaviour.honours`, fmt(v))); } });
+    const remove = h('button', { type: 'button', class: 'secondary', onclick: () => write(dropGroup(ed.value(), i)) }, `Remove group ${i + 1}`);
+    const el = h('fieldset', { class: 'builder-sub', 'data-key': p }, legend, share.el, behEl, slope.el, honours.el, h('div', { class: 'buttons' }, remove));
+    groupEls.push(el);
+    items.push({ c: { group: 'Groups', path: p }, el, refresh(text) {
+      const g = readGroups(text);
+      const it = g.list && g.list[i];
+      el.hidden = !it;
+      if (!it) return;
+      legend.textContent = `Group ${i + 1}: ${scalar(it.entries.get('name')) || '(no name)'}`;
+      const sh = readNum(text, `${p}.share`, 1);
+      share.input.disabled = share.box.disabled = !!sh.other;
+      if (!sh.other && document.activeElement !== share.box) share.set(sh.value);
+      const b = readBehaviour(text, i);
+      const off = !!b.other || !BEHAVIOURS.includes(b.value);
+      beh.disabled = off; behNote.hidden = !off;
+      if (!off) beh.value = b.value;
+      slope.el.hidden = off || b.value !== 'reciprocal';
+      honours.el.hidden = off || b.value !== 'con-artist';
+      const sl = readNum(text, `${p}.behaviour.slope`, 0.5);
+      if (!sl.other && document.activeElement !== slope.box) slope.set(sl.value);
+      const ho = readNum(text, `${p}.behaviour.honours`, 3);
+      if (!ho.other && document.activeElement !== honours.box) honours.set(ho.value);
+    } });
+  }
+  const groupsCtl = h('div', { class: 'field', 'data-key': G }, groupsNote, h('div', { class: 'buttons' }, addBtn));
+  items.push({ c: { group: 'Groups', path: `${G}.add` }, el: groupsCtl, refresh(text) {
+    const g = readGroups(text);
+    const pop = lookup(text, 'population');
+    const canAdd = !g.other && g.list.length < MAX_GROUPS && (g.list.length > 0 || (pop && pop.kind === 'map' && pop.style === 'block'));
+    groupsNote.hidden = !g.other && (canAdd || g.list.length >= MAX_GROUPS);
+    groupsNote.textContent = g.other ? 'edited in the text' : 'groups need population: written as a block (one key a line)';
+    addBtn.disabled = !canAdd;
+  } });
+
+  items.sort((a, b) => rank(a.c.path) - rank(b.c.path));
   const status = h('p', { class: 'hint', 'aria-live': 'polite', 'data-testid': 'builder-status' });
   const sections = GROUPS.map((g) => h('fieldset', { class: 'builder-group' }, h('legend', {}, g),
     items.filter((it) => it.c.group === g).map((it) => it.el)));

@@ -171,7 +171,7 @@ const nest = (keys, v) => keys.reduceRight((acc, k) => `{${k}: ${acc}}`, v);
  * replace: the whole value of the key is replaced even when it is a
  * mapping (a block value is then written as a flow one).
  */
-export function setAt(text, path, v) {
+export function setAt(text, path, v, opts = {}) {
   const keys = path.split('.');
   const rs = rows(text);
   let n = block(rs, 0, rs.length, 0);
@@ -190,7 +190,10 @@ export function setAt(text, path, v) {
         const empty = n.entries.size === 0;
         return splice(text, n.close, n.close, `${empty ? '' : ', '}${k}: ${val}`);
       }
-      const line = `${' '.repeat(n.indent)}${k}: ${val}`;
+      // opts.block: a missing top-level key is written as a block mapping
+      // (population:\n  size: 60), so that lines can be added under it.
+      const line = opts.block && d === 0 && keys.length > 1
+        ? `${k}:\n  ${keys[1]}: ${nest(keys.slice(2), v)}` : `${' '.repeat(n.indent)}${k}: ${val}`;
       if (n.lastRow < 0 || (d === 0)) {
         // Top level: at the end of the text.
         const sep = text === '' || text.endsWith('\n') ? '' : '\n';
