@@ -88,6 +88,7 @@ function mountList(main) {
   const check = () => runCheck().catch((err) => { if (!isAbort(err)) checkLine.textContent = `The check failed: ${err.message}`; });
   let timer = null;
   ed.textarea.addEventListener('input', () => {
+    checkLine.textContent = 'Edited: the check follows.';
     clearTimeout(timer);
     timer = setTimeout(() => { b.refresh(); check(); }, 400);
   });
