@@ -37,6 +37,9 @@ test('builder: a slider rewrites exactly its key and keeps the comments', { skip
   const page = await b.newPage();
   await openRuns(page, START);
   await assertText(page.locator('[data-testid="check-status"]'), 'accepts this scenario');
+  // No groups in the text: no group controls, only the button that adds one.
+  assert.equal(await page.locator('[data-testid="builder"] [data-key^="population.groups."]:visible').count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Add a group' }).isEnabled(), true);
   const size = page.getByLabel('Population size', { exact: true });
   assert.equal(await size.inputValue(), '500');
   await size.focus();

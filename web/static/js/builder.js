@@ -301,7 +301,7 @@ export function builder(ed, onChange) {
       status.textContent = unreadable ? 'The builder cannot read this text (a shape it does not edit); the controls are left to the text.' : '';
       for (const it of items) {
         it.refresh(text);
-        it.el.hidden = !!(it.c.when && !it.c.when(text));
+        if (it.c.when) it.el.hidden = !it.c.when(text);
       }
     },
   };
