@@ -173,6 +173,7 @@ test('builder: no sideways scrolling at phone width', { skip }, async () => {
   assert.equal(await page.getByLabel('Group 3: con-artist honours (number)', { exact: true }).inputValue(), '3');
   assert.equal(await page.getByRole('button', { name: 'Add a group' }).isDisabled(), true, 'three groups at most');
   await page.getByLabel('Control option (a paid safeguard)').check();
+  await page.getByLabel('Control option: cost', { exact: true }).waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
   const wide = await page.locator('[data-testid="builder"] .field').evaluateAll((els) => els

@@ -71,6 +71,7 @@ function mountList(main) {
     ed.textarea.value = text;
     ed.textarea.scrollTop = scrollTop; ed.textarea.scrollLeft = scrollLeft;
     ed.textarea.dispatchEvent(new Event('input'));
+    b.refresh(); // at once: a control may show or hide others (the control option's cost)
   });
   const runCheck = latest(async (signal) => {
     const text = ed.value();
