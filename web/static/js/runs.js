@@ -2,9 +2,10 @@
 // progress, and see its charts; browse past runs.
 
 import { h, num, when, duration, rate } from './dom.js';
-import { get, post } from './api.js';
+import { get, post, del, latest, isAbort, ApiError } from './api.js';
 import { editor } from './editor.js';
 import { select } from './controls.js';
+import { builder } from './builder.js';
 import { jobList, watch, progressBar, deleteButton, fileLinks } from './jobs.js';
 import { navigate } from './app.js';
 
@@ -23,6 +24,33 @@ feedback: own
 
 const DRAFT = 'trustlab.scenario.draft';
 
+// The API has no scenario check endpoint of its own yet, so the check is a
+// submission the server always refuses: the text with one extra top-level
+// key, CHECK_KEY, appended. The server validates the whole scenario
+// (strictly, every problem with its line; an unknown key does not stop the
+// others being checked), refuses it for the unknown key, and creates no
+// job; the page drops that one error and shows the rest. The limits
+// (agents, memory) are checked only when the run is submitted.
+const CHECK_KEY = 'builder_check_only';
+
+/** checkScenario returns the server's errors for text (fields or messages), [] when valid. */
+async function checkScenario(text, signal) {
+  const body = `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${CHECK_KEY}: true\n`;
+  const sentinel = text.split('\n').length + (text.endsWith('\n') || text === '' ? 0 : 1);
+  try {
+    const job = await post('/api/v1/runs', { scenario: body }, signal);
+    // Never expected: the server accepted the unknown key. Undo it.
+    if (job && job.id) await del(`/api/v1/runs/${job.id}`).catch(() => {});
+    return [];
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 400) throw err;
+    const fields = (err.fields || []).filter((f) => !(f.field === CHECK_KEY || (f.field || '').startsWith(`${CHECK_KEY}.`)));
+    const rest = fields.map((f) => (f.line >= sentinel ? { ...f, line: 0, column: 0 } : f));
+    if (!err.fields || !err.fields.length) return [err.message];
+    return rest;
+  }
+}
+
 /** mount shows the run list and editor, or one run. */
 export function mount(main, runId) {
   return runId ? mountRun(main, runId) : mountList(main);
@@ -35,6 +63,38 @@ function mountList(main) {
   });
   ed.textarea.addEventListener('input', () => sessionStorage.setItem(DRAFT, ed.value()));
   const status = h('p', { class: 'status-line', 'aria-live': 'polite' });
+  const checkLine = h('p', { class: 'hint check-line', 'aria-live': 'polite', 'data-testid': 'check-status' });
+  // The builder rewrites the text; the text moves the builder (debounced),
+  // and the server checks the text as it changes.
+  const b = builder(ed, (text) => {
+    const { scrollTop, scrollLeft } = ed.textarea;
+    ed.textarea.value = text;
+    ed.textarea.scrollTop = scrollTop; ed.textarea.scrollLeft = scrollLeft;
+    ed.textarea.dispatchEvent(new Event('input'));
+    b.refresh(); // at once: a control may show or hide others (the control option's cost)
+  });
+  const runCheck = latest(async (signal) => {
+    const text = ed.value();
+    checkLine.textContent = 'Checking with the server…';
+    const msgs = await checkScenario(text, signal);
+    if (text !== ed.value()) return;
+    if (msgs.length) {
+      ed.showErrors(msgs);
+      checkLine.textContent = `The server's check found ${msgs.length} problem${msgs.length === 1 ? '' : 's'}, marked at their line.`;
+    } else {
+      ed.clearErrors();
+      checkLine.textContent = 'The server\'s check accepts this scenario.';
+    }
+  });
+  const check = () => runCheck().catch((err) => { if (!isAbort(err)) checkLine.textContent = `The check failed: ${err.message}`; });
+  let timer = null;
+  ed.textarea.addEventListener('input', () => {
+    checkLine.textContent = 'Edited: the check follows.';
+    clearTimeout(timer);
+    timer = setTimeout(() => { b.refresh(); check(); }, 400);
+  });
+  b.refresh();
+  check();
   const exampleInfo = h('p', { class: 'hint example-info' });
   let examples = [];
   const exampleSel = select({ name: 'example', label: 'Example scenario', value: '', options: [['', 'Loading the examples…']] });
@@ -42,7 +102,7 @@ function mountList(main) {
     type: 'button', class: 'secondary', disabled: true,
     onclick: () => {
       const ex = examples.find((e) => e.name === exampleSel.value());
-      if (ex) { ed.set(ex.text); sessionStorage.setItem(DRAFT, ex.text); status.textContent = `Loaded the example ${ex.name}.`; }
+      if (ex) { ed.set(ex.text); sessionStorage.setItem(DRAFT, ex.text); status.textContent = `Loaded the example ${ex.name}.`; b.refresh(); check(); }
     },
   }, 'Load into the editor');
   exampleSel.input.addEventListener('change', () => {
@@ -71,7 +131,9 @@ function mountList(main) {
   h('h2', { id: 'new-run-h' }, 'New run'),
   h('div', { class: 'field-row' }, exampleSel.el, load),
   exampleInfo,
+  b.el,
   ed.el,
+  checkLine,
   h('div', { class: 'buttons' }, runBtn),
   status);
 
