@@ -122,6 +122,9 @@ type Fitter interface {
 type JobService interface {
 	// Submit validates the input, stores the job and queues it.
 	Submit(ctx context.Context, in JobInput) (Job, error)
+	// CheckRun validates a scenario as Submit would (the file, then the
+	// server's limits) and returns its predicted size, without a job.
+	CheckRun(ctx context.Context, scenario []byte) (JobSize, error)
 	// Job returns one job of a kind (ENOTFOUND if unknown).
 	Job(ctx context.Context, kind JobKind, id string) (Job, error)
 	// Jobs lists the jobs of a kind, newest first.

@@ -115,26 +115,9 @@ func (s *Server) submitRun(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var scenario []byte
-	if isJSON(r) {
-		var in struct {
-			Scenario string `json:"scenario"`
-		}
-		if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
-			return err
-		}
-		scenario = []byte(in.Scenario)
-	} else {
-		scenario, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
-		if err != nil {
-			return jsonError(err)
-		}
-	}
-	if !utf8.Valid(scenario) {
-		return trustlab.Invalid(trustlab.FieldErrorf("scenario", "", "not valid UTF-8: a scenario is UTF-8 text"))
-	}
-	if len(strings.TrimSpace(string(scenario))) == 0 {
-		return trustlab.Invalid(trustlab.FieldErrorf("scenario", "", "required: the scenario file (YAML) as the body, or JSON {\"scenario\": \"...\"}"))
+	scenario, err := s.scenarioBody(w, r)
+	if err != nil {
+		return err
 	}
 	j, err := js.Submit(r.Context(), trustlab.JobInput{Kind: trustlab.KindRun, Scenario: scenario})
 	if err != nil {
@@ -311,4 +294,57 @@ func modTime(st fs.FileInfo) time.Time {
 		return time.Time{}
 	}
 	return st.ModTime()
+}
+
+// scenarioBody reads a scenario sent as the body or as JSON {"scenario": ...}.
+func (s *Server) scenarioBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	var scenario []byte
+	if isJSON(r) {
+		var in struct {
+			Scenario string `json:"scenario"`
+		}
+		if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
+			return nil, err
+		}
+		scenario = []byte(in.Scenario)
+	} else {
+		var err error
+		scenario, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
+		if err != nil {
+			return nil, jsonError(err)
+		}
+	}
+	if !utf8.Valid(scenario) {
+		return nil, trustlab.Invalid(trustlab.FieldErrorf("scenario", "", "not valid UTF-8: a scenario is UTF-8 text"))
+	}
+	if len(strings.TrimSpace(string(scenario))) == 0 {
+		return nil, trustlab.Invalid(trustlab.FieldErrorf("scenario", "", "required: the scenario file (YAML) as the body, or JSON {\"scenario\": \"...\"}"))
+	}
+	return scenario, nil
+}
+
+// CheckRunOutput answers POST /api/v1/runs/check for a valid scenario:
+// what the run would need (its errors answer 400 like a submitted run's).
+type CheckRunOutput struct {
+	OK   bool             `json:"ok"`
+	Size trustlab.JobSize `json:"size"`
+}
+
+// checkRun validates a scenario as a run submission would, and creates
+// no run: the builder and the editor check as the user types.
+func (s *Server) checkRun(w http.ResponseWriter, r *http.Request) error {
+	js, err := s.jobs()
+	if err != nil {
+		return err
+	}
+	scenario, err := s.scenarioBody(w, r)
+	if err != nil {
+		return err
+	}
+	z, err := js.CheckRun(r.Context(), scenario)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, CheckRunOutput{OK: true, Size: z})
+	return nil
 }

@@ -146,6 +146,8 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/experiences", s.recordExperience},
 		{"GET", "/api/v1/parties/{from}/beliefs/{to}", s.belief},
 		{"POST", "/api/v1/parties/{from}/decide", s.ledgerDecide},
+
+		{"POST", "/api/v1/runs/check", s.checkRun},
 	},
 		s.jobRoutes(trustlab.KindRun, "/api/v1/runs", s.submitRun, "steps.csv", "agents.csv"),
 		s.jobRoutes(trustlab.KindFit, "/api/v1/fits", s.submitFit, "subjects.csv", "comparison.csv"),

@@ -354,6 +354,19 @@ func newID() string {
 
 // Submit validates the input, writes it to the job's folder, stores the
 // job as queued and queues it.
+// CheckRun validates a scenario as Submit does for a run, and predicts its
+// size, without storing or queueing anything.
+func (m *Manager) CheckRun(ctx context.Context, scenario []byte) (trustlab.JobSize, error) {
+	if m.o.Runner == nil {
+		return trustlab.JobSize{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server has no simulation engine")
+	}
+	z, err := m.o.Runner.Check(scenario)
+	if err != nil {
+		return z, invalid("scenario", err)
+	}
+	return z, m.o.Limits.checkSize(z)
+}
+
 func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Job, error) {
 	id := newID()
 	dir := m.jobDir(in.Kind, id)

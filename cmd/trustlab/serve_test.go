@@ -420,3 +420,37 @@ func TestServeFitEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// POST /api/v1/runs/check validates a scenario as a submitted run would
+// (its errors at their lines, the server's limits) and creates no run.
+func TestServeRunCheck(t *testing.T) {
+	s := startServer(t, "", "--max-agents", "1000")
+	var ok struct {
+		OK   bool
+		Size trustlab.JobSize
+	}
+	if st := s.call(t, "POST", "/api/v1/runs/check", fmt.Sprintf(`{"scenario":%q}`, tinyScenario), &ok); st != 200 || !ok.OK || ok.Size.Agents != 50 || ok.Size.Steps != 5 {
+		t.Errorf("valid scenario: %d %+v", st, ok)
+	}
+	var e struct {
+		Error struct {
+			Code, Message string
+			Fields        []struct {
+				Line  int
+				Field string
+			}
+		}
+	}
+	bad := strings.Replace(tinyScenario, "trait: 0.8", "trait: 1.7", 1)
+	if st := s.call(t, "POST", "/api/v1/runs/check", fmt.Sprintf(`{"scenario":%q}`, bad), &e); st != 400 || len(e.Error.Fields) == 0 || e.Error.Fields[0].Line != 6 || e.Error.Fields[0].Field != "population.groups[0].trait" {
+		t.Errorf("bad scenario: %d %+v", st, e)
+	}
+	big := strings.Replace(tinyScenario, "size: 50", "size: 5000", 1)
+	if st := s.call(t, "POST", "/api/v1/runs/check", fmt.Sprintf(`{"scenario":%q}`, big), &e); st != 422 || !strings.Contains(e.Error.Message, "max-agents") {
+		t.Errorf("over the limit: %d %+v", st, e)
+	}
+	var list struct{ Runs []trustlab.Job }
+	if s.call(t, "GET", "/api/v1/runs", nil, &list); len(list.Runs) != 0 {
+		t.Errorf("a check created runs: %+v", list)
+	}
+}

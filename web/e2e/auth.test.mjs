@@ -32,8 +32,8 @@ test('with a token: sign in, explore, run, see the charts, sign out', { skip }, 
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   // The 401 answers before signing in are expected, and so are the 400s
-  // of the scenario builder's check (a submission the server refuses by
-  // design, docs/web.md "The scenario builder").
+  // of the scenario builder's check when the text has problems
+  // (POST /api/v1/runs/check, docs/web.md "The scenario builder").
   page.on('console', (m) => { if (m.type() === 'error' && !/status of 40[01]/.test(m.text())) errors.push(m.text()); });
 
   await page.goto(`${b.srv.url}/explorer`);

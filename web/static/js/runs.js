@@ -2,7 +2,7 @@
 // progress, and see its charts; browse past runs.
 
 import { h, num, when, duration, rate } from './dom.js';
-import { get, post, del, latest, isAbort, ApiError } from './api.js';
+import { get, post, latest, isAbort, ApiError } from './api.js';
 import { editor } from './editor.js';
 import { select } from './controls.js';
 import { builder } from './builder.js';
@@ -24,30 +24,20 @@ feedback: own
 
 const DRAFT = 'trustlab.scenario.draft';
 
-// The API has no scenario check endpoint of its own yet, so the check is a
-// submission the server always refuses: the text with one extra top-level
-// key, CHECK_KEY, appended. The server validates the whole scenario
-// (strictly, every problem with its line; an unknown key does not stop the
-// others being checked), refuses it for the unknown key, and creates no
-// job; the page drops that one error and shows the rest. The limits
-// (agents, memory) are checked only when the run is submitted.
-const CHECK_KEY = 'builder_check_only';
-
-/** checkScenario returns the server's errors for text (fields or messages), [] when valid. */
+/**
+ * checkScenario returns the server's errors for text (fields with their
+ * line, or messages), [] when valid. POST /api/v1/runs/check validates the
+ * scenario as a submitted run would (the file, then the server's limits)
+ * and creates no run.
+ */
 async function checkScenario(text, signal) {
-  const body = `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${CHECK_KEY}: true\n`;
-  const sentinel = text.split('\n').length + (text.endsWith('\n') || text === '' ? 0 : 1);
   try {
-    const job = await post('/api/v1/runs', { scenario: body }, signal);
-    // Never expected: the server accepted the unknown key. Undo it.
-    if (job && job.id) await del(`/api/v1/runs/${job.id}`).catch(() => {});
+    await post('/api/v1/runs/check', { scenario: text }, signal);
     return [];
   } catch (err) {
-    if (!(err instanceof ApiError) || err.status !== 400) throw err;
-    const fields = (err.fields || []).filter((f) => !(f.field === CHECK_KEY || (f.field || '').startsWith(`${CHECK_KEY}.`)));
-    const rest = fields.map((f) => (f.line >= sentinel ? { ...f, line: 0, column: 0 } : f));
+    if (!(err instanceof ApiError) || (err.status !== 400 && err.status !== 422)) throw err;
     if (!err.fields || !err.fields.length) return [err.message];
-    return rest;
+    return err.fields;
   }
 }
 
