@@ -136,7 +136,10 @@ function mountMonitor(main, id) {
         h('td', { class: 'text' }, s.role || ''), h('td', { class: 'text' }, s.turn ? 'to choose' : ''),
         h('td', {}, f(s.tau_questionnaire)), h('td', { 'data-fit': 'tau' }, f(s.fit && s.fit.tau)), h('td', {}, f(s.fit && s.fit.w_plus)), h('td', {}, f(s.fit && s.fit.w_minus)),
         h('td', {}, s.fit ? `${s.fit.trials} rounds` : ''), h('td', {}, num(s.earnings, 0)),
-        h('td', {}, s.kind === 'person' && !s.replaced && s.status !== 'finished' ? h('button', { type: 'button', class: 'secondary small', onclick: () => replace(s.label) }, 'Replace by a bot') : '')))))));
+        h('td', {}, s.kind === 'person' && !s.replaced && s.status !== 'finished' ? [
+          h('button', { type: 'button', class: 'secondary small', onclick: () => replace(s.label) }, 'Replace by a bot'), ' ',
+          h('button', { type: 'button', class: 'secondary small', 'data-action': 'relink', onclick: () => relink(s.label) }, 'New link'),
+        ] : '')))))));
     fitLinks = m.fits;
     const start = m.status === 'lobby' ? h('button', { type: 'button', 'data-action': 'start', onclick: startNow }, 'Start now (bots take the empty seats)') : null;
     actions.replaceChildren(h('h2', {}, 'Data'),
@@ -146,6 +149,15 @@ function mountMonitor(main, id) {
   }
   async function startNow() { try { render(await post(`${api}/start`)); } catch (err) { msg.textContent = err.message; } }
   async function replace(label) { try { render(await post(`${api}/seats/${label}/replace`)); } catch (err) { msg.textContent = err.message; } }
+  // relink issues a new link for a seat (a lost or leaked one): the old
+  // link stops working at once; the new one is shown here only.
+  async function relink(label) {
+    try {
+      const l = await post(`${api}/seats/${label}/link`);
+      msg.replaceChildren(`New link for ${l.label} (the old one no longer works): `,
+        h('a', { href: l.path, 'data-testid': 'new-link', 'data-label': l.label }, `${location.origin}${l.path}`));
+    } catch (err) { msg.textContent = err.message; }
+  }
   async function fitNow() {
     try {
       const j = await post(`${api}/fit`);
