@@ -368,8 +368,7 @@ func subjectSource(rd *dataset.Reader, spec dataset.Spec, pool Pool, traits map[
 	return func() (fit.Job, bool, error) {
 		if !loaded {
 			loaded = true
-			byGroup := map[string][]*fit.Sequence{}
-			var order []string
+			var seqs []*fit.Sequence
 			for {
 				seq, _, ok, err := read()
 				if err != nil {
@@ -378,31 +377,11 @@ func subjectSource(rd *dataset.Reader, spec dataset.Spec, pool Pool, traits map[
 				if !ok {
 					break
 				}
-				key := "all"
-				if pool == PoolGroup {
-					key = seq.Group
-				}
-				if _, seen := byGroup[key]; !seen {
-					order = append(order, key)
-				}
-				byGroup[key] = append(byGroup[key], seq)
+				seqs = append(seqs, seq)
 			}
-			for _, key := range order {
-				group := key
-				if pool == PoolAll {
-					group = ""
-				}
-				id := fmt.Sprintf("pool:%s (%d subjects)", key, len(byGroup[key]))
-				ps, err := fit.Pool(id, group, byGroup[key])
-				if err != nil {
-					return fit.Job{}, false, err
-				}
-				if onPool != nil && len(byGroup[key]) > 1 {
-					if err := onPool(id, byGroup[key]); err != nil {
-						return fit.Job{}, false, err
-					}
-				}
-				pools = append(pools, fit.Job{Seq: ps})
+			var err error
+			if pools, err = poolJobs(seqs, pool, "subjects", onPool); err != nil {
+				return fit.Job{}, false, err
 			}
 		}
 		if i == len(pools) {
@@ -594,4 +573,42 @@ func runTrusteesOnly(ctx context.Context, dir, dataPath string, spec dataset.Spe
 		return nil, err
 	}
 	return &Result{Manifest: tm, Prior: w.o.Prior, Warnings: warns, w: w}, nil
+}
+
+// poolJobs joins seqs into one pooled job per value of the group column
+// (PoolGroup) or one for all (PoolAll), in order of first appearance, ids
+// "pool:KEY (N noun)"; onPool (or nil) is called with each pool of more
+// than one member.
+func poolJobs(seqs []*fit.Sequence, pool Pool, noun string, onPool func(string, []*fit.Sequence) error) ([]fit.Job, error) {
+	byGroup := map[string][]*fit.Sequence{}
+	var order []string
+	for _, s := range seqs {
+		key := "all"
+		if pool == PoolGroup {
+			key = s.Group
+		}
+		if _, seen := byGroup[key]; !seen {
+			order = append(order, key)
+		}
+		byGroup[key] = append(byGroup[key], s)
+	}
+	var jobs []fit.Job
+	for _, key := range order {
+		group := key
+		if pool == PoolAll {
+			group = ""
+		}
+		id := fmt.Sprintf("pool:%s (%d %s)", key, len(byGroup[key]), noun)
+		ps, err := fit.Pool(id, group, byGroup[key])
+		if err != nil {
+			return nil, err
+		}
+		if onPool != nil && len(byGroup[key]) > 1 {
+			if err := onPool(id, byGroup[key]); err != nil {
+				return nil, err
+			}
+		}
+		jobs = append(jobs, fit.Job{Seq: ps})
+	}
+	return jobs, nil
 }

@@ -139,38 +139,21 @@ func trusteeFit(ctx context.Context, dir, dataPath string, spec dataset.Spec, fo
 			jobs = append(jobs, fit.Job{Seq: s})
 		}
 	} else {
-		byGroup := map[string][]*fit.Sequence{}
-		var order []string
-		for _, s := range seqs {
-			key := "all"
-			if pool == PoolGroup {
-				key = s.Group
-			}
-			if _, ok := byGroup[key]; !ok {
-				order = append(order, key)
-			}
-			byGroup[key] = append(byGroup[key], s)
-		}
-		for _, key := range order {
-			group := key
-			if pool == PoolAll {
-				group = ""
-			}
-			id := fmt.Sprintf("pool:%s (%d trustees)", key, len(byGroup[key]))
-			ps, err := fit.Pool(id, group, byGroup[key])
-			if err != nil {
-				return nil, man, nil, err
-			}
-			if w.pooledLOSO != nil && len(byGroup[key]) > 1 {
-				ll, _, err := fit.LeaveOneOut(ctx, id, byGroup[key], fo, workers)
+		var onPool func(string, []*fit.Sequence) error
+		if w.pooledLOSO != nil {
+			onPool = func(id string, members []*fit.Sequence) error {
+				ll, _, err := fit.LeaveOneOut(ctx, id, members, fo, workers)
 				if err != nil {
-					return nil, man, nil, input(err)
+					return input(err)
 				}
 				for k := range ll {
 					w.pooledLOSO[k] += ll[k]
 				}
+				return nil
 			}
-			jobs = append(jobs, fit.Job{Seq: ps})
+		}
+		if jobs, err = poolJobs(seqs, pool, "trustees", onPool); err != nil {
+			return nil, man, nil, err
 		}
 	}
 	i := 0
