@@ -3,9 +3,11 @@ package sim
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/trustlab/trustlab/model"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // The kernel's E1 and R1 (one continued fraction and the recurrence
@@ -155,4 +157,61 @@ func BenchmarkIncBetaParts(b *testing.B) {
 			i++
 		}
 	})
+}
+
+// The kernel's intended fraction is the model's within 5e-9 over every
+// balance that matters (and the clamps beyond).
+func TestFraction(t *testing.T) {
+	m := model.Default()
+	worst := 0.0
+	for x := -60.0; x <= 60; x += 1e-4 {
+		m.Beta = 1
+		got, want := fraction(x), m.Fraction(x)
+		d := math.Abs(got - want)
+		worst = max(worst, d)
+		if !(d <= 5e-9) {
+			t.Fatalf("fraction(%g) = %.12g, model %.12g", x, got, want)
+		}
+	}
+	for _, x := range []float64{math.Inf(1), math.Inf(-1), 1e300, -1e300} {
+		if got, want := fraction(x), m.Fraction(x); got != want {
+			t.Errorf("fraction(%g) = %g, model %g", x, got, want)
+		}
+	}
+	t.Logf("largest |error| %.2g", worst)
+}
+
+// The kernel's beta variates have the Beta(a, b) distribution: over
+// 200,000 draws for each (a, b), the largest distance between the empirical
+// and the exact distribution function (Kolmogorov-Smirnov) stays below
+// 1.63/sqrt(n), its 1% critical value, and the mean within 4 standard
+// errors.
+func TestBetaDraw(t *testing.T) {
+	const n = 200000
+	for _, c := range [][2]float64{{3.7, 6.3}, {6.3, 3.7}, {1.001, 9}, {50, 50}, {2, 2}, {0.3, 5}, {9, 1}, {0.05, 2}} {
+		k := kstate{}
+		k.src.hi, k.src.lo = uint64(c[0]*1000), uint64(c[1]*1000)
+		r := rand.New(&k.src)
+		xs := make([]float64, n)
+		sum := 0.0
+		for i := range xs {
+			xs[i] = betaDraw(r, c[0], c[1])
+			if !(xs[i] >= 0 && xs[i] <= 1) {
+				t.Fatalf("Beta%v: drew %g", c, xs[i])
+			}
+			sum += xs[i]
+		}
+		slices.Sort(xs)
+		d := distuv.Beta{Alpha: c[0], Beta: c[1]}
+		ks := 0.0
+		for i, x := range xs {
+			f := d.CDF(x)
+			ks = max(ks, math.Abs(f-float64(i)/n), math.Abs(f-float64(i+1)/n))
+		}
+		mean := sum / n
+		se := math.Sqrt(d.Variance() / n)
+		if ks > 1.63/math.Sqrt(n) || math.Abs(mean-d.Mean()) > 4*se {
+			t.Errorf("Beta%v: KS distance %.4g (1%% critical %.4g), mean %.5f (want %.5f +- %.2g)", c, ks, 1.63/math.Sqrt(n), mean, d.Mean(), 4*se)
+		}
+	}
 }
