@@ -380,6 +380,15 @@ type meet struct {
 	st    float32 // the slot's stake
 	h     float32 // the partner's honour probability
 	x     uint64  // binary situation: the act's uniforms (bits 16-39, 40-63)
+
+	// The investment game: the belief's place in the R1 table (to, tx,
+	// ty; inTable false: not in it) and a sum of its first reads (tsum:
+	// only to keep them), the endowment at stake and the amount sent
+	// (investDecide).
+	to            int
+	tx, ty, tsum  float64
+	inTable       bool
+	endow, amount int
 }
 
 // generalShard steps the agents of shard h with the general kernel, a
@@ -509,6 +518,24 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 			}
 		}
 		if k.inv {
+			// The decisions, in a pass of their own, so that the long
+			// chains of dependent operations of one agent's (the terms,
+			// the sigmoid, the amount's pmf) overlap with the next's.
+			if t := k.r1t; t != nil {
+				for q := range blkN {
+					if e := &blkN[q]; e.ki >= 0 {
+						e.to, e.tx, e.ty, e.inTable = t.at(float64(e.sl.A), float64(e.sl.B))
+						if e.inTable {
+							e.tsum = t.touch(e.to)
+						}
+					}
+				}
+			}
+			for q := range blkN {
+				if e := &blkN[q]; e.ki >= 0 {
+					s.investDecide(k, b0+q, e, src, r)
+				}
+			}
 			for i := b0; i < b1; i++ {
 				s.actInvest(k, i, &blk[i-b0], accs, src, r)
 			}
@@ -549,10 +576,8 @@ func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *ran
 	a := &accs[gi]
 	a.agents++
 	counted := s.cnt != nil
-	var ownJ int32 = -1
-	var ownF uint8
 	if counted {
-		ownJ, ownF = s.recJ[i], s.recF[i]
+		// The record of the previous step was read by investIntend.
 		s.recJ[i], s.recF[i] = -1, 0
 	}
 	if e.ki < 0 {
@@ -565,21 +590,6 @@ func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *ran
 	sl := &s.slots[sk]
 	A, B := e.sl.A, e.sl.B
 	tau := ag.trait[i]
-
-	// Social reports of the previous step about j, without the agent's
-	// own.
-	if k.social {
-		nh, nb := e.c[fHonoured], e.c[fBetrayed]
-		if ownJ == j && ownF&recEngaged != 0 {
-			if ownF&recConfirmed != 0 {
-				nh--
-			} else {
-				nb--
-			}
-		}
-		A += float32(nh) * gk.hearPlus
-		B += float32(nb) * gk.hearMin
-	}
 	st := float32(1)
 	if k.stakes {
 		st = e.st
@@ -594,7 +604,7 @@ func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *ran
 	a0, b0 := gk.n0*pt, gk.n0*(1-pt)
 
 	engaged, confirmed := false, false
-	x, endow := s.invDecide(k, gk, i, tau, A, B, st, src, r)
+	x, endow := e.amount, e.endow
 	engaged = x > 0
 	a.sent += float64(x) / float64(endow)
 	a.sentN++
@@ -827,18 +837,28 @@ func best3(bal, bc float32) uint32 {
 	return best
 }
 
-// invDecide is the investment decision of an agent with trait tau and
-// belief (A, B) at stake st: the intended fraction from E1 and R1 and the
-// amount x of the endowment drawn from the beta-binomial. It returns x
-// and the endowment.
-func (s *Sim) invDecide(k *kern, g *kgroup, i int, tau, A, B, st float32, src *pcgSrc, r *rand.Rand) (int, int) {
+// investDecide is agent i's investment decision with the partner of e:
+// the endowment at stake, the intended fraction from E1 and R1 and the
+// amount sent, drawn from the beta-binomial: by inversion of its pmf
+// where P(0) allows, else as model.BetaBinomial.Rand does.
+func (s *Sim) investDecide(k *kern, i int, e *meet, src *pcgSrc, r *rand.Rand) {
+	g := &k.groups[s.ag.grp[i]]
+	// Social reports apply to binary situations only (the scenario
+	// parser refuses them here): the belief is the slot's.
+	A, B := e.sl.A, e.sl.B
 	endow := int(k.endowment)
-	if st != 1 {
-		endow = max(1, int(math.Round(float64(st)*k.endowment)))
+	if k.stakes && e.st != 1 {
+		endow = max(1, int(math.Round(float64(e.st)*k.endowment)))
 	}
 	a, b := float64(A), float64(B)
 	lam := s.lam[i]
-	e1, r1 := k.investTerms(a, b)
+	var e1, r1 float64
+	if e.inTable {
+		r1 = k.r1t.eval(e.to, e.tx, e.ty)
+		e1 = r1 + k.mult*(a/(a+b)) - 1
+	} else {
+		e1, r1 = k.investTerms(a, b)
+	}
 	if k.ambig && g.m.Zeta > 0 {
 		bl := model.Belief{A: a, B: b}
 		q := max(g.m.PRisk(bl), 1e-12)
@@ -852,13 +872,15 @@ func (s *Sim) invDecide(k *kern, g *kgroup, i int, tau, A, B, st float32, src *p
 		f = fraction(g.m.Beta * (e1 - lam*r1))
 	}
 	alpha, beta := f*g.m.Phi, (1-f)*g.m.Phi
+	e.endow = endow
 	if endow <= bbInvMax {
 		u := float64(src.Uint64()>>11) * 0x1p-53
-		if x := bbInverse(endow, alpha, beta, u); x >= 0 {
-			return x, endow
+		if p0 := bbP0(endow, alpha, beta); p0 >= 0 {
+			e.amount = bbSearch(endow, alpha, beta, p0, u)
+			return
 		}
 	}
-	return model.BetaBinomial{N: endow, Alpha: alpha, Beta: beta}.Rand(r), endow
+	e.amount = model.BetaBinomial{N: endow, Alpha: alpha, Beta: beta}.Rand(r)
 }
 
 // investTerms is E1 and R1 for the belief Beta(a, b): from the table
@@ -882,6 +904,16 @@ const bbInvMax = 64
 // is too small for the recurrence (below 1e-290: alpha much larger than
 // beta over many trials) or not a number, and the caller draws otherwise.
 func bbInverse(n int, alpha, beta, u float64) int {
+	p := bbP0(n, alpha, beta)
+	if p < 0 {
+		return -1
+	}
+	return bbSearch(n, alpha, beta, p, u)
+}
+
+// bbP0 is P(0) of the beta-binomial(n, alpha, beta), or -1 if it is too
+// small for bbSearch's recurrence or not a number.
+func bbP0(n int, alpha, beta float64) float64 {
 	p := 1.0
 	for i := range n {
 		fi := float64(i)
@@ -890,6 +922,11 @@ func bbInverse(n int, alpha, beta, u float64) int {
 	if !(p >= 1e-290) {
 		return -1
 	}
+	return p
+}
+
+// bbSearch is bbInverse's search from P(0) = p.
+func bbSearch(n int, alpha, beta, p, u float64) int {
 	cum := p
 	x := 0
 	for u >= cum && x < n {
