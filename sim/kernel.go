@@ -90,6 +90,11 @@ type kgroup struct {
 	// per agent (Sim.prof); their returns are drawn by the trustee model
 	// (fit.Returner) instead of Beta(h prec, (1-h) prec).
 	fitted []fit.TrusteeValues
+
+	// bbDen[n] is 1/prod_{i<n} (phi+i), the denominator of an amount's
+	// P(0) over n trials (bbP0), for n up to bbInvMax: alpha+beta = phi
+	// whatever the intended fraction (investment game only).
+	bbDen *[bbInvMax + 1]float64
 }
 
 // maxDeg is the largest out-degree.
@@ -153,6 +158,14 @@ func (s *Sim) newKern() kern {
 				kg.fitted = append(kg.fitted, fit.TrusteeValues{RetBase: t.RetBase, RetRecip: t.RetRecip, Phi: t.Phi, Lapse: t.Lapse, Hurdle: t.Hurdle, Round: t.Round})
 			}
 			k.fitted = true
+		}
+		if k.inv {
+			kg.bbDen = new([bbInvMax + 1]float64)
+			den := 1.0
+			for n := range kg.bbDen {
+				kg.bbDen[n] = 1 / den
+				den *= m.Phi + float64(n)
+			}
 		}
 		k.learn = k.learn || m.Eta > 0
 		k.ambig = k.ambig || m.Zeta > 0
@@ -875,7 +888,7 @@ func (s *Sim) investDecide(k *kern, i int, e *meet, src *pcgSrc, r *rand.Rand) {
 	e.endow = endow
 	if endow <= bbInvMax {
 		u := float64(src.Uint64()>>11) * 0x1p-53
-		if p0 := bbP0(endow, alpha, beta); p0 >= 0 {
+		if p0 := bbP0(endow, beta, g.bbDen[endow]); p0 >= 0 {
 			e.amount = bbSearch(endow, alpha, beta, p0, u)
 			return
 		}
@@ -904,22 +917,29 @@ const bbInvMax = 64
 // is too small for the recurrence (below 1e-290: alpha much larger than
 // beta over many trials) or not a number, and the caller draws otherwise.
 func bbInverse(n int, alpha, beta, u float64) int {
-	p := bbP0(n, alpha, beta)
+	den := 1.0
+	for i := range n {
+		den *= alpha + beta + float64(i)
+	}
+	p := bbP0(n, beta, 1/den)
 	if p < 0 {
 		return -1
 	}
 	return bbSearch(n, alpha, beta, p, u)
 }
 
-// bbP0 is P(0) of the beta-binomial(n, alpha, beta), or -1 if it is too
-// small for bbSearch's recurrence or not a number.
-func bbP0(n int, alpha, beta float64) float64 {
-	p := 1.0
+// bbP0 is P(0) of the beta-binomial(n, alpha, beta), prod_{i<n}
+// (beta+i) times den = 1/prod_{i<n} (alpha+beta+i), or -1 if it is too
+// small for bbSearch's recurrence or not a number (an overflow of either
+// product). The denominator depends on alpha+beta only, which is the same
+// for every decision of a group: the kernel computes it once (kgroup.bbDen)
+// and P(0) takes no division.
+func bbP0(n int, beta, den float64) float64 {
+	p := den
 	for i := range n {
-		fi := float64(i)
-		p *= (beta + fi) / (alpha + beta + fi)
+		p *= beta + float64(i)
 	}
-	if !(p >= 1e-290) {
+	if !(p >= 1e-290 && p <= 1.0000001) {
 		return -1
 	}
 	return p
