@@ -17,9 +17,6 @@ const keySample uint64 = 0x11fe5a3b1e
 // of its partners in the sample), so that a dense network stays drawable.
 const maxEdgesPerAgent = 12
 
-// layoutIterations is the number of relaxation passes of the layout.
-const layoutIterations = 40
-
 // Graph is what a viewer draws once: the sampled agents, their positions
 // and the edges among them. Index k of IDs, X, Y and Group is the k-th
 // sampled agent; Edges holds pairs of such indices.
@@ -36,24 +33,25 @@ type Graph struct {
 }
 
 // sampleAgents returns at most max agent ids of s, deterministic in the
-// scenario's seed, with each one's breadth-first layer: every agent when
+// scenario's seed, with each one's breadth-first layer and parent (the
+// index of the agent it was reached from, -1 for a root): every agent when
 // there are at most max, otherwise a snowball sample, breadth-first along
 // the out-edges from a random root (another root when a component is
 // exhausted), so that the drawn agents show the network's structure
 // around them.
-func sampleAgents(s *sim.Sim, max int, seed uint64) (ids []int, layer []int32) {
+func sampleAgents(s *sim.Sim, max int, seed uint64) (ids []int, layer, parent []int32) {
 	n := s.N()
 	target := min(n, max)
 	seen := make(map[int]struct{}, target)
 	r := rng.Stream(seed, keySample)
 	var buf []int
-	next := 0 // the next root when every agent is sampled: in id order
+	nextRoot := 0 // the next root when every agent is sampled: in id order
 	for len(ids) < target {
 		root := -1
 		if n <= max {
-			for ; next < n; next++ {
-				if _, ok := seen[next]; !ok {
-					root = next
+			for ; nextRoot < n; nextRoot++ {
+				if _, ok := seen[nextRoot]; !ok {
+					root = nextRoot
 					break
 				}
 			}
@@ -72,29 +70,44 @@ func sampleAgents(s *sim.Sim, max int, seed uint64) (ids []int, layer []int32) {
 		seen[root] = struct{}{}
 		ids = append(ids, root)
 		layer = append(layer, 0)
-		for q := len(ids) - 1; q < len(ids) && len(ids) < target; q++ {
-			buf = s.Partners(ids[q], buf[:0])
-			for _, p := range buf {
-				if _, ok := seen[p]; ok {
-					continue
+		parent = append(parent, -1)
+		// Layer by layer, each layer's agents in a random order, so that
+		// the last layer, which the target may cut short, spreads evenly
+		// over the layer before it.
+		frontier := []int32{int32(len(ids) - 1)}
+		for len(frontier) > 0 && len(ids) < target {
+			r.Shuffle(len(frontier), func(a, b int) { frontier[a], frontier[b] = frontier[b], frontier[a] })
+			var next []int32
+			for _, q := range frontier {
+				buf = s.Partners(ids[q], buf[:0])
+				for _, p := range buf {
+					if _, ok := seen[p]; ok {
+						continue
+					}
+					seen[p] = struct{}{}
+					ids = append(ids, p)
+					layer = append(layer, layer[q]+1)
+					parent = append(parent, q)
+					next = append(next, int32(len(ids)-1))
+					if len(ids) == target {
+						break
+					}
 				}
-				seen[p] = struct{}{}
-				ids = append(ids, p)
-				layer = append(layer, layer[q]+1)
 				if len(ids) == target {
 					break
 				}
 			}
+			frontier = next
 		}
 	}
-	return ids, layer
+	return ids, layer, parent
 }
 
 // buildGraph samples s and lays the sample out; index maps the sampled
 // agents' ids to their index in the graph.
 func buildGraph(s *sim.Sim, max int) (g Graph, index map[int]int32) {
 	sc := s.Scenario()
-	ids, layer := sampleAgents(s, max, sc.Seed)
+	ids, layer, parent := sampleAgents(s, max, sc.Seed)
 	g = Graph{N: s.N(), Sample: "all", IDs: ids}
 	if len(ids) < s.N() {
 		g.Sample = "snowball"
@@ -140,26 +153,51 @@ func buildGraph(s *sim.Sim, max int) (g Graph, index map[int]int32) {
 	for _, key := range keys {
 		g.Edges = append(g.Edges, int32(key>>32), int32(key&0xffffffff))
 	}
-	x, y := layout(layer, g.Edges)
+	x, y := layout(layer, parent)
 	g.X, g.Y = quantise(x, y)
 	return g, index
 }
 
-// layout places the sampled agents: breadth-first layers on rings around
-// the centre (radius growing with the square root of the agents within,
-// so that the density is even; each layer in breadth-first order, which
-// keeps an agent's children near it), then a few passes of a
-// spring-electrical relaxation (springs along the edges, repulsion among
-// agents in neighbouring cells of a grid), linear in the agents and edges.
-// It draws no random numbers: the same sample gets the same picture.
-func layout(layer []int32, edges []int32) (x, y []float64) {
+// layout places the sampled agents as a radial tree of the breadth-first
+// search that sampled them: each root and then each agent gets a wedge of
+// the disc in proportion to the agents reached through it, and sits in
+// its wedge in the annulus of its layer (annuli whose areas follow the
+// layers' sizes, so that the density is even; neighbours in a layer are
+// spread across the annulus's width). An agent's edges to its partners
+// of the layer before and after are then short spokes, and the picture
+// shows how the network fans out from the roots. It takes time linear in
+// the agents and draws no random numbers: the same sample gets the same
+// picture.
+func layout(layer, parent []int32) (x, y []float64) {
 	n := len(layer)
 	x, y = make([]float64, n), make([]float64, n)
 	if n == 0 {
 		return x, y
 	}
-	// Rings. A new root restarts the layers: its component goes on the
-	// same rings, its agents at the angles after the previous ones'.
+	// Subtree sizes (parents come before their children).
+	size := make([]float64, n)
+	for k := n - 1; k >= 0; k-- {
+		size[k]++
+		if p := parent[k]; p >= 0 {
+			size[p] += size[k]
+		}
+	}
+	// Wedges: [lo, lo+width) of [0, 1) turns; a node's children share its
+	// wedge in order, in proportion to their sizes.
+	lo, width := make([]float64, n), make([]float64, n)
+	next := make([]float64, n) // the start of the next child's wedge
+	rootNext := 0.0
+	for k := range n {
+		if p := parent[k]; p < 0 {
+			lo[k], width[k] = rootNext, size[k]/float64(n)
+			rootNext += width[k]
+		} else {
+			lo[k], width[k] = next[p], width[p]*size[k]/(size[p]-1)
+			next[p] += width[k]
+		}
+		next[k] = lo[k]
+	}
+	// Annuli.
 	var count []int
 	for _, l := range layer {
 		for int(l) >= len(count) {
@@ -172,77 +210,17 @@ func layout(layer []int32, edges []int32) (x, y []float64) {
 		cum[l+1] = cum[l] + float64(c)
 	}
 	pos := make([]int, len(count))
+	const golden = 0.6180339887498949
 	for k, l := range layer {
-		rad := math.Sqrt((cum[l] + 0.5*float64(count[l])) / float64(n))
-		ang := 2 * math.Pi * (float64(pos[l]) + 0.5) / float64(count[l])
+		r0, r1 := math.Sqrt(cum[l]/float64(n)), math.Sqrt(cum[l+1]/float64(n))
+		f := math.Mod(float64(pos[l])*golden, 1)
 		pos[l]++
+		rad := r0 + (r1-r0)*(0.15+0.7*f)
+		if l == 0 && count[0] == 1 {
+			rad = 0
+		}
+		ang := 2 * math.Pi * (lo[k] + width[k]/2)
 		x[k], y[k] = rad*math.Cos(ang), rad*math.Sin(ang)
-	}
-	// Relaxation.
-	d := 1.6 / math.Sqrt(float64(n)) // the ideal distance in the unit disc
-	cells := max(1, int(2/d))
-	cell := func(v float64) int { return min(cells-1, max(0, int((v+1)/2*float64(cells)))) }
-	head := make([]int32, cells*cells)
-	next := make([]int32, n)
-	dx, dy := make([]float64, n), make([]float64, n)
-	step := d
-	for range layoutIterations {
-		clear(dx)
-		clear(dy)
-		for i := range head {
-			head[i] = -1
-		}
-		for k := range n {
-			c := cell(y[k])*cells + cell(x[k])
-			next[k] = head[c]
-			head[c] = int32(k)
-		}
-		for k := range n {
-			cx, cy := cell(x[k]), cell(y[k])
-			for gy := max(0, cy-1); gy <= min(cells-1, cy+1); gy++ {
-				for gx := max(0, cx-1); gx <= min(cells-1, cx+1); gx++ {
-					for l := head[gy*cells+gx]; l >= 0; l = next[l] {
-						if int(l) == k {
-							continue
-						}
-						ex, ey := x[k]-x[l], y[k]-y[l]
-						q := ex*ex + ey*ey
-						if q > 4*d*d {
-							continue
-						}
-						if q < 1e-12 {
-							ex, ey, q = 1e-6*float64(k-int(l)), 1e-6, 1e-12
-						}
-						f := d * d / q
-						dx[k] += ex * f
-						dy[k] += ey * f
-					}
-				}
-			}
-		}
-		for e := 0; e+1 < len(edges); e += 2 {
-			a, b := edges[e], edges[e+1]
-			ex, ey := x[b]-x[a], y[b]-y[a]
-			dist := math.Hypot(ex, ey)
-			f := dist / d
-			dx[a] += ex * f
-			dy[a] += ey * f
-			dx[b] -= ex * f
-			dy[b] -= ey * f
-		}
-		for k := range n {
-			// A weak pull to the centre keeps components together.
-			dx[k] -= 0.5 * x[k] / d
-			dy[k] -= 0.5 * y[k] / d
-			m := math.Hypot(dx[k], dy[k])
-			if m > step {
-				dx[k] *= step / m
-				dy[k] *= step / m
-			}
-			x[k] += dx[k]
-			y[k] += dy[k]
-		}
-		step *= 0.93
 	}
 	return x, y
 }

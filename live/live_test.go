@@ -448,3 +448,32 @@ func TestIdle(t *testing.T) {
 	stop()
 	_ = idle
 }
+
+// TestLayout checks the radial tree on a small tree: a root with two
+// children, each with one child (parents before children).
+func TestLayout(t *testing.T) {
+	layer := []int32{0, 1, 1, 2, 2}
+	parent := []int32{-1, 0, 0, 1, 2}
+	x, y := layout(layer, parent)
+	r0, r1, r2 := math.Sqrt(1.0/5), math.Sqrt(3.0/5), 1.0
+	golden := 0.6180339887498949
+	in := func(a, b, f float64) float64 { return a + (b-a)*(0.15+0.7*f) }
+	want := [][2]float64{
+		{0, 0},                                // the one root at the centre
+		{0, in(r0, r1, 0)},                    // wedge [0, 1/2): a quarter turn
+		{0, -in(r0, r1, golden)},              // wedge [1/2, 1): three quarters
+		{0, in(r1, r2, 0)},                    // in its parent's wedge
+		{0, -in(r1, r2, math.Mod(golden, 1))}, // and the other's
+	}
+	for k, w := range want {
+		if math.Abs(x[k]-w[0]) > 1e-12 || math.Abs(y[k]-w[1]) > 1e-12 {
+			t.Errorf("agent %d at (%g, %g), want (%g, %g)", k, x[k], y[k], w[0], w[1])
+		}
+	}
+	qx, qy := quantise(x, y)
+	// One scale for both axes: x (all 0) in the middle, y in order, the
+	// extremes at the 2% margins.
+	if qx[0] != 32768 || !(qy[4] < qy[2] && qy[2] < qy[0] && qy[0] < qy[1] && qy[1] < qy[3]) || qy[4] != 1311 || qy[3] != 64224 {
+		t.Errorf("quantised x %v, y %v", qx, qy)
+	}
+}

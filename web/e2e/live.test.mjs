@@ -178,6 +178,8 @@ test('live: 10^4 drawn agents at 30 frames a second or more while 10^6 run', { s
     setTimeout(() => { es.close(); resolve(out); }, 5000);
   }), id);
   await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByLabel('Colour agents by').selectOption('belief');
+  await shot(page, 'live-million');
   const perFrame = sizes.length ? Math.round(sizes.reduce((a, s) => a + s.bytes, 0) / sizes.length) : 0;
   console.log(`live: ${g.drawn} of ${g.n} agents drawn (${g.edges} edges); session created and drawn in ${created.toFixed(1)} s`);
   console.log(`live: ${m.fps.toFixed(1)} frames/s drawn, ${m.rafs.toFixed(1)} animation frames/s, over ${m.seconds.toFixed(1)} s; ${m.steps} steps shown meanwhile`);
