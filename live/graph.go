@@ -215,7 +215,7 @@ func layout(layer, parent []int32) (x, y []float64) {
 		r0, r1 := math.Sqrt(cum[l]/float64(n)), math.Sqrt(cum[l+1]/float64(n))
 		f := math.Mod(float64(pos[l])*golden, 1)
 		pos[l]++
-		rad := r0 + (r1-r0)*(0.15+0.7*f)
+		rad := r0 + (r1-r0)*(0.08+0.84*f)
 		if l == 0 && count[0] == 1 {
 			rad = 0
 		}

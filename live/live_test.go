@@ -457,7 +457,7 @@ func TestLayout(t *testing.T) {
 	x, y := layout(layer, parent)
 	r0, r1, r2 := math.Sqrt(1.0/5), math.Sqrt(3.0/5), 1.0
 	golden := 0.6180339887498949
-	in := func(a, b, f float64) float64 { return a + (b-a)*(0.15+0.7*f) }
+	in := func(a, b, f float64) float64 { return a + (b-a)*(0.08+0.84*f) }
 	want := [][2]float64{
 		{0, 0},                                // the one root at the centre
 		{0, in(r0, r1, 0)},                    // wedge [0, 1/2): a quarter turn

@@ -10,14 +10,15 @@ import { useBrowser, skip, shot, assertText } from './harness.mjs';
 
 const b = useBrowser();
 
-const SCENARIO = `# The live view's browser test: 800 agents on k-out 4.
+const SCENARIO = `# The live view's browser test: 800 agents in two groups on k-out 4.
 name: live-browser
 seed: 11
 steps: 5000
 population:
   size: 800
-  trait: {dist: uniform, min: 0.05, max: 0.95}
-  trustworthiness: {dist: uniform, min: 0.3, max: 1}
+  groups:
+    - {name: careful, share: 0.5, trait: {dist: uniform, min: 0.05, max: 0.4}, trustworthiness: {dist: uniform, min: 0.5, max: 1}}
+    - {name: keen, share: 0.5, trait: {dist: uniform, min: 0.6, max: 0.95}, trustworthiness: {dist: uniform, min: 0.2, max: 0.9}}
 network: {kind: k-out, k: 4}
 situation: {game: binary, gain: 1, loss: 1}
 feedback: own
@@ -72,6 +73,11 @@ test('live: the network drawn, colour-by, play streams the charts, pause, step, 
   const p1 = await pixels(page);
   assert.notEqual(p1.sum, p0.sum, 'colour by act changes the picture');
   await assertText(page.locator('[data-testid="legend"]'), 'trusted, betrayed');
+  await page.getByLabel('Colour agents by').selectOption('group');
+  await assertText(page.locator('[data-testid="legend"]'), 'careful');
+  await assertText(page.locator('[data-testid="legend"]'), 'keen');
+  await waitFor(async () => (await page.locator('[data-testid="network"]').getAttribute('data-colour')) === 'group', 'the group colours');
+  assert.notEqual((await pixels(page)).sum, p1.sum, 'colour by group changes the picture');
   await page.getByLabel('Colour agents by').selectOption('belief');
 
   // Play: rows stream into the charts.
@@ -79,7 +85,8 @@ test('live: the network drawn, colour-by, play streams the charts, pause, step, 
   await page.getByRole('button', { name: 'Play' }).click();
   await waitFor(async () => Number(await page.locator('[data-testid="charts"]').getAttribute('data-rows')) >= 10, 'ten steps in the charts');
   const paths = await page.locator('[data-testid="charts"] svg .series path').evaluateAll((ps) => ps.map((p) => p.getAttribute('d').split('L').length));
-  assert.ok(paths.length >= 6 && paths.every((n) => n >= 5), `chart lines with points: ${paths}`);
+  assert.ok(paths.length >= 9 && paths.every((n) => n >= 5), `chart lines with points: ${paths}`);
+  await assertText(page.locator('[data-testid="charts"]'), 'Trust rate by group');
   const playing = await stepOf(page);
   assert.ok(playing >= 10, `step ${playing} after play`);
 

@@ -19,7 +19,8 @@ import { pyramid, KIND_TEXT } from './pyramid.js';
 
 const STARTER = 'trust-trap';
 const SPEEDS = [['1', '1 step/s'], ['2', '2 steps/s'], ['5', '5 steps/s'], ['10', '10 steps/s'], ['30', '30 steps/s'], ['100', '100 steps/s'], ['0', 'as fast as possible']];
-const COLOUR_BY = [['trait', 'trust trait τ'], ['belief', 'belief (mean p about its partners)'], ['act', 'last act'], ['payoff', 'payoff per step']];
+const COLOUR_BY = [['trait', 'trust trait τ'], ['belief', 'belief (mean p about its partners)'], ['act', 'last act'], ['payoff', 'payoff per step'], ['group', 'group']];
+const GROUP_COLOURS = ['#1d4e89', '#c2410c', '#0f766e', '#7e22ce', '#a16207', '#be185d', '#4d7c0f', '#334155'];
 
 // A perceptually even scale from low (dark violet) to high (yellow),
 // viridis at 9 stops, and the colours of the acts.
@@ -153,6 +154,7 @@ export function mount(main) {
         ? `All ${graph.n.toLocaleString('en')} agents are drawn, with ${(graph.edges.length / 2).toLocaleString('en')} of the network's edges${graph.partial ? ' (at most 12 per agent)' : ''}.`
         : `${graph.ids.length.toLocaleString('en')} of ${graph.n.toLocaleString('en')} agents are drawn: a snowball sample, breadth-first along the network from random roots (the same for the same seed), with the ${(graph.edges.length / 2).toLocaleString('en')} edges among them. The charts are the whole population's.`;
       resize();
+      legend();
       connect(st.id);
       showState();
     } catch (err) {
@@ -246,7 +248,7 @@ export function mount(main) {
     const xs = { label: 'step', integer: true, min: 0, max: Math.max(1, session.step) };
     const hasControl = (rows.get(group) || []).some((r) => r.values[header.indexOf('control_rate') - 2] > 0);
     const rates = [
-      series(group, 'trust_rate', 'trust rate', { cls: 's0', markers: true, markEvery: 1000 }),
+      series(group, 'trust_rate', 'trust rate', { cls: 's0', markers: true, markEvery: 40 }),
       series(group, 'honour_rate', 'honoured (of engaged)', { cls: 's2', dash: true }),
       series(group, 'distrust_rate', 'declined', { cls: 's1', dash: true, wide: true }),
     ];
@@ -258,6 +260,12 @@ export function mount(main) {
       lineChart({ title: 'Payoff', desc: 'Mean payoff per agent per step', width: w, x: xs, y: { label: 'mean payoff' }, heading: true, legend: true,
         series: [series(group, 'mean_payoff', 'mean payoff', { cls: 's0' })] }),
     ];
+    const groups = [...rows.keys()].filter((g) => g !== 'all');
+    if (groups.length > 1) {
+      const cls = ['s0', 's1', 's2', 's3'];
+      charts.push(lineChart({ title: 'Trust rate by group', desc: 'Share of each group\'s acting agents that trusted, per step', width: w, x: xs, y: { label: 'trust rate', min: 0, max: 1 }, heading: true,
+        series: groups.slice(0, 4).map((g, k) => series(g, 'trust_rate', g, { cls: cls[k], dash: k % 2 === 1, markers: k >= 2, markEvery: 30, shape: k === 3 ? 'square' : undefined })) }));
+    }
     chartsBox.replaceChildren(...charts);
     chartsBox.dataset.rows = (rows.get(group) || []).length;
     chartsBox.dataset.lastStep = session.step;
@@ -316,6 +324,7 @@ export function mount(main) {
   function colourOf(by) {
     if (!frame) return { count: 1, colours: [NO_VALUE], of: () => 0 };
     if (by === 'act') return { count: ACTS.length, colours: ACTS.map((a) => a[2]), of: (k) => frame.act[k] };
+    if (by === 'group') return { count: GROUP_COLOURS.length, colours: GROUP_COLOURS, of: (k) => graph.group[k] % GROUP_COLOURS.length };
     const arr = frame[by];
     return {
       count: BUCKETS + 1, colours: [...SCALE, NO_VALUE],
@@ -376,7 +385,10 @@ export function mount(main) {
   function legend() {
     const by = colourSel.value();
     const items = [];
-    if (by === 'act') {
+    if (by === 'group') {
+      const names = graph ? graph.groups : [];
+      legendBox.replaceChildren(h('ul', { class: 'live-keys' }, names.map((g, k) => h('li', { 'data-group': g }, h('span', { class: 'swatch-box', dataset: { colour: GROUP_COLOURS[k % GROUP_COLOURS.length] } }), g))));
+    } else if (by === 'act') {
       for (const [key, text, col] of ACTS) items.push(h('li', { 'data-act': key }, h('span', { class: 'swatch-box', dataset: { colour: col } }), text));
       legendBox.replaceChildren(h('p', { class: 'hint' }, 'What each agent did in the step shown: declined the encounter, trusted (and its partner honoured or betrayed it), or engaged under the control option.'), h('ul', { class: 'live-keys' }, items));
     } else {
