@@ -165,12 +165,13 @@ test('live: 10^4 drawn agents at 30 frames a second or more while 10^6 run', { s
     const tick = () => { rafs++; if (on) requestAnimationFrame(tick); };
     requestAnimationFrame(tick);
     const d0 = live.draws;
+    const f0 = live.frames;
     const s0 = Number(c.dataset.step);
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, 4000));
     on = false;
     const t = (performance.now() - t0) / 1000;
-    return { fps: (live.draws - d0) / t, rafs: rafs / t, seconds: t, steps: Number(c.dataset.step) - s0 };
+    return { fps: (live.draws - d0) / t, rafs: rafs / t, seconds: t, steps: Number(c.dataset.step) - s0, data: (live.frames - f0) / t };
   });
   const st = await (await fetch(`${b.srv.url}/api/v1/live/${id}`)).json();
   // The stream's size: one update with a frame, read by a second viewer.
@@ -189,7 +190,7 @@ test('live: 10^4 drawn agents at 30 frames a second or more while 10^6 run', { s
   await shot(page, 'live-million');
   const perFrame = sizes.length ? Math.round(sizes.reduce((a, s) => a + s.bytes, 0) / sizes.length) : 0;
   console.log(`live: ${g.drawn} of ${g.n} agents drawn (${g.edges} edges); session created and drawn in ${created.toFixed(1)} s`);
-  console.log(`live: ${m.fps.toFixed(1)} frames/s drawn, ${m.rafs.toFixed(1)} animation frames/s, over ${m.seconds.toFixed(1)} s; ${m.steps} steps shown meanwhile`);
+  console.log(`live: ${m.fps.toFixed(1)} frames/s drawn, ${m.rafs.toFixed(1)} animation frames/s, over ${m.seconds.toFixed(1)} s; ${m.data.toFixed(1)} frames of data/s arrived, ${m.steps} steps shown meanwhile`);
   console.log(`live: engine ${(st.interactions_per_second / 1e6).toFixed(1)} million interactions/s while streaming (${(st.step_seconds * 1e3).toFixed(1)} ms a step, ${st.workers} worker(s), ${st.kernel} kernel); step ${st.step}`);
   console.log(`live: an update with the agents' frame is ${perFrame} bytes of JSON (${sizes.map((s) => `${s.bytes} B/${s.rows} rows`).join(', ')})`);
   assert.ok(m.steps > 0, 'frames of data arrived while measuring');

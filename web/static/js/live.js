@@ -8,7 +8,8 @@
 // frame of colour bytes; a requestAnimationFrame loop draws the edges
 // (rendered once into an off-screen canvas) and the agents, batched by
 // colour, and counts its frames (window.trustlabLive.draws, which the
-// browser test reads to measure frames per second).
+// browser test reads to measure frames per second; .frames counts the
+// frames of data received).
 
 import { h, num, signed, rate, onResize } from './dom.js';
 import { get, post, ApiError } from './api.js';
@@ -70,6 +71,7 @@ export function mount(main) {
   let raf = 0;
   let edgesLayer = null;
   let draws = 0;
+  let frames = 0; // frames of data received
   let gone = false;
 
   const errors = errorBox();
@@ -184,6 +186,7 @@ export function mount(main) {
     }
     if (u.agents) {
       const a = u.agents;
+      frames++;
       frame = { step: a.step, trait: bytes(a.trait), belief: bytes(a.belief), act: bytes(a.act), payoff: bytes(a.payoff), payoff_min: a.payoff_min, payoff_max: a.payoff_max };
       dirty = true;
       if (colourSel.value() === 'payoff') legend();
@@ -478,6 +481,7 @@ export function mount(main) {
   // For the browser test: frames drawn, and where a sampled agent is.
   window.trustlabLive = {
     get draws() { return draws; },
+    get frames() { return frames; },
     get session() { return session; },
     point(k) { const r = canvas.getBoundingClientRect(); return { x: r.left + px[k], y: r.top + py[k] }; },
     get graph() { return graph; },
