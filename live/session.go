@@ -2,6 +2,7 @@ package live
 
 import (
 	"math"
+	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -325,10 +326,7 @@ func (ss *Session) Next(c *Cursor) Update {
 		u.Header = sim.RowHeader
 	}
 	// ss.rows holds steps in order; skip those seen.
-	lo := 0
-	for lo < len(ss.rows) && ss.rows[lo].Step <= c.step {
-		lo++
-	}
+	lo := sort.Search(len(ss.rows), func(k int) bool { return ss.rows[k].Step > c.step })
 	if lo < len(ss.rows) {
 		u.Rows = append([]Row(nil), ss.rows[lo:]...)
 		c.step = ss.rows[len(ss.rows)-1].Step

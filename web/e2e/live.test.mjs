@@ -199,3 +199,16 @@ test('live: 10^4 drawn agents at 30 frames a second or more while 10^6 run', { s
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('live: on a phone, without sideways scrolling', { skip }, async () => {
+  const page = await b.newPage({ width: 390, height: 844 });
+  await start(page, SCENARIO);
+  await page.getByRole('button', { name: 'Step' }).click();
+  await waitFor(async () => (await stepOf(page)) === 1, 'step 1');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `/live: no sideways scrolling on a phone (${overflow}px too wide)`);
+  const p = await pixels(page);
+  assert.ok(p.ink > 0.03 * p.total, 'the network is drawn on a phone');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -35,6 +35,7 @@ const ACTS = [
   ['control', 'engaged under control', '#d08a00'],
 ];
 const NO_VALUE = '#e3e8ee';
+const MAX_ROWS = 20000; // rows kept per group in the page
 
 function hex2rgb(c) { return [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)); }
 /** scale returns the colour of v in [0, 1] on the viridis scale. */
@@ -182,7 +183,11 @@ export function mount(main) {
     if (u.header) header = u.header;
     for (const r of u.rows || []) {
       if (!rows.has(r.group)) rows.set(r.group, []);
-      rows.get(r.group).push(r);
+      const rs = rows.get(r.group);
+      rs.push(r);
+      // A long session: keep every other row of the older half (the
+      // charts show at most 400 points a series anyway).
+      if (rs.length > MAX_ROWS) rows.set(r.group, rs.filter((_, i) => i >= rs.length / 2 || i % 2 === 0));
     }
     if (u.agents) {
       const a = u.agents;
