@@ -180,7 +180,9 @@ export function mount(main) {
   function receive(u) {
     if (!session || u.state.id !== session.id) return;
     session = u.state;
-    if (u.header) header = u.header;
+    // The first event of a connection (a reconnection too) carries the
+    // header and the rows kept so far: they replace what the page has.
+    if (u.header) { header = u.header; rows.clear(); }
     for (const r of u.rows || []) {
       if (!rows.has(r.group)) rows.set(r.group, []);
       const rs = rows.get(r.group);
