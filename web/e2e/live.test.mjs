@@ -59,6 +59,21 @@ async function start(page, text) {
   return page.evaluate(() => window.trustlabLive.session.id);
 }
 
+test('live: a scenario\'s errors marked at their lines', { skip }, async () => {
+  const page = await b.newPage();
+  await page.goto(`${b.srv.url}/live`);
+  await assertText(page.getByLabel('Example scenario'), 'trust-trap');
+  await page.getByText('Edit the scenario').click();
+  await page.getByLabel('Scenario (YAML)').fill(SCENARIO.replace('steps: 5000', 'steps: -1'));
+  await page.getByRole('button', { name: 'Start the live view' }).click();
+  await page.locator('.editor-errors li').first().waitFor();
+  const marked = await page.locator('.editor .ln.err').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
+  assert.deepEqual(marked, [4], 'the gutter marks the line of steps');
+  await assertText(page.locator('[role="alert"]'), 'steps');
+  assert.ok(await page.locator('[data-testid="network"]').isHidden(), 'no session, no network');
+  await page.close();
+});
+
 test('live: the network drawn, colour-by, play streams the charts, pause, step, an agent\'s pyramid', { skip }, async () => {
   const page = await b.newPage();
   const id = await start(page, SCENARIO);

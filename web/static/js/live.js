@@ -161,7 +161,10 @@ export function mount(main) {
       connect(st.id);
       showState();
     } catch (err) {
-      if (err instanceof ApiError && err.fields && err.fields.length) ed.showErrors(err.fields);
+      if (err instanceof ApiError && err.fields && err.fields.length) {
+        ed.showErrors(err.fields);
+        form.querySelector('details').open = true; // the marks are in the editor
+      }
       errors.show(err);
     } finally {
       startBtn.disabled = false;
