@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/examples"
 	"github.com/trustlab/trustlab/model"
 	"github.com/trustlab/trustlab/sim"
 )
@@ -475,5 +476,41 @@ func TestLayout(t *testing.T) {
 	// extremes at the 2% margins.
 	if qx[0] != 32768 || !(qy[4] < qy[2] && qy[2] < qy[0] && qy[0] < qy[1] && qy[1] < qy[3]) || qy[4] != 1311 || qy[3] != 64224 {
 		t.Errorf("quantised x %v, y %v", qx, qy)
+	}
+}
+
+// TestExamples starts a session of every example of up to 10^4 agents,
+// steps it twice and reads an agent's pyramid: every game, feedback and
+// intervention of the examples gives a decision.
+func TestExamples(t *testing.T) {
+	m := newManager(t, Options{MaxSessions: 1})
+	for _, f := range examples.Scenarios() {
+		sc, err := Parse([]byte(f.Text))
+		if err != nil {
+			t.Errorf("%s: %v", f.Name, err)
+			continue
+		}
+		if sc.Population.Size > DefaultMaxDrawn {
+			continue
+		}
+		t.Run(f.Name, func(t *testing.T) {
+			ss, err := m.CreateFrom(sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Delete(ss.ID())
+			step(t, ss, 2)
+			v, err := ss.Agent(ss.Graph().IDs[5], 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Decision == nil || v.Step != 2 || len(v.Partners) == 0 || v.Decision.Situation.Game != sc.Situation.Game {
+				t.Errorf("agent %d: %+v", v.ID, v)
+			}
+			var c Cursor
+			if u := ss.Next(&c); u.Agents == nil || u.Agents.Step != 2 || len(u.Rows) == 0 {
+				t.Errorf("no frame or rows after 2 steps")
+			}
+		})
 	}
 }
