@@ -76,7 +76,7 @@ func consumes(method, pattern string) string {
 	switch {
 	case method != http.MethodPost && method != http.MethodPut && method != http.MethodPatch:
 		return bodyNone
-	case pattern == "/api/v1/runs":
+	case pattern == "/api/v1/runs", pattern == "/api/v1/live":
 		return bodyScenario
 	case pattern == "/api/v1/fits":
 		return bodyMultipart

@@ -16,6 +16,7 @@ import (
 
 	"github.com/trustlab/trustlab"
 	"github.com/trustlab/trustlab/experiment"
+	"github.com/trustlab/trustlab/live"
 )
 
 // Options configure a Server. The zero value of each limit and timeout
@@ -25,6 +26,8 @@ type Options struct {
 	Jobs   trustlab.JobService
 	// Experiments runs trust experiments with people (nil: none).
 	Experiments *experiment.Manager
+	// Live keeps the live population view's sessions (nil: none).
+	Live *live.Manager
 
 	// Token, when set, is required on every API request as
 	// "Authorization: Bearer <Token>", or a session cookie obtained with
@@ -151,7 +154,7 @@ func (s *Server) routes() []route {
 	},
 		s.jobRoutes(trustlab.KindRun, "/api/v1/runs", s.submitRun, "steps.csv", "agents.csv"),
 		s.jobRoutes(trustlab.KindFit, "/api/v1/fits", s.submitFit, "subjects.csv", "comparison.csv"),
-		s.labRoutes(), s.experimentRoutes())
+		s.labRoutes(), s.experimentRoutes(), s.liveRoutes())
 }
 
 // jobRoutes lists the endpoints of a kind of job under prefix: submit,

@@ -16,6 +16,7 @@ import (
 	"github.com/trustlab/trustlab/httpapi"
 	"github.com/trustlab/trustlab/jobrun"
 	"github.com/trustlab/trustlab/jobs"
+	"github.com/trustlab/trustlab/live"
 	"github.com/trustlab/trustlab/sqlite"
 	"github.com/trustlab/trustlab/web"
 )
@@ -101,8 +102,12 @@ func cmdServe(e *env, args []string) error {
 	if err := exps.Recover(e.ctx); err != nil {
 		return fmt.Errorf("recovering experiment sessions: %w", err)
 	}
+	// Live sessions (the web UI's live population view) share the runs'
+	// limits of size.
+	lv := live.NewManager(live.Options{MaxAgents: mgr.Limits().MaxAgents, MaxMemory: mgr.Limits().MaxMemory})
+	defer lv.Close()
 	srv := httpapi.New(httpapi.Options{
-		Ledger: sqlite.NewLedgerService(db), Jobs: mgr, Experiments: exps, Token: token, Logger: log, UI: web.Handler(),
+		Ledger: sqlite.NewLedgerService(db), Jobs: mgr, Experiments: exps, Live: lv, Token: token, Logger: log, UI: web.Handler(),
 	})
 	bound, err := srv.Listen(addr)
 	if err != nil {
