@@ -147,19 +147,34 @@ func TestExampleAsymmetry(t *testing.T) {
 	}
 }
 
-// The investment game: senders send a substantial share of the endowment
-// and trustees return about their trustworthiness (mean 0.37).
+// The investment game, as the example and at PPB-2's scale (a smaller
+// size): senders send a substantial share of the endowment and trustees
+// return about their trustworthiness (mean 0.37).
 func TestExampleInvestmentGame(t *testing.T) {
-	sc := loadExample(t, "investment-game.yaml")
-	sc.Steps = 20
-	rows, _ := runRows(t, sc, Options{})
-	sent := meanLast(rows, 10, func(r Row) float64 { return r.SentFraction })
-	ret := meanLast(rows, 10, func(r Row) float64 { return r.ReturnFraction })
-	first := rows[0]
-	t.Logf("mean fraction sent: step 1 %.4f, last 10 steps %.4f; mean fraction returned %.4f (trustees' mean w 0.37)",
-		first.SentFraction, sent, ret)
-	if !(sent > 0.2 && sent < 0.9) || math.Abs(ret-0.37) > 0.05 {
-		t.Errorf("sent %.4f (want in (0.2, 0.9)), returned %.4f (want 0.37 +- 0.05)", sent, ret)
+	for _, c := range []struct {
+		file        string
+		size, steps int // 0: the file's
+	}{
+		{"investment-game.yaml", 0, 20},
+		{"ppb2.yaml", 20000, 0},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			sc := loadExample(t, c.file)
+			if c.size > 0 {
+				sc.Population.Size = c.size
+			}
+			if c.steps > 0 {
+				sc.Steps = c.steps
+			}
+			rows, s := runRows(t, sc, Options{})
+			sent := meanLast(rows, 10, func(r Row) float64 { return r.SentFraction })
+			ret := meanLast(rows, 10, func(r Row) float64 { return r.ReturnFraction })
+			t.Logf("N = %d, T = %d (%s kernel): sent %.4f at step 1, %.4f in the last 10 steps; returned %.4f (trustees' mean w 0.37)",
+				s.N(), sc.Steps, s.Kernel(), rows[0].SentFraction, sent, ret)
+			if !(sent > 0.2 && sent < 0.9) || math.Abs(ret-0.37) > 0.05 {
+				t.Errorf("sent %.4f (want in (0.2, 0.9)), returned %.4f (want 0.37 +- 0.05)", sent, ret)
+			}
+		})
 	}
 }
 
@@ -177,21 +192,6 @@ func TestExamplePPB1(t *testing.T) {
 	}
 	if math.Abs(rows[0].TrustRate-0.485) > 0.02 || fin.MeanAbsBeliefError < 0.1 || fin.MeanAbsBeliefError > 0.4 {
 		t.Errorf("implausible PPB-1: first trust rate %.4f, belief error %.4f", rows[0].TrustRate, fin.MeanAbsBeliefError)
-	}
-}
-
-// PPB-2 (the investment game at scale) at a small size: it sends and
-// returns what the investment-game example does.
-func TestExamplePPB2(t *testing.T) {
-	sc := loadExample(t, "ppb2.yaml")
-	sc.Population.Size = 20000
-	rows, s := runRows(t, sc, Options{})
-	sent := meanLast(rows, 10, func(r Row) float64 { return r.SentFraction })
-	ret := meanLast(rows, 10, func(r Row) float64 { return r.ReturnFraction })
-	t.Logf("PPB-2 at N = 20000, T = %d (%s kernel): sent %.4f at step 1, %.4f in the last 10 steps; returned %.4f",
-		sc.Steps, s.Kernel(), rows[0].SentFraction, sent, ret)
-	if !(sent > 0.2 && sent < 0.9) || math.Abs(ret-0.37) > 0.05 {
-		t.Errorf("sent %.4f (want in (0.2, 0.9)), returned %.4f (want 0.37 +- 0.05)", sent, ret)
 	}
 }
 

@@ -104,13 +104,7 @@ func TestBBInverse(t *testing.T) {
 }
 
 func BenchmarkInvestTerms(b *testing.B) {
-	r := rand.New(rand.NewPCG(1, 2))
-	var as, bs [1024]float64
-	for i := range as {
-		n := 2 + 98*r.Float64()
-		p := r.Float64()
-		as[i], bs[i] = p*n, (1-p)*n
-	}
+	as, bs := benchBeliefs()
 	lnT, ln1mT := math.Log(1.0/3), math.Log1p(-1.0/3)
 	b.Run("kernel", func(b *testing.B) {
 		s, i := 0.0, 0
@@ -131,13 +125,7 @@ func BenchmarkInvestTerms(b *testing.B) {
 }
 
 func BenchmarkIncBetaParts(b *testing.B) {
-	r := rand.New(rand.NewPCG(1, 2))
-	var as, bs [1024]float64
-	for i := range as {
-		n := 2 + 98*r.Float64()
-		p := r.Float64()
-		as[i], bs[i] = p*n, (1-p)*n
-	}
+	as, bs := benchBeliefs()
 	b.Run("lbeta", func(b *testing.B) {
 		s, i := 0.0, 0
 		for b.Loop() {
@@ -214,4 +202,16 @@ func TestBetaDraw(t *testing.T) {
 			t.Errorf("Beta%v: KS distance %.4g (1%% critical %.4g), mean %.5f (want %.5f +- %.2g)", c, ks, 1.63/math.Sqrt(n), mean, d.Mean(), 4*se)
 		}
 	}
+}
+
+// benchBeliefs are 1024 beliefs as PPB-2 reaches them (a+b in [2, 100],
+// any mean), for the benchmarks of the investment terms.
+func benchBeliefs() (as, bs [1024]float64) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range as {
+		n := 2 + 98*r.Float64()
+		p := r.Float64()
+		as[i], bs[i] = p*n, (1-p)*n
+	}
+	return as, bs
 }

@@ -336,16 +336,19 @@ func (g *kgroup) honour(w float32, c *[4]uint32, trusts uint32) float32 {
 	return clamp01(w + g.slope*(q-0.5) + g.con*b2f(trusts < g.honours))
 }
 
-// clamp01 clamps h to [0, 1] with branches (float min and max carry NaN
-// and -0 handling; h is rarely outside).
-func clamp01(h float32) float32 {
-	if h < 0 {
-		h = 0
+// clamp01 clamps h to [0, 1] (clampB).
+func clamp01(h float32) float32 { return clampB(h, 0, 1) }
+
+// clampB clamps x to [lo, hi] with branches (float min and max carry NaN
+// and -0 handling; x is rarely outside).
+func clampB(x, lo, hi float32) float32 {
+	if x < lo {
+		x = lo
 	}
-	if h > 1 {
-		h = 1
+	if x > hi {
+		x = hi
 	}
-	return h
+	return x
 }
 
 // honourOf is honour for trustee j, reading what it needs.
@@ -609,10 +612,7 @@ func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *ran
 	}
 	hp := e.h
 	p := A / (A + B)
-	dp := float64(p) - float64(hp)
-	a.belief += float64(p)
-	a.calib += math.Abs(dp)
-	a.cynic += dp
+	a.addBelief(p, hp)
 	pt := clampPrior(tau)
 	a0, b0 := gk.n0*pt, gk.n0*(1-pt)
 
@@ -737,10 +737,7 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc) {
 	}
 	hp := e.h
 	p := A / (A + B)
-	dp := float64(p) - float64(hp)
-	a.belief += float64(p)
-	a.calib += math.Abs(dp)
-	a.cynic += dp
+	a.addBelief(p, hp)
 
 	lam := gk.lambda0 * exp2c(gk.kappaL*(0.5-tau)) // |kappa*log2(e)*(0.5-tau)| <= 36: no clamp
 	pr := p
@@ -826,15 +823,7 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc) {
 }
 
 // clampPrior clamps the trait for the prior, as model.Prior does.
-func clampPrior(tau float32) float32 {
-	if tau < 0.001 {
-		tau = 0.001
-	}
-	if tau > 0.999 {
-		tau = 0.999
-	}
-	return tau
-}
+func clampPrior(tau float32) float32 { return clampB(tau, 0.001, 0.999) }
 
 // best3 is the deterministic choice among abstain (0), trust (1) and
 // control (2) with utilities (0, bal, bc): the best wins, ties to

@@ -14,6 +14,15 @@ type acc struct {
 	_                                   [8]byte // keep neighbouring shards' sums off one cache line
 }
 
+// addBelief adds an acting agent's belief mean p about its partner,
+// whose honour probability is hp, to the belief metrics.
+func (a *acc) addBelief(p, hp float32) {
+	dp := float64(p) - float64(hp)
+	a.belief += float64(p)
+	a.calib += math.Abs(dp)
+	a.cynic += dp
+}
+
 func (a *acc) add(b *acc) {
 	a.agents += b.agents
 	a.acting += b.acting

@@ -114,16 +114,11 @@ func TestR1TableRange(t *testing.T) {
 }
 
 // BenchmarkR1Table evaluates the table at PPB-2's beliefs (m = 3, a+b in
-// [2, 100]); BenchmarkInvestTerms computes the same terms exactly.
+// [2, 100]); BenchmarkInvestTerms computes the terms by the continued
+// fraction and the model package.
 func BenchmarkR1Table(b *testing.B) {
 	tb := newR1Table(3, 2, 100, 1)
-	r := rand.New(rand.NewPCG(1, 2))
-	as, bs := make([]float64, 1024), make([]float64, 1024)
-	for i := range as {
-		n := 2 + 98*r.Float64()
-		p := r.Float64()
-		as[i], bs[i] = p*n, (1-p)*n
-	}
+	as, bs := benchBeliefs()
 	i, sum := 0, 0.0
 	for b.Loop() {
 		v, _ := tb.r1(as[i&1023], bs[i&1023])
