@@ -202,7 +202,11 @@ func (s *Sim) newKern() kern {
 		k.returner = fit.NewReturner(int(math.Ceil(k.mult*k.endowment)) + 1)
 	}
 	if k.inv {
-		if nLo, nHi, ok := r1Range(k.groups); ok {
+		ms := make([]model.Model, len(k.groups))
+		for g := range k.groups {
+			ms[g] = k.groups[g].m
+		}
+		if nLo, nHi, ok := r1Range(ms); ok {
 			k.r1t = newR1Table(k.mult, nLo, nHi, s.workers)
 		}
 	}

@@ -3,6 +3,8 @@ package sim
 import (
 	"math"
 	"sync"
+
+	"github.com/trustlab/trustlab/model"
 )
 
 // r1Table tabulates the investment game's risk per unit sent, R1 =
@@ -150,10 +152,9 @@ func (t *r1Table) eval(o int, x, y float64) float64 {
 // w in {0, w_plus, w_minus}, so it stays in [n0, n0 + gamma w/(1-gamma)]
 // (float32 rounding allowed for by a margin). ok is false if that range
 // is empty after clipping.
-func r1Range(groups []kgroup) (nLo, nHi float64, ok bool) {
+func r1Range(models []model.Model) (nLo, nHi float64, ok bool) {
 	nLo, nHi = math.Inf(1), 0
-	for _, g := range groups {
-		m := g.m
+	for _, m := range models {
 		n0 := m.N0
 		top := math.Inf(1)
 		if m.Gamma < 1 {
@@ -163,4 +164,15 @@ func r1Range(groups []kgroup) (nLo, nHi float64, ok bool) {
 	}
 	nLo, nHi = max(r1NMin, nLo*(1-1e-4)), min(r1NMax, nHi*(1+1e-4))
 	return nLo, nHi, nLo < nHi
+}
+
+// r1Bytes is the size of the R1 table of an investment game with the
+// multiplier m and the groups' models (0: none), as newKern builds it.
+func r1Bytes(m float64, models []model.Model) int64 {
+	nLo, nHi, ok := r1Range(models)
+	if !ok {
+		return 0
+	}
+	np, ns := r1Nodes(m, nLo, nHi)
+	return 8 * int64(np) * int64(ns)
 }

@@ -106,7 +106,7 @@ func TestR1TableRange(t *testing.T) {
 	} {
 		m := model.Default()
 		m.N0, m.Gamma, m.WPlus, m.WMinus = c.n0, c.gamma, c.wPlus, c.wMinus
-		lo, hi, ok := r1Range([]kgroup{{m: m}})
+		lo, hi, ok := r1Range([]model.Model{m})
 		if ok != c.ok || (ok && (math.Abs(lo-c.lo) > 1e-12 || math.Abs(hi-c.hi) > 1e-9*c.hi)) {
 			t.Errorf("%+v: range [%g, %g] %v", c, lo, hi, ok)
 		}

@@ -598,5 +598,8 @@ func (s *Sim) StateBytes() int64 {
 	b += 4*int64(cap(s.w)+cap(s.stake)+cap(s.rank)+cap(s.prof)) + 8*int64(cap(s.lam))
 	b += int64(unsafe.Sizeof(slot{}))*int64(cap(s.slots)) + int64(unsafe.Sizeof(fastSlot{}))*int64(cap(s.fslots))
 	b += 4*int64(cap(s.cnt)) + 4*int64(cap(s.recJ)) + int64(cap(s.recF))
+	if t := s.kern.r1t; t != nil {
+		b += 8 * int64(cap(t.v))
+	}
 	return b
 }

@@ -146,6 +146,13 @@ func Predict(sc *scenario.Scenario) Size {
 		perAgent += 4*cw + 4 + 1
 	}
 	state := graph + nf*perAgent + e*perSlot
+	if sc.Situation.Game == model.Investment && !fastScenario(sc, regular) {
+		ms := make([]model.Model, len(sc.Population.Groups))
+		for g, gr := range sc.Population.Groups {
+			ms[g] = gr.Model
+		}
+		state += float64(r1Bytes(sc.Situation.Multiplier, ms))
+	}
 	z.StateBytes = sat(state)
 
 	// Rows are kept for the plots; append doubles the slice as it grows.

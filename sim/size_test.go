@@ -22,6 +22,7 @@ func TestPredictState(t *testing.T) {
 		{"erdos-renyi", "steps: 3\npopulation: {size: 4000}\nnetwork: {kind: erdos-renyi, p: 0.002}\n", 0.1},
 		{"barabasi-albert", "steps: 3\npopulation: {size: 4000}\nnetwork: {kind: barabasi-albert, m: 3}\n", 0.01},
 		{"social feedback, reciprocal", "steps: 3\npopulation: {size: 3000, groups: [{name: a, share: 1, behaviour: {kind: reciprocal, slope: 0.5}}]}\nnetwork: {kind: k-out, k: 5}\nfeedback: social\n", 0},
+		{"investment game (with its R1 table)", "steps: 3\npopulation: {size: 3000}\nnetwork: {kind: k-out, k: 5}\nsituation: {game: investment, endowment: 10, multiplier: 3}\nparams: {gamma: 0.98}\n", 0},
 		{"graduated stakes", "steps: 3\npopulation: {size: 3000}\nnetwork: {kind: k-out, k: 5}\ninterventions: {graduated_stakes: {start: 0.1, grow: 1.5, shrink: 0.5}}\n", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
