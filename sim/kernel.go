@@ -401,6 +401,12 @@ type meet struct {
 	h     float32 // the partner's honour probability
 	x     uint64  // binary situation: the act's uniforms (bits 16-39, 40-63)
 
+	// A binary situation, from the decision pass (binDecide): the belief
+	// with the social reports (ea, eb), its mean and the act (0 abstain,
+	// 1 trust, 2 control).
+	ea, eb, p float32
+	act       uint32
+
 	// The investment game: the belief's place in the R1 table (to, tx,
 	// ty; inTable false: not in it) and a sum of its first reads (tsum:
 	// only to keep them), the endowment at stake and the amount sent
@@ -560,6 +566,13 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 				s.actInvest(k, i, &blk[i-b0], accs, src, r)
 			}
 		} else {
+			// The decisions in a pass of their own, as in the investment
+			// game.
+			for q := range blkN {
+				if e := &blkN[q]; e.ki >= 0 {
+					s.binDecide(k, b0+q, e)
+				}
+			}
 			for i := b0; i < b1; i++ {
 				s.actBinary(k, i, &blk[i-b0], accs)
 			}
@@ -695,40 +708,19 @@ func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *ran
 	}
 }
 
-// actBinary lets agent i meet the partner of e in a binary situation. It
-// does not branch on the random outcomes, which would be mispredicted half
-// the time: the act (0 abstain, 1 trust, 2 control) and the outcome are
-// 0/1 numbers that index the kernel's tables of payoffs, losses and
-// evidence.
-func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc) {
-	ag := &s.ag
-	gi := ag.grp[i]
-	gk := &k.groups[gi]
-	a := &accs[gi]
-	a.agents++
-	counted := s.cnt != nil
-	var ownJ int32 = -1
-	var ownF uint8
-	if counted {
-		ownJ, ownF = s.recJ[i], s.recF[i]
-		s.recJ[i], s.recF[i] = -1, 0
-	}
-	if e.ki < 0 {
-		a.trait += float64(ag.trait[i])
-		return
-	}
-	a.acting++
-	j := e.j
-	sk := e.sk
-	sl := &s.slots[sk]
+// binDecide is agent i's act in a binary situation with the partner of e
+// (abstain, trust or control): the belief with the social reports of the
+// previous step about the partner (without the agent's own), the
+// expectation-risk balance of each act and the choice among them (by
+// the uniform in bits 16-39 of e.x). It draws nothing.
+func (s *Sim) binDecide(k *kern, i int, e *meet) {
+	gk := &k.groups[s.ag.grp[i]]
 	A, B := e.sl.A, e.sl.B
-	tau := ag.trait[i]
-
-	// Social reports of the previous step about j, without the agent's
-	// own.
+	tau := s.ag.trait[i]
 	if k.social {
+		ownJ, ownF := s.recJ[i], s.recF[i]
 		nh, nb := e.c[fHonoured], e.c[fBetrayed]
-		own := b2u(ownJ == j) & uint32(ownF>>1&1) // engaged with j
+		own := b2u(ownJ == e.j) & uint32(ownF>>1&1) // engaged with j
 		oc := uint32(ownF >> 2 & 1)
 		nh -= own & oc
 		nb -= own &^ oc
@@ -739,9 +731,8 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc) {
 	if k.stakes {
 		st = e.st
 	}
-	hp := e.h
 	p := A / (A + B)
-	a.addBelief(p, hp)
+	e.ea, e.eb, e.p = A, B, p
 
 	lam := gk.lambda0 * exp2c(gk.kappaL*(0.5-tau)) // |kappa*log2(e)*(0.5-tau)| <= 36: no clamp
 	pr := p
@@ -751,9 +742,7 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc) {
 		pr = max(0, p-gk.zeta*sd)
 	}
 	bal := st*(p*k.gain-lam*(1-pr)*k.loss) - k.outside
-	x := e.x
-	u1 := float32(uint32(x>>16)&(1<<24-1)) * u24
-	u2 := float32(x>>40) * u24
+	u1 := float32(uint32(e.x>>16)&(1<<24-1)) * u24
 	var act uint32
 	if !k.control {
 		if k.det && gk.det {
@@ -782,6 +771,43 @@ func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc) {
 			act = b2u(t >= e0) * (1 + b2u(t >= e0+e1))
 		}
 	}
+	e.act = act
+}
+
+// actBinary lets agent i meet the partner of e in a binary situation. It
+// does not branch on the random outcomes, which would be mispredicted half
+// the time: the act (0 abstain, 1 trust, 2 control) and the outcome are
+// 0/1 numbers that index the kernel's tables of payoffs, losses and
+// evidence.
+func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc) {
+	ag := &s.ag
+	gi := ag.grp[i]
+	gk := &k.groups[gi]
+	a := &accs[gi]
+	a.agents++
+	counted := s.cnt != nil
+	if counted {
+		// The record of the previous step was read by binDecide.
+		s.recJ[i], s.recF[i] = -1, 0
+	}
+	if e.ki < 0 {
+		a.trait += float64(ag.trait[i])
+		return
+	}
+	a.acting++
+	j := e.j
+	sk := e.sk
+	sl := &s.slots[sk]
+	A, B := e.ea, e.eb
+	tau := ag.trait[i]
+	st := float32(1)
+	if k.stakes {
+		st = e.st
+	}
+	hp := e.h
+	a.addBelief(e.p, hp)
+	act := e.act
+	u2 := float32(e.x>>40) * u24
 	eng := b2u(act != 0)
 	evi := eng | k.full32
 	conf := evi & b2u(u2 < hp)
