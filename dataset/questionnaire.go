@@ -45,7 +45,7 @@ type Key struct {
 	Delimiter string `yaml:"delimiter"`
 
 	source string
-	pos    positions
+	pos    yamlx.Positions
 }
 
 // Missing-response policies of Key.Missing.
@@ -147,7 +147,7 @@ func (k Key) keyError(key, format string, args ...any) *Error {
 			file = "key " + k.Scale
 		}
 	}
-	line, col := k.pos.at(key)
+	line, col := k.pos.At(key)
 	return &Error{File: file, Line: line, Column: col, Field: key, Msg: fmt.Sprintf(format, args...)}
 }
 

@@ -44,8 +44,8 @@ type Spec struct {
 	// subject and partner, e.g. trials numbered 1-25 per partner).
 	OrderWithin string `yaml:"order_within"`
 
-	source string    // file name for messages
-	pos    positions // where keys were written, when parsed from YAML
+	source string          // file name for messages
+	pos    yamlx.Positions // where keys were written, when parsed from YAML
 }
 
 // Columns names, for each role, the CSV column that holds it. Empty means
@@ -301,7 +301,7 @@ func (s Spec) specError(key, format string, args ...any) *Error {
 			file = "spec " + s.Name
 		}
 	}
-	line, col := s.pos.at(key)
+	line, col := s.pos.At(key)
 	return &Error{File: file, Line: line, Column: col, Field: key, Msg: fmt.Sprintf(format, args...)}
 }
 

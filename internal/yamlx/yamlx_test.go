@@ -93,6 +93,55 @@ func TestErrorsCapped(t *testing.T) {
 	}
 }
 
+func TestParseMapping(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"mapping", "a: 1\n", ""},
+		{"empty", "", "f.yaml: empty file: expected a YAML mapping of keys"},
+		{"comment only", "# nothing\n", "f.yaml: empty file: expected a YAML mapping of keys"},
+		{"list", "- a\n", "f.yaml:1:1: expected a YAML mapping of keys (key: value lines)"},
+		{"scalar", "\n  hello\n", "f.yaml:2:3: expected a YAML mapping of keys (key: value lines)"},
+		{"syntax", "a: [\n", "f.yaml:1: YAML syntax: did not find expected node content"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root, err := ParseMapping([]byte(tc.src), "f.yaml")
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tc.want || (err == nil) != (root != nil) {
+				t.Errorf("error\n  %s\nwant\n  %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// Positions name where each key was written; a key not written is at
+// its nearest written parent.
+func TestIndex(t *testing.T) {
+	root, err := Parse([]byte("game:\n  rounds: 5\nbots:\n  - {count: 2}\n  - name: b\n"), "f.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Index(root)
+	for _, tc := range []struct {
+		path      string
+		line, col int
+	}{
+		{"game", 1, 1},
+		{"game.rounds", 2, 3},
+		{"game.kind", 1, 1},
+		{"bots.0", 4, 5},
+		{"bots.0.count", 4, 6},
+		{"bots.1.name", 5, 5},
+		{"bots.1.delay", 5, 5},
+		{"timing.round_timeout", 0, 0},
+	} {
+		if l, c := p.At(tc.path); l != tc.line || c != tc.col {
+			t.Errorf("At(%q) = %d:%d, want %d:%d", tc.path, l, c, tc.line, tc.col)
+		}
+	}
+}
+
 func TestInterval(t *testing.T) {
 	for _, tc := range []struct {
 		lo, hi         float64
