@@ -21,6 +21,22 @@ var update = flag.Bool("update", false, "rewrite testdata/berg1995.txt and the f
 // bergPath is shared/data/berg1995/pairs.csv beside the project root.
 const bergPath = "../../../shared/data/berg1995/pairs.csv"
 
+// bergAmounts reads the amounts the 60 investors of Berg 1995 sent; the
+// test is skipped where the data set is absent.
+func bergAmounts(t *testing.T) []int {
+	t.Helper()
+	f, err := os.Open(bergPath)
+	if err != nil {
+		t.Skipf("Berg 1995 data absent: %v", err)
+	}
+	defer f.Close()
+	amounts, err := ReadAmounts(f, bergPath, "amount_sent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return amounts
+}
+
 // berg is the design of Berg, Dickhaut & McCabe (1995).
 var berg = model.Situation{Game: model.Investment, Endowment: 10, Multiplier: 3}
 
@@ -80,15 +96,7 @@ func table(cs []Case) string {
 //
 //	go test ./internal/stranger -run TestBergFigure -update
 func TestBergFigure(t *testing.T) {
-	f, err := os.Open(bergPath)
-	if err != nil {
-		t.Skipf("Berg 1995 data absent: %v", err)
-	}
-	amounts, err := ReadAmounts(f, bergPath, "amount_sent")
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	amounts := bergAmounts(t)
 	if len(amounts) != 60 {
 		t.Fatalf("%d investors, want 60", len(amounts))
 	}
@@ -140,15 +148,7 @@ func TestBergFigure(t *testing.T) {
 // and checks that the calibrated stranger (case c) is within 0.5 of Berg's
 // mean and within 0.1 of its P(0) and P(10), while the default (a) is not.
 func TestBergReference(t *testing.T) {
-	f, err := os.Open(bergPath)
-	if err != nil {
-		t.Skipf("Berg 1995 data absent: %v", err)
-	}
-	amounts, err := ReadAmounts(f, bergPath, "amount_sent")
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	amounts := bergAmounts(t)
 	obs, err := Observed(amounts, 10)
 	if err != nil {
 		t.Fatal(err)
@@ -425,15 +425,7 @@ func TestEndowment100(t *testing.T) {
 // median trait is chosen on a grid of step 0.0005 to maximise the
 // log-likelihood; docs/model.md quotes the losses against no spread.
 func TestBergTraitSpread(t *testing.T) {
-	f, err := os.Open(bergPath)
-	if err != nil {
-		t.Skipf("Berg 1995 data absent: %v", err)
-	}
-	amounts, err := ReadAmounts(f, bergPath, "amount_sent")
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	amounts := bergAmounts(t)
 	cal, err := model.Calibrated().Model()
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package yamlx
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -94,24 +95,22 @@ func TestErrorsCapped(t *testing.T) {
 }
 
 func TestParseMapping(t *testing.T) {
-	for _, tc := range []struct{ name, src, want string }{
-		{"mapping", "a: 1\n", ""},
-		{"empty", "", "f.yaml: empty file: expected a YAML mapping of keys"},
-		{"comment only", "# nothing\n", "f.yaml: empty file: expected a YAML mapping of keys"},
-		{"list", "- a\n", "f.yaml:1:1: expected a YAML mapping of keys (key: value lines)"},
-		{"scalar", "\n  hello\n", "f.yaml:2:3: expected a YAML mapping of keys (key: value lines)"},
-		{"syntax", "a: [\n", "f.yaml:1: YAML syntax: did not find expected node content"},
+	for src, want := range map[string]string{
+		"a: 1\n":      "",
+		"":            "f.yaml: empty file: expected a YAML mapping of keys",
+		"# nothing\n": "f.yaml: empty file: expected a YAML mapping of keys",
+		"- a\n":       "f.yaml:1:1: expected a YAML mapping of keys (key: value lines)",
+		"\n  hello\n": "f.yaml:2:3: expected a YAML mapping of keys (key: value lines)",
+		"a: [\n":      "f.yaml:1: YAML syntax: did not find expected node content",
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			root, err := ParseMapping([]byte(tc.src), "f.yaml")
-			got := ""
-			if err != nil {
-				got = err.Error()
-			}
-			if got != tc.want || (err == nil) != (root != nil) {
-				t.Errorf("error\n  %s\nwant\n  %s", got, tc.want)
-			}
-		})
+		root, err := ParseMapping([]byte(src), "f.yaml")
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != want || (err == nil) != (root != nil) {
+			t.Errorf("%q: error\n  %s\nwant\n  %s", src, got, want)
+		}
 	}
 }
 
@@ -123,21 +122,13 @@ func TestIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := Index(root)
-	for _, tc := range []struct {
-		path      string
-		line, col int
-	}{
-		{"game", 1, 1},
-		{"game.rounds", 2, 3},
-		{"game.kind", 1, 1},
-		{"bots.0", 4, 5},
-		{"bots.0.count", 4, 6},
-		{"bots.1.name", 5, 5},
-		{"bots.1.delay", 5, 5},
-		{"timing.round_timeout", 0, 0},
+	for path, want := range map[string]string{
+		"game": "1:1", "game.rounds": "2:3", "game.kind": "1:1",
+		"bots.0": "4:5", "bots.0.count": "4:6", "bots.1.name": "5:5", "bots.1.delay": "5:5",
+		"timing.round_timeout": "0:0",
 	} {
-		if l, c := p.At(tc.path); l != tc.line || c != tc.col {
-			t.Errorf("At(%q) = %d:%d, want %d:%d", tc.path, l, c, tc.line, tc.col)
+		if l, c := p.At(path); fmt.Sprintf("%d:%d", l, c) != want {
+			t.Errorf("At(%q) = %d:%d, want %s", path, l, c, want)
 		}
 	}
 }
