@@ -260,27 +260,28 @@ func NewReader(r io.Reader, name string, spec Spec) (*Reader, error) {
 			return nil, err
 		}
 	}
-	for i, n := range c.Subject {
-		key := "columns.subject"
-		if len(c.Subject) > 1 {
-			key = fmt.Sprintf("columns.subject.%d", i)
+	// A list of columns (subject, trustee): each at its item's key, one
+	// column at the role's key.
+	resolveList := func(field string, names ColumnList) ([]col, error) {
+		var out []col
+		for i, n := range names {
+			key := "columns." + field
+			if len(names) > 1 {
+				key = fmt.Sprintf("columns.%s.%d", field, i)
+			}
+			cl, err := resolve(key, field, n)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cl)
 		}
-		cl, err := resolve(key, "subject", n)
-		if err != nil {
-			return nil, err
-		}
-		rd.subject = append(rd.subject, cl)
+		return out, nil
 	}
-	for i, n := range c.Trustee {
-		key := "columns.trustee"
-		if len(c.Trustee) > 1 {
-			key = fmt.Sprintf("columns.trustee.%d", i)
-		}
-		cl, err := resolve(key, "trustee", n)
-		if err != nil {
-			return nil, err
-		}
-		rd.trustee = append(rd.trustee, cl)
+	if rd.subject, err = resolveList("subject", c.Subject); err != nil {
+		return nil, err
+	}
+	if rd.trustee, err = resolveList("trustee", c.Trustee); err != nil {
+		return nil, err
 	}
 	orderKey := "columns.order"
 	if len(c.Order) == 0 {

@@ -374,12 +374,7 @@ func (p *parser) dist(n *yaml.Node, path string) (Dist, bool) {
 		}
 	case DistUniform:
 		d.Min, d.Max = 0, 1
-		f := p.Mapping(n, path, "dist", "min", "max")
-		p.Float(f, "min", &d.Min, 0, 1, false, false)
-		p.Float(f, "max", &d.Max, 0, 1, false, false)
-		if d.Min > d.Max {
-			p.Failf(f.Get("max"), path+".max", "%g: must be >= min = %g", d.Max, d.Min)
-		}
+		p.bounds(p.Mapping(n, path, "dist", "min", "max"), &d)
 	case DistBeta:
 		f := p.Mapping(n, path, "dist", "a", "b")
 		for _, k := range []string{"a", "b"} {
@@ -394,11 +389,7 @@ func (p *parser) dist(n *yaml.Node, path string) (Dist, bool) {
 		f := p.Mapping(n, path, "dist", "mean", "sd", "min", "max")
 		p.Float(f, "mean", &d.Mean, 0, 1, false, false)
 		p.Float(f, "sd", &d.SD, 0, 10, false, false)
-		p.Float(f, "min", &d.Min, 0, 1, false, false)
-		p.Float(f, "max", &d.Max, 0, 1, false, false)
-		if d.Min > d.Max {
-			p.Failf(f.Get("max"), path+".max", "%g: must be >= min = %g", d.Max, d.Min)
-		}
+		p.bounds(f, &d)
 	case DistCSV:
 		f := p.Mapping(n, path, "dist", "file", "column")
 		if !p.Str(f, "file", &d.File) {
@@ -416,6 +407,15 @@ func (p *parser) dist(n *yaml.Node, path string) (Dist, bool) {
 		}
 	}
 	return d, p.Count() == nerr
+}
+
+// bounds reads a distribution's min and max, each in [0, 1], min <= max.
+func (p *parser) bounds(f yamlx.Fields, d *Dist) {
+	p.Float(f, "min", &d.Min, 0, 1, false, false)
+	p.Float(f, "max", &d.Max, 0, 1, false, false)
+	if d.Min > d.Max {
+		p.Failf(f.Get("max"), f.Sub("max"), "%g: must be >= min = %g", d.Max, d.Min)
+	}
 }
 
 var behaviourKinds = []string{Probabilistic, Honour, Betray, Reciprocal, ConArtist, Fitted}
