@@ -22,6 +22,16 @@ const (
 	testData = "testdata/invented_one.csv" // an invented subject in the mikus2023 format
 )
 
+// readFile returns the text of the file name in dir.
+func readFile(t *testing.T, dir, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 func readCSV(t *testing.T, path string) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
@@ -267,11 +277,7 @@ func TestRunWorkersIdentical(t *testing.T) {
 		if _, err := fitrun.Run(context.Background(), data, testSpec, out, o); err != nil {
 			t.Fatal(err)
 		}
-		b, err := os.ReadFile(filepath.Join(out, "subjects.csv"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, string(b))
+		got = append(got, readFile(t, out, "subjects.csv"))
 	}
 	if got[0] != got[1] {
 		t.Errorf("subjects.csv differs between 1 and 2 workers:\n%s\n%s", got[0], got[1])
@@ -436,11 +442,7 @@ func TestRecoverEmpiricalWorkers(t *testing.T) {
 			!strings.Contains(string(man), `"population_priors"`) {
 			t.Errorf("manifest: %+v\n%s", m, man)
 		}
-		b, err := os.ReadFile(filepath.Join(out, "subjects.csv"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, string(b))
+		got = append(got, readFile(t, out, "subjects.csv"))
 	}
 	if got[0] != got[1] {
 		t.Errorf("subjects.csv differs between 1 and 2 workers:\n%s\n%s", got[0], got[1])

@@ -240,7 +240,7 @@ func (p *parser) params(n *yaml.Node, path string) model.Params {
 	p.Bool(f, "deterministic", &out.Deterministic)
 	// Range checks by the model, each error pointing at its key.
 	_, err := pre.Merge(out).Model()
-	for _, e := range unjoin(err) {
+	for _, e := range srcpos.Flatten(err) {
 		var re *model.RangeError
 		if errors.As(e, &re) {
 			if v := f.Get(re.Field); v != nil {
@@ -266,20 +266,6 @@ func (p *parser) preset(n *yaml.Node, path string) (model.Params, bool) {
 		p.Failf(n, path, "%q: unknown preset; allowed: %s (or a mapping of parameters %s)", n.Value, strings.Join(names, ", "), strings.Join(paramKeys, ", "))
 	}
 	return pre, ok
-}
-
-func unjoin(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, unjoin(e)...)
-		}
-		return out
-	}
-	return []error{err}
 }
 
 func (p *parser) feedback(n *yaml.Node, path string, s *Scenario, base *model.Params) {
