@@ -632,21 +632,32 @@ func (m *Manager) Start(ctx context.Context, id string) (Monitor, error) {
 
 // Replace gives a participant's seat to the replacement bot.
 func (m *Manager) Replace(ctx context.Context, id, label string) (Monitor, error) {
-	s, err := m.session(id)
+	s, st, err := m.seatOf(id, label)
 	if err != nil {
 		return Monitor{}, err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.replace(ctx, st.Index, "researcher"); err != nil {
+		return Monitor{}, err
+	}
+	return s.monitor(), nil
+}
+
+// seatOf returns the session id and its seat labelled label, with the
+// session locked (the caller unlocks s.mu); an error leaves it unlocked.
+func (m *Manager) seatOf(id, label string) (*session, *seat, error) {
+	s, err := m.session(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.mu.Lock()
 	for _, st := range s.seats {
 		if st.Label == label {
-			if err := s.replace(ctx, st.Index, "researcher"); err != nil {
-				return Monitor{}, err
-			}
-			return s.monitor(), nil
+			return s, st, nil
 		}
 	}
-	return Monitor{}, trustlab.Errorf(trustlab.ENOTFOUND, "no seat %q in session %s", label, id)
+	s.mu.Unlock()
+	return nil, nil, trustlab.Errorf(trustlab.ENOTFOUND, "no seat %q in session %s", label, id)
 }
 
 // Relink issues a new link for a participant's seat (a lost or leaked
@@ -654,31 +665,24 @@ func (m *Manager) Replace(ctx context.Context, id, label string) (Monitor, error
 // seat where it is. It is recorded, so the new link survives a restart.
 // Only the new token's hash is stored; the link is returned once.
 func (m *Manager) Relink(ctx context.Context, id, label string) (Link, error) {
-	s, err := m.session(id)
+	s, st, err := m.seatOf(id, label)
 	if err != nil {
 		return Link{}, err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, st := range s.seats {
-		if st.Label != label {
-			continue
-		}
-		if !st.human() || st.replaced {
-			return Link{}, trustlab.Errorf(trustlab.ECONFLICT, "seat %q of session %s is played by a bot: it has no link", label, id)
-		}
-		if s.rec.RoomCode != "" && len(st.TokenHash) == 0 {
-			return Link{}, trustlab.Errorf(trustlab.ECONFLICT, "seat %q of session %s has not been taken with the room code yet", label, id)
-		}
-		t, h := m.token()
-		ev := Event{Session: s.rec.ID, Kind: EvRelink, Seat: st.Index, Data: h[:], At: m.clock.Now(), Key: fmt.Sprintf("relink/%d/%d", st.Index, st.relinks+1)}
-		if _, err := m.store.Append(ctx, ev); err != nil {
-			return Link{}, err
-		}
-		s.apply(ev)
-		return Link{Label: st.Label, Token: t, Path: "/play/" + t}, nil
+	if !st.human() || st.replaced {
+		return Link{}, trustlab.Errorf(trustlab.ECONFLICT, "seat %q of session %s is played by a bot: it has no link", label, id)
 	}
-	return Link{}, trustlab.Errorf(trustlab.ENOTFOUND, "no seat %q in session %s", label, id)
+	if s.rec.RoomCode != "" && len(st.TokenHash) == 0 {
+		return Link{}, trustlab.Errorf(trustlab.ECONFLICT, "seat %q of session %s has not been taken with the room code yet", label, id)
+	}
+	t, h := m.token()
+	ev := Event{Session: s.rec.ID, Kind: EvRelink, Seat: st.Index, Data: h[:], At: m.clock.Now(), Key: fmt.Sprintf("relink/%d/%d", st.Index, st.relinks+1)}
+	if _, err := m.store.Append(ctx, ev); err != nil {
+		return Link{}, err
+	}
+	s.apply(ev)
+	return Link{Label: st.Label, Token: t, Path: "/play/" + t}, nil
 }
 
 // AddFit records a fit job of the session.
