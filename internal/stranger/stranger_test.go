@@ -21,6 +21,26 @@ var update = flag.Bool("update", false, "rewrite testdata/berg1995.txt and the f
 // bergPath is shared/data/berg1995/pairs.csv beside the project root.
 const bergPath = "../../../shared/data/berg1995/pairs.csv"
 
+// checkGolden compares got with the golden file, which -update rewrites.
+func checkGolden(t *testing.T, golden, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test ./internal/stranger -run %s -update writes it)", err, t.Name())
+	}
+	if got != string(want) {
+		t.Errorf("summaries differ from %s (-update rewrites it)\n--- got\n%s--- want\n%s", golden, got, want)
+	}
+}
+
 // bergAmounts reads the amounts the 60 investors of Berg 1995 sent; the
 // test is skipped where the data set is absent.
 func bergAmounts(t *testing.T) []int {
@@ -111,26 +131,14 @@ func TestBergFigure(t *testing.T) {
 	chart := Chart("Amount sent to a stranger: investment game, endowment 10, multiplier 3", cs)
 	opt := report.SaveOptions{Width: 20 * 28.3464567, Height: 11 * 28.3464567}
 	figDir := filepath.Join("..", "..", "docs", "figures")
+	checkGolden(t, golden, got)
 	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
 		if err := os.MkdirAll(figDir, 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := report.Save(figDir, "stranger-berg1995", chart, opt); err != nil {
 			t.Fatal(err)
 		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test ./internal/stranger -run TestBergFigure -update writes it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("summaries differ from %s (-update rewrites it)\n--- got\n%s--- want\n%s", golden, got, want)
 	}
 	var svg bytes.Buffer
 	if err := report.Render(&svg, "svg", chart, opt); err != nil {
@@ -363,18 +371,7 @@ func TestMikusFirstTrial(t *testing.T) {
 	}
 	got := table(cs)
 	golden := filepath.Join("testdata", "mikus2023-first.txt")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test ./internal/stranger -run TestMikusFirstTrial -update writes it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("summaries differ from %s (-update rewrites it)\n--- got\n%s--- want\n%s", golden, got, want)
-	}
+	checkGolden(t, golden, got)
 	t.Logf("\n%s", got)
 }
 
