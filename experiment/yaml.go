@@ -24,88 +24,46 @@ type Error = srcpos.Error
 // that its default applies.
 type decoder struct{ yamlx.Walker }
 
-var (
-	designKeys    = []string{"name", "description", "game", "roles", "participants", "bots", "timing", "replacement", "questionnaire", "arms"}
-	gameKeys      = []string{"kind", "endowment", "multiplier", "return_on_honour", "rounds", "show_up"}
-	botKeys       = []string{"name", "count", "trustee", "trustor", "delay"}
-	behaviourKeys = []string{"kind", "w", "slope", "honours", "returns", "honour"}
-	timingKeys    = []string{"round_timeout", "default_send", "default_return", "dropout_after", "replace_after_timeouts"}
-	paramKeys     = func() []string {
-		var out []string
-		for _, pi := range model.ParamTable() {
-			out = append(out, pi.Name)
-		}
-		return append(out, "deterministic")
-	}()
-)
+// field is a key of a mapping and where its value goes: a *string,
+// *int, *float64, **float64, *bool, *Duration, *[]int or *[]float64; nil
+// for a key read apart (a mapping or a list of them).
+type field struct {
+	key string
+	dst any
+}
 
 // design reads the root mapping of a design file.
 func (d *decoder) design(root *yaml.Node) Design {
 	var out Design
-	f := d.Mapping(root, "", designKeys...)
-	d.str(f, "name", &out.Name)
-	d.str(f, "description", &out.Description)
-	if g := d.mapping(f, "game", gameKeys...); g.OK() {
-		x := &out.Game
-		d.str(g, "kind", &x.Kind)
-		d.int(g, "endowment", &x.Endowment)
-		d.float(g, "multiplier", &x.Multiplier)
-		d.float(g, "return_on_honour", &x.ReturnOnHonour)
-		d.int(g, "rounds", &x.Rounds)
-		d.str(g, "show_up", &x.ShowUp)
-	}
-	if r := d.mapping(f, "roles", "matching", "switch_at"); r.OK() {
-		d.str(r, "matching", &out.Roles.Matching)
-		d.int(r, "switch_at", &out.Roles.SwitchAt)
-	}
-	d.int(f, "participants", &out.Humans)
+	f := d.mapping(root, "", field{"name", &out.Name}, field{"description", &out.Description},
+		field{"game", nil}, field{"roles", nil}, field{"participants", &out.Humans}, field{"bots", nil},
+		field{"timing", nil}, field{"replacement", nil}, field{"questionnaire", nil}, field{"arms", nil})
+	g, r, t, q := &out.Game, &out.Roles, &out.Timing, &out.Survey
+	d.mappingAt(f, "game", field{"kind", &g.Kind}, field{"endowment", &g.Endowment}, field{"multiplier", &g.Multiplier},
+		field{"return_on_honour", &g.ReturnOnHonour}, field{"rounds", &g.Rounds}, field{"show_up", &g.ShowUp})
+	d.mappingAt(f, "roles", field{"matching", &r.Matching}, field{"switch_at", &r.SwitchAt})
 	path, items := d.list(f, "bots", MaxSeats, "bots: at most %[2]d players in all")
 	for i, n := range items {
 		out.Bots = append(out.Bots, d.bot(n, fmt.Sprintf("%s.%d", path, i)))
 	}
-	if t := d.mapping(f, "timing", timingKeys...); t.OK() {
-		x := &out.Timing
-		d.duration(t, "round_timeout", &x.RoundTimeout)
-		d.int(t, "default_send", &x.DefaultSend)
-		d.float(t, "default_return", &x.DefaultReturn)
-		d.duration(t, "dropout_after", &x.DropoutAfter)
-		d.int(t, "replace_after_timeouts", &x.ReplaceAfterTimeouts)
-	}
+	d.mappingAt(f, "timing", field{"round_timeout", &t.RoundTimeout}, field{"default_send", &t.DefaultSend},
+		field{"default_return", &t.DefaultReturn}, field{"dropout_after", &t.DropoutAfter},
+		field{"replace_after_timeouts", &t.ReplaceAfterTimeouts})
 	if n := get(f, "replacement"); n != nil {
 		b := d.bot(n, f.Sub("replacement"))
 		out.Replacement = &b
 	}
-	if q := d.mapping(f, "questionnaire", "scale", "min", "max", "items"); q.OK() {
-		x := &out.Survey
-		d.str(q, "scale", &x.Scale)
-		d.int(q, "min", &x.Min)
-		d.int(q, "max", &x.Max)
-		path, items := d.list(q, "items", MaxItems, "items: at most %[2]d")
-		for i, n := range items {
-			var it Item
-			if m := d.Mapping(n, fmt.Sprintf("%s.%d", path, i), "id", "text", "reverse"); m.OK() {
-				d.str(m, "id", &it.ID)
-				d.str(m, "text", &it.Text)
-				if get(m, "reverse") != nil {
-					d.Bool(m, "reverse", &it.Reverse)
-				}
-			}
-			x.Items = append(x.Items, it)
-		}
+	qf := d.mappingAt(f, "questionnaire", field{"scale", &q.Scale}, field{"min", &q.Min}, field{"max", &q.Max}, field{"items", nil})
+	path, items = d.list(qf, "items", MaxItems, "items: at most %[2]d")
+	for i, n := range items {
+		var it Item
+		d.mapping(n, fmt.Sprintf("%s.%d", path, i), field{"id", &it.ID}, field{"text", &it.Text}, field{"reverse", &it.Reverse})
+		q.Items = append(q.Items, it)
 	}
 	path, items = d.list(f, "arms", MaxArms, "arms: at most %[2]d")
 	for i, n := range items {
 		var a Arm
-		if m := d.Mapping(n, fmt.Sprintf("%s.%d", path, i), "name", "feedback", "stakes"); m.OK() {
-			d.str(m, "name", &a.Name)
-			d.str(m, "feedback", &a.Feedback)
-			sp, stakes := d.list(m, "stakes", MaxRounds, "values: at most %[2]d (one endowment per round)")
-			for j, s := range stakes {
-				var v int
-				d.wholeNode(s, fmt.Sprintf("%s.%d", sp, j), &v)
-				a.Stakes = append(a.Stakes, v)
-			}
-		}
+		d.mapping(n, fmt.Sprintf("%s.%d", path, i), field{"name", &a.Name}, field{"feedback", &a.Feedback}, field{"stakes", &a.Stakes})
 		out.Arms = append(out.Arms, a)
 	}
 	return out
@@ -114,39 +72,89 @@ func (d *decoder) design(root *yaml.Node) Design {
 // bot reads a bot (a list item or the replacement) at path.
 func (d *decoder) bot(n *yaml.Node, path string) Bot {
 	var b Bot
-	f := d.Mapping(n, path, botKeys...)
-	if !f.OK() {
-		return b
+	t, p := &b.Trustee, &b.Trustor.Params
+	f := d.mapping(n, path, field{"name", &b.Name}, field{"count", &b.Count}, field{"trustee", nil},
+		field{"trustor", nil}, field{"delay", &b.Delay})
+	d.mappingAt(f, "trustee", field{"kind", &t.Kind}, field{"w", &t.W}, field{"slope", &t.Slope},
+		field{"honours", &t.Honours}, field{"returns", &t.Returns}, field{"honour", &t.Honour})
+	tf := d.mappingAt(f, "trustor", field{"tau", &b.Trustor.Tau}, field{"params", nil})
+	var params []field
+	for _, pi := range model.ParamTable() {
+		params = append(params, field{pi.Name, pi.In(p)})
 	}
-	d.str(f, "name", &b.Name)
-	d.int(f, "count", &b.Count)
-	d.duration(f, "delay", &b.Delay)
-	if t := d.mapping(f, "trustee", behaviourKeys...); t.OK() {
-		x := &b.Trustee
-		d.str(t, "kind", &x.Kind)
-		d.floatPtr(t, "w", &x.W)
-		d.float(t, "slope", &x.Slope)
-		d.int(t, "honours", &x.Honours)
-		rp, returns := d.list(t, "returns", MaxRounds, "values: at most %[2]d")
-		for j, r := range returns {
-			var v float64
-			d.numberNode(r, fmt.Sprintf("%s.%d", rp, j), &v)
-			x.Returns = append(x.Returns, v)
-		}
-		d.floatPtr(t, "honour", &x.Honour)
-	}
-	if t := d.mapping(f, "trustor", "tau", "params"); t.OK() {
-		d.floatPtr(t, "tau", &b.Trustor.Tau)
-		if p := d.mapping(t, "params", paramKeys...); p.OK() {
-			for _, pi := range model.ParamTable() {
-				d.floatPtr(p, pi.Name, pi.In(&b.Trustor.Params))
-			}
-			if get(p, "deterministic") != nil {
-				d.Bool(p, "deterministic", &b.Trustor.Params.Deterministic)
-			}
-		}
-	}
+	d.mappingAt(tf, "params", append(params, field{"deterministic", &p.Deterministic})...)
 	return b
+}
+
+// mapping reads the mapping n at path, whose keys are those of fs, each
+// value with a destination into it.
+func (d *decoder) mapping(n *yaml.Node, path string, fs ...field) yamlx.Fields {
+	keys := make([]string, len(fs))
+	for i, fd := range fs {
+		keys[i] = fd.key
+	}
+	f := d.Mapping(n, path, keys...)
+	for _, fd := range fs {
+		if fd.dst != nil {
+			d.value(f, fd.key, fd.dst)
+		}
+	}
+	return f
+}
+
+// mappingAt is mapping for the value at key (not OK when absent or null).
+func (d *decoder) mappingAt(f yamlx.Fields, key string, fs ...field) yamlx.Fields {
+	n := get(f, key)
+	if n == nil {
+		return yamlx.Fields{}
+	}
+	return d.mapping(n, f.Sub(key), fs...)
+}
+
+// value reads the value at key, if given, into dst.
+func (d *decoder) value(f yamlx.Fields, key string, dst any) {
+	n, path := get(f, key), f.Sub(key)
+	if n == nil {
+		return
+	}
+	switch dst := dst.(type) {
+	case *string:
+		d.StrNode(n, path, dst)
+	case *int:
+		d.wholeNode(n, path, dst)
+	case *float64:
+		d.numberNode(n, path, dst)
+	case **float64:
+		var v float64
+		if d.numberNode(n, path, &v) {
+			*dst = &v
+		}
+	case *bool:
+		d.Bool(f, key, dst)
+	case *Duration:
+		v, err := time.ParseDuration(n.Value)
+		if n.Kind != yaml.ScalarNode || err != nil {
+			d.Failf(n, path, "%s: must be a duration such as 500ms, 30s or 2m", yamlx.Describe(n))
+			return
+		}
+		*dst = Duration(v)
+	case *[]int:
+		_, items := d.list(f, key, MaxRounds, "values: at most %[2]d")
+		for i, c := range items {
+			var v int
+			d.wholeNode(c, fmt.Sprintf("%s.%d", path, i), &v)
+			*dst = append(*dst, v)
+		}
+	case *[]float64:
+		_, items := d.list(f, key, MaxRounds, "values: at most %[2]d")
+		for i, c := range items {
+			var v float64
+			d.numberNode(c, fmt.Sprintf("%s.%d", path, i), &v)
+			*dst = append(*dst, v)
+		}
+	default:
+		panic(fmt.Sprintf("experiment: no reader for %T", dst))
+	}
 }
 
 // get returns the value at key, nil when it is absent or null.
@@ -156,15 +164,6 @@ func get(f yamlx.Fields, key string) *yaml.Node {
 		return nil
 	}
 	return n
-}
-
-// mapping reads the mapping at key (not OK when absent or null).
-func (d *decoder) mapping(f yamlx.Fields, key string, keys ...string) yamlx.Fields {
-	n := get(f, key)
-	if n == nil {
-		return yamlx.Fields{}
-	}
-	return d.Mapping(n, f.Sub(key), keys...)
 }
 
 // list returns the key path of the list at key and its items, aliases
@@ -191,37 +190,12 @@ func (d *decoder) list(f yamlx.Fields, key string, most int, tooMany string) (st
 	return path, items
 }
 
-func (d *decoder) str(f yamlx.Fields, key string, dst *string) {
-	if n := get(f, key); n != nil {
-		d.StrNode(n, f.Sub(key), dst)
-	}
-}
-
-func (d *decoder) float(f yamlx.Fields, key string, dst *float64) {
-	if n := get(f, key); n != nil {
-		d.numberNode(n, f.Sub(key), dst)
-	}
-}
-
-func (d *decoder) floatPtr(f yamlx.Fields, key string, dst **float64) {
-	var v float64
-	if n := get(f, key); n != nil && d.numberNode(n, f.Sub(key), &v) {
-		*dst = &v
-	}
-}
-
 func (d *decoder) numberNode(n *yaml.Node, path string, dst *float64) bool {
 	v, ok := d.Number(n, path, "a number")
 	if ok {
 		*dst = v
 	}
 	return ok
-}
-
-func (d *decoder) int(f yamlx.Fields, key string, dst *int) {
-	if n := get(f, key); n != nil {
-		d.wholeNode(n, f.Sub(key), dst)
-	}
 }
 
 // maxWhole bounds the whole numbers read (the ranges are validate's).
@@ -238,17 +212,4 @@ func (d *decoder) wholeNode(n *yaml.Node, path string, dst *int) {
 	default:
 		*dst = int(v)
 	}
-}
-
-func (d *decoder) duration(f yamlx.Fields, key string, dst *Duration) {
-	n := get(f, key)
-	if n == nil {
-		return
-	}
-	v, err := time.ParseDuration(n.Value)
-	if n.Kind != yaml.ScalarNode || err != nil {
-		d.Failf(n, f.Sub(key), "%s: must be a duration such as 500ms, 30s or 2m", yamlx.Describe(n))
-		return
-	}
-	*dst = Duration(v)
 }
