@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -97,19 +95,10 @@ type Scores struct {
 // ParseKey reads a questionnaire key in YAML from r. Unknown keys are
 // errors; name is the file name used in messages. The key is validated.
 func ParseKey(r io.Reader, name string) (Key, error) {
-	root, w, p, err := yamlFile(r, name, "a questionnaire key file")
-	if err != nil {
-		return Key{}, err
-	}
-	k, err := decodeKey(root, w)
-	if err != nil {
-		return Key{}, err
-	}
-	k.source, k.pos = name, p
-	if err := k.Validate(); err != nil {
-		return Key{}, err
-	}
-	return k, nil
+	return parseYAML(r, name, "a questionnaire key file", decodeKey, func(k *Key, p yamlx.Positions) error {
+		k.source, k.pos = name, p
+		return k.Validate()
+	})
 }
 
 // decodeKey reads the keys of a questionnaire key with the strict walker.
@@ -131,12 +120,7 @@ func decodeKey(root *yaml.Node, w *yamlx.Walker) (Key, error) {
 
 // LoadKey reads and validates the questionnaire key file at path.
 func LoadKey(path string) (Key, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return Key{}, err
-	}
-	defer f.Close()
-	return ParseKey(f, filepath.Base(path))
+	return loadFile(path, ParseKey)
 }
 
 func (k Key) keyError(key, format string, args ...any) *Error {

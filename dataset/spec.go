@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -203,19 +201,10 @@ var (
 // name is the file name used in messages. The spec is validated: errors
 // name the file, line and key.
 func ParseSpec(r io.Reader, name string) (Spec, error) {
-	root, w, p, err := yamlFile(r, name, "a data spec file")
-	if err != nil {
-		return Spec{}, err
-	}
-	s, err := decodeSpec(root, w)
-	if err != nil {
-		return Spec{}, err
-	}
-	s.source, s.pos = name, p
-	if err := s.Validate(); err != nil {
-		return Spec{}, err
-	}
-	return s, nil
+	return parseYAML(r, name, "a data spec file", decodeSpec, func(s *Spec, p yamlx.Positions) error {
+		s.source, s.pos = name, p
+		return s.Validate()
+	})
 }
 
 // decodeSpec reads the keys of a data spec with the strict walker.
@@ -281,12 +270,7 @@ func decodeSpec(root *yaml.Node, w *yamlx.Walker) (Spec, error) {
 
 // LoadSpec reads and validates the data spec file at path.
 func LoadSpec(path string) (Spec, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return Spec{}, err
-	}
-	defer f.Close()
-	return ParseSpec(f, filepath.Base(path))
+	return loadFile(path, ParseSpec)
 }
 
 // Source returns the file name the spec was read from ("" if built in Go).

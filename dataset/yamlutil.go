@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"go.yaml.in/yaml/v3"
 
@@ -30,6 +32,36 @@ func yamlFile(r io.Reader, name, what string) (*yaml.Node, *yamlx.Walker, yamlx.
 		return nil, nil, nil, fromWalker(err)
 	}
 	return root, &yamlx.Walker{File: name}, yamlx.Index(root), nil
+}
+
+// parseYAML reads a spec or key file from r: decode reads its keys with
+// the walker, then finish gives the value its name and positions and
+// validates it.
+func parseYAML[T any](r io.Reader, name, what string, decode func(*yaml.Node, *yamlx.Walker) (T, error), finish func(*T, yamlx.Positions) error) (T, error) {
+	var zero T
+	root, w, p, err := yamlFile(r, name, what)
+	if err != nil {
+		return zero, err
+	}
+	v, err := decode(root, w)
+	if err != nil {
+		return zero, err
+	}
+	if err := finish(&v, p); err != nil {
+		return zero, err
+	}
+	return v, nil
+}
+
+// loadFile reads the file at path with parse, named by its base name.
+func loadFile[T any](path string, parse func(io.Reader, string) (T, error)) (T, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer f.Close()
+	return parse(f, filepath.Base(path))
 }
 
 // fromWalker turns the walker's problems into *Error values (one, or
