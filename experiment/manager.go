@@ -455,34 +455,27 @@ func (m *Manager) Choose(ctx context.Context, token string, round, amount int) (
 	return s.choose(ctx, i, round, amount, false, false)
 }
 
-func (m *Manager) botMove(s *session, i, r int, role string) {
+// autoMove makes seat i's choice in round r as role if it is still due
+// then: a bot's choice (bot), or the default choice of a participant who
+// let the round time out.
+func (m *Manager) autoMove(s *session, i, r int, role string, bot bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.live {
 		return
 	}
 	p, cur := s.turn(i)
-	if cur != role || s.round != r || !s.seats[i].botIn(r) {
+	if cur != role || s.round != r || (bot && !s.seats[i].botIn(r)) {
 		return
 	}
-	amount := s.botAmount(i, r, role, p)
-	if _, err := s.choose(context.Background(), i, r, amount, false, true); err != nil && trustlab.ErrorCode(err) != trustlab.ECONFLICT {
-		m.log.Error("bot choice", "session", s.rec.ID, "seat", i, "round", r, "err", err)
+	what, amount := "timeout choice", 0
+	if bot {
+		what, amount = "bot choice", s.botAmount(i, r, role, p)
+	} else {
+		amount = s.defaultAmount(p, role)
 	}
-}
-
-func (m *Manager) timeoutMove(s *session, i, r int, role string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.live {
-		return
-	}
-	p, cur := s.turn(i)
-	if cur != role || s.round != r {
-		return
-	}
-	if _, err := s.choose(context.Background(), i, r, s.defaultAmount(p, role), true, false); err != nil && trustlab.ErrorCode(err) != trustlab.ECONFLICT {
-		m.log.Error("timeout choice", "session", s.rec.ID, "seat", i, "round", r, "err", err)
+	if _, err := s.choose(context.Background(), i, r, amount, !bot, bot); err != nil && trustlab.ErrorCode(err) != trustlab.ECONFLICT {
+		m.log.Error(what, "session", s.rec.ID, "seat", i, "round", r, "err", err)
 	}
 }
 
