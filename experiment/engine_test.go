@@ -39,6 +39,16 @@ func newManager(t *testing.T, clock *fakeClock) (*experiment.Manager, *sqlite.DB
 	return m, db
 }
 
+// create opens a session of design on m.
+func create(t *testing.T, m *experiment.Manager, design string) experiment.Created {
+	t.Helper()
+	c, err := m.Create(context.Background(), experiment.CreateInput{Design: []byte(design)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func TestSessionPlaysToTheEnd(t *testing.T) {
 	ctx := context.Background()
 	clock := newClock()
@@ -164,10 +174,7 @@ func TestTimeoutsAndReplacement(t *testing.T) {
 	clock := newClock()
 	m, _ := newManager(t, clock)
 	design := strings.Replace(small, "timing: {round_timeout: 30s, dropout_after: 20s}", "timing: {round_timeout: 30s, dropout_after: 20s, replace_after_timeouts: 2, default_send: 3}", 1)
-	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(design)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := create(t, m, design)
 	for _, l := range c.Links {
 		if _, err := m.Answer(ctx, l.Token, []int{3, 3}); err != nil {
 			t.Fatal(err)
@@ -221,10 +228,7 @@ func TestTimeoutsAndReplacement(t *testing.T) {
 func TestParticipantIsolation(t *testing.T) {
 	ctx := context.Background()
 	m, _ := newManager(t, newClock())
-	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(small)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := create(t, m, small)
 	for _, bad := range []string{"", "x", strings.Repeat("A", 43), c.Links[0].Token[:42] + "B"} {
 		if _, err := m.View(ctx, bad); trustlab.ErrorCode(err) != trustlab.ENOTFOUND {
 			t.Errorf("token %q: %v", bad, err)
@@ -436,10 +440,7 @@ func TestReplacementKeepsTheChoiceMade(t *testing.T) {
 	ctx := context.Background()
 	clock := newClock()
 	m, _ := newManager(t, clock)
-	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(small)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := create(t, m, small)
 	for _, l := range c.Links {
 		m.Answer(ctx, l.Token, []int{3, 3})
 	}
@@ -480,7 +481,6 @@ func TestReplacementKeepsTheChoiceMade(t *testing.T) {
 // (tau 0.9) trusts an honest partner and a distrusting one (tau 0.1) keeps;
 // the roles swap at round 3.
 func TestBotTrustorsFollowTheModel(t *testing.T) {
-	ctx := context.Background()
 	clock := newClock()
 	m, _ := newManager(t, clock)
 	design := `name: bots
@@ -491,10 +491,7 @@ bots:
   - {name: truster, trustee: {kind: probabilistic, w: 1}, trustor: {tau: 0.9, params: {deterministic: true}}, delay: 1s}
   - {name: doubter, trustee: {kind: probabilistic, w: 1}, trustor: {tau: 0.1, params: {deterministic: true}}, delay: 1s}
 `
-	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(design)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := create(t, m, design)
 	clock.Advance(time.Minute)
 	var choices bytes.Buffer
 	m.Export(c.ID, "choices.csv", &choices)
@@ -517,10 +514,7 @@ func TestRelink(t *testing.T) {
 	ctx := context.Background()
 	clock := newClock()
 	m, db := newManager(t, clock)
-	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(small)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := create(t, m, small)
 	old := c.Links[0]
 	if _, err := m.View(ctx, old.Token); err != nil {
 		t.Fatal(err)
