@@ -124,15 +124,7 @@ func LoadKey(path string) (Key, error) {
 }
 
 func (k Key) keyError(key, format string, args ...any) *Error {
-	file := k.source
-	if file == "" {
-		file = "key"
-		if k.Scale != "" {
-			file = "key " + k.Scale
-		}
-	}
-	line, col := k.pos.At(key)
-	return &Error{File: file, Line: line, Column: col, Field: key, Msg: fmt.Sprintf(format, args...)}
+	return keyErrorf(k.source, "key", k.Scale, k.pos, key, format, args...)
 }
 
 // Validate checks the key on its own (without a responses file).

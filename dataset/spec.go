@@ -278,15 +278,7 @@ func (s Spec) Source() string { return s.source }
 
 // specError returns an error about spec key key.
 func (s Spec) specError(key, format string, args ...any) *Error {
-	file := s.source
-	if file == "" {
-		file = "spec"
-		if s.Name != "" {
-			file = "spec " + s.Name
-		}
-	}
-	line, col := s.pos.At(key)
-	return &Error{File: file, Line: line, Column: col, Field: key, Msg: fmt.Sprintf(format, args...)}
+	return keyErrorf(s.source, "spec", s.Name, s.pos, key, format, args...)
 }
 
 // Validate checks the spec on its own (without a data file): required

@@ -64,6 +64,21 @@ func loadFile[T any](path string, parse func(io.Reader, string) (T, error)) (T, 
 	return parse(f, filepath.Base(path))
 }
 
+// keyErrorf is an error about key of a spec or key file read from source,
+// at the key's position; one built in Go is named "kind name" ("spec
+// demo").
+func keyErrorf(source, kind, name string, pos yamlx.Positions, key, format string, args ...any) *Error {
+	file := source
+	if file == "" {
+		file = kind
+		if name != "" {
+			file += " " + name
+		}
+	}
+	line, col := pos.At(key)
+	return &Error{File: file, Line: line, Column: col, Field: key, Msg: fmt.Sprintf(format, args...)}
+}
+
 // fromWalker turns the walker's problems into *Error values (one, or
 // several joined).
 func fromWalker(err error) error {

@@ -39,6 +39,20 @@ func newManager(t *testing.T, clock *fakeClock) (*experiment.Manager, *sqlite.DB
 	return m, db
 }
 
+// exportCSV returns the records of a session's export file name.
+func exportCSV(t *testing.T, m *experiment.Manager, id, name string) [][]string {
+	t.Helper()
+	var b bytes.Buffer
+	if _, err := m.Export(id, name, &b); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
 // create opens a session of design on m.
 func create(t *testing.T, m *experiment.Manager, design string) experiment.Created {
 	t.Helper()
@@ -208,9 +222,7 @@ func TestTimeoutsAndReplacement(t *testing.T) {
 	if v.Status != "replaced" {
 		t.Errorf("p02 sees %q", v.Status)
 	}
-	var choices bytes.Buffer
-	m.Export(c.ID, "choices.csv", &choices)
-	recs, _ := csv.NewReader(&choices).ReadAll()
+	recs := exportCSV(t, m, c.ID, "choices.csv")
 	timeouts := 0
 	for _, r := range recs[1:] {
 		if r[9] == "1" {
@@ -221,7 +233,7 @@ func TestTimeoutsAndReplacement(t *testing.T) {
 		}
 	}
 	if timeouts != 2 {
-		t.Errorf("%d timeouts in choices.csv, want 2:\n%s", timeouts, choices.String())
+		t.Errorf("%d timeouts in choices.csv, want 2:\n%v", timeouts, recs)
 	}
 }
 
@@ -460,9 +472,7 @@ func TestReplacementKeepsTheChoiceMade(t *testing.T) {
 		}
 		clock.Advance(time.Second)
 	}
-	var trials bytes.Buffer
-	m.Export(c.ID, "trials.csv", &trials)
-	rows, _ := csv.NewReader(&trials).ReadAll()
+	rows := exportCSV(t, m, c.ID, "trials.csv")
 	var p01rows []string
 	for _, r := range rows[1:] {
 		if r[0] == "p01" {
@@ -493,9 +503,7 @@ bots:
 `
 	c := create(t, m, design)
 	clock.Advance(time.Minute)
-	var choices bytes.Buffer
-	m.Export(c.ID, "choices.csv", &choices)
-	recs, _ := csv.NewReader(&choices).ReadAll()
+	recs := exportCSV(t, m, c.ID, "choices.csv")
 	var got []string
 	for _, r := range recs[1:] {
 		got = append(got, fmt.Sprintf("%s r%s %s %s", r[1], r[5], r[6], r[8]))
