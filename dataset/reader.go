@@ -597,6 +597,34 @@ func (r *Reader) required(c col) (float64, error) {
 	return x, nil
 }
 
+// positive reads the number column c, which must be above 0, or gives
+// constant when the data has no such column.
+func (r *Reader) positive(c col, constant float64) (float64, error) {
+	if !c.ok() {
+		return constant, nil
+	}
+	v, err := r.required(c)
+	if err != nil {
+		return 0, err
+	}
+	if v <= 0 {
+		return 0, r.errAt(c, "value %s out of range (0, inf)", num(v))
+	}
+	return v, nil
+}
+
+// amount reads the number column c, an amount in [0, endowment].
+func (r *Reader) amount(c col, endowment float64) (float64, error) {
+	v, err := r.required(c)
+	if err != nil {
+		return 0, err
+	}
+	if !inRange(v, 0, endowment) {
+		return 0, r.errAt(c, "value %s out of range [0, %s] (endowment)", num(v), num(endowment))
+	}
+	return v, nil
+}
+
 // integer reads a whole-number column.
 func (r *Reader) integer(c col) (int, error) {
 	v := r.value(c)
@@ -736,38 +764,20 @@ func (r *Reader) row() error {
 		}
 	}
 	var err error
-	t.Endowment = r.endowConst
-	if r.endowment.ok() {
-		if t.Endowment, err = r.required(r.endowment); err != nil {
-			return err
-		}
-		if t.Endowment <= 0 {
-			return r.errAt(r.endowment, "value %s out of range (0, inf)", num(t.Endowment))
-		}
+	if t.Endowment, err = r.positive(r.endowment, r.endowConst); err != nil {
+		return err
 	}
-	t.Multiplier = r.multConst
-	if r.multiplier.ok() {
-		if t.Multiplier, err = r.required(r.multiplier); err != nil {
-			return err
-		}
-		if t.Multiplier <= 0 {
-			return r.errAt(r.multiplier, "value %s out of range (0, inf)", num(t.Multiplier))
-		}
+	if t.Multiplier, err = r.positive(r.multiplier, r.multConst); err != nil {
+		return err
 	}
 	if r.choice.ok() {
-		lo, err := r.required(r.offerLow)
+		lo, err := r.amount(r.offerLow, t.Endowment)
 		if err != nil {
 			return err
 		}
-		if !inRange(lo, 0, t.Endowment) {
-			return r.errAt(r.offerLow, "value %s out of range [0, %s] (endowment)", num(lo), num(t.Endowment))
-		}
-		hi, err := r.required(r.offerHigh)
+		hi, err := r.amount(r.offerHigh, t.Endowment)
 		if err != nil {
 			return err
-		}
-		if !inRange(hi, 0, t.Endowment) {
-			return r.errAt(r.offerHigh, "value %s out of range [0, %s] (endowment)", num(hi), num(t.Endowment))
 		}
 		if lo > hi {
 			return r.errAt(r.offerLow, "value %s is above offer_high %s", num(lo), num(hi))
@@ -781,12 +791,9 @@ func (r *Reader) row() error {
 		t.Sent = t.Options[i]
 	}
 	if r.sent.ok() {
-		s, err := r.required(r.sent)
+		s, err := r.amount(r.sent, t.Endowment)
 		if err != nil {
 			return err
-		}
-		if !inRange(s, 0, t.Endowment) {
-			return r.errAt(r.sent, "value %s out of range [0, %s] (endowment)", num(s), num(t.Endowment))
 		}
 		if t.Options != nil && math.Abs(s-t.Sent) > 1e-9*math.Max(1, t.Sent) {
 			return r.errAt(r.sent, "value %s is not the chosen offer: choice %q means %s (offers %s and %s)",
