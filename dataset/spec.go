@@ -353,23 +353,12 @@ func (s Spec) Validate() error {
 	if c.Sent == "" && nOpt == 0 {
 		return s.specError("columns.sent", "required: the amount sent (or give offer_low, offer_high and choice)")
 	}
-	ol := s.Labels.Outcome
-	if len(ol.Honoured)+len(ol.Betrayed)+len(ol.None) > 0 {
-		if c.Outcome == "" {
-			return s.specError("labels.outcome", "given but columns.outcome is not set")
-		}
-		if err := s.checkLabels("labels.outcome", []string{"honoured", "betrayed", "none"}, ol.Honoured, ol.Betrayed, ol.None); err != nil {
-			return err
-		}
+	ol, cl := s.Labels.Outcome, s.Labels.Choice
+	if err := s.checkLabels("outcome", c.Outcome, []string{"honoured", "betrayed", "none"}, ol.Honoured, ol.Betrayed, ol.None); err != nil {
+		return err
 	}
-	cl := s.Labels.Choice
-	if len(cl.Low)+len(cl.High)+len(cl.Missed) > 0 {
-		if c.Choice == "" {
-			return s.specError("labels.choice", "given but columns.choice is not set")
-		}
-		if err := s.checkLabels("labels.choice", []string{"low", "high", "missed"}, cl.Low, cl.High, cl.Missed); err != nil {
-			return err
-		}
+	if err := s.checkLabels("choice", c.Choice, []string{"low", "high", "missed"}, cl.Low, cl.High, cl.Missed); err != nil {
+		return err
 	}
 	for i, m := range s.Missed {
 		key := fmt.Sprintf("missed.%d", i)
@@ -398,8 +387,20 @@ func (s Spec) checkConstant(role, column string, value *float64) error {
 	return nil
 }
 
-// checkLabels refuses a label listed in two classes.
-func (s Spec) checkLabels(key string, names []string, lists ...[]string) error {
+// checkLabels checks the label lists of labels.ROLE (classes names): given,
+// they need the column columns.ROLE, and no label may be in two classes.
+func (s Spec) checkLabels(role, column string, names []string, lists ...[]string) error {
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	if n == 0 {
+		return nil
+	}
+	key := "labels." + role
+	if column == "" {
+		return s.specError(key, "given but columns.%s is not set", role)
+	}
 	seen := map[string]string{}
 	for i, l := range lists {
 		for _, v := range l {
