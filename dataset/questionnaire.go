@@ -95,10 +95,13 @@ type Scores struct {
 // ParseKey reads a questionnaire key in YAML from r. Unknown keys are
 // errors; name is the file name used in messages. The key is validated.
 func ParseKey(r io.Reader, name string) (Key, error) {
-	return parseYAML(r, name, "a questionnaire key file", decodeKey, func(k *Key, p yamlx.Positions) error {
-		k.source, k.pos = name, p
-		return k.Validate()
-	})
+	return parseYAML(r, name, "a questionnaire key file", decodeKey, (*Key).read)
+}
+
+// read records where k was read from and validates it.
+func (k *Key) read(name string, p yamlx.Positions) error {
+	k.source, k.pos = name, p
+	return k.Validate()
 }
 
 // decodeKey reads the keys of a questionnaire key with the strict walker.

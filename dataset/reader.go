@@ -238,25 +238,24 @@ func NewReader(r io.Reader, name string, spec Spec) (*Reader, error) {
 	}
 	c := spec.Columns
 	single := []struct {
-		dst        *col
-		key, field string
-		column     string
+		dst           *col
+		field, column string
 	}{
-		{&rd.partner, "columns.partner", "partner", c.Partner},
-		{&rd.trial, "columns.trial", "trial", c.Trial},
-		{&rd.endowment, "columns.endowment", "endowment", c.Endowment},
-		{&rd.multiplier, "columns.multiplier", "multiplier", c.Multiplier},
-		{&rd.sent, "columns.sent", "sent", c.Sent},
-		{&rd.returned, "columns.returned", "returned", c.Returned},
-		{&rd.outcome, "columns.outcome", "outcome", c.Outcome},
-		{&rd.offerLow, "columns.offer_low", "offer_low", c.OfferLow},
-		{&rd.offerHigh, "columns.offer_high", "offer_high", c.OfferHigh},
-		{&rd.choice, "columns.choice", "choice", c.Choice},
-		{&rd.group, "columns.group", "group", c.Group},
-		{&rd.partnerKind, "columns.partner_kind", "partner_kind", c.PartnerKind},
+		{&rd.partner, "partner", c.Partner},
+		{&rd.trial, "trial", c.Trial},
+		{&rd.endowment, "endowment", c.Endowment},
+		{&rd.multiplier, "multiplier", c.Multiplier},
+		{&rd.sent, "sent", c.Sent},
+		{&rd.returned, "returned", c.Returned},
+		{&rd.outcome, "outcome", c.Outcome},
+		{&rd.offerLow, "offer_low", c.OfferLow},
+		{&rd.offerHigh, "offer_high", c.OfferHigh},
+		{&rd.choice, "choice", c.Choice},
+		{&rd.group, "group", c.Group},
+		{&rd.partnerKind, "partner_kind", c.PartnerKind},
 	}
 	for _, s := range single {
-		if *s.dst, err = resolve(s.key, s.field, s.column); err != nil {
+		if *s.dst, err = resolve("columns."+s.field, s.field, s.column); err != nil {
 			return nil, err
 		}
 	}

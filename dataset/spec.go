@@ -201,10 +201,13 @@ var (
 // name is the file name used in messages. The spec is validated: errors
 // name the file, line and key.
 func ParseSpec(r io.Reader, name string) (Spec, error) {
-	return parseYAML(r, name, "a data spec file", decodeSpec, func(s *Spec, p yamlx.Positions) error {
-		s.source, s.pos = name, p
-		return s.Validate()
-	})
+	return parseYAML(r, name, "a data spec file", decodeSpec, (*Spec).read)
+}
+
+// read records where s was read from and validates it.
+func (s *Spec) read(name string, p yamlx.Positions) error {
+	s.source, s.pos = name, p
+	return s.Validate()
 }
 
 // decodeSpec reads the keys of a data spec with the strict walker.

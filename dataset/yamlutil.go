@@ -35,9 +35,9 @@ func yamlFile(r io.Reader, name, what string) (*yaml.Node, *yamlx.Walker, yamlx.
 }
 
 // parseYAML reads a spec or key file from r: decode reads its keys with
-// the walker, then finish gives the value its name and positions and
+// the walker, then read gives the value its name and positions and
 // validates it.
-func parseYAML[T any](r io.Reader, name, what string, decode func(*yaml.Node, *yamlx.Walker) (T, error), finish func(*T, yamlx.Positions) error) (T, error) {
+func parseYAML[T any](r io.Reader, name, what string, decode func(*yaml.Node, *yamlx.Walker) (T, error), read func(*T, string, yamlx.Positions) error) (T, error) {
 	var zero T
 	root, w, p, err := yamlFile(r, name, what)
 	if err != nil {
@@ -47,7 +47,7 @@ func parseYAML[T any](r io.Reader, name, what string, decode func(*yaml.Node, *y
 	if err != nil {
 		return zero, err
 	}
-	if err := finish(&v, p); err != nil {
+	if err := read(&v, name, p); err != nil {
 		return zero, err
 	}
 	return v, nil
