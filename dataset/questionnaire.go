@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -45,7 +43,7 @@ type Key struct {
 	Delimiter string `yaml:"delimiter"`
 
 	source string
-	pos    positions
+	pos    yamlx.Positions
 }
 
 // Missing-response policies of Key.Missing.
@@ -97,19 +95,13 @@ type Scores struct {
 // ParseKey reads a questionnaire key in YAML from r. Unknown keys are
 // errors; name is the file name used in messages. The key is validated.
 func ParseKey(r io.Reader, name string) (Key, error) {
-	root, w, p, err := yamlFile(r, name, "a questionnaire key file")
-	if err != nil {
-		return Key{}, err
-	}
-	k, err := decodeKey(root, w)
-	if err != nil {
-		return Key{}, err
-	}
+	return parseYAML(r, name, "a questionnaire key file", decodeKey, (*Key).read)
+}
+
+// read records where k was read from and validates it.
+func (k *Key) read(name string, p yamlx.Positions) error {
 	k.source, k.pos = name, p
-	if err := k.Validate(); err != nil {
-		return Key{}, err
-	}
-	return k, nil
+	return k.Validate()
 }
 
 // decodeKey reads the keys of a questionnaire key with the strict walker.
@@ -131,24 +123,11 @@ func decodeKey(root *yaml.Node, w *yamlx.Walker) (Key, error) {
 
 // LoadKey reads and validates the questionnaire key file at path.
 func LoadKey(path string) (Key, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return Key{}, err
-	}
-	defer f.Close()
-	return ParseKey(f, filepath.Base(path))
+	return loadFile(path, ParseKey)
 }
 
 func (k Key) keyError(key, format string, args ...any) *Error {
-	file := k.source
-	if file == "" {
-		file = "key"
-		if k.Scale != "" {
-			file = "key " + k.Scale
-		}
-	}
-	line, col := k.pos.at(key)
-	return &Error{File: file, Line: line, Column: col, Field: key, Msg: fmt.Sprintf(format, args...)}
+	return keyErrorf(k.source, "key", k.Scale, k.pos, key, format, args...)
 }
 
 // Validate checks the key on its own (without a responses file).

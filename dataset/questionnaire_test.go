@@ -1,7 +1,6 @@
 package dataset
 
 import (
-	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -169,16 +168,7 @@ func TestQuestionnaireErrors(t *testing.T) {
 			if err == nil {
 				_, err = ScoreQuestionnaire(key, strings.NewReader(tc.csv), "r.csv")
 			}
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if err.Error() != tc.want {
-				t.Errorf("error\n got %s\nwant %s", err, tc.want)
-			}
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Errorf("error %T is not *Error", err)
-			}
+			checkError(t, err, tc.want)
 		})
 	}
 }

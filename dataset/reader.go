@@ -238,49 +238,49 @@ func NewReader(r io.Reader, name string, spec Spec) (*Reader, error) {
 	}
 	c := spec.Columns
 	single := []struct {
-		dst        *col
-		key, field string
-		column     string
+		dst           *col
+		field, column string
 	}{
-		{&rd.partner, "columns.partner", "partner", c.Partner},
-		{&rd.trial, "columns.trial", "trial", c.Trial},
-		{&rd.endowment, "columns.endowment", "endowment", c.Endowment},
-		{&rd.multiplier, "columns.multiplier", "multiplier", c.Multiplier},
-		{&rd.sent, "columns.sent", "sent", c.Sent},
-		{&rd.returned, "columns.returned", "returned", c.Returned},
-		{&rd.outcome, "columns.outcome", "outcome", c.Outcome},
-		{&rd.offerLow, "columns.offer_low", "offer_low", c.OfferLow},
-		{&rd.offerHigh, "columns.offer_high", "offer_high", c.OfferHigh},
-		{&rd.choice, "columns.choice", "choice", c.Choice},
-		{&rd.group, "columns.group", "group", c.Group},
-		{&rd.partnerKind, "columns.partner_kind", "partner_kind", c.PartnerKind},
+		{&rd.partner, "partner", c.Partner},
+		{&rd.trial, "trial", c.Trial},
+		{&rd.endowment, "endowment", c.Endowment},
+		{&rd.multiplier, "multiplier", c.Multiplier},
+		{&rd.sent, "sent", c.Sent},
+		{&rd.returned, "returned", c.Returned},
+		{&rd.outcome, "outcome", c.Outcome},
+		{&rd.offerLow, "offer_low", c.OfferLow},
+		{&rd.offerHigh, "offer_high", c.OfferHigh},
+		{&rd.choice, "choice", c.Choice},
+		{&rd.group, "group", c.Group},
+		{&rd.partnerKind, "partner_kind", c.PartnerKind},
 	}
 	for _, s := range single {
-		if *s.dst, err = resolve(s.key, s.field, s.column); err != nil {
+		if *s.dst, err = resolve("columns."+s.field, s.field, s.column); err != nil {
 			return nil, err
 		}
 	}
-	for i, n := range c.Subject {
-		key := "columns.subject"
-		if len(c.Subject) > 1 {
-			key = fmt.Sprintf("columns.subject.%d", i)
+	// A list of columns (subject, trustee): each at its item's key, one
+	// column at the role's key.
+	resolveList := func(field string, names ColumnList) ([]col, error) {
+		var out []col
+		for i, n := range names {
+			key := "columns." + field
+			if len(names) > 1 {
+				key = fmt.Sprintf("columns.%s.%d", field, i)
+			}
+			cl, err := resolve(key, field, n)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cl)
 		}
-		cl, err := resolve(key, "subject", n)
-		if err != nil {
-			return nil, err
-		}
-		rd.subject = append(rd.subject, cl)
+		return out, nil
 	}
-	for i, n := range c.Trustee {
-		key := "columns.trustee"
-		if len(c.Trustee) > 1 {
-			key = fmt.Sprintf("columns.trustee.%d", i)
-		}
-		cl, err := resolve(key, "trustee", n)
-		if err != nil {
-			return nil, err
-		}
-		rd.trustee = append(rd.trustee, cl)
+	if rd.subject, err = resolveList("subject", c.Subject); err != nil {
+		return nil, err
+	}
+	if rd.trustee, err = resolveList("trustee", c.Trustee); err != nil {
+		return nil, err
 	}
 	orderKey := "columns.order"
 	if len(c.Order) == 0 {
@@ -596,6 +596,34 @@ func (r *Reader) required(c col) (float64, error) {
 	return x, nil
 }
 
+// positive reads the number column c, which must be above 0, or gives
+// constant when the data has no such column.
+func (r *Reader) positive(c col, constant float64) (float64, error) {
+	if !c.ok() {
+		return constant, nil
+	}
+	v, err := r.required(c)
+	if err != nil {
+		return 0, err
+	}
+	if v <= 0 {
+		return 0, r.errAt(c, "value %s out of range (0, inf)", num(v))
+	}
+	return v, nil
+}
+
+// amount reads the number column c, an amount in [0, endowment].
+func (r *Reader) amount(c col, endowment float64) (float64, error) {
+	v, err := r.required(c)
+	if err != nil {
+		return 0, err
+	}
+	if !inRange(v, 0, endowment) {
+		return 0, r.errAt(c, "value %s out of range [0, %s] (endowment)", num(v), num(endowment))
+	}
+	return v, nil
+}
+
 // integer reads a whole-number column.
 func (r *Reader) integer(c col) (int, error) {
 	v := r.value(c)
@@ -735,38 +763,20 @@ func (r *Reader) row() error {
 		}
 	}
 	var err error
-	t.Endowment = r.endowConst
-	if r.endowment.ok() {
-		if t.Endowment, err = r.required(r.endowment); err != nil {
-			return err
-		}
-		if t.Endowment <= 0 {
-			return r.errAt(r.endowment, "value %s out of range (0, inf)", num(t.Endowment))
-		}
+	if t.Endowment, err = r.positive(r.endowment, r.endowConst); err != nil {
+		return err
 	}
-	t.Multiplier = r.multConst
-	if r.multiplier.ok() {
-		if t.Multiplier, err = r.required(r.multiplier); err != nil {
-			return err
-		}
-		if t.Multiplier <= 0 {
-			return r.errAt(r.multiplier, "value %s out of range (0, inf)", num(t.Multiplier))
-		}
+	if t.Multiplier, err = r.positive(r.multiplier, r.multConst); err != nil {
+		return err
 	}
 	if r.choice.ok() {
-		lo, err := r.required(r.offerLow)
+		lo, err := r.amount(r.offerLow, t.Endowment)
 		if err != nil {
 			return err
 		}
-		if !inRange(lo, 0, t.Endowment) {
-			return r.errAt(r.offerLow, "value %s out of range [0, %s] (endowment)", num(lo), num(t.Endowment))
-		}
-		hi, err := r.required(r.offerHigh)
+		hi, err := r.amount(r.offerHigh, t.Endowment)
 		if err != nil {
 			return err
-		}
-		if !inRange(hi, 0, t.Endowment) {
-			return r.errAt(r.offerHigh, "value %s out of range [0, %s] (endowment)", num(hi), num(t.Endowment))
 		}
 		if lo > hi {
 			return r.errAt(r.offerLow, "value %s is above offer_high %s", num(lo), num(hi))
@@ -780,12 +790,9 @@ func (r *Reader) row() error {
 		t.Sent = t.Options[i]
 	}
 	if r.sent.ok() {
-		s, err := r.required(r.sent)
+		s, err := r.amount(r.sent, t.Endowment)
 		if err != nil {
 			return err
-		}
-		if !inRange(s, 0, t.Endowment) {
-			return r.errAt(r.sent, "value %s out of range [0, %s] (endowment)", num(s), num(t.Endowment))
 		}
 		if t.Options != nil && math.Abs(s-t.Sent) > 1e-9*math.Max(1, t.Sent) {
 			return r.errAt(r.sent, "value %s is not the chosen offer: choice %q means %s (offers %s and %s)",

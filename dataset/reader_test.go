@@ -75,6 +75,21 @@ func mustSpec(t testing.TB, text string) Spec {
 	return s
 }
 
+// checkError checks that err, not nil, is an *Error that reads want.
+func checkError(t *testing.T, err error, want string) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if err.Error() != want {
+		t.Errorf("error\n got %s\nwant %s", err, want)
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Errorf("error %T is not *Error", err)
+	}
+}
+
 func TestReaderValues(t *testing.T) {
 	nan := math.NaN()
 	tests := []struct {
@@ -249,13 +264,7 @@ func TestReaderErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("no error; read %d subjects", len(subs))
 			}
-			if err.Error() != tc.want {
-				t.Errorf("error\n got %s\nwant %s", err, tc.want)
-			}
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Errorf("error %T is not *Error", err)
-			}
+			checkError(t, err, tc.want)
 		})
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -44,8 +42,8 @@ type Spec struct {
 	// subject and partner, e.g. trials numbered 1-25 per partner).
 	OrderWithin string `yaml:"order_within"`
 
-	source string    // file name for messages
-	pos    positions // where keys were written, when parsed from YAML
+	source string          // file name for messages
+	pos    yamlx.Positions // where keys were written, when parsed from YAML
 }
 
 // Columns names, for each role, the CSV column that holds it. Empty means
@@ -203,19 +201,13 @@ var (
 // name is the file name used in messages. The spec is validated: errors
 // name the file, line and key.
 func ParseSpec(r io.Reader, name string) (Spec, error) {
-	root, w, p, err := yamlFile(r, name, "a data spec file")
-	if err != nil {
-		return Spec{}, err
-	}
-	s, err := decodeSpec(root, w)
-	if err != nil {
-		return Spec{}, err
-	}
+	return parseYAML(r, name, "a data spec file", decodeSpec, (*Spec).read)
+}
+
+// read records where s was read from and validates it.
+func (s *Spec) read(name string, p yamlx.Positions) error {
 	s.source, s.pos = name, p
-	if err := s.Validate(); err != nil {
-		return Spec{}, err
-	}
-	return s, nil
+	return s.Validate()
 }
 
 // decodeSpec reads the keys of a data spec with the strict walker.
@@ -281,12 +273,7 @@ func decodeSpec(root *yaml.Node, w *yamlx.Walker) (Spec, error) {
 
 // LoadSpec reads and validates the data spec file at path.
 func LoadSpec(path string) (Spec, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return Spec{}, err
-	}
-	defer f.Close()
-	return ParseSpec(f, filepath.Base(path))
+	return loadFile(path, ParseSpec)
 }
 
 // Source returns the file name the spec was read from ("" if built in Go).
@@ -294,15 +281,7 @@ func (s Spec) Source() string { return s.source }
 
 // specError returns an error about spec key key.
 func (s Spec) specError(key, format string, args ...any) *Error {
-	file := s.source
-	if file == "" {
-		file = "spec"
-		if s.Name != "" {
-			file = "spec " + s.Name
-		}
-	}
-	line, col := s.pos.at(key)
-	return &Error{File: file, Line: line, Column: col, Field: key, Msg: fmt.Sprintf(format, args...)}
+	return keyErrorf(s.source, "spec", s.Name, s.pos, key, format, args...)
 }
 
 // Validate checks the spec on its own (without a data file): required
@@ -377,23 +356,12 @@ func (s Spec) Validate() error {
 	if c.Sent == "" && nOpt == 0 {
 		return s.specError("columns.sent", "required: the amount sent (or give offer_low, offer_high and choice)")
 	}
-	ol := s.Labels.Outcome
-	if len(ol.Honoured)+len(ol.Betrayed)+len(ol.None) > 0 {
-		if c.Outcome == "" {
-			return s.specError("labels.outcome", "given but columns.outcome is not set")
-		}
-		if err := s.checkLabels("labels.outcome", []string{"honoured", "betrayed", "none"}, ol.Honoured, ol.Betrayed, ol.None); err != nil {
-			return err
-		}
+	ol, cl := s.Labels.Outcome, s.Labels.Choice
+	if err := s.checkLabels("outcome", c.Outcome, []string{"honoured", "betrayed", "none"}, ol.Honoured, ol.Betrayed, ol.None); err != nil {
+		return err
 	}
-	cl := s.Labels.Choice
-	if len(cl.Low)+len(cl.High)+len(cl.Missed) > 0 {
-		if c.Choice == "" {
-			return s.specError("labels.choice", "given but columns.choice is not set")
-		}
-		if err := s.checkLabels("labels.choice", []string{"low", "high", "missed"}, cl.Low, cl.High, cl.Missed); err != nil {
-			return err
-		}
+	if err := s.checkLabels("choice", c.Choice, []string{"low", "high", "missed"}, cl.Low, cl.High, cl.Missed); err != nil {
+		return err
 	}
 	for i, m := range s.Missed {
 		key := fmt.Sprintf("missed.%d", i)
@@ -422,8 +390,20 @@ func (s Spec) checkConstant(role, column string, value *float64) error {
 	return nil
 }
 
-// checkLabels refuses a label listed in two classes.
-func (s Spec) checkLabels(key string, names []string, lists ...[]string) error {
+// checkLabels checks the label lists of labels.ROLE (classes names): given,
+// they need the column columns.ROLE, and no label may be in two classes.
+func (s Spec) checkLabels(role, column string, names []string, lists ...[]string) error {
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	if n == 0 {
+		return nil
+	}
+	key := "labels." + role
+	if column == "" {
+		return s.specError(key, "given but columns.%s is not set", role)
+	}
 	seen := map[string]string{}
 	for i, l := range lists {
 		for _, v := range l {

@@ -1,7 +1,6 @@
 package dataset
 
 import (
-	"errors"
 	"strings"
 	"testing"
 )
@@ -103,16 +102,7 @@ func TestParseSpecErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseSpec(strings.NewReader(tc.yaml), "spec.yaml")
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if err.Error() != tc.want {
-				t.Errorf("error\n got %s\nwant %s", err, tc.want)
-			}
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Errorf("error %T is not *Error", err)
-			}
+			checkError(t, err, tc.want)
 		})
 	}
 }

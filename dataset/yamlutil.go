@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
+	"os"
+	"path/filepath"
 
 	"go.yaml.in/yaml/v3"
 
@@ -14,60 +14,11 @@ import (
 	"github.com/trustlab/trustlab/internal/yamlx"
 )
 
-// pos is the place of a key in a YAML file.
-type pos struct{ line, col int }
-
-// positions maps dotted key paths ("columns.sent", "missed.0.column") to
-// where the key was written, so that checks made after decoding can name a
-// line and column.
-type positions map[string]pos
-
-// at returns line and column of a key path, or of its nearest written
-// parent when the key itself is absent, or zeros when none is known.
-func (p positions) at(path string) (int, int) {
-	for path != "" {
-		if q, ok := p[path]; ok {
-			return q.line, q.col
-		}
-		i := strings.LastIndexByte(path, '.')
-		if i < 0 {
-			break
-		}
-		path = path[:i]
-	}
-	return 0, 0
-}
-
-func collectPositions(n *yaml.Node, prefix string, out positions) {
-	switch n.Kind {
-	case yaml.DocumentNode:
-		for _, c := range n.Content {
-			collectPositions(c, prefix, out)
-		}
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			path := k.Value
-			if prefix != "" {
-				path = prefix + "." + k.Value
-			}
-			out[path] = pos{line: k.Line, col: k.Column}
-			collectPositions(v, path, out)
-		}
-	case yaml.SequenceNode:
-		for i, c := range n.Content {
-			path := prefix + "." + strconv.Itoa(i)
-			out[path] = pos{line: c.Line, col: c.Column}
-			collectPositions(c, path, out)
-		}
-	}
-}
-
 // yamlFile reads the one YAML document of a spec or key file (what: "a
 // data spec file"), at most MaxSpecSize bytes, for the strict walker
 // (package yamlx): its root mapping, the walker that collects the
 // problems, and where every key was written.
-func yamlFile(r io.Reader, name, what string) (*yaml.Node, *yamlx.Walker, positions, error) {
+func yamlFile(r io.Reader, name, what string) (*yaml.Node, *yamlx.Walker, yamlx.Positions, error) {
 	data, err := bounded.ReadAll(r, name, MaxSpecSize)
 	var big *bounded.TooLargeError
 	if errors.As(err, &big) {
@@ -76,19 +27,56 @@ func yamlFile(r io.Reader, name, what string) (*yaml.Node, *yamlx.Walker, positi
 	if err != nil {
 		return nil, nil, nil, &Error{File: name, Msg: err.Error()}
 	}
-	root, err := yamlx.Parse(data, name)
+	root, err := yamlx.ParseMapping(data, name)
 	if err != nil {
 		return nil, nil, nil, fromWalker(err)
 	}
-	if root == nil {
-		return nil, nil, nil, &Error{File: name, Msg: "empty file: expected a YAML mapping of keys"}
+	return root, &yamlx.Walker{File: name}, yamlx.Index(root), nil
+}
+
+// parseYAML reads a spec or key file from r: decode reads its keys with
+// the walker, then read gives the value its name and positions and
+// validates it.
+func parseYAML[T any](r io.Reader, name, what string, decode func(*yaml.Node, *yamlx.Walker) (T, error), read func(*T, string, yamlx.Positions) error) (T, error) {
+	var zero T
+	root, w, p, err := yamlFile(r, name, what)
+	if err != nil {
+		return zero, err
 	}
-	if root.Kind != yaml.MappingNode {
-		return nil, nil, nil, &Error{File: name, Line: root.Line, Column: root.Column, Msg: "expected a YAML mapping of keys (key: value lines)"}
+	v, err := decode(root, w)
+	if err != nil {
+		return zero, err
 	}
-	p := positions{}
-	collectPositions(root, "", p)
-	return root, &yamlx.Walker{File: name}, p, nil
+	if err := read(&v, name, p); err != nil {
+		return zero, err
+	}
+	return v, nil
+}
+
+// loadFile reads the file at path with parse, named by its base name.
+func loadFile[T any](path string, parse func(io.Reader, string) (T, error)) (T, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer f.Close()
+	return parse(f, filepath.Base(path))
+}
+
+// keyErrorf is an error about key of a spec or key file read from source,
+// at the key's position; one built in Go is named "kind name" ("spec
+// demo").
+func keyErrorf(source, kind, name string, pos yamlx.Positions, key, format string, args ...any) *Error {
+	file := source
+	if file == "" {
+		file = kind
+		if name != "" {
+			file += " " + name
+		}
+	}
+	line, col := pos.At(key)
+	return &Error{File: file, Line: line, Column: col, Field: key, Msg: fmt.Sprintf(format, args...)}
 }
 
 // fromWalker turns the walker's problems into *Error values (one, or

@@ -1,15 +1,14 @@
 package experiment
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
+	"github.com/trustlab/trustlab/internal/srcpos"
+	"github.com/trustlab/trustlab/internal/yamlx"
 	"github.com/trustlab/trustlab/model"
 )
 
@@ -53,19 +52,6 @@ const (
 
 // Duration is a time span written as a Go duration ("90s", "1m30s").
 type Duration time.Duration
-
-// UnmarshalYAML reads a duration string.
-func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: a duration such as 30s or 2m is expected", n.Line)
-	}
-	v, err := time.ParseDuration(n.Value)
-	if err != nil {
-		return fmt.Errorf("line %d: %q is not a duration (write it like 500ms, 30s or 2m)", n.Line, n.Value)
-	}
-	*d = Duration(v)
-	return nil
-}
 
 // MarshalText writes the duration as Go does.
 func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
@@ -186,13 +172,17 @@ func Parse(data []byte, name string) (*Design, error) {
 	if len(data) > 1<<20 {
 		return nil, &Error{File: name, Msg: fmt.Sprintf("the file is %d bytes: at most 1 MiB", len(data))}
 	}
-	var d Design
-	p, err := decodeStrict(data, name, &d)
+	root, err := yamlx.ParseMapping(data, name)
 	if err != nil {
 		return nil, err
 	}
+	dec := &decoder{Walker: yamlx.Walker{File: name}}
+	d := dec.design(root)
+	if err := dec.Err(); err != nil {
+		return nil, err
+	}
 	d.defaults()
-	if err := d.validate(name, p); err != nil {
+	if err := d.validate(name, yamlx.Index(root)); err != nil {
 		return nil, err
 	}
 	return &d, nil
@@ -246,11 +236,11 @@ func (d *Design) defaults() {
 
 func ptr[T any](v T) *T { return &v }
 
-func (d *Design) validate(name string, p positions) error {
-	var errs []error
+func (d *Design) validate(name string, p yamlx.Positions) error {
+	var errs srcpos.List
 	fail := func(field, format string, a ...any) {
-		l, c := p.at(field)
-		errs = append(errs, &Error{File: name, Line: l, Column: c, Field: field, Msg: fmt.Sprintf(format, a...)})
+		l, c := p.At(field)
+		errs.Add(&Error{File: name, Line: l, Column: c, Field: field, Msg: fmt.Sprintf(format, a...)})
 	}
 	g := d.Game
 	if g.Kind != Binary && g.Kind != Investment {
@@ -371,7 +361,7 @@ func (d *Design) validate(name string, p positions) error {
 			}
 		}
 	}
-	return errors.Join(errs...)
+	return errs.Err()
 }
 
 func (b *Bot) validate(f string, g Game, fail func(field, format string, a ...any)) {

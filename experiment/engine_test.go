@@ -39,6 +39,30 @@ func newManager(t *testing.T, clock *fakeClock) (*experiment.Manager, *sqlite.DB
 	return m, db
 }
 
+// exportCSV returns the records of a session's export file name.
+func exportCSV(t *testing.T, m *experiment.Manager, id, name string) [][]string {
+	t.Helper()
+	var b bytes.Buffer
+	if _, err := m.Export(id, name, &b); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// create opens a session of design on m.
+func create(t *testing.T, m *experiment.Manager, design string) experiment.Created {
+	t.Helper()
+	c, err := m.Create(context.Background(), experiment.CreateInput{Design: []byte(design)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func TestSessionPlaysToTheEnd(t *testing.T) {
 	ctx := context.Background()
 	clock := newClock()
@@ -164,10 +188,7 @@ func TestTimeoutsAndReplacement(t *testing.T) {
 	clock := newClock()
 	m, _ := newManager(t, clock)
 	design := strings.Replace(small, "timing: {round_timeout: 30s, dropout_after: 20s}", "timing: {round_timeout: 30s, dropout_after: 20s, replace_after_timeouts: 2, default_send: 3}", 1)
-	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(design)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := create(t, m, design)
 	for _, l := range c.Links {
 		if _, err := m.Answer(ctx, l.Token, []int{3, 3}); err != nil {
 			t.Fatal(err)
@@ -201,9 +222,7 @@ func TestTimeoutsAndReplacement(t *testing.T) {
 	if v.Status != "replaced" {
 		t.Errorf("p02 sees %q", v.Status)
 	}
-	var choices bytes.Buffer
-	m.Export(c.ID, "choices.csv", &choices)
-	recs, _ := csv.NewReader(&choices).ReadAll()
+	recs := exportCSV(t, m, c.ID, "choices.csv")
 	timeouts := 0
 	for _, r := range recs[1:] {
 		if r[9] == "1" {
@@ -214,17 +233,14 @@ func TestTimeoutsAndReplacement(t *testing.T) {
 		}
 	}
 	if timeouts != 2 {
-		t.Errorf("%d timeouts in choices.csv, want 2:\n%s", timeouts, choices.String())
+		t.Errorf("%d timeouts in choices.csv, want 2:\n%v", timeouts, recs)
 	}
 }
 
 func TestParticipantIsolation(t *testing.T) {
 	ctx := context.Background()
 	m, _ := newManager(t, newClock())
-	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(small)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := create(t, m, small)
 	for _, bad := range []string{"", "x", strings.Repeat("A", 43), c.Links[0].Token[:42] + "B"} {
 		if _, err := m.View(ctx, bad); trustlab.ErrorCode(err) != trustlab.ENOTFOUND {
 			t.Errorf("token %q: %v", bad, err)
@@ -436,10 +452,7 @@ func TestReplacementKeepsTheChoiceMade(t *testing.T) {
 	ctx := context.Background()
 	clock := newClock()
 	m, _ := newManager(t, clock)
-	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(small)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := create(t, m, small)
 	for _, l := range c.Links {
 		m.Answer(ctx, l.Token, []int{3, 3})
 	}
@@ -459,9 +472,7 @@ func TestReplacementKeepsTheChoiceMade(t *testing.T) {
 		}
 		clock.Advance(time.Second)
 	}
-	var trials bytes.Buffer
-	m.Export(c.ID, "trials.csv", &trials)
-	rows, _ := csv.NewReader(&trials).ReadAll()
+	rows := exportCSV(t, m, c.ID, "trials.csv")
 	var p01rows []string
 	for _, r := range rows[1:] {
 		if r[0] == "p01" {
@@ -480,7 +491,6 @@ func TestReplacementKeepsTheChoiceMade(t *testing.T) {
 // (tau 0.9) trusts an honest partner and a distrusting one (tau 0.1) keeps;
 // the roles swap at round 3.
 func TestBotTrustorsFollowTheModel(t *testing.T) {
-	ctx := context.Background()
 	clock := newClock()
 	m, _ := newManager(t, clock)
 	design := `name: bots
@@ -491,14 +501,9 @@ bots:
   - {name: truster, trustee: {kind: probabilistic, w: 1}, trustor: {tau: 0.9, params: {deterministic: true}}, delay: 1s}
   - {name: doubter, trustee: {kind: probabilistic, w: 1}, trustor: {tau: 0.1, params: {deterministic: true}}, delay: 1s}
 `
-	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(design)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := create(t, m, design)
 	clock.Advance(time.Minute)
-	var choices bytes.Buffer
-	m.Export(c.ID, "choices.csv", &choices)
-	recs, _ := csv.NewReader(&choices).ReadAll()
+	recs := exportCSV(t, m, c.ID, "choices.csv")
 	var got []string
 	for _, r := range recs[1:] {
 		got = append(got, fmt.Sprintf("%s r%s %s %s", r[1], r[5], r[6], r[8]))
@@ -517,10 +522,7 @@ func TestRelink(t *testing.T) {
 	ctx := context.Background()
 	clock := newClock()
 	m, db := newManager(t, clock)
-	c, err := m.Create(ctx, experiment.CreateInput{Design: []byte(small)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := create(t, m, small)
 	old := c.Links[0]
 	if _, err := m.View(ctx, old.Token); err != nil {
 		t.Fatal(err)

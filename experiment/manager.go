@@ -455,34 +455,27 @@ func (m *Manager) Choose(ctx context.Context, token string, round, amount int) (
 	return s.choose(ctx, i, round, amount, false, false)
 }
 
-func (m *Manager) botMove(s *session, i, r int, role string) {
+// autoMove makes seat i's choice in round r as role if it is still due
+// then: a bot's choice (bot), or the default choice of a participant who
+// let the round time out.
+func (m *Manager) autoMove(s *session, i, r int, role string, bot bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.live {
 		return
 	}
 	p, cur := s.turn(i)
-	if cur != role || s.round != r || !s.seats[i].botIn(r) {
+	if cur != role || s.round != r || (bot && !s.seats[i].botIn(r)) {
 		return
 	}
-	amount := s.botAmount(i, r, role, p)
-	if _, err := s.choose(context.Background(), i, r, amount, false, true); err != nil && trustlab.ErrorCode(err) != trustlab.ECONFLICT {
-		m.log.Error("bot choice", "session", s.rec.ID, "seat", i, "round", r, "err", err)
+	what, amount := "timeout choice", 0
+	if bot {
+		what, amount = "bot choice", s.botAmount(i, r, role, p)
+	} else {
+		amount = s.defaultAmount(p, role)
 	}
-}
-
-func (m *Manager) timeoutMove(s *session, i, r int, role string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.live {
-		return
-	}
-	p, cur := s.turn(i)
-	if cur != role || s.round != r {
-		return
-	}
-	if _, err := s.choose(context.Background(), i, r, s.defaultAmount(p, role), true, false); err != nil && trustlab.ErrorCode(err) != trustlab.ECONFLICT {
-		m.log.Error("timeout choice", "session", s.rec.ID, "seat", i, "round", r, "err", err)
+	if _, err := s.choose(context.Background(), i, r, amount, !bot, bot); err != nil && trustlab.ErrorCode(err) != trustlab.ECONFLICT {
+		m.log.Error(what, "session", s.rec.ID, "seat", i, "round", r, "err", err)
 	}
 }
 
@@ -632,21 +625,32 @@ func (m *Manager) Start(ctx context.Context, id string) (Monitor, error) {
 
 // Replace gives a participant's seat to the replacement bot.
 func (m *Manager) Replace(ctx context.Context, id, label string) (Monitor, error) {
-	s, err := m.session(id)
+	s, st, err := m.seatOf(id, label)
 	if err != nil {
 		return Monitor{}, err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.replace(ctx, st.Index, "researcher"); err != nil {
+		return Monitor{}, err
+	}
+	return s.monitor(), nil
+}
+
+// seatOf returns the session id and its seat labelled label, with the
+// session locked (the caller unlocks s.mu); an error leaves it unlocked.
+func (m *Manager) seatOf(id, label string) (*session, *seat, error) {
+	s, err := m.session(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.mu.Lock()
 	for _, st := range s.seats {
 		if st.Label == label {
-			if err := s.replace(ctx, st.Index, "researcher"); err != nil {
-				return Monitor{}, err
-			}
-			return s.monitor(), nil
+			return s, st, nil
 		}
 	}
-	return Monitor{}, trustlab.Errorf(trustlab.ENOTFOUND, "no seat %q in session %s", label, id)
+	s.mu.Unlock()
+	return nil, nil, trustlab.Errorf(trustlab.ENOTFOUND, "no seat %q in session %s", label, id)
 }
 
 // Relink issues a new link for a participant's seat (a lost or leaked
@@ -654,31 +658,24 @@ func (m *Manager) Replace(ctx context.Context, id, label string) (Monitor, error
 // seat where it is. It is recorded, so the new link survives a restart.
 // Only the new token's hash is stored; the link is returned once.
 func (m *Manager) Relink(ctx context.Context, id, label string) (Link, error) {
-	s, err := m.session(id)
+	s, st, err := m.seatOf(id, label)
 	if err != nil {
 		return Link{}, err
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, st := range s.seats {
-		if st.Label != label {
-			continue
-		}
-		if !st.human() || st.replaced {
-			return Link{}, trustlab.Errorf(trustlab.ECONFLICT, "seat %q of session %s is played by a bot: it has no link", label, id)
-		}
-		if s.rec.RoomCode != "" && len(st.TokenHash) == 0 {
-			return Link{}, trustlab.Errorf(trustlab.ECONFLICT, "seat %q of session %s has not been taken with the room code yet", label, id)
-		}
-		t, h := m.token()
-		ev := Event{Session: s.rec.ID, Kind: EvRelink, Seat: st.Index, Data: h[:], At: m.clock.Now(), Key: fmt.Sprintf("relink/%d/%d", st.Index, st.relinks+1)}
-		if _, err := m.store.Append(ctx, ev); err != nil {
-			return Link{}, err
-		}
-		s.apply(ev)
-		return Link{Label: st.Label, Token: t, Path: "/play/" + t}, nil
+	if !st.human() || st.replaced {
+		return Link{}, trustlab.Errorf(trustlab.ECONFLICT, "seat %q of session %s is played by a bot: it has no link", label, id)
 	}
-	return Link{}, trustlab.Errorf(trustlab.ENOTFOUND, "no seat %q in session %s", label, id)
+	if s.rec.RoomCode != "" && len(st.TokenHash) == 0 {
+		return Link{}, trustlab.Errorf(trustlab.ECONFLICT, "seat %q of session %s has not been taken with the room code yet", label, id)
+	}
+	t, h := m.token()
+	ev := Event{Session: s.rec.ID, Kind: EvRelink, Seat: st.Index, Data: h[:], At: m.clock.Now(), Key: fmt.Sprintf("relink/%d/%d", st.Index, st.relinks+1)}
+	if _, err := m.store.Append(ctx, ev); err != nil {
+		return Link{}, err
+	}
+	s.apply(ev)
+	return Link{Label: st.Label, Token: t, Path: "/play/" + t}, nil
 }
 
 // AddFit records a fit job of the session.

@@ -322,11 +322,11 @@ func (s *session) schedule(p *pair, role string) {
 	if st.botIn(r) {
 		b := st.bot
 		wait := b.Delay.D() - s.m.clock.Now().Sub(start)
-		s.timers[key] = s.m.clock.AfterFunc(max(0, wait), func() { s.m.botMove(s, i, r, role) })
+		s.timers[key] = s.m.clock.AfterFunc(max(0, wait), func() { s.m.autoMove(s, i, r, role, true) })
 		return
 	}
 	wait := s.d.Timing.RoundTimeout.D() - s.m.clock.Now().Sub(start)
-	s.timers[key] = s.m.clock.AfterFunc(max(0, wait), func() { s.m.timeoutMove(s, i, r, role) })
+	s.timers[key] = s.m.clock.AfterFunc(max(0, wait), func() { s.m.autoMove(s, i, r, role, false) })
 }
 
 // scheduleSeat re-arms a seat's pending turn (after a replacement).

@@ -1,17 +1,15 @@
 package experiment
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"regexp"
-	"strconv"
-	"strings"
+	"math"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/trustlab/trustlab/internal/srcpos"
+	"github.com/trustlab/trustlab/internal/yamlx"
+	"github.com/trustlab/trustlab/model"
 )
 
 // Error is a problem with a design file: the file, the line and column of
@@ -20,153 +18,198 @@ import (
 // sends its position as fields.
 type Error = srcpos.Error
 
-// pos is where a key (and its value) was written.
-type pos struct{ line, col, vline, vcol int }
+// decoder reads the keys of a design file with the strict walker
+// (internal/yamlx): known keys, typed values; the ranges and the rules
+// between keys are Design.validate's. A null value is an absent key, so
+// that its default applies.
+type decoder struct{ yamlx.Walker }
 
-// positions maps dotted key paths ("game.endowment", "bots.0.delay") to
-// where they were written.
-type positions map[string]pos
-
-// at is the line and column of a key path, or of its nearest written
-// parent.
-func (p positions) at(path string) (int, int) {
-	for path != "" {
-		if q, ok := p[path]; ok {
-			return q.line, q.col
-		}
-		i := strings.LastIndexByte(path, '.')
-		if i < 0 {
-			break
-		}
-		path = path[:i]
-	}
-	return 0, 0
+// field is a key of a mapping and where its value goes: a *string,
+// *int, *float64, **float64, *bool, *Duration, *[]int or *[]float64; nil
+// for a key read apart (a mapping or a list of them).
+type field struct {
+	key string
+	dst any
 }
 
-func (p positions) pathAtLine(line int) string {
-	best := ""
-	for k, q := range p {
-		if (q.vline == line || q.line == line) && (len(k) > len(best) || (len(k) == len(best) && k < best)) {
-			best = k
-		}
+// design reads the root mapping of a design file.
+func (d *decoder) design(root *yaml.Node) Design {
+	var out Design
+	f := d.mapping(root, "", field{"name", &out.Name}, field{"description", &out.Description},
+		field{"game", nil}, field{"roles", nil}, field{"participants", &out.Humans}, field{"bots", nil},
+		field{"timing", nil}, field{"replacement", nil}, field{"questionnaire", nil}, field{"arms", nil})
+	g, r, t, q := &out.Game, &out.Roles, &out.Timing, &out.Survey
+	d.mappingAt(f, "game", field{"kind", &g.Kind}, field{"endowment", &g.Endowment}, field{"multiplier", &g.Multiplier},
+		field{"return_on_honour", &g.ReturnOnHonour}, field{"rounds", &g.Rounds}, field{"show_up", &g.ShowUp})
+	d.mappingAt(f, "roles", field{"matching", &r.Matching}, field{"switch_at", &r.SwitchAt})
+	path, items := d.list(f, "bots", MaxSeats, "bots: at most %[2]d players in all")
+	for i, n := range items {
+		out.Bots = append(out.Bots, d.bot(n, fmt.Sprintf("%s.%d", path, i)))
 	}
-	return best
+	d.mappingAt(f, "timing", field{"round_timeout", &t.RoundTimeout}, field{"default_send", &t.DefaultSend},
+		field{"default_return", &t.DefaultReturn}, field{"dropout_after", &t.DropoutAfter},
+		field{"replace_after_timeouts", &t.ReplaceAfterTimeouts})
+	if n := get(f, "replacement"); n != nil {
+		b := d.bot(n, f.Sub("replacement"))
+		out.Replacement = &b
+	}
+	qf := d.mappingAt(f, "questionnaire", field{"scale", &q.Scale}, field{"min", &q.Min}, field{"max", &q.Max}, field{"items", nil})
+	path, items = d.list(qf, "items", MaxItems, "items: at most %[2]d")
+	for i, n := range items {
+		var it Item
+		d.mapping(n, fmt.Sprintf("%s.%d", path, i), field{"id", &it.ID}, field{"text", &it.Text}, field{"reverse", &it.Reverse})
+		q.Items = append(q.Items, it)
+	}
+	path, items = d.list(f, "arms", MaxArms, "arms: at most %[2]d")
+	for i, n := range items {
+		var a Arm
+		d.mapping(n, fmt.Sprintf("%s.%d", path, i), field{"name", &a.Name}, field{"feedback", &a.Feedback}, field{"stakes", &a.Stakes})
+		out.Arms = append(out.Arms, a)
+	}
+	return out
 }
 
-func collect(n *yaml.Node, prefix string, out positions) {
-	switch n.Kind {
-	case yaml.DocumentNode:
-		for _, c := range n.Content {
-			collect(c, prefix, out)
+// bot reads a bot (a list item or the replacement) at path.
+func (d *decoder) bot(n *yaml.Node, path string) Bot {
+	var b Bot
+	t, p := &b.Trustee, &b.Trustor.Params
+	f := d.mapping(n, path, field{"name", &b.Name}, field{"count", &b.Count}, field{"trustee", nil},
+		field{"trustor", nil}, field{"delay", &b.Delay})
+	d.mappingAt(f, "trustee", field{"kind", &t.Kind}, field{"w", &t.W}, field{"slope", &t.Slope},
+		field{"honours", &t.Honours}, field{"returns", &t.Returns}, field{"honour", &t.Honour})
+	tf := d.mappingAt(f, "trustor", field{"tau", &b.Trustor.Tau}, field{"params", nil})
+	var params []field
+	for _, pi := range model.ParamTable() {
+		params = append(params, field{pi.Name, pi.In(p)})
+	}
+	d.mappingAt(tf, "params", append(params, field{"deterministic", &p.Deterministic})...)
+	return b
+}
+
+// mapping reads the mapping n at path, whose keys are those of fs, each
+// value with a destination into it.
+func (d *decoder) mapping(n *yaml.Node, path string, fs ...field) yamlx.Fields {
+	keys := make([]string, len(fs))
+	for i, fd := range fs {
+		keys[i] = fd.key
+	}
+	f := d.Mapping(n, path, keys...)
+	for _, fd := range fs {
+		if fd.dst != nil {
+			d.value(f, fd.key, fd.dst)
 		}
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			path := k.Value
-			if prefix != "" {
-				path = prefix + "." + k.Value
-			}
-			out[path] = pos{k.Line, k.Column, v.Line, v.Column}
-			collect(v, path, out)
+	}
+	return f
+}
+
+// mappingAt is mapping for the value at key (not OK when absent or null).
+func (d *decoder) mappingAt(f yamlx.Fields, key string, fs ...field) yamlx.Fields {
+	n := get(f, key)
+	if n == nil {
+		return yamlx.Fields{}
+	}
+	return d.mapping(n, f.Sub(key), fs...)
+}
+
+// value reads the value at key, if given, into dst.
+func (d *decoder) value(f yamlx.Fields, key string, dst any) {
+	n, path := get(f, key), f.Sub(key)
+	if n == nil {
+		return
+	}
+	switch dst := dst.(type) {
+	case *string:
+		d.StrNode(n, path, dst)
+	case *int:
+		d.wholeNode(n, path, dst)
+	case *float64:
+		d.numberNode(n, path, dst)
+	case **float64:
+		var v float64
+		if d.numberNode(n, path, &v) {
+			*dst = &v
 		}
-	case yaml.SequenceNode:
-		for i, c := range n.Content {
-			path := prefix + "." + strconv.Itoa(i)
-			out[path] = pos{c.Line, c.Column, c.Line, c.Column}
-			collect(c, path, out)
+	case *bool:
+		d.Bool(f, key, dst)
+	case *Duration:
+		v, err := time.ParseDuration(n.Value)
+		if n.Kind != yaml.ScalarNode || err != nil {
+			d.Failf(n, path, "%s: must be a duration such as 500ms, 30s or 2m", yamlx.Describe(n))
+			return
 		}
+		*dst = Duration(v)
+	case *[]int:
+		_, items := d.list(f, key, MaxRounds, "values: at most %[2]d")
+		for i, c := range items {
+			var v int
+			d.wholeNode(c, fmt.Sprintf("%s.%d", path, i), &v)
+			*dst = append(*dst, v)
+		}
+	case *[]float64:
+		_, items := d.list(f, key, MaxRounds, "values: at most %[2]d")
+		for i, c := range items {
+			var v float64
+			d.numberNode(c, fmt.Sprintf("%s.%d", path, i), &v)
+			*dst = append(*dst, v)
+		}
+	default:
+		panic(fmt.Sprintf("experiment: no reader for %T", dst))
 	}
 }
 
-var (
-	reLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (?:column (\d+): )?(.*)$`)
-	reNotFound = regexp.MustCompile(`^field (.*) not found in type (\S+)$`)
-	reCannot   = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$")
-)
-
-// decodeStrict decodes one YAML document into out, refusing unknown keys;
-// errors name file, line, column and key. It never panics.
-func decodeStrict(data []byte, name string, out any) (p positions, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			p, err = nil, &Error{File: name, Msg: fmt.Sprintf("cannot read YAML: %v", r)}
-		}
-	}()
-	p = positions{}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(err, name, p)
+// get returns the value at key, nil when it is absent or null.
+func get(f yamlx.Fields, key string) *yaml.Node {
+	n := f.Get(key)
+	if n == nil || yamlx.IsNull(n) {
+		return nil
 	}
-	collect(&root, "", p)
-	if root.Kind == 0 || len(root.Content) == 0 {
-		return nil, &Error{File: name, Msg: "empty file: expected a YAML mapping of keys"}
-	}
-	if n := root.Content[0]; n.Kind != yaml.MappingNode {
-		return nil, &Error{File: name, Line: n.Line, Column: n.Column, Msg: "expected a YAML mapping of keys (key: value lines)"}
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(out); err != nil {
-		return nil, yamlError(err, name, p)
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err != io.EOF {
-		if err != nil {
-			return nil, yamlError(err, name, p)
-		}
-		return nil, &Error{File: name, Line: extra.Line, Column: extra.Column, Msg: "a second YAML document (after ---) is not allowed"}
-	}
-	return p, nil
+	return n
 }
 
-func yamlError(err error, name string, p positions) error {
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		errs := make([]error, 0, len(te.Errors))
-		for _, m := range te.Errors {
-			errs = append(errs, yamlMessage(m, name, p))
-		}
-		return errors.Join(errs...)
+// list returns the key path of the list at key and its items, aliases
+// followed (a null item is refused as any other wrong value). A list longer than most is refused with
+// tooMany (its arguments: the length and most) and none of its items is
+// read.
+func (d *decoder) list(f yamlx.Fields, key string, most int, tooMany string) (string, []*yaml.Node) {
+	path, n := f.Sub(key), get(f, key)
+	if n == nil {
+		return path, nil
 	}
-	return yamlMessage(err.Error(), name, p)
+	if n.Kind != yaml.SequenceNode {
+		d.Failf(n, path, "%s: must be a list", yamlx.Describe(n))
+		return path, nil
+	}
+	if len(n.Content) > most {
+		d.Failf(n, path, "%d "+tooMany, len(n.Content), most)
+		return path, nil
+	}
+	items := make([]*yaml.Node, len(n.Content))
+	for i, c := range n.Content {
+		items[i] = yamlx.Deref(c)
+	}
+	return path, items
 }
 
-func yamlMessage(m, name string, p positions) *Error {
-	e := &Error{File: name, Msg: strings.TrimPrefix(m, "yaml: ")}
-	if s := reLine.FindStringSubmatch(m); s != nil {
-		e.Line, _ = strconv.Atoi(s[1])
-		e.Msg = s[3]
-		if f := p.pathAtLine(e.Line); f != "" {
-			e.Field = f
-			e.Line, e.Column = p.at(f)
-		}
+func (d *decoder) numberNode(n *yaml.Node, path string, dst *float64) bool {
+	v, ok := d.Number(n, path, "a number")
+	if ok {
+		*dst = v
 	}
-	if s := reNotFound.FindStringSubmatch(e.Msg); s != nil {
-		e.Msg = "unknown key"
-		e.Field, e.Column = s[1], 0
-		for k, q := range p {
-			if q.line == e.Line && (k == s[1] || strings.HasSuffix(k, "."+s[1])) {
-				e.Field, e.Column = k, q.col
-			}
-		}
+	return ok
+}
+
+// maxWhole bounds the whole numbers read (the ranges are validate's).
+const maxWhole = 1e15
+
+func (d *decoder) wholeNode(n *yaml.Node, path string, dst *int) {
+	v, ok := d.Number(n, path, "a whole number")
+	switch {
+	case !ok:
+	case v != math.Trunc(v):
+		d.Failf(n, path, "%s: must be a whole number", n.Value)
+	case math.Abs(v) > maxWhole:
+		d.Failf(n, path, "%s: must be a whole number of at most 15 digits", n.Value)
+	default:
+		*dst = int(v)
 	}
-	if s := reCannot.FindStringSubmatch(e.Msg); s != nil {
-		want := s[3]
-		switch {
-		case strings.Contains(want, "float"):
-			want = "a number"
-		case strings.Contains(want, "int"):
-			want = "a whole number"
-		case strings.HasPrefix(want, "[]"):
-			want = "a list"
-		case strings.Contains(want, "string"), strings.Contains(want, "Duration"):
-			want = "a single value"
-		case strings.Contains(want, "bool"):
-			want = "true or false"
-		default:
-			want = "a mapping of keys"
-		}
-		e.Msg = fmt.Sprintf("value %q is not %s", s[2], want)
-	}
-	return e
 }

@@ -135,7 +135,7 @@ func compileWith(s *Sequence, cvFrac float64, endGame, folds int) *compiled {
 			if ct.n == 1 {
 				ct.kind = Binary
 			}
-			ct.lchoose = lchoose(int(ct.n), int(ct.k))
+			ct.lchoose = model.LogChoose(int(ct.n), int(ct.k))
 			ct.choose = math.Exp(ct.lchoose)
 			if ct.n > 1 {
 				rs, ok := rounds[ct.n]
@@ -332,7 +332,7 @@ func logBetaRatio(k, n int, a, b float64) float64 {
 			return math.Log(r)
 		}
 	}
-	return lbeta(float64(k)+a, float64(n-k)+b) - lbeta(a, b)
+	return model.LogBeta(float64(k)+a, float64(n-k)+b) - model.LogBeta(a, b)
 }
 
 // betaRatio is B(k+a, n-k+b)/B(a, b) as a ratio of rising factorials, for
@@ -358,17 +358,6 @@ func betaRatio(k, n int, a, b float64) float64 {
 		return math.Inf(1)
 	}
 	return num / den
-}
-
-func lgamma(x float64) float64 {
-	v, _ := math.Lgamma(x)
-	return v
-}
-
-func lbeta(a, b float64) float64 { return lgamma(a) + lgamma(b) - lgamma(a+b) }
-
-func lchoose(n, k int) float64 {
-	return lgamma(float64(n+1)) - lgamma(float64(k+1)) - lgamma(float64(n-k+1))
 }
 
 // LogLik is the log-likelihood of every choice in s under the model values

@@ -113,7 +113,7 @@ func TestInlinedEqualsModel(t *testing.T) {
 					d := model.Default()
 					d.Phi = phi
 					want := d.Amount(f, n).LogProb(k)
-					got := lchoose(n, k) + logBetaRatio(k, n, f*phi, (1-f)*phi)
+					got := model.LogChoose(n, k) + logBetaRatio(k, n, f*phi, (1-f)*phi)
 					if math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
 						t.Errorf("n=%d k=%d f=%g phi=%g: inlined %.15g, model %.15g", n, k, f, phi, got, want)
 					}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/trustlab/trustlab/model"
 )
 
 // ResponseModel says how the pyramid model's intended choice becomes an
@@ -147,15 +149,15 @@ func roundAmounts(n int) *roundSet {
 	for k := 0; k <= n; k++ {
 		if (10*k)%n == 0 || 2*k == n {
 			rs.k = append(rs.k, int32(k))
-			rs.lc = append(rs.lc, lchoose(n, k))
-			rs.c = append(rs.c, math.Exp(lchoose(n, k)))
+			rs.lc = append(rs.lc, model.LogChoose(n, k))
+			rs.c = append(rs.c, math.Exp(model.LogChoose(n, k)))
 		}
 	}
 	if len(rs.k) == n+1 {
 		if n%2 != 0 || n < 2 {
 			return nil
 		}
-		return &roundSet{k: []int32{int32(n / 2)}, lc: []float64{lchoose(n, n/2)}, c: []float64{math.Exp(lchoose(n, n/2))}}
+		return &roundSet{k: []int32{int32(n / 2)}, lc: []float64{model.LogChoose(n, n/2)}, c: []float64{math.Exp(model.LogChoose(n, n/2))}}
 	}
 	return rs
 }

@@ -88,7 +88,7 @@ func TestDrawAmountMatchesLikelihood(t *testing.T) {
 		}
 		total := 0.0
 		for k := range n + 1 {
-			lc := lchoose(n, k)
+			lc := model.LogChoose(n, k)
 			p := math.Exp(amountLogProb(k, n, lc, math.Exp(lc), f, 10, rv, rounds, rounds.has(int32(k))))
 			total += p
 			se := math.Sqrt(p * (1 - p) / draws)

@@ -68,7 +68,7 @@ func (rt *Returner) Draw(r *rand.Rand, tv TrusteeValues, received int, s float64
 // received (for tests of Draw).
 func probTrusteeReturn(tv TrusteeValues, k, received int, s float64) float64 {
 	f := clampProb(tv.Fraction(s))
-	lc := lchoose(received, k)
+	lc := model.LogChoose(received, k)
 	var rs *roundSet
 	if received >= 2 {
 		rs = roundAmounts(received)

@@ -2,7 +2,6 @@ package fitrun_test
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/trustlab/trustlab/fit"
 	"github.com/trustlab/trustlab/fitrun"
+	"github.com/trustlab/trustlab/internal/testfs"
 )
 
 const (
@@ -22,18 +22,14 @@ const (
 	testData = "testdata/invented_one.csv" // an invented subject in the mikus2023 format
 )
 
-func readCSV(t *testing.T, path string) [][]string {
+// readFile returns the text of the file name in dir.
+func readFile(t *testing.T, dir, name string) string {
 	t.Helper()
-	f, err := os.Open(path)
+	b, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
+	return string(b)
 }
 
 // manySubjects writes a data set of n subjects (s1, s2, ...), each with
@@ -80,14 +76,14 @@ func TestRunEndToEnd(t *testing.T) {
 		}
 	}
 	// 6 variants, 3 rival models and the full model under 4 other response models.
-	if subj := readCSV(t, filepath.Join(out, "subjects.csv")); len(subj) != 1+13 {
+	if subj := testfs.ReadCSV(t, filepath.Join(out, "subjects.csv")); len(subj) != 1+13 {
 		t.Fatalf("subjects.csv has %d rows, want header + 13 models", len(subj))
 	}
-	cmp := readCSV(t, filepath.Join(out, "comparison.csv"))
+	cmp := testfs.ReadCSV(t, filepath.Join(out, "comparison.csv"))
 	if len(cmp) != 14 || cmp[1][0] != "full" || cmp[6][0] != "baseline" || cmp[10][0] != "full[bb]" {
 		t.Errorf("comparison.csv: %v", cmp)
 	}
-	if pred := readCSV(t, filepath.Join(out, "predictions.csv")); len(pred) != 1+50 {
+	if pred := testfs.ReadCSV(t, filepath.Join(out, "predictions.csv")); len(pred) != 1+50 {
 		t.Errorf("predictions.csv has %d rows, want header + 50 trials", len(pred))
 	}
 	header, rows := res.Comparison()
@@ -213,7 +209,7 @@ func TestRunOutputFolder(t *testing.T) {
 	if _, err := fitrun.Run(ctx, testData, testSpec, out, o); err == nil {
 		t.Fatal("cancelled fit succeeded")
 	}
-	if rows := readCSV(t, filepath.Join(out, "subjects.csv")); len(rows) != 3 {
+	if rows := testfs.ReadCSV(t, filepath.Join(out, "subjects.csv")); len(rows) != 3 {
 		t.Errorf("after a cancelled fit with Force, subjects.csv has %d rows, want the earlier 3", len(rows))
 	}
 	entries, _ := os.ReadDir(filepath.Dir(out))
@@ -267,11 +263,7 @@ func TestRunWorkersIdentical(t *testing.T) {
 		if _, err := fitrun.Run(context.Background(), data, testSpec, out, o); err != nil {
 			t.Fatal(err)
 		}
-		b, err := os.ReadFile(filepath.Join(out, "subjects.csv"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, string(b))
+		got = append(got, readFile(t, out, "subjects.csv"))
 	}
 	if got[0] != got[1] {
 		t.Errorf("subjects.csv differs between 1 and 2 workers:\n%s\n%s", got[0], got[1])
@@ -288,7 +280,7 @@ func TestRunQuestionnaireFixesTau(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := readCSV(t, filepath.Join(out, "subjects.csv"))
+	rows := testfs.ReadCSV(t, filepath.Join(out, "subjects.csv"))
 	col := map[string]int{}
 	for i, h := range rows[0] {
 		col[h] = i
@@ -436,11 +428,7 @@ func TestRecoverEmpiricalWorkers(t *testing.T) {
 			!strings.Contains(string(man), `"population_priors"`) {
 			t.Errorf("manifest: %+v\n%s", m, man)
 		}
-		b, err := os.ReadFile(filepath.Join(out, "subjects.csv"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, string(b))
+		got = append(got, readFile(t, out, "subjects.csv"))
 	}
 	if got[0] != got[1] {
 		t.Errorf("subjects.csv differs between 1 and 2 workers:\n%s\n%s", got[0], got[1])
@@ -461,7 +449,7 @@ func TestRunCVPredictions(t *testing.T) {
 			if _, err := fitrun.Run(context.Background(), testData, testSpec, out, o); err != nil {
 				t.Fatal(err)
 			}
-			rows := readCSV(t, filepath.Join(out, "cv_predictions.csv"))
+			rows := testfs.ReadCSV(t, filepath.Join(out, "cv_predictions.csv"))
 			if got := strings.Join(rows[0], ","); got != "subject,model,fold,partner,trial,response,observed,expected,logprob" {
 				t.Fatalf("header %s", got)
 			}
@@ -486,7 +474,7 @@ func TestRunCVPredictions(t *testing.T) {
 			if want := max(1, tc.folds); len(folds) != want {
 				t.Errorf("folds %v, want %d", folds, want)
 			}
-			for _, r := range readCSV(t, filepath.Join(out, "subjects.csv"))[1:] {
+			for _, r := range testfs.ReadCSV(t, filepath.Join(out, "subjects.csv"))[1:] {
 				var cv float64
 				fmt.Sscan(r[8], &cv)
 				if math.Abs(cv-sum[r[2]]) > 1e-6*math.Abs(cv) || r[9] != fmt.Sprint(tc.perModel) {
@@ -535,7 +523,7 @@ func TestRunPartnerKinds(t *testing.T) {
 	if m := res.Manifest.Models; m[len(m)-1] != "partner_prior" {
 		t.Fatalf("models %v, want partner_prior last", m)
 	}
-	rows := readCSV(t, filepath.Join(out, "subjects.csv"))
+	rows := testfs.ReadCSV(t, filepath.Join(out, "subjects.csv"))
 	col := map[string]int{}
 	for i, h := range rows[0] {
 		col[h] = i

@@ -58,12 +58,9 @@ func Recover(ctx context.Context, dir string, o RecoverOptions) (*Recovery, erro
 	if err != nil {
 		return nil, err
 	}
-	subjects := o.Subjects
-	if subjects == 0 {
-		subjects = 200
-	}
-	if subjects < 2 || subjects > 100000 {
-		return nil, invalidf("subjects = %d: must be in [2, 100000]", o.Subjects)
+	subjects, err := studySize(o.Subjects, 200)
+	if err != nil {
+		return nil, err
 	}
 	ranges := map[fit.Param]fit.Range{}
 	for p, r := range o.Ranges {
@@ -201,12 +198,9 @@ func ModelRecovery(ctx context.Context, dir string, o ConfusionOptions) (*fit.Co
 	if err != nil {
 		return nil, err
 	}
-	subjects := o.Subjects
-	if subjects == 0 {
-		subjects = 100
-	}
-	if subjects < 2 || subjects > 100000 {
-		return nil, invalidf("subjects = %d: must be in [2, 100000]", o.Subjects)
+	subjects, err := studySize(o.Subjects, 100)
+	if err != nil {
+		return nil, err
 	}
 	mo := fit.ModelRecoveryOptions{Models: o.Models, Subjects: subjects, Design: o.Design, Ranges: o.Ranges, Seed: seed, Fit: fo, Workers: workers}
 	if o.Progress != nil {
@@ -245,4 +239,16 @@ func ModelRecovery(ctx context.Context, dir string, o ConfusionOptions) (*fit.Co
 		return nil, err
 	}
 	return conf, nil
+}
+
+// studySize is the number of simulated subjects of a recovery study: n,
+// or dflt for 0, in [2, 100000].
+func studySize(n, dflt int) (int, error) {
+	if n == 0 {
+		n = dflt
+	}
+	if n < 2 || n > 100000 {
+		return 0, invalidf("subjects = %d: must be in [2, 100000]", n)
+	}
+	return n, nil
 }

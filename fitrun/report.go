@@ -273,30 +273,19 @@ func fitHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs map
 		intro += fmt.Sprintf("\n\nTrait from the questionnaire %s (%d items, Cronbach's alpha %.3f, standard error of tau %.3f): tau %s.", q.Scale, q.Items, float64(q.Alpha), float64(q.SEM), map[string]string{"fix": "fixed at the score", "prior": "estimated with a normal prior around the score"}[q.TauFrom])
 	}
 	intro += "\n\nResponse model (how an intended fraction becomes a choice): " + man.Response + " (docs/fitting.md, \"Response models\"); models named MODEL[RESPONSE] use the response model in brackets instead."
-	for _, warn := range w.warnings {
-		intro += "\n\nNote: " + warn + "."
-	}
-	var desc []string
-	for _, v := range w.o.Models {
-		desc = append(desc, v.Name+": "+v.Description+".")
-	}
+	intro += w.notes()
 	page := report.Page{
 		Title: "trustlab fit: " + spec.Name,
 		Intro: intro,
 		Sections: []report.Section{
-			{Heading: "Model comparison", Text: "Totals over fits. Lower AIC and BIC are better; the cross-validated log-likelihood scores held-out choices under parameters fitted to the earlier ones (higher is better). Δ is the difference from the full model.\n\n" + w.losses() + "\n\n" + strings.Join(desc, "\n\n"),
-				Figures: toFigures(figs["comparison"]),
-				Tables:  []report.Table{{Caption: "Model comparison", Header: w.comparisonHeader(), Rows: w.comparisonRows()}}},
+			w.comparisonSection("Totals over fits. Lower AIC and BIC are better; the cross-validated log-likelihood scores held-out choices under parameters fitted to the earlier ones (higher is better). Δ is the difference from the full model.", figs["comparison"]),
 			{Heading: "Observed and predicted choices", Figures: toFigures(figs["choices"])},
 			{Heading: "Parameter estimates", Figures: toFigures(figs["params"])},
 			uncertaintySection(w, figs),
 			{Heading: "Posterior predictive checks", Text: "Whole sequences simulated from the fitted subjects, against what they did: does the model reproduce the course of trust with each partner and the shape of the amounts, not just one choice at a time?", Figures: toFigures(figs["ppc"])},
 		},
 		Manifest: man,
-		Files:    []report.Link{{Href: "subjects.csv"}, {Href: "comparison.csv"}, {Href: "predictions.csv"}, {Href: "manifest.json"}},
-	}
-	if w.samples != nil {
-		page.Files = append(page.Files, report.Link{Href: "intervals.csv"}, report.Link{Href: "samples.parquet"})
+		Files:    w.files(),
 	}
 	if slices.Contains(man.Outputs, "trustees/index.html") {
 		page.Files = append(page.Files, report.Link{Href: "trustees/index.html", Text: "the trustees' fit (trustees/)"})
@@ -529,4 +518,37 @@ func uncertaintySection(w *fitWriter, figs map[string][]fitFigure) report.Sectio
 		}
 	}
 	return sec
+}
+
+// notes are the fit's warnings, a paragraph each, for a page's
+// introduction.
+func (w *fitWriter) notes() string {
+	var s string
+	for _, warn := range w.warnings {
+		s += "\n\nNote: " + warn + "."
+	}
+	return s
+}
+
+// comparisonSection is a page's "Model comparison": about (what the totals
+// are and what Δ is taken from), the losses, each model's description, the
+// figures and the table.
+func (w *fitWriter) comparisonSection(about string, figs []fitFigure) report.Section {
+	var desc []string
+	for _, v := range w.o.Models {
+		desc = append(desc, v.Name+": "+v.Description+".")
+	}
+	return report.Section{Heading: "Model comparison", Text: about + "\n\n" + w.losses() + "\n\n" + strings.Join(desc, "\n\n"),
+		Figures: toFigures(figs),
+		Tables:  []report.Table{{Caption: "Model comparison", Header: w.comparisonHeader(), Rows: w.comparisonRows()}}}
+}
+
+// files are the links to a fit's tables, the posterior samples' included
+// when they were drawn.
+func (w *fitWriter) files() []report.Link {
+	files := []report.Link{{Href: "subjects.csv"}, {Href: "comparison.csv"}, {Href: "predictions.csv"}, {Href: "manifest.json"}}
+	if w.samples != nil {
+		files = append(files, report.Link{Href: "intervals.csv"}, report.Link{Href: "samples.parquet"})
+	}
+	return files
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/trustlab/trustlab/fit"
 	"github.com/trustlab/trustlab/fitrun"
+	"github.com/trustlab/trustlab/internal/testfs"
 )
 
 // Posterior draws under the weak prior: samples.parquet holds draws x
@@ -40,7 +41,7 @@ func TestRunPosteriorSamples(t *testing.T) {
 			t.Fatal(err)
 		}
 		files = append(files, b)
-		ivs := readCSV(t, filepath.Join(out, "intervals.csv"))
+		ivs := testfs.ReadCSV(t, filepath.Join(out, "intervals.csv"))
 		col := map[string]int{}
 		for i, h := range ivs[0] {
 			col[h] = i

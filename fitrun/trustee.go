@@ -282,29 +282,18 @@ func trusteeHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs
 		estimatorPhrase(w.totals[0].prior), filepath.Base(man.Data.Path), spec.Name, man.Subjects, man.Trials, unit, man.Restarts)
 	intro += "\n\nThe returned fraction of the amount received is sigmoid(logit(ret_base) + ret_recip x (s - 1/2)), with s the share of the endowment the trustor sent: ret_base is what a trustee returns when half is sent, ret_recip how much more it returns of a larger trust (reciprocity). The amount returned follows the response model " + man.Response + " over 0..the amount received (docs/fitting.md, \"The trustee side\"). A simulation can use these trustees: behaviour {kind: fitted, file: subjects.csv}."
 	intro += "\n\nEstimated: " + strings.Join(freeList(w), ", ") + "."
-	for _, warn := range w.warnings {
-		intro += "\n\nNote: " + warn + "."
-	}
-	var desc []string
-	for _, v := range w.o.Models {
-		desc = append(desc, v.Name+": "+v.Description+".")
-	}
+	intro += w.notes()
 	page := report.Page{
 		Title: "trustlab fit: " + spec.Name + " (trustees)",
 		Intro: intro,
 		Sections: []report.Section{
-			{Heading: "Model comparison", Text: "Totals over fits. Lower AIC and BIC are better; the cross-validated log-likelihood scores held-out decisions (higher is better). Δ is the difference from the trustee model.\n\n" + w.losses() + "\n\n" + strings.Join(desc, "\n\n"),
-				Figures: toFigures(figs["comparison"]),
-				Tables:  []report.Table{{Caption: "Model comparison", Header: w.comparisonHeader(), Rows: w.comparisonRows()}}},
+			w.comparisonSection("Totals over fits. Lower AIC and BIC are better; the cross-validated log-likelihood scores held-out decisions (higher is better). Δ is the difference from the trustee model.", figs["comparison"]),
 			{Heading: "Returns by the size of the trust", Figures: toFigures(figs["choices"])},
 			{Heading: "Parameter estimates", Figures: toFigures(figs["params"])},
 			uncertaintySection(w, figs),
 		},
 		Manifest: man,
-		Files:    []report.Link{{Href: "subjects.csv"}, {Href: "comparison.csv"}, {Href: "predictions.csv"}, {Href: "manifest.json"}},
-	}
-	if w.samples != nil {
-		page.Files = append(page.Files, report.Link{Href: "intervals.csv"}, report.Link{Href: "samples.parquet"})
+		Files:    w.files(),
 	}
 	if !man.NoCV {
 		page.Files = append(page.Files, report.Link{Href: "cv_predictions.csv"})

@@ -15,6 +15,7 @@ import (
 	"github.com/trustlab/trustlab/dataset"
 	"github.com/trustlab/trustlab/fit"
 	"github.com/trustlab/trustlab/fitrun"
+	"github.com/trustlab/trustlab/internal/testfs"
 )
 
 // bothRoles writes a repeated investment game with both roles recorded:
@@ -80,7 +81,7 @@ func TestRunBothRoles(t *testing.T) {
 	if tm.Role != "trustee" || tm.Subjects != 12 || tm.Trials != 120 || tm.Fits != 12 || tm.Models[0] != "trustee" || tm.Models[1] != "baseline" {
 		t.Errorf("trustees' manifest: %+v", tm)
 	}
-	subj := readCSV(t, filepath.Join(out, "trustees", "subjects.csv"))
+	subj := testfs.ReadCSV(t, filepath.Join(out, "trustees", "subjects.csv"))
 	col := map[string]int{}
 	for i, h := range subj[0] {
 		col[h] = i

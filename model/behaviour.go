@@ -1,7 +1,6 @@
 package model
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -16,17 +15,7 @@ const (
 )
 
 // String returns "abstain", "trust" or "control".
-func (a Act) String() string {
-	switch a {
-	case Abstain:
-		return "abstain"
-	case Engage:
-		return "trust"
-	case Guard:
-		return "control"
-	}
-	return fmt.Sprintf("Act(%d)", int(a))
-}
+func (a Act) String() string { return enumString(a, "Act", actNames) }
 
 // Kind classifies an act: trust requires vulnerability (docs/model.md, "Top: behaviour").
 type Kind int
@@ -39,19 +28,7 @@ const (
 )
 
 // String returns "distrust", "trust", "control" or "certainty".
-func (k Kind) String() string {
-	switch k {
-	case KindDistrust:
-		return "distrust"
-	case KindTrust:
-		return "trust"
-	case KindControl:
-		return "control"
-	case KindCertainty:
-		return "certainty"
-	}
-	return fmt.Sprintf("Kind(%d)", int(k))
-}
+func (k Kind) String() string { return enumString(k, "Kind", kindNames) }
 
 // MarshalText implements encoding.TextMarshaler.
 func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
@@ -59,13 +36,11 @@ func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 // UnmarshalText implements encoding.TextUnmarshaler: it parses "distrust",
 // "trust", "control" and "certainty".
 func (k *Kind) UnmarshalText(b []byte) error {
-	for _, c := range []Kind{KindDistrust, KindTrust, KindControl, KindCertainty} {
-		if string(b) == c.String() {
-			*k = c
-			return nil
-		}
+	v, err := parseEnum[Kind]("kind", string(b), false, kindNames)
+	if err == nil {
+		*k = v
 	}
-	return fmt.Errorf("kind = %q: must be one of distrust, trust, control, certainty", b)
+	return err
 }
 
 // Classify names the kind of an act in a situation.

@@ -21,7 +21,7 @@ func (d BetaBinomial) LogProb(k int) float64 {
 	if k < 0 || k > d.N {
 		return math.Inf(-1)
 	}
-	return lchoose(d.N, k) + lbeta(float64(k)+d.Alpha, float64(d.N-k)+d.Beta) - lbeta(d.Alpha, d.Beta)
+	return LogChoose(d.N, k) + LogBeta(float64(k)+d.Alpha, float64(d.N-k)+d.Beta) - LogBeta(d.Alpha, d.Beta)
 }
 
 // Prob is the probability of k.
@@ -58,8 +58,11 @@ func lgamma(x float64) float64 {
 	return v
 }
 
-func lbeta(a, b float64) float64 { return lgamma(a) + lgamma(b) - lgamma(a+b) }
+// LogBeta is log B(a, b), the log of the beta function.
+func LogBeta(a, b float64) float64 { return lgamma(a) + lgamma(b) - lgamma(a+b) }
 
-func lchoose(n, k int) float64 {
+// LogChoose is log C(n, k), the log of the binomial coefficient
+// (0 <= k <= n).
+func LogChoose(n, k int) float64 {
 	return lgamma(float64(n+1)) - lgamma(float64(k+1)) - lgamma(float64(n-k+1))
 }

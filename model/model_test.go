@@ -513,3 +513,35 @@ func TestParamTable(t *testing.T) {
 		t.Errorf("beta range %q", r)
 	}
 }
+
+// The enumerations print and parse by name; a value out of range prints
+// as its type and number, an unknown name is an error naming the allowed.
+func TestEnumNames(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{Abstain.String(), "abstain"}, {Engage.String(), "trust"}, {Guard.String(), "control"}, {Act(3).String(), "Act(3)"},
+		{KindCertainty.String(), "certainty"}, {Kind(-1).String(), "Kind(-1)"},
+		{Investment.String(), "investment"}, {Game(2).String(), "Game(2)"},
+		{FeedbackSocial.String(), "social"}, {Feedback(9).String(), "Feedback(9)"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%q, want %q", tc.got, tc.want)
+		}
+	}
+	if g, err := ParseGame(""); g != Binary || err != nil {
+		t.Errorf(`ParseGame("") = %v, %v`, g, err)
+	}
+	_, err := ParseGame("poker")
+	var k Kind
+	kerr := k.UnmarshalText([]byte(""))
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{err, `game = "poker": must be one of binary, investment`},
+		{kerr, `kind = "": must be one of distrust, trust, control, certainty`},
+	} {
+		if tc.err == nil || tc.err.Error() != tc.want {
+			t.Errorf("error %v, want %s", tc.err, tc.want)
+		}
+	}
+}

@@ -19,26 +19,10 @@ const (
 )
 
 // String returns "binary" or "investment".
-func (g Game) String() string {
-	switch g {
-	case Binary:
-		return "binary"
-	case Investment:
-		return "investment"
-	}
-	return fmt.Sprintf("Game(%d)", int(g))
-}
+func (g Game) String() string { return enumString(g, "Game", gameNames) }
 
 // ParseGame parses "binary" (or "") and "investment".
-func ParseGame(s string) (Game, error) {
-	switch s {
-	case "", "binary":
-		return Binary, nil
-	case "investment":
-		return Investment, nil
-	}
-	return 0, fmt.Errorf("game = %q: must be one of binary, investment", s)
-}
+func ParseGame(s string) (Game, error) { return parseEnum[Game]("game", s, true, gameNames) }
 
 // MarshalText implements encoding.TextMarshaler.
 func (g Game) MarshalText() ([]byte, error) { return []byte(g.String()), nil }

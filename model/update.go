@@ -1,7 +1,5 @@
 package model
 
-import "fmt"
-
 // Feedback is the regime that decides when evidence arrives.
 type Feedback int
 
@@ -18,29 +16,11 @@ const (
 )
 
 // String returns "own", "full" or "social".
-func (f Feedback) String() string {
-	switch f {
-	case FeedbackOwn:
-		return "own"
-	case FeedbackFull:
-		return "full"
-	case FeedbackSocial:
-		return "social"
-	}
-	return fmt.Sprintf("Feedback(%d)", int(f))
-}
+func (f Feedback) String() string { return enumString(f, "Feedback", feedbackNames) }
 
 // ParseFeedback parses "own" (or ""), "full" and "social".
 func ParseFeedback(s string) (Feedback, error) {
-	switch s {
-	case "", "own":
-		return FeedbackOwn, nil
-	case "full":
-		return FeedbackFull, nil
-	case "social":
-		return FeedbackSocial, nil
-	}
-	return 0, fmt.Errorf("feedback = %q: must be one of own, full, social", s)
+	return parseEnum[Feedback]("feedback", s, true, feedbackNames)
 }
 
 // MarshalText implements encoding.TextMarshaler.

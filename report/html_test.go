@@ -68,7 +68,7 @@ func TestWriteHTMLStructure(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{
+	has(t, out, []string{
 		`<html lang="en">`,
 		`<title>Trust game: run r-42</title>`,
 		`<img src="trust.svg" alt="Line chart: trust rises from 0.3 to 0.8 within 30 rounds." loading="lazy">`,
@@ -86,14 +86,26 @@ func TestWriteHTMLStructure(t *testing.T) {
 		`<li><a href="#section-3">Section 3</a></li>`,
 		`max-width: 100%`,
 		`<p>All values are means over 20 replications.</p>`,
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q", want)
+	})
+	lacks(t, out, "the page must be self-contained", "http://", "https://", "<script", "<link")
+}
+
+// has checks that out holds each of want.
+func has(t *testing.T, out string, want []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q", w)
 		}
 	}
-	for _, bad := range []string{"http://", "https://", "<script", "<link"} {
-		if strings.Contains(out, bad) {
-			t.Errorf("output contains %q: the page must be self-contained", bad)
+}
+
+// lacks checks that out holds none of unwanted (why says why not).
+func lacks(t *testing.T, out, why string, unwanted ...string) {
+	t.Helper()
+	for _, u := range unwanted {
+		if strings.Contains(out, u) {
+			t.Errorf("output contains %q: %s", u, why)
 		}
 	}
 }
@@ -160,16 +172,8 @@ func TestWriteHTMLMinimal(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{`<html lang="de">`, `<title>trustlab report</title>`} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q", want)
-		}
-	}
-	for _, unwanted := range []string{"<nav", "Reproducibility", "Data files", "<section"} {
-		if strings.Contains(out, unwanted) {
-			t.Errorf("empty page contains %q", unwanted)
-		}
-	}
+	has(t, out, []string{`<html lang="de">`, `<title>trustlab report</title>`})
+	lacks(t, out, "an empty page has no sections", "<nav", "Reproducibility", "Data files", "<section")
 }
 
 func TestNewFigure(t *testing.T) {

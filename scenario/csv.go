@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -25,27 +26,58 @@ const maxCSVRows = 50_000_000
 // maxCSVLine bounds a line of a CSV distribution file.
 const maxCSVLine = 1 << 20
 
+// csvFile is a CSV file a scenario names, streamed (no line longer than
+// maxCSVLine) and hashed as it is read.
+type csvFile struct {
+	*csv.Reader
+	name string // resolved against the scenario's folder
+	f    *os.File
+	h    hash.Hash
+}
+
+// openCSV opens file and reads its header line. A problem is reported at
+// node (path) and gives a nil file.
+func (p *parser) openCSV(file string, node *yaml.Node, path string) (*csvFile, []string) {
+	name := p.resolve(file)
+	f, err := os.Open(name)
+	if err != nil {
+		p.Failf(node, path, "%q: cannot read: %v", file, unwrapPath(err))
+		return nil, nil
+	}
+	c := &csvFile{name: name, f: f, h: sha256.New()}
+	c.Reader = csv.NewReader(bounded.Lines(io.TeeReader(f, c.h), maxCSVLine))
+	header, err := c.Read()
+	if err != nil {
+		f.Close()
+		p.csvError(name, err, node, path)
+		return nil, nil
+	}
+	return c, header
+}
+
+// Close closes the file.
+func (c *csvFile) Close() error { return c.f.Close() }
+
+// sum reads the rest of the file and returns the SHA-256 of all of it.
+func (c *csvFile) sum() (string, error) {
+	if _, err := io.Copy(c.h, c.f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(c.h.Sum(nil)), nil
+}
+
 // readCSV reads d.Column of d.File into d.Values. Problems in the CSV file
 // are reported at their own file:line:column; a missing file or column at
 // the scenario's node.
 func (p *parser) readCSV(d *Dist, node *yaml.Node, path string) {
-	name := p.resolve(d.File)
-	f, err := os.Open(name)
-	if err != nil {
-		p.Failf(node, path, "%q: cannot read: %v", d.File, unwrapPath(err))
+	c, header := p.openCSV(d.File, node, path)
+	if c == nil {
 		return
 	}
-	defer f.Close()
-	// Streamed: hashed as it is read, and no line longer than maxCSVLine.
-	h := sha256.New()
+	defer c.Close()
+	name, r := c.name, c.Reader
 	d.File = name
-	r := csv.NewReader(bounded.Lines(io.TeeReader(f, h), maxCSVLine))
 	r.ReuseRecord = true
-	header, err := r.Read()
-	if err != nil {
-		p.csvError(name, err, node, path)
-		return
-	}
 	col := -1
 	for i, hname := range header {
 		if strings.TrimSpace(strings.TrimPrefix(hname, "\ufeff")) == d.Column {
@@ -58,11 +90,6 @@ func (p *parser) readCSV(d *Dist, node *yaml.Node, path string) {
 	}
 	for {
 		rec, err := r.Read()
-		var ll *bounded.LineTooLongError
-		if errors.As(err, &ll) {
-			p.Errs.Add(&Error{File: name, Line: ll.Line, Column: 1, Msg: fmt.Sprintf("line longer than %s", bounded.Bytes(int64(ll.Limit)))})
-			return
-		}
 		if err == io.EOF {
 			break
 		}
@@ -87,11 +114,12 @@ func (p *parser) readCSV(d *Dist, node *yaml.Node, path string) {
 		p.Failf(node, path, "%q: column %q has no values", d.File, d.Column)
 		return
 	}
-	if _, err := io.Copy(h, f); err != nil { // the rest of the file, for the hash
+	sum, err := c.sum()
+	if err != nil {
 		p.Failf(node, path, "%q: %v", d.File, err)
 		return
 	}
-	d.SHA256 = hex.EncodeToString(h.Sum(nil))
+	d.SHA256 = sum
 	d.Rows = len(d.Values)
 }
 
@@ -121,21 +149,13 @@ const maxTrustees = 1_000_000
 // required, phi too, lapse, hurdle and round are 0 where NA. Problems in
 // the file are reported at their own file:line:column.
 func (p *parser) readTrustees(b *Behaviour, node *yaml.Node, path string) {
-	name := p.resolve(b.File)
-	f, err := os.Open(name)
-	if err != nil {
-		p.Failf(node, path, "%q: cannot read: %v", b.File, unwrapPath(err))
+	c, header := p.openCSV(b.File, node, path)
+	if c == nil {
 		return
 	}
-	defer f.Close()
-	h := sha256.New()
+	defer c.Close()
+	name, r := c.name, c.Reader
 	b.File = name
-	r := csv.NewReader(bounded.Lines(io.TeeReader(f, h), maxCSVLine))
-	header, err := r.Read()
-	if err != nil {
-		p.csvError(name, err, node, path)
-		return
-	}
 	col := map[string]int{}
 	for i, hname := range header {
 		col[strings.TrimSpace(strings.TrimPrefix(hname, "\ufeff"))] = i
@@ -203,9 +223,10 @@ func (p *parser) readTrustees(b *Behaviour, node *yaml.Node, path string) {
 		p.Failf(node, path, "%q: no rows of model %q (models: %s)", filepath.Base(name), b.Model, strings.Join(have, ", "))
 		return
 	}
-	if _, err := io.Copy(h, f); err != nil {
+	sum, err := c.sum()
+	if err != nil {
 		p.Failf(node, path, "%q: %v", b.File, err)
 		return
 	}
-	b.SHA256 = hex.EncodeToString(h.Sum(nil))
+	b.SHA256 = sum
 }

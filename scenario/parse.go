@@ -240,7 +240,7 @@ func (p *parser) params(n *yaml.Node, path string) model.Params {
 	p.Bool(f, "deterministic", &out.Deterministic)
 	// Range checks by the model, each error pointing at its key.
 	_, err := pre.Merge(out).Model()
-	for _, e := range unjoin(err) {
+	for _, e := range srcpos.Flatten(err) {
 		var re *model.RangeError
 		if errors.As(e, &re) {
 			if v := f.Get(re.Field); v != nil {
@@ -266,20 +266,6 @@ func (p *parser) preset(n *yaml.Node, path string) (model.Params, bool) {
 		p.Failf(n, path, "%q: unknown preset; allowed: %s (or a mapping of parameters %s)", n.Value, strings.Join(names, ", "), strings.Join(paramKeys, ", "))
 	}
 	return pre, ok
-}
-
-func unjoin(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, unjoin(e)...)
-		}
-		return out
-	}
-	return []error{err}
 }
 
 func (p *parser) feedback(n *yaml.Node, path string, s *Scenario, base *model.Params) {
@@ -374,12 +360,7 @@ func (p *parser) dist(n *yaml.Node, path string) (Dist, bool) {
 		}
 	case DistUniform:
 		d.Min, d.Max = 0, 1
-		f := p.Mapping(n, path, "dist", "min", "max")
-		p.Float(f, "min", &d.Min, 0, 1, false, false)
-		p.Float(f, "max", &d.Max, 0, 1, false, false)
-		if d.Min > d.Max {
-			p.Failf(f.Get("max"), path+".max", "%g: must be >= min = %g", d.Max, d.Min)
-		}
+		p.bounds(p.Mapping(n, path, "dist", "min", "max"), &d)
 	case DistBeta:
 		f := p.Mapping(n, path, "dist", "a", "b")
 		for _, k := range []string{"a", "b"} {
@@ -394,11 +375,7 @@ func (p *parser) dist(n *yaml.Node, path string) (Dist, bool) {
 		f := p.Mapping(n, path, "dist", "mean", "sd", "min", "max")
 		p.Float(f, "mean", &d.Mean, 0, 1, false, false)
 		p.Float(f, "sd", &d.SD, 0, 10, false, false)
-		p.Float(f, "min", &d.Min, 0, 1, false, false)
-		p.Float(f, "max", &d.Max, 0, 1, false, false)
-		if d.Min > d.Max {
-			p.Failf(f.Get("max"), path+".max", "%g: must be >= min = %g", d.Max, d.Min)
-		}
+		p.bounds(f, &d)
 	case DistCSV:
 		f := p.Mapping(n, path, "dist", "file", "column")
 		if !p.Str(f, "file", &d.File) {
@@ -416,6 +393,15 @@ func (p *parser) dist(n *yaml.Node, path string) (Dist, bool) {
 		}
 	}
 	return d, p.Count() == nerr
+}
+
+// bounds reads a distribution's min and max, each in [0, 1], min <= max.
+func (p *parser) bounds(f yamlx.Fields, d *Dist) {
+	p.Float(f, "min", &d.Min, 0, 1, false, false)
+	p.Float(f, "max", &d.Max, 0, 1, false, false)
+	if d.Min > d.Max {
+		p.Failf(f.Get("max"), f.Sub("max"), "%g: must be >= min = %g", d.Max, d.Min)
+	}
 }
 
 var behaviourKinds = []string{Probabilistic, Honour, Betray, Reciprocal, ConArtist, Fitted}

@@ -79,13 +79,7 @@ func TestParamsPresetErrors(t *testing.T) {
 			`x.yaml:4:35: population.groups[0].params: "MODEL.md": unknown preset; allowed: calibrated`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse([]byte(tc.src), "x.yaml", t.TempDir())
-			if err == nil {
-				t.Fatalf("no error, want %q", tc.want)
-			}
-			if !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error\n  %v\nwant it to contain\n  %s", err, tc.want)
-			}
+			parseError(t, tc.src, tc.want)
 		})
 	}
 }

@@ -10,6 +10,20 @@ import (
 	"github.com/trustlab/trustlab/model"
 )
 
+// parseError parses src, which must fail with an error containing want,
+// and returns the error.
+func parseError(t *testing.T, src, want string) error {
+	t.Helper()
+	_, err := Parse([]byte(src), "x.yaml", t.TempDir())
+	if err == nil {
+		t.Fatalf("no error, want %q", want)
+	}
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error\n  %v\nwant it to contain\n  %s", err, want)
+	}
+	return err
+}
+
 func TestParseDefaults(t *testing.T) {
 	s, err := Parse([]byte("population: {size: 100}\n"), "min.yaml", "")
 	if err != nil {
@@ -116,13 +130,7 @@ func TestParseErrors(t *testing.T) {
 		{"size -100 blames only the size", "population: {size: -100}\nnetwork: {kind: k-out, k: 3}\n", "x.yaml:1:20: population.size: -100: must be a whole number in [2, 2147483647]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse([]byte(tc.src), "x.yaml", t.TempDir())
-			if err == nil {
-				t.Fatalf("no error, want %q", tc.want)
-			}
-			if !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error\n  %v\nwant it to contain\n  %s", err, tc.want)
-			}
+			err := parseError(t, tc.src, tc.want)
 			if strings.HasPrefix(tc.name, "size -100") && strings.Contains(err.Error(), "network.k") {
 				t.Errorf("an invalid size also blamed network.k:\n  %v", err)
 			}

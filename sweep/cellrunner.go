@@ -15,8 +15,8 @@ import (
 // group, and "all" when there are several). At the end of a run it reports
 // the population's (group "all", or the only group's) rates, beliefs and
 // trait at the last step, the totals of welfare, control cost and loss over
-// all steps, and the engine's final measures: the cumulative payoff per
-// agent and the mean absolute error of beliefs.
+// all steps, and the simulation's final measures (sim.Final): the
+// cumulative payoff per agent and the mean absolute error of beliefs.
 type CellRunner struct {
 	// Workers is the number of goroutines of each run; 0 means 1, since a
 	// sweep already runs several runs at once. Results do not depend on it.

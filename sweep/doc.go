@@ -16,7 +16,7 @@
 // run is present exactly once and that all came from the same sweep (the
 // Spec hash in every file).
 //
-// The simulation engine is reached through the Runner interface, which
+// The simulation is reached through the Runner interface, which
 // CellRunner implements with packages scenario and sim; the rest of the
 // sweep package knows nothing of the scenario format beyond paths. See
 // docs/sweeps.md for the file format and the outputs.

@@ -431,3 +431,33 @@ func TestPreparingProgressAndCancel(t *testing.T) {
 		t.Errorf("cancelled check created %s", dir)
 	}
 }
+
+// A Runner's result of the wrong shape is refused with a message that
+// says it is the simulation's result.
+func TestResultShape(t *testing.T) {
+	ok := Series{Metrics: []string{"trust"}, Rows: []Step{{Step: 1, Group: "all", Values: []float64{0.5}}}}
+	sum := []Metric{{Name: "trust", Value: 0.5}}
+	for _, tc := range []struct {
+		name string
+		r    Result
+		want string
+	}{
+		{"ok", Result{Summary: sum, Series: ok}, ""},
+		{"no summary", Result{Series: ok}, "simulation result: no summary metrics"},
+		{"repeated", Result{Summary: append(sum, sum...), Series: ok}, `simulation result: summary metric name "trust" is empty, repeated or has a comma, quote, # or line break`},
+		{"no series", Result{Summary: sum}, "simulation result: empty series"},
+		{"step column", Result{Summary: sum, Series: Series{Metrics: []string{"step"}, Rows: ok.Rows}}, `simulation result: series metric "step" is empty, repeated, step, group or has a comma, quote, # or line break`},
+		{"short row", Result{Summary: sum, Series: Series{Metrics: []string{"a", "b"}, Rows: ok.Rows}}, "simulation result: series row 0 has 1 values for 2 metrics"},
+		{"group", Result{Summary: sum, Series: Series{Metrics: ok.Metrics, Rows: []Step{{Step: 1, Values: []float64{1}}}}}, `simulation result: series row 0: group name "" is empty or has a comma, quote, # or line break`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ""
+			if err := tc.r.validate(Keep{Summary: true, Series: true}); err != nil {
+				got = err.Error()
+			}
+			if got != tc.want {
+				t.Errorf("got %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}

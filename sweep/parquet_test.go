@@ -1,13 +1,14 @@
 package sweep
 
 import (
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/trustlab/trustlab/internal/testfs"
 )
 
 // TestParquetMatchesCSV reads every Parquet table back and compares it,
@@ -29,15 +30,7 @@ func TestParquetMatchesCSV(t *testing.T) {
 	}
 	for _, name := range []string{"runs", "steps", "summary"} {
 		t.Run(name, func(t *testing.T) {
-			cf, err := os.Open(filepath.Join(dir, name+".csv"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer cf.Close()
-			recs, err := csv.NewReader(cf).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
+			recs := testfs.ReadCSV(t, filepath.Join(dir, name+".csv"))
 			pf, err := os.Open(filepath.Join(dir, name+".parquet"))
 			if err != nil {
 				t.Fatal(err)

@@ -55,7 +55,7 @@ func (col *Collection) WriteReport(dir string, opt ReportOptions) ([]string, err
 		metrics = nil
 		for _, m := range opt.Metrics {
 			if col.metricIndex(m) < 0 {
-				return nil, fmt.Errorf("plot metric %q: the engine reports %s", m, strings.Join(col.Metrics, ", "))
+				return nil, fmt.Errorf("plot metric %q: the simulation reports %s", m, strings.Join(col.Metrics, ", "))
 			}
 			metrics = append(metrics, m)
 		}

@@ -18,7 +18,7 @@ type Scenario struct {
 	YAML []byte
 }
 
-// Runner is the simulation engine as a sweep sees it.
+// Runner is the simulation as a sweep sees it: it checks a cell's scenario and runs it.
 type Runner interface {
 	// Check parses and validates a scenario without running it. Its
 	// errors should be srcpos.Positioned (file Name, line, column), joined
@@ -73,12 +73,12 @@ type Step struct {
 // validate checks the shape of a result against what the sweep keeps.
 func (r *Result) validate(keep Keep) error {
 	if len(r.Summary) == 0 {
-		return fmt.Errorf("engine result: no summary metrics")
+		return fmt.Errorf("simulation result: no summary metrics")
 	}
 	seen := map[string]bool{}
 	for _, m := range r.Summary {
 		if !goodName(m.Name) || seen[m.Name] {
-			return fmt.Errorf("engine result: summary metric name %q is empty, repeated or has a comma, quote, # or line break", m.Name)
+			return fmt.Errorf("simulation result: summary metric name %q is empty, repeated or has a comma, quote, # or line break", m.Name)
 		}
 		seen[m.Name] = true
 	}
@@ -86,21 +86,21 @@ func (r *Result) validate(keep Keep) error {
 		return nil
 	}
 	if len(r.Series.Metrics) == 0 || len(r.Series.Rows) == 0 {
-		return fmt.Errorf("engine result: empty series")
+		return fmt.Errorf("simulation result: empty series")
 	}
 	cols := map[string]bool{"step": true, "group": true}
 	for _, c := range r.Series.Metrics {
 		if !goodName(c) || cols[c] {
-			return fmt.Errorf("engine result: series metric %q is empty, repeated, step, group or has a comma, quote, # or line break", c)
+			return fmt.Errorf("simulation result: series metric %q is empty, repeated, step, group or has a comma, quote, # or line break", c)
 		}
 		cols[c] = true
 	}
 	for i, row := range r.Series.Rows {
 		if len(row.Values) != len(r.Series.Metrics) {
-			return fmt.Errorf("engine result: series row %d has %d values for %d metrics", i, len(row.Values), len(r.Series.Metrics))
+			return fmt.Errorf("simulation result: series row %d has %d values for %d metrics", i, len(row.Values), len(r.Series.Metrics))
 		}
 		if !goodName(row.Group) {
-			return fmt.Errorf("engine result: series row %d: group name %q is empty or has a comma, quote, # or line break", i, row.Group)
+			return fmt.Errorf("simulation result: series row %d: group name %q is empty or has a comma, quote, # or line break", i, row.Group)
 		}
 	}
 	return nil

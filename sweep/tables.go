@@ -161,7 +161,7 @@ func uniqueColumns(table string, cols []Column) error {
 	seen := map[string]bool{}
 	for _, c := range cols {
 		if seen[c.Name] {
-			return fmt.Errorf("table %s: column %q appears twice (an axis named like a metric of the engine?): rename the axis with name:", table, c.Name)
+			return fmt.Errorf("table %s: column %q appears twice (an axis named like a metric of the simulation?): rename the axis with name:", table, c.Name)
 		}
 		seen[c.Name] = true
 	}

@@ -1,6 +1,6 @@
 package sweep
 
-// This file holds toyRunner, a TEST DOUBLE for the Runner (the simulation engine): a
+// This file holds toyRunner, a TEST DOUBLE for the Runner (the simulation): a
 // small, strict scenario format and a cheap stochastic "simulation", so
 // that the sweep machinery (expansion, seeds, cell files, restart,
 // sharding, merge) can be tested fast and without package sim. Shipped
@@ -47,7 +47,7 @@ type toyErr struct {
 
 func (e *toyErr) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.name, e.line, e.col, e.msg) }
 
-// Pos and FieldPath make toyErr a srcpos.Positioned, as the engine's
+// Pos and FieldPath make toyErr a srcpos.Positioned, as the real runner's
 // scenario errors are: Check maps its position back to the sweep file.
 func (e *toyErr) Pos() srcpos.Pos { return srcpos.Pos{File: e.name, Line: e.line, Column: e.col} }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/trustlab/trustlab/experiment"
+	"github.com/trustlab/trustlab/internal/srcpos"
 )
 
 const experimentSynopsis = `trustlab experiment check FILE.yaml
@@ -34,17 +35,9 @@ func cmdExperiment(e *env, args []string) error {
 	d, err := experiment.Parse(b, args[1])
 	if err != nil {
 		var lines []string
-		var walk func(error)
-		walk = func(err error) {
-			if j, ok := err.(interface{ Unwrap() []error }); ok {
-				for _, x := range j.Unwrap() {
-					walk(x)
-				}
-				return
-			}
-			lines = append(lines, err.Error())
+		for _, e := range srcpos.Flatten(err) {
+			lines = append(lines, e.Error())
 		}
-		walk(err)
 		return usageErrorf("%s", strings.Join(lines, "\n"))
 	}
 	var arms []string

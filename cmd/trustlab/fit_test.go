@@ -3,7 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
+	"github.com/trustlab/trustlab/internal/testfs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,20 +38,6 @@ func TestFitGolden(t *testing.T) {
 	})
 }
 
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
-}
-
 // The CLI wires the workflow of package fitrun (tested there): outputs in
 // --out, the summary on stdout, nothing on stderr when it is not a terminal.
 func TestFitEndToEnd(t *testing.T) {
@@ -66,7 +52,7 @@ func TestFitEndToEnd(t *testing.T) {
 			t.Errorf("missing output: %v", err)
 		}
 	}
-	subj := readCSV(t, filepath.Join(out, "subjects.csv"))
+	subj := testfs.ReadCSV(t, filepath.Join(out, "subjects.csv"))
 	if len(subj) != 1+13 { // 6 variants, 3 rivals, and full under 4 other response models
 		t.Fatalf("subjects.csv has %d rows, want header + 13 models", len(subj))
 	}
@@ -116,7 +102,7 @@ func TestRecoverModelAndConfusion(t *testing.T) {
 	if err := run(context.Background(), []string{"recover", "--confusion", "rw,baseline", "--subjects", "4", "--restarts", "1", "--out", out}, nil, &stdout, &stderr); err != nil {
 		t.Fatalf("recover --confusion: %v\n%s", err, stderr.String())
 	}
-	rows := readCSV(t, filepath.Join(out, "confusion.csv"))
+	rows := testfs.ReadCSV(t, filepath.Join(out, "confusion.csv"))
 	if len(rows) != 4 || strings.Join(rows[0], ",") != "simulated,full,rw,baseline" {
 		t.Errorf("confusion.csv: %v", rows)
 	}

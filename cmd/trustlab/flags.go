@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trustlab/trustlab/internal/srcpos"
 	"github.com/trustlab/trustlab/model"
 )
 
@@ -116,7 +117,7 @@ func flagName(field string) string {
 // returns them joined as one usage error.
 func asFlagErrors(err error) error {
 	var msgs []string
-	for _, e := range unjoin(err) {
+	for _, e := range srcpos.Flatten(err) {
 		var re *model.RangeError
 		if errors.As(e, &re) {
 			c := *re
@@ -127,15 +128,4 @@ func asFlagErrors(err error) error {
 		msgs = append(msgs, e.Error())
 	}
 	return usageErrorf("%s", strings.Join(msgs, "; "))
-}
-
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, unjoin(e)...)
-		}
-		return out
-	}
-	return []error{err}
 }

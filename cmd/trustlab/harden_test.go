@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/trustlab/trustlab"
 	"github.com/trustlab/trustlab/internal/testfs"
@@ -128,14 +127,7 @@ func TestServeRefusesAReadOnlyDataFolder(t *testing.T) {
 // run (issue 13: it answered 204 and left the folder).
 func TestServeFailedDeleteIsNot204(t *testing.T) {
 	s := startServer(t, "")
-	var j trustlab.Job
-	if st := s.call(t, "POST", "/api/v1/runs", fmt.Sprintf(`{"scenario":%q}`, tinyScenario), &j); st != 202 {
-		t.Fatalf("POST run: %d", st)
-	}
-	for deadline := time.Now().Add(60 * time.Second); !j.Status.Finished() && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-		s.call(t, "GET", "/api/v1/runs/"+j.ID, nil, &j)
-	}
+	j := s.runToEnd(t, tinyScenario)
 	testfs.Undeletable(t, filepath.Join(s.data, "runs"))
 	if st, b := s.send(t, "DELETE", "/api/v1/runs/"+j.ID, ""); st != 500 {
 		t.Errorf("DELETE on an undeletable folder: %d %s, want 500", st, b)

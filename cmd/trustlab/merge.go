@@ -1,10 +1,6 @@
 package main
 
-import (
-	"flag"
-
-	"github.com/trustlab/trustlab/sweep"
-)
+import "flag"
 
 const mergeSynopsis = `trustlab merge DIR... [--out OUT] [--format csv|parquet] [--metrics LIST] [--no-plots]
 
@@ -45,13 +41,9 @@ func cmdMerge(e *env, args []string) error {
 		}
 		out = dirs[0]
 	}
-	parquet, err := parseFormat(format)
+	fo, err := finishOptions(format, metrics, noPlots)
 	if err != nil {
 		return err
 	}
-	plotMetrics, err := parseMetrics(metrics)
-	if err != nil {
-		return err
-	}
-	return finish(e, dirs, out, sweep.FinishOptions{Parquet: parquet, NoPlots: noPlots, Report: sweep.ReportOptions{Metrics: plotMetrics}})
+	return finish(e, dirs, out, fo)
 }

@@ -103,6 +103,21 @@ func startServer(t testing.TB, data string, flags ...string) *testServer {
 	return s
 }
 
+// runToEnd submits scenario as a run, which must be queued, and waits
+// (at most 60 s) until it has finished.
+func (s *testServer) runToEnd(t *testing.T, scenario string) trustlab.Job {
+	t.Helper()
+	var j trustlab.Job
+	if st := s.call(t, "POST", "/api/v1/runs", fmt.Sprintf(`{"scenario":%q}`, scenario), &j); st != 202 || j.Status != trustlab.JobQueued {
+		t.Fatalf("POST run: %d %+v", st, j)
+	}
+	for deadline := time.Now().Add(60 * time.Second); !j.Status.Finished() && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		s.call(t, "GET", "/api/v1/runs/"+j.ID, nil, &j)
+	}
+	return j
+}
+
 // call sends a JSON request and decodes the JSON answer into out (if not
 // nil); it returns the status.
 func (s *testServer) call(t testing.TB, method, path string, in, out any) int {
@@ -309,15 +324,7 @@ var httpClient = &http.Client{Timeout: 30 * time.Second}
 func TestServeRunsEndToEnd(t *testing.T) {
 	s := startServer(t, "")
 	scenario := strings.Replace(tinyScenario, "plots: false", "plots: true", 1)
-	var j trustlab.Job
-	if st := s.call(t, "POST", "/api/v1/runs", fmt.Sprintf(`{"scenario":%q}`, scenario), &j); st != 202 || j.Status != trustlab.JobQueued {
-		t.Fatalf("POST run: %d %+v", st, j)
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for !j.Status.Finished() && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-		s.call(t, "GET", "/api/v1/runs/"+j.ID, nil, &j)
-	}
+	j := s.runToEnd(t, scenario)
 	if j.Status != trustlab.JobDone || j.Progress != (trustlab.Progress{Done: 5, Total: 5}) || len(j.Manifest) == 0 {
 		t.Fatalf("run: %+v", j)
 	}

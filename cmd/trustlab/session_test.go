@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -65,14 +64,7 @@ func TestServeTokenSession(t *testing.T) {
 
 	// A run with charts, submitted with the token.
 	scenario := strings.Replace(tinyScenario, "plots: false", "plots: true", 1)
-	var j trustlab.Job
-	if st := s.call(t, "POST", "/api/v1/runs", fmt.Sprintf(`{"scenario":%q}`, scenario), &j); st != 202 {
-		t.Fatalf("POST run: %d", st)
-	}
-	for deadline := time.Now().Add(60 * time.Second); !j.Status.Finished() && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-		s.call(t, "GET", "/api/v1/runs/"+j.ID, nil, &j)
-	}
+	j := s.runToEnd(t, scenario)
 	if j.Status != trustlab.JobDone {
 		t.Fatalf("run: %+v", j)
 	}

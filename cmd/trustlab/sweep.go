@@ -76,11 +76,7 @@ func cmdSweep(e *env, args []string) error {
 	if set["workers"] && (workers < 1 || workers > 1024) {
 		return usageErrorf("--workers = %d: must be in [1, 1024]", workers)
 	}
-	parquet, err := parseFormat(format)
-	if err != nil {
-		return err
-	}
-	plotMetrics, err := parseMetrics(metrics)
+	fo, err := finishOptions(format, metrics, noPlots)
 	if err != nil {
 		return err
 	}
@@ -186,7 +182,7 @@ func cmdSweep(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "cell files in %s/%s; when every shard is done: trustlab merge %s\n", out, sweep.CellsDir, out)
 		return nil
 	}
-	return finish(e, []string{out}, out, sweep.FinishOptions{Parquet: parquet, NoPlots: noPlots, Report: sweep.ReportOptions{Metrics: plotMetrics}})
+	return finish(e, []string{out}, out, fo)
 }
 
 // finish writes the tables, plots and index.html of a complete sweep.
@@ -292,6 +288,20 @@ func parseMetrics(list string) ([]string, error) {
 		}
 	}
 	return ms, nil
+}
+
+// finishOptions are the options of a sweep's tables and report from
+// --format, --metrics and --no-plots (of trustlab sweep and merge).
+func finishOptions(format, metrics string, noPlots bool) (sweep.FinishOptions, error) {
+	parquet, err := parseFormat(format)
+	if err != nil {
+		return sweep.FinishOptions{}, err
+	}
+	plotMetrics, err := parseMetrics(metrics)
+	if err != nil {
+		return sweep.FinishOptions{}, err
+	}
+	return sweep.FinishOptions{Parquet: parquet, NoPlots: noPlots, Report: sweep.ReportOptions{Metrics: plotMetrics}}, nil
 }
 
 func parseFormat(f string) (parquet bool, err error) {

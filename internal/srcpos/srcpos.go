@@ -103,6 +103,22 @@ func Text(p Positioned) string {
 	return msg
 }
 
+// Flatten returns the errors joined in err, recursively (errors.Join, a
+// List), in order; err alone when it joins none; nil for nil.
+func Flatten(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, Flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
 // MaxErrors bounds the problems one read of a file reports.
 const MaxErrors = 20
 

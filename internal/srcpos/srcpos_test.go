@@ -51,3 +51,21 @@ func TestList(t *testing.T) {
 		t.Error("a plain error is Positioned")
 	}
 }
+
+func TestFlatten(t *testing.T) {
+	a, b, c := errors.New("a"), errors.New("b"), errors.New("c")
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"nil", nil, "[]"},
+		{"one", a, "[a]"},
+		{"joined", errors.Join(a, errors.Join(b, c)), "[a b c]"},
+		{"list", errors.Join(List{{Msg: "x"}, {Msg: "y"}}, c), "[x y c]"},
+	} {
+		if got := fmt.Sprint(Flatten(tc.err)); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}

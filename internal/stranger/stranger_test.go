@@ -21,6 +21,42 @@ var update = flag.Bool("update", false, "rewrite testdata/berg1995.txt and the f
 // bergPath is shared/data/berg1995/pairs.csv beside the project root.
 const bergPath = "../../../shared/data/berg1995/pairs.csv"
 
+// checkGolden compares got with the golden file, which -update rewrites.
+func checkGolden(t *testing.T, golden, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test ./internal/stranger -run %s -update writes it)", err, t.Name())
+	}
+	if got != string(want) {
+		t.Errorf("summaries differ from %s (-update rewrites it)\n--- got\n%s--- want\n%s", golden, got, want)
+	}
+}
+
+// bergAmounts reads the amounts the 60 investors of Berg 1995 sent; the
+// test is skipped where the data set is absent.
+func bergAmounts(t *testing.T) []int {
+	t.Helper()
+	f, err := os.Open(bergPath)
+	if err != nil {
+		t.Skipf("Berg 1995 data absent: %v", err)
+	}
+	defer f.Close()
+	amounts, err := ReadAmounts(f, bergPath, "amount_sent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return amounts
+}
+
 // berg is the design of Berg, Dickhaut & McCabe (1995).
 var berg = model.Situation{Game: model.Investment, Endowment: 10, Multiplier: 3}
 
@@ -80,15 +116,7 @@ func table(cs []Case) string {
 //
 //	go test ./internal/stranger -run TestBergFigure -update
 func TestBergFigure(t *testing.T) {
-	f, err := os.Open(bergPath)
-	if err != nil {
-		t.Skipf("Berg 1995 data absent: %v", err)
-	}
-	amounts, err := ReadAmounts(f, bergPath, "amount_sent")
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	amounts := bergAmounts(t)
 	if len(amounts) != 60 {
 		t.Fatalf("%d investors, want 60", len(amounts))
 	}
@@ -103,26 +131,14 @@ func TestBergFigure(t *testing.T) {
 	chart := Chart("Amount sent to a stranger: investment game, endowment 10, multiplier 3", cs)
 	opt := report.SaveOptions{Width: 20 * 28.3464567, Height: 11 * 28.3464567}
 	figDir := filepath.Join("..", "..", "docs", "figures")
+	checkGolden(t, golden, got)
 	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
 		if err := os.MkdirAll(figDir, 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := report.Save(figDir, "stranger-berg1995", chart, opt); err != nil {
 			t.Fatal(err)
 		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test ./internal/stranger -run TestBergFigure -update writes it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("summaries differ from %s (-update rewrites it)\n--- got\n%s--- want\n%s", golden, got, want)
 	}
 	var svg bytes.Buffer
 	if err := report.Render(&svg, "svg", chart, opt); err != nil {
@@ -140,15 +156,7 @@ func TestBergFigure(t *testing.T) {
 // and checks that the calibrated stranger (case c) is within 0.5 of Berg's
 // mean and within 0.1 of its P(0) and P(10), while the default (a) is not.
 func TestBergReference(t *testing.T) {
-	f, err := os.Open(bergPath)
-	if err != nil {
-		t.Skipf("Berg 1995 data absent: %v", err)
-	}
-	amounts, err := ReadAmounts(f, bergPath, "amount_sent")
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	amounts := bergAmounts(t)
 	obs, err := Observed(amounts, 10)
 	if err != nil {
 		t.Fatal(err)
@@ -363,18 +371,7 @@ func TestMikusFirstTrial(t *testing.T) {
 	}
 	got := table(cs)
 	golden := filepath.Join("testdata", "mikus2023-first.txt")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test ./internal/stranger -run TestMikusFirstTrial -update writes it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("summaries differ from %s (-update rewrites it)\n--- got\n%s--- want\n%s", golden, got, want)
-	}
+	checkGolden(t, golden, got)
 	t.Logf("\n%s", got)
 }
 
@@ -425,15 +422,7 @@ func TestEndowment100(t *testing.T) {
 // median trait is chosen on a grid of step 0.0005 to maximise the
 // log-likelihood; docs/model.md quotes the losses against no spread.
 func TestBergTraitSpread(t *testing.T) {
-	f, err := os.Open(bergPath)
-	if err != nil {
-		t.Skipf("Berg 1995 data absent: %v", err)
-	}
-	amounts, err := ReadAmounts(f, bergPath, "amount_sent")
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	amounts := bergAmounts(t)
 	cal, err := model.Calibrated().Model()
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package testfs
 
 import (
+	"encoding/csv"
 	"os"
 	"os/exec"
 	"testing"
@@ -49,4 +50,19 @@ func Undeletable(t testing.TB, dir string) (undo func()) {
 	}
 	t.Cleanup(undo)
 	return undo
+}
+
+// ReadCSV returns the records of the CSV file at path (a test's output).
+func ReadCSV(t testing.TB, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

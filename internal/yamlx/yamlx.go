@@ -386,3 +386,70 @@ func (w *Walker) Bool(f Fields, key string, dst *bool) bool {
 	*dst = n.Value == "true" || n.Value == "True" || n.Value == "TRUE"
 	return true
 }
+
+// ParseMapping is [Parse] for a file whose document must be a mapping of
+// keys: an empty file and any other document are errors of the file.
+func ParseMapping(data []byte, file string) (*yaml.Node, error) {
+	root, err := Parse(data, file)
+	if err != nil {
+		return nil, err
+	}
+	if root == nil {
+		return nil, &srcpos.Error{File: file, Msg: "empty file: expected a YAML mapping of keys"}
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, &srcpos.Error{File: file, Line: root.Line, Column: root.Column, Msg: "expected a YAML mapping of keys (key: value lines)"}
+	}
+	return root, nil
+}
+
+// Positions is where the keys of a document were written, by key path
+// with list items numbered from 0 ("game.endowment", "bots.0.delay"), for
+// the checks a reader makes after the walk, over the values it decoded.
+type Positions map[string]srcpos.Pos
+
+// Index returns the positions of every key below n (a list item is at its
+// first line). Aliases are not followed.
+func Index(n *yaml.Node) Positions {
+	p := Positions{}
+	p.collect(n, "")
+	return p
+}
+
+func (p Positions) collect(n *yaml.Node, path string) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			p.collect(c, path)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			kp := Sub(path, k.Value)
+			p[kp] = srcpos.Pos{Line: k.Line, Column: k.Column}
+			p.collect(n.Content[i+1], kp)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			ip := path + "." + strconv.Itoa(i)
+			p[ip] = srcpos.Pos{Line: c.Line, Column: c.Column}
+			p.collect(c, ip)
+		}
+	}
+}
+
+// At returns the line and column of the key path, or of its nearest
+// written parent when the key itself was not written (0, 0: none).
+func (p Positions) At(path string) (line, col int) {
+	for path != "" {
+		if q, ok := p[path]; ok {
+			return q.Line, q.Column
+		}
+		i := strings.LastIndexByte(path, '.')
+		if i < 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return 0, 0
+}

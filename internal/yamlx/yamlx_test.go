@@ -2,6 +2,7 @@ package yamlx
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -90,6 +91,45 @@ func TestErrorsCapped(t *testing.T) {
 	var l srcpos.List
 	if !errors.As(err, &l) || len(l) != srcpos.MaxErrors {
 		t.Errorf("%d errors, want %d", len(l), srcpos.MaxErrors)
+	}
+}
+
+func TestParseMapping(t *testing.T) {
+	for src, want := range map[string]string{
+		"a: 1\n":      "",
+		"":            "f.yaml: empty file: expected a YAML mapping of keys",
+		"# nothing\n": "f.yaml: empty file: expected a YAML mapping of keys",
+		"- a\n":       "f.yaml:1:1: expected a YAML mapping of keys (key: value lines)",
+		"\n  hello\n": "f.yaml:2:3: expected a YAML mapping of keys (key: value lines)",
+		"a: [\n":      "f.yaml:1: YAML syntax: did not find expected node content",
+	} {
+		root, err := ParseMapping([]byte(src), "f.yaml")
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != want || (err == nil) != (root != nil) {
+			t.Errorf("%q: error\n  %s\nwant\n  %s", src, got, want)
+		}
+	}
+}
+
+// Positions name where each key was written; a key not written is at
+// its nearest written parent.
+func TestIndex(t *testing.T) {
+	root, err := Parse([]byte("game:\n  rounds: 5\nbots:\n  - {count: 2}\n  - name: b\n"), "f.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Index(root)
+	for path, want := range map[string]string{
+		"game": "1:1", "game.rounds": "2:3", "game.kind": "1:1",
+		"bots.0": "4:5", "bots.0.count": "4:6", "bots.1.name": "5:5", "bots.1.delay": "5:5",
+		"timing.round_timeout": "0:0",
+	} {
+		if l, c := p.At(path); fmt.Sprintf("%d:%d", l, c) != want {
+			t.Errorf("At(%q) = %d:%d, want %s", path, l, c, want)
+		}
 	}
 }
 
