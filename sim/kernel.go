@@ -562,9 +562,6 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 					s.investDecide(k, b0+q, e, src, r)
 				}
 			}
-			for i := b0; i < b1; i++ {
-				s.actInvest(k, i, &blk[i-b0], accs, src, r)
-			}
 		} else {
 			// The decisions in a pass of their own, as in the investment
 			// game.
@@ -573,8 +570,27 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 					s.binDecide(k, b0+q, e)
 				}
 			}
-			for i := b0; i < b1; i++ {
-				s.actBinary(k, i, &blk[i-b0], accs)
+		}
+		// The acts. Every agent counts in its group's sums and clears its
+		// record of the previous step (read by the decisions); one
+		// without a partner only adds its trait.
+		for i := b0; i < b1; i++ {
+			e := &blk[i-b0]
+			gi := s.ag.grp[i]
+			a := &accs[gi]
+			a.agents++
+			if counted {
+				s.recJ[i], s.recF[i] = -1, 0
+			}
+			if e.ki < 0 {
+				a.trait += float64(s.ag.trait[i])
+				continue
+			}
+			a.acting++
+			if k.inv {
+				s.actInvest(k, &k.groups[gi], i, e, a, src, r)
+			} else {
+				s.actBinary(k, &k.groups[gi], i, e, a)
 			}
 		}
 	}
@@ -601,23 +617,11 @@ func (s *Sim) fittedReturn(k *kern, tg *kgroup, j int32, x, endow int, r *rand.R
 	return float64(k.returner.Draw(r, tv, received, float64(x)/float64(endow))) / float64(received)
 }
 
-// actInvest lets agent i meet the partner of e in the investment game.
-func (s *Sim) actInvest(k *kern, i int, e *meet, accs []acc, src *pcgSrc, r *rand.Rand) {
+// actInvest lets agent i of group gk, whose sums are a, meet the partner
+// of e in the investment game.
+func (s *Sim) actInvest(k *kern, gk *kgroup, i int, e *meet, a *acc, src *pcgSrc, r *rand.Rand) {
 	ag := &s.ag
-	gi := ag.grp[i]
-	gk := &k.groups[gi]
-	a := &accs[gi]
-	a.agents++
 	counted := s.cnt != nil
-	if counted {
-		// The record of the previous step was read by investIntend.
-		s.recJ[i], s.recF[i] = -1, 0
-	}
-	if e.ki < 0 {
-		a.trait += float64(ag.trait[i])
-		return
-	}
-	a.acting++
 	ki, j := int(e.ki), e.j
 	sk := s.base(i) + ki
 	sl := &s.slots[sk]
@@ -774,27 +778,15 @@ func (s *Sim) binDecide(k *kern, i int, e *meet) {
 	e.act = act
 }
 
-// actBinary lets agent i meet the partner of e in a binary situation. It
+// actBinary lets agent i of group gk, whose sums are a, meet the partner
+// of e in a binary situation. It
 // does not branch on the random outcomes, which would be mispredicted half
 // the time: the act (0 abstain, 1 trust, 2 control) and the outcome are
 // 0/1 numbers that index the kernel's tables of payoffs, losses and
 // evidence.
-func (s *Sim) actBinary(k *kern, i int, e *meet, accs []acc) {
+func (s *Sim) actBinary(k *kern, gk *kgroup, i int, e *meet, a *acc) {
 	ag := &s.ag
-	gi := ag.grp[i]
-	gk := &k.groups[gi]
-	a := &accs[gi]
-	a.agents++
 	counted := s.cnt != nil
-	if counted {
-		// The record of the previous step was read by binDecide.
-		s.recJ[i], s.recF[i] = -1, 0
-	}
-	if e.ki < 0 {
-		a.trait += float64(ag.trait[i])
-		return
-	}
-	a.acting++
 	j := e.j
 	sk := e.sk
 	sl := &s.slots[sk]
