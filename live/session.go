@@ -125,10 +125,11 @@ type Session struct {
 	once  sync.Once
 
 	// owned by the goroutine
-	s    *sim.Sim
-	pre  []counts // the sample's counters before the step (frames only)
-	buf  []sim.Row
-	play playClock
+	s       *sim.Sim
+	pre     []counts       // the sample's counters before the step (frames only)
+	scratch sim.AgentState // an agent read for a frame (its partners' storage reused)
+	buf     []sim.Row
+	play    playClock
 
 	mu       sync.Mutex
 	state    State
@@ -543,7 +544,8 @@ func (ss *Session) advance(throttle bool) {
 // readCounts reads the sample's counters into dst.
 func (ss *Session) readCounts(dst []counts) {
 	for k, id := range ss.graph.IDs {
-		a := ss.s.Agent(id)
+		ss.s.AgentInto(id, &ss.scratch)
+		a := &ss.scratch
 		dst[k] = counts{a.TrustsGiven, a.Controls, a.Betrayals}
 	}
 }
@@ -557,7 +559,8 @@ func (ss *Session) makeFrame() *Frame {
 	steps := float64(max(1, ss.s.Steps()))
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for k, id := range ss.graph.IDs {
-		a := ss.s.Agent(id)
+		ss.s.AgentInto(id, &ss.scratch)
+		a := &ss.scratch
 		f.Trait[k] = unit(a.Trait)
 		f.Belief[k] = 255
 		if len(a.Partners) > 0 {

@@ -28,15 +28,24 @@ type Belief struct {
 // pass over the agent's slots, so it suits a sample of agents, not all of
 // a large complete graph.
 func (s *Sim) Agent(i int) AgentState {
+	var st AgentState
+	s.AgentInto(i, &st)
+	return st
+}
+
+// AgentInto is Agent into dst, reusing dst.Partners' storage: reading a
+// sample of agents again and again (a live view's frames) allocates
+// nothing once the slices have grown.
+func (s *Sim) AgentInto(i int, dst *AgentState) {
 	ag := s.agentState(i)
 	g := &s.groups[ag.Group]
-	st := AgentState{
+	*dst = AgentState{
 		ID: i, Group: g.Name, Behaviour: g.Behaviour.Kind,
 		Trait: float64(ag.Trait), Trustworthiness: float64(s.w[i]), Payoff: ag.Payoff,
 		TrustsGiven: uint64(ag.Given), Controls: uint64(ag.Controls), Betrayals: uint64(ag.Betrayed),
+		Partners: dst.Partners[:0],
 	}
 	base, d := s.base(i), s.deg(i)
-	st.Partners = make([]Belief, d)
 	for k := range d {
 		b := Belief{Partner: s.nbr(i, k)}
 		if s.fast {
@@ -46,9 +55,8 @@ func (s *Sim) Agent(i int) AgentState {
 			sl := &s.slots[base+k]
 			b.A, b.B, b.Trusts = float64(sl.A), float64(sl.B), uint64(sl.Trusts)
 		}
-		st.Partners[k] = b
+		dst.Partners = append(dst.Partners, b)
 	}
-	return st
 }
 
 // Partners appends agent i's out-neighbours, in slot order, to dst and

@@ -64,6 +64,18 @@ outputs: {plots: false}
 			if checked < 30 {
 				t.Fatalf("checked %d agents", checked)
 			}
+			// AgentInto reuses the partners' storage and gives what Agent
+			// gives.
+			var st AgentState
+			s.AgentInto(3, &st)
+			p0 := &st.Partners[0]
+			s.AgentInto(7, &st)
+			if want := s.Agent(7); &st.Partners[0] != p0 || !slices.Equal(st.Partners, want.Partners) || st.Trait != want.Trait || st.ID != 7 {
+				t.Fatalf("AgentInto(7) = %+v (storage reused %v), Agent(7) = %+v", st, &st.Partners[0] == p0, want)
+			}
+			if n := testing.AllocsPerRun(100, func() { s.AgentInto(11, &st) }); n != 0 {
+				t.Errorf("AgentInto allocates %v times a call", n)
+			}
 			if got := s.Partners(5, []int{-1}); !slices.Equal(got[:1], []int{-1}) {
 				t.Fatalf("Partners does not append: %v", got)
 			}
