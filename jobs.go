@@ -68,6 +68,11 @@ type JobInput struct {
 	// questionnaire responses (CSV, one row per subject) and their scoring
 	// key (YAML), whose score fixes each subject's tau.
 	Questionnaire, Key []byte
+	// FitOptions (fit, optional) are the options of `trustlab fit` as a
+	// JSON object (models, role, fix, free, prior, pool, split, cv_fraction,
+	// samples, seed...: fitrun.Settings); the Fitter checks them, and a
+	// bad one is an EINVALID error naming the option's field and range.
+	FitOptions []byte
 }
 
 // JobSize is what a job is predicted to need, from its input alone,

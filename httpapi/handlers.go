@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"io/fs"
@@ -128,8 +130,9 @@ func (s *Server) submitRun(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// submitFit accepts multipart/form-data with a file "data" (CSV) and a
-// file or field "spec" (YAML).
+// submitFit accepts multipart/form-data with a file "data" (CSV), a
+// file or field "spec" (YAML) and, optionally, a field "options": the
+// fit's options as a JSON object (the fitter checks its fields).
 func (s *Server) submitFit(w http.ResponseWriter, r *http.Request) error {
 	js, err := s.jobs()
 	if err != nil {
@@ -157,7 +160,11 @@ func (s *Server) submitFit(w http.ResponseWriter, r *http.Request) error {
 		return trustlab.Invalid(trustlab.FieldErrorf("data", "", "required: the data set as a CSV file part (curl -F data=@trust.csv)"))
 	}
 	defer f.Close()
-	j, err := js.Submit(r.Context(), trustlab.JobInput{Kind: trustlab.KindFit, Data: f, Spec: spec})
+	opts, err := fitOptions(r, s.opts.MaxBody)
+	if err != nil {
+		return err
+	}
+	j, err := js.Submit(r.Context(), trustlab.JobInput{Kind: trustlab.KindFit, Data: f, Spec: spec, FitOptions: opts})
 	if err != nil {
 		return err
 	}
@@ -183,6 +190,23 @@ func formBytes(r *http.Request, name string, limit int64) ([]byte, error) {
 		return []byte(v), nil
 	}
 	return nil, trustlab.Invalid(trustlab.FieldErrorf(name, "", "required: the data spec as a YAML file part (curl -F spec=@spec.yaml)"))
+}
+
+// fitOptions returns the optional part "options" of a fit submission: one
+// JSON object (its fields are checked by the fitter), or nil.
+func fitOptions(r *http.Request, limit int64) ([]byte, error) {
+	if mf := r.MultipartForm; mf == nil || (len(mf.File["options"]) == 0 && len(mf.Value["options"]) == 0) {
+		return nil, nil
+	}
+	b, err := formBytes(r, "options", limit)
+	if err != nil {
+		return nil, err
+	}
+	t := bytes.TrimSpace(b)
+	if !utf8.Valid(t) || !json.Valid(t) || len(t) == 0 || t[0] != '{' {
+		return nil, trustlab.Invalid(trustlab.FieldErrorf("options", "a JSON object", "not a JSON object: send the fit's options as {\"models\": \"all\", \"prior\": \"weak\", ...}"))
+	}
+	return t, nil
 }
 
 func isJSON(r *http.Request) bool {

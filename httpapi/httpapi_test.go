@@ -360,7 +360,7 @@ func jsonFields(t reflect.Type) []string {
 // fakeJobs records the submitted input.
 type fakeJobs struct {
 	trustlab.JobService
-	data, spec string
+	data, spec, options string
 }
 
 func (f *fakeJobs) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Job, error) {
@@ -368,7 +368,7 @@ func (f *fakeJobs) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.J
 	if in.Data != nil {
 		b, _ = io.ReadAll(in.Data)
 	}
-	f.data, f.spec = string(b), string(in.Spec)
+	f.data, f.spec, f.options = string(b), string(in.Spec), string(in.FitOptions)
 	return trustlab.Job{ID: "j1", Kind: in.Kind, Status: trustlab.JobQueued}, nil
 }
 
@@ -404,5 +404,61 @@ func TestFitUpload(t *testing.T) {
 	}
 	if status, _, _ := do(t, h, "POST", "/api/v1/fits", `{}`); status != 415 {
 		t.Errorf("JSON instead of multipart: %d, want 415", status)
+	}
+}
+
+// fitForm is a fit submission: data, spec and, unless options is "-",
+// the field "options".
+func fitForm(options string) (string, *bytes.Buffer) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	w, _ := mw.CreateFormFile("data", "trust.csv")
+	io.WriteString(w, "subject,sent\n1,5\n")
+	mw.WriteField("spec", "format: long\n")
+	if options != "-" {
+		mw.WriteField("options", options)
+	}
+	mw.Close()
+	return mw.FormDataContentType(), &b
+}
+
+func postForm(h http.Handler, ct string, body io.Reader) *httptest.ResponseRecorder {
+	r := httptest.NewRequest("POST", "/api/v1/fits", body)
+	r.Host = "localhost"
+	r.Header.Set("Content-Type", ct)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+// The fit's options travel as one JSON object in the field "options" to
+// the job service (which checks its fields); anything but an object is
+// refused here, naming the field.
+func TestFitOptionsField(t *testing.T) {
+	for _, tc := range []struct {
+		options string
+		status  int
+		passed  string
+	}{
+		{"-", 202, ""},
+		{`{"models":"baseline","cv_fraction":0.7}`, 202, `{"models":"baseline","cv_fraction":0.7}`},
+		{"  {}\n", 202, "{}"},
+		{`[1, 2]`, 400, ""},
+		{`{"models":`, 400, ""},
+		{`"weak"`, 400, ""},
+		{"{\"split\":\"\xff\"}", 400, ""},
+	} {
+		fj := &fakeJobs{}
+		h := newTest(t, Options{Jobs: fj})
+		ct, body := fitForm(tc.options)
+		w := postForm(h, ct, body)
+		if w.Code != tc.status || fj.options != tc.passed {
+			t.Errorf("options %q: %d %s, passed %q; want %d, %q", tc.options, w.Code, w.Body, fj.options, tc.status, tc.passed)
+		}
+		if tc.status == 400 {
+			if e := errorBody(t, w.Body.Bytes()); len(e.Fields) != 1 || e.Fields[0].Field != "options" || e.Fields[0].Range != "a JSON object" {
+				t.Errorf("options %q: %+v, want a field error about options", tc.options, e)
+			}
+		}
 	}
 }

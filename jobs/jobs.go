@@ -3,7 +3,8 @@
 // [trustlab.Runner] and a [trustlab.Fitter].
 //
 // Each job has a folder DIR/runs/ID or DIR/fits/ID holding its input
-// (scenario.yaml; data.csv and spec.yaml) and its outputs in out/. The
+// (scenario.yaml; data.csv, spec.yaml and the fit's options.json) and its
+// outputs in out/. The
 // store records every change of status before the work it announces, so
 // a job is never lost: when the process stops during a job (killed, or
 // shut down), the next [Manager.Start] starts it again from its input,
@@ -422,6 +423,10 @@ func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Jo
 		if (in.Questionnaire == nil) != (in.Key == nil) {
 			os.RemoveAll(dir)
 			return trustlab.Job{}, trustlab.Invalid(trustlab.FieldErrorf("questionnaire", "both or neither", "a questionnaire needs its scoring key and a key its questionnaire"))
+		}
+		if err == nil && in.FitOptions != nil {
+			// Read and checked by the fitter from the job's folder (jobrun.Fit).
+			err = writeFile(filepath.Join(dir, "options.json"), in.FitOptions)
 		}
 		if err == nil && in.Questionnaire != nil {
 			// Read by the fitter from the job's folder (jobrun.Fit).
