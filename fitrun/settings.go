@@ -108,7 +108,7 @@ func (o Options) Validate() error {
 	}
 	for p, x := range o.Fixed {
 		if err := fit.CheckValue(p, x); err != nil {
-			add(optErr("fix", p.String()+"="+strconv.FormatFloat(x, 'g', -1, 64), "", "%v", err))
+			add(optErr("fix", "", "", "%v", err)) // "gamma = 2: must be in (0, 1]"
 		}
 	}
 	slices.SortStableFunc(errs, func(a, b error) int { return strings.Compare(a.(*OptionError).Field, b.(*OptionError).Field) })

@@ -131,8 +131,9 @@ func (s *Server) submitRun(w http.ResponseWriter, r *http.Request) error {
 }
 
 // submitFit accepts multipart/form-data with a file "data" (CSV), a
-// file or field "spec" (YAML) and, optionally, a field "options": the
-// fit's options as a JSON object (the fitter checks its fields).
+// file or field "spec" (YAML) and, optionally, a field "options" (the
+// fit's options as a JSON object, whose fields the fitter checks) and
+// files "questionnaire" (CSV) and "key" (YAML).
 func (s *Server) submitFit(w http.ResponseWriter, r *http.Request) error {
 	js, err := s.jobs()
 	if err != nil {
@@ -164,7 +165,20 @@ func (s *Server) submitFit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	j, err := js.Submit(r.Context(), trustlab.JobInput{Kind: trustlab.KindFit, Data: f, Spec: spec, FitOptions: opts})
+	in := trustlab.JobInput{Kind: trustlab.KindFit, Data: f, Spec: spec, FitOptions: opts}
+	// An optional trait questionnaire (CSV) and its scoring key (YAML), as
+	// --questionnaire and --key: both or neither (jobs checks).
+	for _, p := range []struct {
+		name string
+		dst  *[]byte
+	}{{"questionnaire", &in.Questionnaire}, {"key", &in.Key}} {
+		if mf := r.MultipartForm; len(mf.File[p.name]) > 0 || len(mf.Value[p.name]) > 0 {
+			if *p.dst, err = formBytes(r, p.name, s.opts.MaxUpload); err != nil {
+				return err
+			}
+		}
+	}
+	j, err := js.Submit(r.Context(), in)
 	if err != nil {
 		return err
 	}
@@ -188,6 +202,9 @@ func formBytes(r *http.Request, name string, limit int64) ([]byte, error) {
 	}
 	if v := r.FormValue(name); v != "" {
 		return []byte(v), nil
+	}
+	if name != "spec" {
+		return nil, trustlab.Invalid(trustlab.FieldErrorf(name, "", "empty"))
 	}
 	return nil, trustlab.Invalid(trustlab.FieldErrorf(name, "", "required: the data spec as a YAML file part (curl -F spec=@spec.yaml)"))
 }
@@ -260,7 +277,8 @@ func (s *Server) deleteJob(kind trustlab.JobKind) func(http.ResponseWriter, *htt
 
 // jobFile serves an output file of a done job: the file name, or with
 // name "" the file named by the {name} path value, or with name "plots/"
-// the plot (SVG or PNG) named by {name}. Plots sit beside the report in
+// the plot (SVG or PNG) named by {name}, or with name "levels/" the file
+// {name} of the level folder {level} of a split fit. Plots sit beside the report in
 // the output folder, so that index.html's relative links work at
 // /api/v1/runs/{id}/index.html.
 func (s *Server) jobFile(kind trustlab.JobKind, name string) func(http.ResponseWriter, *http.Request) error {
@@ -270,10 +288,17 @@ func (s *Server) jobFile(kind trustlab.JobKind, name string) func(http.ResponseW
 			return err
 		}
 		file := name
-		if name == "" || name == "plots/" {
+		if name == "" || name == "plots/" || name == "levels/" {
 			file = r.PathValue("name")
 			if file == "" || file == "." || file == ".." || strings.ContainsAny(file, `/\`) {
 				return trustlab.Invalid(trustlab.FieldErrorf("name", "", "%q: not a file name", file))
+			}
+			if name == "levels/" {
+				level := r.PathValue("level")
+				if level == "" || level == "." || level == ".." || strings.ContainsAny(level, `/\`) {
+					return trustlab.Invalid(trustlab.FieldErrorf("level", "", "%q: not a level folder", level))
+				}
+				file = "levels/" + level + "/" + file
 			}
 			if ext := path.Ext(file); name == "plots/" && ext != ".svg" && ext != ".png" {
 				return trustlab.Invalid(trustlab.FieldErrorf("name", ".svg or .png", "%q: not a plot", file))

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/trustlab/trustlab"
 	"github.com/trustlab/trustlab/experiment"
+	"github.com/trustlab/trustlab/fitrun"
 )
 
 // fakeLedger validates its inputs like a store and answers from memory;
@@ -298,6 +300,7 @@ func TestOpenAPISchemas(t *testing.T) {
 		"Session": Session{}, "SessionInput": SessionInput{},
 		"DesignInput": DesignInput{}, "SessionCreateInput": SessionCreateInput{}, "JoinInput": JoinInput{},
 		"AnswersInput": AnswersInput{}, "ChoiceInput": ChoiceInput{}, "Ack": experiment.Ack{},
+		"FitOptions": fitrun.Settings{},
 	})
 }
 
@@ -361,6 +364,12 @@ func jsonFields(t reflect.Type) []string {
 type fakeJobs struct {
 	trustlab.JobService
 	data, spec, options string
+	opened              string // the last file asked for by Open
+}
+
+func (f *fakeJobs) Open(ctx context.Context, kind trustlab.JobKind, id, name string) (fs.File, error) {
+	f.opened = name
+	return nil, &trustlab.Error{Code: trustlab.ENOTFOUND, Field: "name", Message: "no output " + name}
 }
 
 func (f *fakeJobs) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Job, error) {
@@ -459,6 +468,29 @@ func TestFitOptionsField(t *testing.T) {
 			if e := errorBody(t, w.Body.Bytes()); len(e.Fields) != 1 || e.Fields[0].Field != "options" || e.Fields[0].Range != "a JSON object" {
 				t.Errorf("options %q: %+v, want a field error about options", tc.options, e)
 			}
+		}
+	}
+}
+
+// The files of a split fit's levels are served from levels/LEVEL/NAME;
+// anything else than one folder and one file name is refused.
+func TestFitLevelFiles(t *testing.T) {
+	for _, tc := range []struct {
+		path, opened string
+		status       int
+	}{
+		{"/api/v1/fits/j1/levels/control/comparison.csv", "levels/control/comparison.csv", 404},
+		{"/api/v1/fits/j1/levels/control/choices_good.svg", "levels/control/choices_good.svg", 404},
+		{"/api/v1/fits/j1/levels/../index.html", "", 0},
+		{"/api/v1/fits/j1/levels/%2e%2e/comparison.csv", "", 400},
+		{"/api/v1/fits/j1/levels/a%2Fb/comparison.csv", "", 400},
+		{"/api/v1/fits/j1/levels/control/..", "", 0},
+	} {
+		fj := &fakeJobs{}
+		h := newTest(t, Options{Jobs: fj})
+		status, b, _ := do(t, h, "GET", tc.path, "")
+		if fj.opened != tc.opened || (tc.status != 0 && status != tc.status) {
+			t.Errorf("%s: status %d (%s), opened %q; want %d, %q", tc.path, status, b, fj.opened, tc.status, tc.opened)
 		}
 	}
 }

@@ -65,7 +65,11 @@ func optionErrors(err error) error {
 	for _, e := range unjoin(err) {
 		var oe *fitrun.OptionError
 		if errors.As(e, &oe) {
-			list = append(list, &trustlab.Error{Code: trustlab.EINVALID, Field: oe.Field, Range: oe.Range, Message: oe.Msg})
+			msg := oe.Msg
+			if oe.Value != "" {
+				msg = oe.Value + ": " + msg
+			}
+			list = append(list, &trustlab.Error{Code: trustlab.EINVALID, Field: oe.Field, Range: oe.Range, Message: msg})
 			continue
 		}
 		list = append(list, e)
