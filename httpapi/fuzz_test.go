@@ -83,3 +83,7 @@ func FuzzLedgerDecideBody(f *testing.F) {
 func FuzzRunBody(f *testing.F) {
 	fuzzBody(f, "POST", "/api/v1/runs", `{"scenario":"steps: 5"}`, `{"scenario":""}`, `{"scenario":"\ud800"}`, `{"Scenario":"x"}`)
 }
+
+func FuzzSweepBody(f *testing.F) {
+	fuzzBody(f, "POST", "/api/v1/sweeps", `{"sweep":"base: {steps: 5}"}`, `{"sweep":""}`, `{"sweep":"\ud800"}`, `{"Sweep":"x"}`, `[]`)
+}

@@ -304,6 +304,9 @@ func (s *Server) jobFile(kind trustlab.JobKind, name string) func(http.ResponseW
 				return trustlab.Invalid(trustlab.FieldErrorf("name", ".svg or .png", "%q: not a plot", file))
 			}
 		}
+		if name == "plots/" && kind == trustlab.KindSweep {
+			file = "plots/" + file // a sweep's report keeps its plots in plots/
+		}
 		f, err := js.Open(r.Context(), kind, r.PathValue("id"), file)
 		if err != nil {
 			return err
@@ -343,6 +346,43 @@ func modTime(st fs.FileInfo) time.Time {
 		return time.Time{}
 	}
 	return st.ModTime()
+}
+
+// submitSweep accepts a sweep file (its base scenario inline) as the raw
+// body (YAML) or as JSON {"sweep": "<YAML text>"}.
+func (s *Server) submitSweep(w http.ResponseWriter, r *http.Request) error {
+	js, err := s.jobs()
+	if err != nil {
+		return err
+	}
+	var src []byte
+	if isJSON(r) {
+		var in SweepInput
+		if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
+			return err
+		}
+		src = []byte(in.Sweep)
+	} else if src, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody)); err != nil {
+		return jsonError(err)
+	}
+	if !utf8.Valid(src) {
+		return trustlab.Invalid(trustlab.FieldErrorf("sweep", "", "not valid UTF-8: a sweep file is UTF-8 text"))
+	}
+	if len(strings.TrimSpace(string(src))) == 0 {
+		return trustlab.Invalid(trustlab.FieldErrorf("sweep", "", "required: the sweep file (YAML) as the body, or JSON {\"sweep\": \"...\"}"))
+	}
+	j, err := js.Submit(r.Context(), trustlab.JobInput{Kind: trustlab.KindSweep, Sweep: src})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/sweeps/"+j.ID)
+	writeJSON(w, http.StatusAccepted, j)
+	return nil
+}
+
+// SweepInput is the JSON body of POST /api/v1/sweeps.
+type SweepInput struct {
+	Sweep string `json:"sweep"` // the sweep file (YAML), its base scenario inline (base:)
 }
 
 // scenarioBody reads a scenario sent as the body or as JSON {"scenario": ...}.

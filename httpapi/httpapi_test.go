@@ -300,7 +300,7 @@ func TestOpenAPISchemas(t *testing.T) {
 		"Session": Session{}, "SessionInput": SessionInput{},
 		"DesignInput": DesignInput{}, "SessionCreateInput": SessionCreateInput{}, "JoinInput": JoinInput{},
 		"AnswersInput": AnswersInput{}, "ChoiceInput": ChoiceInput{}, "Ack": experiment.Ack{},
-		"FitOptions": fitrun.Settings{},
+		"FitOptions": fitrun.Settings{}, "SweepInput": SweepInput{},
 	})
 }
 
@@ -493,4 +493,49 @@ func TestFitLevelFiles(t *testing.T) {
 			t.Errorf("%s: status %d (%s), opened %q; want %d, %q", tc.path, status, b, fj.opened, tc.status, tc.opened)
 		}
 	}
+}
+
+// A sweep is sent as YAML or as JSON {"sweep": ...} and reaches the job
+// service as a sweep job; its plots are served from plots/.
+func TestSubmitSweep(t *testing.T) {
+	for _, tc := range []struct {
+		body, ct string
+		status   int
+	}{
+		{"base: {steps: 5}\n", "application/yaml", 202},
+		{`{"sweep":"base: {steps: 5}\n"}`, "application/json", 202},
+		{`{"sweep":"  "}`, "application/json", 400},
+		{`{"swep":"x"}`, "application/json", 400},
+		{"\xff\xfe", "application/yaml", 400},
+	} {
+		fj := &sweepJobs{}
+		h := newTest(t, Options{Jobs: fj})
+		status, b, hdr := do(t, h, "POST", "/api/v1/sweeps", tc.body, "Content-Type", tc.ct)
+		if status != tc.status {
+			t.Errorf("%q: %d %s, want %d", tc.body, status, b, tc.status)
+		}
+		if status == 202 && (fj.in.Kind != trustlab.KindSweep || !strings.Contains(string(fj.in.Sweep), "steps: 5") || hdr.Get("Location") != "/api/v1/sweeps/s1") {
+			t.Errorf("%q: submitted %+v, location %q", tc.body, fj.in, hdr.Get("Location"))
+		}
+	}
+	fj := &fakeJobs{}
+	h := newTest(t, Options{Jobs: fj})
+	do(t, h, "GET", "/api/v1/sweeps/s1/plots/trust_rate.svg", "")
+	if fj.opened != "plots/trust_rate.svg" {
+		t.Errorf("a sweep's plot opened %q, want plots/trust_rate.svg", fj.opened)
+	}
+	do(t, h, "GET", "/api/v1/runs/r1/plots/trust.svg", "")
+	if fj.opened != "trust.svg" {
+		t.Errorf("a run's plot opened %q, want trust.svg (beside its report)", fj.opened)
+	}
+}
+
+type sweepJobs struct {
+	fakeJobs
+	in trustlab.JobInput
+}
+
+func (f *sweepJobs) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Job, error) {
+	f.in = in
+	return trustlab.Job{ID: "s1", Kind: in.Kind, Status: trustlab.JobQueued}, nil
 }
