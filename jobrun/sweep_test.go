@@ -37,8 +37,8 @@ func TestSweepCheck(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, src, field string
-		line            int
-		code            string
+		line             int
+		code             string
 	}{
 		{"bad value", strings.Replace(smallSweep, "[own, full]", "[own, loud]", 1), "feedback", 11, trustlab.EINVALID},
 		{"unknown key", strings.Replace(smallSweep, "seed: 5", "sede: 5", 1), "sede", 2, trustlab.EINVALID},
