@@ -5,7 +5,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, skip, shot, assertText } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { useBrowser, skip, shot, assertText, repo } from './harness.mjs';
+
+// The chart style of the server's plots (web/static/js/chartstyle.js, generated from package report).
+const styleText = readFileSync(path.join(repo, 'web', 'static', 'js', 'chartstyle.js'), 'utf8');
+const STYLE = JSON.parse(styleText.slice(styleText.indexOf('Object.freeze(') + 14, styleText.lastIndexOf(');')));
+const rgb = (hex) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
 
 const b = useBrowser();
 
@@ -62,6 +69,17 @@ test('runs: two finished runs side by side, overlaid per step, with the differen
   assert.deepEqual(await trust.locator('g.series').evaluateAll((gs) => gs.map((g) => g.dataset.series)), ['A: honest-world', 'B: shady-world']);
   assert.deepEqual(await trust.locator('g.series path.line').evaluateAll((ps) => ps.map((p) => p.classList.contains('dash'))), [false, true]);
   for (const m of ['honour_rate', 'mean_payoff']) assert.equal(await charts.locator(`[data-measure="${m}"] g.series`).count(), 2, m);
+  // One chart style with the server's plots: its palette, line width and dash pattern.
+  const drawn = await trust.locator('g.series path.line').evaluateAll((ps) => ps.map((p) => {
+    const cs = getComputedStyle(p);
+    return { stroke: cs.stroke, width: cs.strokeWidth, dash: cs.strokeDasharray };
+  }));
+  const px = STYLE.screen_px_per_pt;
+  assert.equal(drawn[0].stroke, rgb(STYLE.palette[0]));
+  assert.equal(drawn[1].stroke, rgb(STYLE.palette[1]));
+  assert.equal(drawn[0].width, `${STYLE.line_width_pt * px}px`);
+  assert.equal(drawn[1].dash, STYLE.dashes_pt[1].map((d) => `${+(d * px).toFixed(3)}px`).join(', '));
+  assert.equal(drawn[0].dash, 'none');
   // The final measures are the runs' last rows; B − A their difference.
   const last = [];
   for (const id of ids) last.push(lastAll(await (await page.request.get(`${url}/api/v1/runs/${id}/steps.csv`)).text()));

@@ -133,7 +133,7 @@ async function showComparison(body, jobs) {
     desc: `${label} (${unit}) at every step of run A (solid) and run B (dashed).`,
     x: { label: 'step', short: 'step', integer: true },
     y: { label, short: label, ...(col.endsWith('_rate') || col.endsWith('_fraction') || col === 'mean_belief' ? { min: 0, max: 1 } : {}) },
-    series: rows.map((rs, i) => ({ name: names[i], points: rs.map((r) => [value(r.step), value(r[col])]).filter((p) => p[1] !== null), cls: `s${i}`, dash: i === 1, wide: true })),
+    series: rows.map((rs, i) => ({ name: names[i], points: rs.map((r) => [value(r.step), value(r[col])]).filter((p) => p[1] !== null), cls: `s${i}`, dash: i === 1 })),
   }));
   for (const [k, c] of charts.entries()) c.dataset.measure = measures[k][0];
 
