@@ -119,17 +119,8 @@ func cmdFit(e *env, args []string) error {
 		return usageErrorf("--cv-fraction = %g: must be in (0, 1)", cvFraction)
 	}
 	o.CVFraction, o.NoCV, o.CVFolds, o.LOSO = cvFraction, noCV, cvFolds, loso
-	if replications < 0 || replications > 1000 {
-		return usageErrorf("--replications = %d: must be in [0, 1000] (0: none)", replications)
-	}
 	o.Replications, o.NoPPC = replications, replications == 0
-	if samples < 0 || samples > 100000 {
-		return usageErrorf("--samples = %d: must be in [0, 100000] (0: none)", samples)
-	}
 	o.Samples, o.NoSamples = samples, samples == 0
-	if cvFolds != 0 && (cvFolds < 2 || cvFolds > 100) {
-		return usageErrorf("--cv-folds = %d: must be in [2, 100] (or 0: the last-trials split)", cvFolds)
-	}
 	if o.TraitMode, err = fit.ParseTraitMode(tauFrom); err != nil {
 		return usageErrorf("--tau-from = %v", err)
 	}
@@ -151,6 +142,12 @@ func cmdFit(e *env, args []string) error {
 	}
 	if o.Pool != fitrun.PoolNone && qPath != "" {
 		return usageErrorf("--pool %s: cannot be combined with --questionnaire (tau is set per subject)", pool)
+	}
+	// The ranges and combinations of the options are checked in one place,
+	// fitrun.Options.Validate (as for the web laboratory's fits), before
+	// any file is read; its errors name the flag.
+	if err := o.Validate(); err != nil {
+		return inputError(err)
 	}
 	bar := newProgress(e.stderr, "fit")
 	if bar.on() {

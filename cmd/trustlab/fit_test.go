@@ -32,6 +32,7 @@ func TestFitGolden(t *testing.T) {
 		{name: "fit-bad-amount", args: []string{"fit", "testdata/fit/bad_amount.csv", "--spec", testSpec, "--out", out, "--no-plots"}},
 		{name: "fit-bad-outcome", args: []string{"fit", "testdata/fit/bad_outcome.csv", "--spec", testSpec, "--out", out, "--no-plots"}},
 		{name: "fit-bad-prior", args: []string{"fit", testData, "--spec", testSpec, "--prior", "bayes"}},
+		{name: "fit-bad-ranges", args: []string{"fit", testData, "--spec", testSpec, "--samples", "-1", "--cv-folds", "1", "--replications", "1001"}},
 		{name: "fit-split-bad-column", args: []string{"fit", testData, "--spec", testSpec, "--split", "arm", "--out", out}},
 		{name: "fit-pool-empirical", args: []string{"fit", testData, "--spec", testSpec, "--pool", "all", "--prior", "empirical"}},
 		{name: "recover-bad-partners", args: []string{"recover", "--partners", "good:25"}},
