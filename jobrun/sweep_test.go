@@ -100,3 +100,16 @@ func TestSweepRun(t *testing.T) {
 		t.Errorf("summary.csv depends on the workers:\n%s\n%s", summaries[1], summaries[3])
 	}
 }
+
+// No sweep file makes Check fail with anything but bad input or a limit.
+func FuzzSweepCheck(f *testing.F) {
+	for _, s := range []string{smallSweep, "scenario: x.yaml\n", "base: {steps: 1}\naxes: {steps: {from: 1, to: 3, step: 1}}\n", "", "base: [1]\n", "base:\n  network: {kind: edge-list, file: e.csv}\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		_, err := jobrun.Sweep{Workers: 1}.Check([]byte(src))
+		if code := trustlab.ErrorCode(err); err != nil && code != trustlab.EINVALID && code != trustlab.ELIMIT {
+			t.Fatalf("%q: %v (code %s)", src, err, code)
+		}
+	})
+}
