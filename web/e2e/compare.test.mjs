@@ -93,6 +93,12 @@ test('runs: two finished runs side by side, overlaid per step, with the differen
   await shot(page, 'runs-compare');
   assert.deepEqual(page.errors, []);
   await page.close();
+  const phone = await b.newPage({ width: 390, height: 844 });
+  await phone.goto(`${url}/runs/compare?a=${ids[0]}&b=${ids[1]}`);
+  await phone.locator('[data-testid="compare-charts"] figure').first().waitFor({ timeout: 30000 });
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px)`);
+  await phone.close();
 });
 
 test('runs: two examples run at once and compared when both are done', { skip, timeout: 180000 }, async () => {

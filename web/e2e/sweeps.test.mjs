@@ -70,4 +70,14 @@ test('sweeps: an example, an error at its line, then a sweep with its summary pl
   await assertText(page.locator('[data-testid="sweeps-list"]'), 'browser-sweep: 6 cells × 2');
   assert.deepEqual(page.errors, []);
   await page.close();
+  // On a phone: the form and the summary fit the screen.
+  const phone = await b.newPage({ width: 390, height: 844 });
+  for (const p of ['/sweeps', `/sweeps/${id}`]) {
+    await phone.goto(`${b.srv.url}${p}`);
+    await phone.locator(p === '/sweeps' ? '[data-testid="editor"]' : '[data-testid="sweep-table"]').waitFor();
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${p}: no sideways scrolling (${overflow}px)`);
+  }
+  assert.deepEqual(phone.errors, []);
+  await phone.close();
 });
