@@ -167,27 +167,14 @@ func runSplit(ctx context.Context, dataPath, specPath, dir string, o Options) (*
 // file's own name; it returns the levels in sorted order, their files and
 // their numbers of rows.
 func splitCSV(path, delimiter, column, scratch string) (levels, files []string, rows []int, err error) {
-	f, err := os.Open(path)
+	f, cr, header, err := openHeader(path, delimiter)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	defer f.Close()
-	cr := csv.NewReader(bufio.NewReader(f))
-	if delimiter != "" {
-		cr.Comma = []rune(delimiter)[0]
-	}
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if err != nil {
-		return nil, nil, nil, &InputError{fmt.Errorf("%s: cannot read the header: %w", filepath.Base(path), err)}
-	}
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	}
 	idx := slices.Index(header, column)
 	if idx < 0 {
-		return nil, nil, nil, &InputError{optErr("split", column, "a column of "+filepath.Base(path),
-			"not a column of %s; the header has: %s", filepath.Base(path), strings.Join(header, ", "))}
+		return nil, nil, nil, notAColumn(path, column, header)
 	}
 	type sink struct {
 		f    *os.File
@@ -388,26 +375,42 @@ func Check(dataPath string, spec dataset.Spec, o Options) error {
 	if o.Split == "" {
 		return nil
 	}
-	f, err := os.Open(dataPath)
+	f, _, header, err := openHeader(dataPath, spec.Delimiter)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	f.Close()
+	if !slices.Contains(header, o.Split) {
+		return notAColumn(dataPath, o.Split, header)
+	}
+	return nil
+}
+
+// openHeader opens the CSV file at path and reads its header (a byte
+// order mark dropped); the reader is positioned at the first row.
+func openHeader(path, delimiter string) (*os.File, *csv.Reader, []string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	cr := csv.NewReader(bufio.NewReader(f))
-	if spec.Delimiter != "" {
-		cr.Comma = []rune(spec.Delimiter)[0]
+	if delimiter != "" {
+		cr.Comma = []rune(delimiter)[0]
 	}
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return &InputError{fmt.Errorf("%s: cannot read the header: %w", filepath.Base(dataPath), err)}
+		f.Close()
+		return nil, nil, nil, &InputError{fmt.Errorf("%s: cannot read the header: %w", filepath.Base(path), err)}
 	}
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	}
-	if !slices.Contains(header, o.Split) {
-		return &InputError{optErr("split", o.Split, "a column of "+filepath.Base(dataPath),
-			"not a column of %s; the header has: %s", filepath.Base(dataPath), strings.Join(header, ", "))}
-	}
-	return nil
+	return f, cr, header, nil
+}
+
+// notAColumn is the error of a split column the data lack.
+func notAColumn(path, column string, header []string) error {
+	return &InputError{optErr("split", column, "a column of "+filepath.Base(path),
+		"not a column of %s; the header has: %s", filepath.Base(path), strings.Join(header, ", "))}
 }
