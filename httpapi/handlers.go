@@ -278,7 +278,8 @@ func (s *Server) deleteJob(kind trustlab.JobKind) func(http.ResponseWriter, *htt
 // jobFile serves an output file of a done job: the file name, or with
 // name "" the file named by the {name} path value, or with name "plots/"
 // the plot (SVG or PNG) named by {name}, or with name "levels/" the file
-// {name} of the level folder {level} of a split fit. Plots sit beside the report in
+// {name} of the level folder {level} of a split fit, or with name
+// "trustees/" the file {name} of a fit's trustees (role both). Plots sit beside the report in
 // the output folder, so that index.html's relative links work at
 // /api/v1/runs/{id}/index.html.
 func (s *Server) jobFile(kind trustlab.JobKind, name string) func(http.ResponseWriter, *http.Request) error {
@@ -288,7 +289,7 @@ func (s *Server) jobFile(kind trustlab.JobKind, name string) func(http.ResponseW
 			return err
 		}
 		file := name
-		if name == "" || name == "plots/" || name == "levels/" {
+		if name == "" || name == "plots/" || name == "levels/" || name == "trustees/" {
 			file = r.PathValue("name")
 			if file == "" || file == "." || file == ".." || strings.ContainsAny(file, `/\`) {
 				return trustlab.Invalid(trustlab.FieldErrorf("name", "", "%q: not a file name", file))
@@ -299,6 +300,9 @@ func (s *Server) jobFile(kind trustlab.JobKind, name string) func(http.ResponseW
 					return trustlab.Invalid(trustlab.FieldErrorf("level", "", "%q: not a level folder", level))
 				}
 				file = "levels/" + level + "/" + file
+			}
+			if name == "trustees/" {
+				file = "trustees/" + file
 			}
 			if ext := path.Ext(file); name == "plots/" && ext != ".svg" && ext != ".png" {
 				return trustlab.Invalid(trustlab.FieldErrorf("name", ".svg or .png", "%q: not a plot", file))

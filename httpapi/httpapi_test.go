@@ -472,8 +472,9 @@ func TestFitOptionsField(t *testing.T) {
 	}
 }
 
-// The files of a split fit's levels are served from levels/LEVEL/NAME;
-// anything else than one folder and one file name is refused.
+// The files of a split fit's levels are served from levels/LEVEL/NAME,
+// and those of the trustees' fit from trustees/NAME; anything else than
+// one folder and one file name is refused.
 func TestFitLevelFiles(t *testing.T) {
 	for _, tc := range []struct {
 		path, opened string
@@ -485,6 +486,8 @@ func TestFitLevelFiles(t *testing.T) {
 		{"/api/v1/fits/j1/levels/%2e%2e/comparison.csv", "", 400},
 		{"/api/v1/fits/j1/levels/a%2Fb/comparison.csv", "", 400},
 		{"/api/v1/fits/j1/levels/control/..", "", 0},
+		{"/api/v1/fits/j1/trustees/index.html", "trustees/index.html", 404},
+		{"/api/v1/fits/j1/trustees/%2e%2e", "", 400},
 	} {
 		fj := &fakeJobs{}
 		h := newTest(t, Options{Jobs: fj})
