@@ -47,20 +47,21 @@ export function specColumns(text) {
   return { columns: out, delimiter };
 }
 
-/** parseWith parses CSV text with a one-character delimiter. */
-function parseWith(text, delimiter) {
+/** parseDelimited parses CSV text with a one-character delimiter. */
+export function parseDelimited(text, delimiter) {
   if (delimiter === ',' || delimiter.length !== 1) return parseCSV(text);
-  // Swap the delimiter and commas outside quotes, then read as CSV.
+  // Outside quotes the delimiter becomes a comma and a comma a NUL (put
+  // back afterwards); quoted fields are left as they are.
   let out = '';
   let quoted = false;
   for (const c of text) {
     if (c === '"') quoted = !quoted;
     if (!quoted && c === delimiter) out += ',';
-    else if (!quoted && c === ',') out += delimiter;
+    else if (!quoted && c === ',') out += '\u0000';
     else out += c;
   }
   const t = parseCSV(out);
-  const back = (s) => s.split(delimiter).join(',');
+  const back = (s) => s.split('\u0000').join(',');
   const header = t.header.map(back);
   return { header, rows: t.rows.map((r) => Object.fromEntries(t.header.map((k, i) => [header[i], back(r[k])]))) };
 }
@@ -83,7 +84,7 @@ export function csvPreview() {
     const { columns, delimiter } = specColumns(spec);
     // Only whole lines: the file is read in part.
     const cut = text.length >= 65536 ? text.slice(0, text.lastIndexOf('\n') + 1) : text;
-    const t = parseWith(cut.replace(/^\ufeff/, ''), delimiter);
+    const t = parseDelimited(cut.replace(/^\ufeff/, ''), delimiter);
     header = t.header;
     const roles = new Map();
     for (const { role, column } of columns) roles.set(column, [...(roles.get(column) || []), role]);
