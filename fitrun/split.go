@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/trustlab/trustlab/dataset"
+	"github.com/trustlab/trustlab/fit"
 	"github.com/trustlab/trustlab/internal/outdir"
 	"github.com/trustlab/trustlab/report"
 )
@@ -28,6 +29,10 @@ type SplitLevel struct {
 	Trials   int     `json:"trials"`
 	Fits     int     `json:"fits"`
 	Seconds  float64 `json:"seconds"`
+	// Population is the population prior that empirical Bayes estimated
+	// for the level's first model (its median and central 68% range per
+	// parameter): how the levels differ; nil under another estimator.
+	Population *fit.Population `json:"population,omitempty"`
 }
 
 // LevelResult is the fit of one level of a split fit.
@@ -118,8 +123,17 @@ func runSplit(ctx context.Context, dataPath, specPath, dir string, o Options) (*
 		man.Missed += r.Manifest.Missed
 		man.Fits += r.Manifest.Fits
 		man.Dropped = append(man.Dropped, r.Manifest.Dropped...)
-		man.Levels = append(man.Levels, SplitLevel{Level: lv, Folder: "levels/" + folders[i], Rows: rows[i],
-			Subjects: r.Manifest.Subjects, Trials: r.Manifest.Trials, Fits: r.Manifest.Fits, Seconds: time.Since(t0).Seconds()})
+		sl := SplitLevel{Level: lv, Folder: "levels/" + folders[i], Rows: rows[i],
+			Subjects: r.Manifest.Subjects, Trials: r.Manifest.Trials, Fits: r.Manifest.Fits, Seconds: time.Since(t0).Seconds()}
+		if r.Prior == fit.PriorEmpirical && len(r.Manifest.Models) > 0 {
+			for _, p := range r.Manifest.Populations {
+				if p.Model == r.Manifest.Models[0] {
+					sl.Population = p
+					break
+				}
+			}
+		}
+		man.Levels = append(man.Levels, sl)
 		for _, w := range r.Warnings {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("%s = %s: %s", o.Split, lv, w))
 		}

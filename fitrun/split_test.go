@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trustlab/trustlab/fit"
 	"github.com/trustlab/trustlab/fitrun"
 )
 
@@ -104,6 +105,35 @@ func TestRunSplit(t *testing.T) {
 	mb, _ := os.ReadFile(filepath.Join(out, "levels", "control", "manifest.json"))
 	if err := json.Unmarshal(mb, &lm); err != nil || !strings.Contains(lm.Data.Path, `treatment = "control"`) {
 		t.Errorf("level manifest data %+v (%v)", lm.Data, err)
+	}
+}
+
+// Under empirical Bayes each level has its own population prior, in the
+// manifest beside the level; under another estimator none.
+func TestRunSplitPopulations(t *testing.T) {
+	data := twoTreatments(t, 3)
+	o := fast()
+	o.Split, o.Prior = "treatment", new(fit.PriorEmpirical)
+	res, err := fitrun.Run(context.Background(), data, testSpec, t.TempDir(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lv := range res.Manifest.Levels {
+		p := lv.Population
+		if p == nil || p.Model != "full" || len(p.Params) == 0 || len(p.Center) != len(p.Params) || p.Subjects != 3 {
+			t.Errorf("level %s: population %+v", lv.Level, p)
+		}
+	}
+	if lm := res.Levels[0].Manifest; len(lm.Populations) == 0 || lm.Populations[0].Center[0] != res.Manifest.Levels[0].Population.Center[0] {
+		t.Errorf("the level's population is not its fit's")
+	}
+	o.Prior = new(fit.PriorWeak)
+	res, err = fitrun.Run(context.Background(), data, testSpec, t.TempDir(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Manifest.Levels[0].Population != nil {
+		t.Errorf("under the weak prior: a population %+v", res.Manifest.Levels[0].Population)
 	}
 }
 

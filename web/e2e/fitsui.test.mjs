@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { useBrowser, skip, shot, here, repo, assertText } from './harness.mjs';
 
 const b = useBrowser();
@@ -31,6 +32,8 @@ test('fits: the CSV preview, a missing column marked at its spec line, an option
   const preview = page.getByTestId('csv-preview');
   await assertText(preview, 'Preview of trials.csv');
   assert.equal(await preview.locator('tbody tr').count(), 20);
+  // The preview follows the spec (redrawn a moment after it changes).
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="csv-preview"] thead th.mapped').length === 6);
   const mapped = await preview.locator('thead th.mapped').evaluateAll((ths) => ths.map((t) => `${t.dataset.column}:${t.dataset.role}`));
   assert.deepEqual(mapped, ['subject:subject', 'trustee:partner', 'trial:trial', 'investment:sent', 'backtransfer:outcome', 'treatment:group']);
   assert.equal(await preview.locator('tbody tr:first-child td.mapped').count(), 6);
@@ -118,4 +121,51 @@ test('fits: the options reach the fit; split by treatment, the levels side by si
   await shot(page, 'fit-split');
   assert.deepEqual(page.errors, []);
   await page.close();
+});
+
+test('fits: under empirical Bayes each level of the split shows its population, side by side (mikus 2023, 8 subjects)', { skip: noData, timeout: 180000 }, async () => {
+  // Four subjects of each treatment of the shared data.
+  const [head, ...rows] = readFileSync(mikus, 'utf8').trim().split(/\r?\n/);
+  const keep = new Map();
+  for (const r of rows) {
+    const [subject, , , , , treatment] = r.split(',');
+    if (!keep.has(subject) && [...keep.values()].filter((t) => t === treatment).length < 4) keep.set(subject, treatment);
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'trustlab-e2e-mikus-'));
+  const file = path.join(dir, 'eight.csv');
+  writeFileSync(file, [head, ...rows.filter((r) => keep.has(r.split(',')[0]))].join('\n') + '\n');
+  const page = await b.newPage();
+  try {
+    await page.goto(`${b.srv.url}/fits`);
+    await page.setInputFiles('#fit-data', file);
+    await chooseSpec(page, 'mikus2023');
+    await page.getByText('Fit options (those of trustlab fit)').click();
+    await page.waitForFunction(() => [...document.querySelectorAll('select[name="split"] option')].some((o) => o.value === 'treatment'));
+    await page.getByLabel('Split by column').selectOption('treatment');
+    await page.getByLabel('baseline (ignores the situation)').check();
+    await page.getByLabel('Estimator (prior)').selectOption('empirical');
+    await page.getByLabel('No cross-validation').check();
+    await page.getByLabel('Posterior draws per subject').fill('0');
+    await page.getByLabel('Predictive checks: sequences per subject').fill('0');
+    await page.getByLabel('Optimizer restarts').fill('1');
+    await page.getByRole('button', { name: 'Fit on the server' }).click();
+    await page.waitForURL(/\/fits\/[A-Za-z0-9_-]+$/);
+    await assertText(page.locator('[data-testid="status"]'), 'done', 150000);
+    const table = page.getByTestId('level-populations');
+    await table.waitFor();
+    assert.deepEqual(await table.locator('thead th').allTextContents(), ['parameter', 'treatment = control', 'treatment = sulpiride']);
+    const id = page.url().split('/').pop();
+    const man = await (await page.request.get(`${b.srv.url}/api/v1/fits/${id}/manifest.json`)).json();
+    const pop = man.levels[1].population;
+    assert.equal(pop.model, 'full');
+    assert.equal(pop.subjects, 4);
+    const k = pop.params.indexOf('tau');
+    const cells = await table.locator('tr[data-param="tau"] td').allTextContents();
+    assert.equal(cells.length, 2);
+    assert.ok(cells[1].startsWith(pop.median[k].toFixed(3)), `${cells[1]} starts with the sulpiride median ${pop.median[k]}`);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

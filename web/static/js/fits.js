@@ -212,6 +212,21 @@ async function showSplit(body, fitId, j, signal) {
     comparisonTable({ header: cmp.header.filter((c) => c !== 'level'), rows: cmp.rows.filter((r) => r.level === lv.level) }, { id: `cmp-h-${i}`, level: lv.level, heading: 'Model comparison', brief: true }),
     reportFigures(reports[i], `${base}/${lv.folder}`, `fplots-h-${i}`)));
 
+  // Under empirical Bayes each level has its population prior: the
+  // median and central 68% range of each parameter, the levels side by side.
+  let populations = '';
+  if (m.levels.some((lv) => lv.population)) {
+    const params = [...new Set(m.levels.flatMap((lv) => (lv.population ? lv.population.params : [])))];
+    const cell = (lv, p) => {
+      const pop = lv.population;
+      const k = pop ? pop.params.indexOf(p) : -1;
+      return k < 0 ? '–' : `${est(pop.median[k], 3)} (${est(pop.lo68[k], 3)}–${est(pop.hi68[k], 3)})`;
+    };
+    populations = h('div', { class: 'table-wrap' }, h('table', { 'data-testid': 'level-populations' },
+      h('caption', {}, `The population of each level (empirical Bayes, model ${m.levels.find((lv) => lv.population).population.model}): the median of each parameter and its central 68% range`),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'text' }, 'parameter'), m.levels.map((lv) => h('th', { scope: 'col' }, `${m.split} = ${lv.level}`)))),
+      h('tbody', {}, params.map((p) => h('tr', { 'data-param': p }, h('th', { scope: 'row', class: 'text' }, p), m.levels.map((lv) => h('td', {}, cell(lv, p))))))));
+  }
   const levelSel = select({ name: 'level', label: m.split, value: m.levels[0].level, options: m.levels.map((lv) => [lv.level, lv.level]) });
   const subjBox = h('div', {});
   const preds = new Map();
@@ -230,7 +245,7 @@ async function showSplit(body, fitId, j, signal) {
       h('dl', { class: 'facts' }, facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))),
     h('section', { class: 'panel', 'aria-labelledby': 'levels-h' }, h('h2', { id: 'levels-h' }, `The levels of ${m.split}, side by side`),
       h('p', { class: 'hint' }, 'Each level was fitted on its own with the same options and seed.'),
-      h('div', { class: 'levels', 'data-testid': 'levels' }, levelSections)),
+      h('div', { class: 'levels', 'data-testid': 'levels' }, levelSections), populations),
     subjBox,
     h('section', { class: 'panel', 'aria-labelledby': 'ffiles-h' }, h('h2', { id: 'ffiles-h' }, 'Files'),
       fileLinks('fits', fitId, [...(m.outputs || []), 'manifest.json'], (f) => FILE_TEXT[f] || (f.endsWith('/index.html') ? 'the level\'s report' : ''))));
