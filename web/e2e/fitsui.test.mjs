@@ -56,6 +56,12 @@ test('fits: the CSV preview, a missing column marked at its spec line, an option
   // Options out of range: each error next to its control, with its range.
   await ed.fill(spec);
   await page.getByText('Fit options (those of trustlab fit)').click();
+  // The trustees' fit has its own models: the trustors' are not offered.
+  await page.getByLabel('Whose decisions').selectOption('trustee');
+  assert.equal(await page.getByLabel('no learning').isDisabled(), true);
+  assert.equal(await page.getByLabel('baseline (ignores the situation)').isDisabled(), false);
+  await page.getByLabel('Whose decisions').selectOption('');
+  assert.equal(await page.getByLabel('no learning').isDisabled(), false);
   await page.getByLabel('Cross-validation: fraction fitted').fill('1.5');
   await page.getByLabel('fix gamma at').fill('2');
   await page.getByRole('button', { name: 'Fit on the server' }).click();

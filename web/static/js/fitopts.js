@@ -65,6 +65,17 @@ export function fitOptions() {
   groups.models = { el: models, err: modelsErr, control: modelBoxes[0].cb };
 
   const role = field('role', 'Whose decisions', selectEl('role', [['', 'auto (the trustees too when the spec names them)'], ['trustor', 'trustors (amounts sent)'], ['trustee', 'trustees (amounts returned)'], ['both', 'both']], ''));
+  // The trustees' fit compares the trustee model with the baseline only.
+  const modelsHint = models.querySelector('.hint');
+  const defaultHint = modelsHint.textContent;
+  role.control.addEventListener('change', () => {
+    const trustee = role.control.value === 'trustee';
+    for (const m of modelBoxes) {
+      m.cb.disabled = trustee && m.v !== 'baseline';
+      if (m.cb.disabled) m.cb.checked = false;
+    }
+    modelsHint.textContent = trustee ? 'The trustees\' returns: the trustee model against the baseline (a constant fraction per trustee).' : defaultHint;
+  });
   const prior = field('prior', 'Estimator (prior)', selectEl('prior', [['', 'default: empirical Bayes (maximum likelihood when pooled)'], ['empirical', 'empirical Bayes'], ['weak', 'weak prior (MAP)'], ['none', 'none (maximum likelihood)']], ''));
   const pool = field('pool', 'Pooling', selectEl('pool', [['', 'default: per subject (by group for one-shot data)'], ['none', 'none: one fit per subject'], ['group', 'group: one fit per value of the group column'], ['all', 'all: one fit for everyone']], ''));
   const splitSel = selectEl('split', [['', 'no split']], '');
