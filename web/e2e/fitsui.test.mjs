@@ -125,6 +125,8 @@ test('fits: the options reach the fit; split by treatment, the levels side by si
   await page.getByLabel('treatment', { exact: true }).selectOption('social_history');
   await assertText(page.locator('[data-testid="subject"] caption'), 'Estimates for subject pool:social_history');
   await shot(page, 'fit-split');
+  await page.getByRole('link', { name: '← All fits' }).click();
+  await assertText(page.locator('[data-testid="fits-list"]'), '60 subjects, 60 trials, split by treatment (2 levels)');
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -118,7 +118,8 @@ function mountList(main) {
   }).catch(() => specSel.input.replaceChildren(h('option', { value: '' }, 'Unavailable')));
   const describe = (j) => {
     const m = j.manifest || {};
-    return m.subjects ? `${m.subjects} subjects, ${m.trials} trials` : '–';
+    if (!m.subjects) return '–';
+    return `${m.subjects} subjects, ${m.trials} trials${m.split ? `, split by ${m.split} (${(m.levels || []).length} levels)` : ''}`;
   };
   jobList(listBox, 'fits', describe);
   const refresh = setInterval(() => jobList(listBox, 'fits', describe), 4000);
