@@ -401,7 +401,8 @@ func Check(dataPath string, spec dataset.Spec, o Options) error {
 }
 
 // openHeader opens the CSV file at path and reads its header (a byte
-// order mark dropped); the reader is positioned at the first row.
+// order mark dropped, names trimmed as package dataset does); the reader
+// is positioned at the first row.
 func openHeader(path, delimiter string) (*os.File, *csv.Reader, []string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -419,6 +420,9 @@ func openHeader(path, delimiter string) (*os.File, *csv.Reader, []string, error)
 	}
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
+	for i := range header { // as the dataset reader names them
+		header[i] = strings.TrimSpace(header[i])
 	}
 	return f, cr, header, nil
 }
