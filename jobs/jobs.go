@@ -795,6 +795,9 @@ func (m *Manager) work(ctx context.Context, kind trustlab.JobKind, dir, out stri
 		}
 		return m.o.Fitter.Fit(ctx, filepath.Join(dir, "data.csv"), spec, out, progress)
 	case trustlab.KindSweep:
+		if m.o.Sweeper == nil {
+			return nil, fmt.Errorf("this server runs no sweeps")
+		}
 		b, err := os.ReadFile(filepath.Join(dir, "sweep.yaml"))
 		if err != nil {
 			return nil, err
