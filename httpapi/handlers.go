@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -352,6 +353,60 @@ func modTime(st fs.FileInfo) time.Time {
 	return st.ModTime()
 }
 
+// sweepBody reads a sweep file sent as the raw body (YAML) or as JSON
+// {"sweep": "<YAML text>"}.
+func (s *Server) sweepBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	var src []byte
+	if isJSON(r) {
+		var in SweepInput
+		if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
+			return nil, err
+		}
+		src = []byte(in.Sweep)
+	} else {
+		var err error
+		if src, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody)); err != nil {
+			return nil, jsonError(err)
+		}
+	}
+	if !utf8.Valid(src) {
+		return nil, trustlab.Invalid(trustlab.FieldErrorf("sweep", "", "not valid UTF-8: a sweep file is UTF-8 text"))
+	}
+	if len(strings.TrimSpace(string(src))) == 0 {
+		return nil, trustlab.Invalid(trustlab.FieldErrorf("sweep", "", "required: the sweep file (YAML) as the body, or JSON {\"sweep\": \"...\"}"))
+	}
+	return src, nil
+}
+
+// sweepChecker is a job service that checks sweeps without a job
+// (jobs.Manager).
+type sweepChecker interface {
+	CheckSweep(ctx context.Context, sweep []byte) (trustlab.JobSize, error)
+}
+
+// checkSweep validates a sweep file as a sweep submission would, and
+// creates no sweep: the sweeps page checks as the user types.
+func (s *Server) checkSweep(w http.ResponseWriter, r *http.Request) error {
+	js, err := s.jobs()
+	if err != nil {
+		return err
+	}
+	sc, ok := js.(sweepChecker)
+	if !ok {
+		return trustlab.Errorf(trustlab.EUNAVAILABLE, "this server cannot check sweeps")
+	}
+	src, err := s.sweepBody(w, r)
+	if err != nil {
+		return err
+	}
+	z, err := sc.CheckSweep(r.Context(), src)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, CheckRunOutput{OK: true, Size: z})
+	return nil
+}
+
 // submitSweep accepts a sweep file (its base scenario inline) as the raw
 // body (YAML) or as JSON {"sweep": "<YAML text>"}.
 func (s *Server) submitSweep(w http.ResponseWriter, r *http.Request) error {
@@ -359,21 +414,9 @@ func (s *Server) submitSweep(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var src []byte
-	if isJSON(r) {
-		var in SweepInput
-		if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
-			return err
-		}
-		src = []byte(in.Sweep)
-	} else if src, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody)); err != nil {
-		return jsonError(err)
-	}
-	if !utf8.Valid(src) {
-		return trustlab.Invalid(trustlab.FieldErrorf("sweep", "", "not valid UTF-8: a sweep file is UTF-8 text"))
-	}
-	if len(strings.TrimSpace(string(src))) == 0 {
-		return trustlab.Invalid(trustlab.FieldErrorf("sweep", "", "required: the sweep file (YAML) as the body, or JSON {\"sweep\": \"...\"}"))
+	src, err := s.sweepBody(w, r)
+	if err != nil {
+		return err
 	}
 	j, err := js.Submit(r.Context(), trustlab.JobInput{Kind: trustlab.KindSweep, Sweep: src})
 	if err != nil {

@@ -542,3 +542,30 @@ func (f *sweepJobs) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.
 	f.in = in
 	return trustlab.Job{ID: "s1", Kind: in.Kind, Status: trustlab.JobQueued}, nil
 }
+
+// POST /api/v1/sweeps/check answers a valid sweep with its size and a bad
+// one with its field errors, creating nothing; a job service that cannot
+// check sweeps answers 501.
+func TestCheckSweep(t *testing.T) {
+	h := newTest(t, Options{Jobs: &checkingSweeps{}})
+	status, b, _ := do(t, h, "POST", "/api/v1/sweeps/check", `{"sweep":"base: {steps: 5}\n"}`)
+	if status != 200 || !strings.Contains(string(b), `"ok":true`) || !strings.Contains(string(b), `"Steps":5`) {
+		t.Errorf("a good sweep: %d %s", status, b)
+	}
+	status, b, _ = do(t, h, "POST", "/api/v1/sweeps/check", `{"sweep":"bad: 1\n"}`)
+	if e := errorBody(t, b); status != 400 || len(e.Fields) != 1 || e.Fields[0].Field != "bad" {
+		t.Errorf("a bad sweep: %d %s", status, b)
+	}
+	if status, _, _ := do(t, newTest(t, Options{Jobs: &fakeJobs{}}), "POST", "/api/v1/sweeps/check", `{"sweep":"x: 1"}`); status != 501 {
+		t.Errorf("without a sweep checker: %d, want 501", status)
+	}
+}
+
+type checkingSweeps struct{ fakeJobs }
+
+func (checkingSweeps) CheckSweep(ctx context.Context, src []byte) (trustlab.JobSize, error) {
+	if strings.HasPrefix(string(src), "bad") {
+		return trustlab.JobSize{}, trustlab.Invalid(&trustlab.Error{Code: trustlab.EINVALID, Field: "bad", Message: "sweep.yaml:1:1: bad: unknown key"})
+	}
+	return trustlab.JobSize{Steps: 5}, nil
+}

@@ -148,6 +148,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/parties/{from}/decide", s.ledgerDecide},
 
 		{"POST", "/api/v1/runs/check", s.checkRun},
+		{"POST", "/api/v1/sweeps/check", s.checkSweep},
 	},
 		s.jobRoutes(trustlab.KindRun, "/api/v1/runs", s.submitRun, "steps.csv", "agents.csv"),
 		s.jobRoutes(trustlab.KindFit, "/api/v1/fits", s.submitFit, "subjects.csv", "comparison.csv"),

@@ -364,8 +364,6 @@ func newID() string {
 	return hex.EncodeToString(b)
 }
 
-// Submit validates the input, writes it to the job's folder, stores the
-// job as queued and queues it.
 // CheckRun validates a scenario as Submit does for a run, and predicts its
 // size, without storing or queueing anything.
 func (m *Manager) CheckRun(ctx context.Context, scenario []byte) (trustlab.JobSize, error) {
@@ -379,6 +377,22 @@ func (m *Manager) CheckRun(ctx context.Context, scenario []byte) (trustlab.JobSi
 	return z, m.o.Limits.checkSize(z)
 }
 
+// CheckSweep validates a sweep file as Submit does for a sweep (every
+// cell, then the server's limits) and predicts its size, without storing
+// or queueing anything.
+func (m *Manager) CheckSweep(ctx context.Context, sweep []byte) (trustlab.JobSize, error) {
+	if m.o.Sweeper == nil {
+		return trustlab.JobSize{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server runs no sweeps: run it with trustlab sweep SWEEP.yaml --out DIR")
+	}
+	z, err := m.o.Sweeper.Check(sweep)
+	if err != nil {
+		return z, invalid("sweep", err)
+	}
+	return z, m.o.Limits.checkSize(z)
+}
+
+// Submit validates the input, writes it to the job's folder, stores the
+// job as queued and queues it.
 func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Job, error) {
 	id := newID()
 	dir := m.jobDir(in.Kind, id)

@@ -33,14 +33,19 @@ test('sweeps: an example, an error at its line, then a sweep with its summary pl
   const ed = page.getByLabel('Sweep file (YAML)');
   assert.match(await ed.inputValue(), /name: exploiters/);
 
-  // A value the scenario format refuses: marked at its line of the sweep file.
+  // A value the scenario format refuses: the server's check, as it is
+  // typed, marks it at its line of the sweep file; submitting it is refused.
   await ed.fill(SWEEP.replace('[own, full]', '[own, loud]'));
-  await page.getByRole('button', { name: 'Run the sweep on the server' }).click();
-  await page.locator('.editor-errors li').first().waitFor();
+  await assertText(page.getByTestId('check-status'), 'found 1 problem, marked at their line');
   assert.deepEqual(await page.locator('.editor .ln.err').evaluateAll((els) => els.map((e) => Number(e.dataset.line))), [11]);
   await assertText(page.locator('.editor-errors'), '"loud": must be one of own, full, social');
+  await page.getByRole('button', { name: 'Run the sweep on the server' }).click();
+  await assertText(page.locator('form .status-line'), 'The sweep has 1 problem');
+  assert.match(page.url(), /\/sweeps$/);
 
   await ed.fill(SWEEP);
+  await assertText(page.getByTestId('check-status'), 'accepts this sweep (its largest run: 150 agents, 20 steps)');
+  assert.equal(await page.locator('.editor .ln.err').count(), 0);
   await page.getByRole('button', { name: 'Run the sweep on the server' }).click();
   await page.waitForURL(/\/sweeps\/[0-9a-f]+$/);
   const id = page.url().split('/').pop();

@@ -4,7 +4,7 @@
 // table of means with 95% intervals per cell (summary.csv).
 
 import { h, num, when, duration } from './dom.js';
-import { get, getText, post } from './api.js';
+import { get, getText, post, latest, isAbort, ApiError } from './api.js';
 import { editor } from './editor.js';
 import { select } from './controls.js';
 import { parseCSV, value } from './csv.js';
@@ -39,6 +39,38 @@ function mountList(main) {
     hint: 'A base scenario (inline, under base:), axes of values for its parameters, replications (docs/sweeps.md). Errors are marked at their line.',
   });
   ed.textarea.addEventListener('input', () => sessionStorage.setItem(DRAFT, ed.value()));
+  // The server checks the sweep (every cell) as it is edited, as it would
+  // a submitted one, and creates nothing.
+  const checkLine = h('p', { class: 'hint check-line', 'aria-live': 'polite', 'data-testid': 'check-status' });
+  const runCheck = latest(async (signal) => {
+    const text = ed.value();
+    checkLine.textContent = 'Checking with the server…';
+    let msgs = [];
+    let size = null;
+    try {
+      size = (await post('/api/v1/sweeps/check', { sweep: text }, signal)).size;
+    } catch (err) {
+      if (!(err instanceof ApiError) || (err.status !== 400 && err.status !== 422)) throw err;
+      msgs = err.fields && err.fields.length ? err.fields : [err.message];
+    }
+    if (text !== ed.value()) return;
+    if (msgs.length) {
+      ed.showErrors(msgs);
+      checkLine.textContent = `The server's check found ${msgs.length} problem${msgs.length === 1 ? '' : 's'}, marked at their line.`;
+    } else {
+      ed.clearErrors();
+      checkLine.textContent = `The server's check accepts this sweep (its largest run: ${size.Agents} agents, ${size.Steps} steps).`;
+    }
+  });
+  const check = () => runCheck().catch((err) => { if (!isAbort(err)) checkLine.textContent = `The check failed: ${err.message}`; });
+  let timer = null;
+  ed.textarea.addEventListener('input', () => {
+    checkLine.textContent = 'Edited: the check follows.';
+    clearTimeout(timer);
+    timer = setTimeout(check, 400);
+  });
+  const setText = ed.set;
+  ed.set = (text) => { setText(text); check(); };
   let examples = [];
   const exampleSel = select({ name: 'sweep-example', label: 'Example sweep', value: '', options: [['', 'Loading the examples…']] });
   const info = h('p', { class: 'hint example-info' });
@@ -75,7 +107,7 @@ function mountList(main) {
   },
   h('h2', { id: 'new-sweep-h' }, 'New sweep'),
   h('div', { class: 'field-row' }, exampleSel.el, load),
-  info, ed.el,
+  info, ed.el, checkLine,
   h('div', { class: 'buttons' }, submit),
   status);
 
@@ -93,7 +125,8 @@ function mountList(main) {
   const describe = (j) => (j.manifest ? `${j.manifest.name}: ${j.manifest.cells} cells × ${j.manifest.replications}` : '–');
   jobList(listBox, 'sweeps', describe);
   const refresh = setInterval(() => jobList(listBox, 'sweeps', describe), 4000);
-  return () => clearInterval(refresh);
+  check();
+  return () => { clearInterval(refresh); clearTimeout(timer); };
 }
 
 const FILE_TEXT = {
