@@ -96,6 +96,9 @@ type FieldError struct {
 // FieldErrors lists every problem joined in err (model range errors,
 // *Error values and plain errors), in order, for a response body.
 func FieldErrors(err error) []FieldError {
+	if err == nil {
+		return nil
+	}
 	var out []FieldError
 	for _, e := range unjoin(err) {
 		var re *model.RangeError

@@ -8,13 +8,14 @@ import (
 	"time"
 )
 
-// JobKind is what a job computes: a simulation run or a fit.
+// JobKind is what a job computes: a simulation run, a fit or a sweep.
 type JobKind string
 
 // Job kinds.
 const (
-	KindRun JobKind = "run"
-	KindFit JobKind = "fit"
+	KindRun   JobKind = "run"
+	KindFit   JobKind = "fit"
+	KindSweep JobKind = "sweep" // a parameter sweep: many runs of a base scenario (package sweep)
 )
 
 // JobStatus is where a job is in its life.
@@ -57,17 +58,23 @@ type Job struct {
 	Manifest   json.RawMessage `json:"manifest,omitempty"`
 }
 
-// JobInput is what a job is submitted with: a scenario (runs), or a data
-// set and its spec (fits).
+// JobInput is what a job is submitted with: a scenario (runs), a data
+// set and its spec (fits), or a sweep file (sweeps).
 type JobInput struct {
 	Kind     JobKind
 	Scenario []byte    // run: the scenario file (YAML)
+	Sweep    []byte    // sweep: the sweep file (YAML, its base scenario inline)
 	Data     io.Reader // fit: the data set (CSV), streamed to disk
 	Spec     []byte    // fit: the data spec (YAML)
 	// Questionnaire and Key (fit, optional, both or neither): trait
 	// questionnaire responses (CSV, one row per subject) and their scoring
 	// key (YAML), whose score fixes each subject's tau.
 	Questionnaire, Key []byte
+	// FitOptions (fit, optional) are the options of `trustlab fit` as a
+	// JSON object (models, role, fix, free, prior, pool, split, cv_fraction,
+	// samples, seed...: fitrun.Settings); the Fitter checks them, and a
+	// bad one is an EINVALID error naming the option's field and range.
+	FitOptions []byte
 }
 
 // JobSize is what a job is predicted to need, from its input alone,
@@ -116,6 +123,18 @@ type Runner interface {
 type Fitter interface {
 	Check(dataPath string, spec []byte) error
 	Fit(ctx context.Context, dataPath string, spec []byte, outDir string, progress ProgressFunc) (manifest []byte, err error)
+}
+
+// Sweeper runs parameter sweeps. Check validates a sweep file and every
+// cell's scenario without running anything (errors name the line and
+// field of the sweep file) and predicts the size of its largest run
+// (Agents, Steps, MemoryBytes) and of all its outputs (DiskBytes); Run
+// runs every cell and replication and writes the tables, plots and
+// index.html into outDir, reporting runs done of all runs, and returns
+// the manifest. The outputs depend on the sweep file (and its seed) only.
+type Sweeper interface {
+	Check(sweep []byte) (JobSize, error)
+	Run(ctx context.Context, sweep []byte, outDir string, progress ProgressFunc) (manifest []byte, err error)
 }
 
 // JobService runs jobs in the background and keeps them and their outputs.

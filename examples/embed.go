@@ -1,5 +1,6 @@
-// Package examples holds trustlab's example scenario files (*.yaml) and the
-// data specs of the shipped data sets (data/*.yaml), embedded so that the
+// Package examples holds trustlab's example scenario files (*.yaml), the
+// data specs of the shipped data sets (data/*.yaml), the example sweeps
+// (sweeps/*.yaml) and experiment designs, embedded so that the
 // server can offer them without reading the disk.
 package examples
 
@@ -10,7 +11,7 @@ import (
 	"strings"
 )
 
-//go:embed *.yaml data/*.yaml experiments/*.yaml
+//go:embed *.yaml data/*.yaml experiments/*.yaml sweeps/*.yaml
 var files embed.FS
 
 // File is one example file.
@@ -25,6 +26,10 @@ func Scenarios() []File { return list(".") }
 
 // Specs lists the data specs of the shipped data sets, by name.
 func Specs() []File { return list("data") }
+
+// Sweeps lists the example sweep files (sweeps/*.yaml), whose base
+// scenarios are inline.
+func Sweeps() []File { return list("sweeps") }
 
 // Experiments lists the example experiment designs (experiments/*.yaml).
 func Experiments() []File { return list("experiments") }

@@ -31,12 +31,20 @@ type Result struct {
 	// into the subfolder trustees/), or nil.
 	Trustees *Result
 
+	// Levels are the fits of the levels of a split fit (Options.Split),
+	// in the order of the manifest; nil without a split.
+	Levels []LevelResult
+
 	w *fitWriter
 }
 
 // Comparison returns the model comparison table as formatted on the
-// report page: a header and one row per model.
+// report page: a header and one row per model (nothing for a split fit,
+// whose levels have one each).
 func (r *Result) Comparison() (header []string, rows [][]string) {
+	if r.w == nil {
+		return nil, nil
+	}
 	return r.w.comparisonHeader(), r.w.comparisonRows()
 }
 
@@ -47,6 +55,12 @@ func (r *Result) Comparison() (header []string, rows [][]string) {
 // ([DataError]) or ctx is cancelled (Run then returns ctx's error). Bad
 // input is an [InputError] or a DataError.
 func Run(ctx context.Context, dataPath, specPath, dir string, o Options) (*Result, error) {
+	if err := o.Validate(); err != nil {
+		return nil, &InputError{err}
+	}
+	if o.Split != "" {
+		return runSplit(ctx, dataPath, specPath, dir, o)
+	}
 	if o.Pool < PoolNone || o.Pool > PoolAll {
 		return nil, invalidf("unknown pool %v", o.Pool)
 	}

@@ -33,6 +33,8 @@ type Manifest struct {
 	Samples         int                `json:"samples,omitempty"` // posterior draws per subject (samples.parquet)
 	Role            string             `json:"role,omitempty"`    // whose decisions: trustor, trustee (empty: trustor)
 	Pool            string             `json:"pool,omitempty"`
+	Split           string             `json:"split,omitempty"`  // the column split by (Options.Split)
+	Levels          []SplitLevel       `json:"levels,omitempty"` // its levels, each fitted into its folder
 	CVFraction      float64            `json:"cv_fraction,omitempty"`
 	CVFolds         int                `json:"cv_folds,omitempty"`
 	LOSO            bool               `json:"loso,omitempty"`

@@ -151,6 +151,13 @@ type Options struct {
 	// Pool fits one parameter set per pool of subjects instead of one per
 	// subject.
 	Pool Pool
+	// Split names a column of the data set (for example treatment): the
+	// rows are split by its value and each level is fitted on its own,
+	// into the subfolder levels/LEVEL of the output, with the levels'
+	// comparison.csv and subjects.csv joined at the top under a first
+	// column "level" (see [Run]). At most MaxSplitLevels levels; empty:
+	// no split.
+	Split string
 	// Questionnaire and Key are the paths of questionnaire responses (one
 	// row per subject) and their scoring key; the trust-scale score fixes
 	// or informs tau (TraitMode). Give both or neither.
@@ -233,6 +240,12 @@ type Progress struct {
 	Done, Total int
 	// Subject is the ID of the subject (pool) just written (StageSubject).
 	Subject string
+	// Level is the level of the split column being fitted (Options.Split),
+	// and Levels their number; "" and 0 without a split.
+	Level  string
+	Levels int
+	// LevelIndex counts the levels from 1 (with a split).
+	LevelIndex int
 }
 
 // InputError is bad input: a data set, spec, questionnaire or key that

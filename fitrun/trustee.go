@@ -30,7 +30,7 @@ func resolveRole(r Role, spec dataset.Spec) (Role, error) {
 		return r, nil
 	case RoleTrustee, RoleBoth:
 		if !has {
-			return r, invalidf("role %v: the data spec names no trustee column: add columns.trustee (the column(s) identifying who returned) next to columns.returned", r)
+			return r, &InputError{optErr("role", r.String(), "auto, trustor", "the data spec names no trustee column: add columns.trustee (the column(s) identifying who returned) next to columns.returned")}
 		}
 		return r, nil
 	}

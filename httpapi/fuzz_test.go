@@ -5,6 +5,29 @@ import (
 	"testing"
 )
 
+// The options of a fit (the multipart field "options") never make the
+// upload fail with anything but a client error.
+func FuzzFitOptions(f *testing.F) {
+	for _, s := range []string{`{"models":"all"}`, `{}`, `[]`, `{"fix":{"gamma":1}}`, "\xff", ``, `{"a":`} {
+		f.Add(s)
+	}
+	h := newTest(f, Options{Jobs: &fakeJobs{}})
+	f.Fuzz(func(t *testing.T, options string) {
+		ct, body := fitForm(options)
+		w := postForm(h, ct, body)
+		switch w.Code {
+		case 202:
+			if !json.Valid(w.Body.Bytes()) {
+				t.Fatalf("status 202 with invalid JSON %q", w.Body)
+			}
+		case 400, 413:
+			errorBody(t, w.Body.Bytes())
+		default:
+			t.Fatalf("options %q: status %d: %s", options, w.Code, w.Body)
+		}
+	})
+}
+
 // fuzzBody checks that no body makes an endpoint fail with anything but a
 // client error and a well-formed JSON answer.
 func fuzzBody(f *testing.F, method, path string, seeds ...string) {
@@ -59,4 +82,8 @@ func FuzzLedgerDecideBody(f *testing.F) {
 
 func FuzzRunBody(f *testing.F) {
 	fuzzBody(f, "POST", "/api/v1/runs", `{"scenario":"steps: 5"}`, `{"scenario":""}`, `{"scenario":"\ud800"}`, `{"Scenario":"x"}`)
+}
+
+func FuzzSweepBody(f *testing.F) {
+	fuzzBody(f, "POST", "/api/v1/sweeps", `{"sweep":"base: {steps: 5}"}`, `{"sweep":""}`, `{"sweep":"\ud800"}`, `{"Sweep":"x"}`, `[]`)
 }

@@ -68,6 +68,7 @@ const (
 	bodyJSON      = "json"      // application/json
 	bodySession   = "session"   // optional; application/json when a Content-Type is given
 	bodyScenario  = "scenario"  // application/yaml (the scenario itself) or application/json
+	bodySweep     = "sweep"     // application/yaml (the sweep file itself) or application/json
 	bodyMultipart = "multipart" // multipart/form-data (a data set and its spec)
 )
 
@@ -80,6 +81,8 @@ func consumes(method, pattern string) string {
 		return bodyScenario
 	case pattern == "/api/v1/fits":
 		return bodyMultipart
+	case pattern == "/api/v1/sweeps":
+		return bodySweep
 	case pattern == "/api/v1/session":
 		// Its body is optional, and it acts only with the Authorization
 		// header, which no page can send cross-site without a preflight.
@@ -118,6 +121,11 @@ func checkMediaType(kind string, r *http.Request) error {
 			return nil
 		}
 		return trustlab.Errorf(trustlab.EMEDIATYPE, "Content-Type %q: send the scenario as application/yaml (curl --data-binary @s.yaml -H 'Content-Type: application/yaml') or JSON {\"scenario\": \"...\"} as application/json", ct)
+	case bodySweep:
+		if err == nil && (mt == "application/json" || slices.Contains(yamlTypes, mt)) {
+			return nil
+		}
+		return trustlab.Errorf(trustlab.EMEDIATYPE, "Content-Type %q: send the sweep file as application/yaml (curl --data-binary @sweep.yaml -H 'Content-Type: application/yaml') or JSON {\"sweep\": \"...\"} as application/json", ct)
 	case bodyMultipart:
 		if err == nil && mt == "multipart/form-data" {
 			return nil

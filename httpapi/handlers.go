@@ -1,6 +1,9 @@
 package httpapi
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"io/fs"
@@ -128,8 +131,10 @@ func (s *Server) submitRun(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// submitFit accepts multipart/form-data with a file "data" (CSV) and a
-// file or field "spec" (YAML).
+// submitFit accepts multipart/form-data with a file "data" (CSV), a
+// file or field "spec" (YAML) and, optionally, a field "options" (the
+// fit's options as a JSON object, whose fields the fitter checks) and
+// files "questionnaire" (CSV) and "key" (YAML).
 func (s *Server) submitFit(w http.ResponseWriter, r *http.Request) error {
 	js, err := s.jobs()
 	if err != nil {
@@ -157,7 +162,24 @@ func (s *Server) submitFit(w http.ResponseWriter, r *http.Request) error {
 		return trustlab.Invalid(trustlab.FieldErrorf("data", "", "required: the data set as a CSV file part (curl -F data=@trust.csv)"))
 	}
 	defer f.Close()
-	j, err := js.Submit(r.Context(), trustlab.JobInput{Kind: trustlab.KindFit, Data: f, Spec: spec})
+	opts, err := fitOptions(r, s.opts.MaxBody)
+	if err != nil {
+		return err
+	}
+	in := trustlab.JobInput{Kind: trustlab.KindFit, Data: f, Spec: spec, FitOptions: opts}
+	// An optional trait questionnaire (CSV) and its scoring key (YAML), as
+	// --questionnaire and --key: both or neither (jobs checks).
+	for _, p := range []struct {
+		name string
+		dst  *[]byte
+	}{{"questionnaire", &in.Questionnaire}, {"key", &in.Key}} {
+		if mf := r.MultipartForm; len(mf.File[p.name]) > 0 || len(mf.Value[p.name]) > 0 {
+			if *p.dst, err = formBytes(r, p.name, s.opts.MaxUpload); err != nil {
+				return err
+			}
+		}
+	}
+	j, err := js.Submit(r.Context(), in)
 	if err != nil {
 		return err
 	}
@@ -182,7 +204,27 @@ func formBytes(r *http.Request, name string, limit int64) ([]byte, error) {
 	if v := r.FormValue(name); v != "" {
 		return []byte(v), nil
 	}
+	if name != "spec" {
+		return nil, trustlab.Invalid(trustlab.FieldErrorf(name, "", "empty"))
+	}
 	return nil, trustlab.Invalid(trustlab.FieldErrorf(name, "", "required: the data spec as a YAML file part (curl -F spec=@spec.yaml)"))
+}
+
+// fitOptions returns the optional part "options" of a fit submission: one
+// JSON object (its fields are checked by the fitter), or nil.
+func fitOptions(r *http.Request, limit int64) ([]byte, error) {
+	if mf := r.MultipartForm; mf == nil || (len(mf.File["options"]) == 0 && len(mf.Value["options"]) == 0) {
+		return nil, nil
+	}
+	b, err := formBytes(r, "options", limit)
+	if err != nil {
+		return nil, err
+	}
+	t := bytes.TrimSpace(b)
+	if !utf8.Valid(t) || !json.Valid(t) || len(t) == 0 || t[0] != '{' {
+		return nil, trustlab.Invalid(trustlab.FieldErrorf("options", "a JSON object", "not a JSON object: send the fit's options as {\"models\": \"all\", \"prior\": \"weak\", ...}"))
+	}
+	return t, nil
 }
 
 func isJSON(r *http.Request) bool {
@@ -236,7 +278,9 @@ func (s *Server) deleteJob(kind trustlab.JobKind) func(http.ResponseWriter, *htt
 
 // jobFile serves an output file of a done job: the file name, or with
 // name "" the file named by the {name} path value, or with name "plots/"
-// the plot (SVG or PNG) named by {name}. Plots sit beside the report in
+// the plot (SVG or PNG) named by {name}, or with name "levels/" the file
+// {name} of the level folder {level} of a split fit, or with name
+// "trustees/" the file {name} of a fit's trustees (role both). Plots sit beside the report in
 // the output folder, so that index.html's relative links work at
 // /api/v1/runs/{id}/index.html.
 func (s *Server) jobFile(kind trustlab.JobKind, name string) func(http.ResponseWriter, *http.Request) error {
@@ -246,14 +290,27 @@ func (s *Server) jobFile(kind trustlab.JobKind, name string) func(http.ResponseW
 			return err
 		}
 		file := name
-		if name == "" || name == "plots/" {
+		if name == "" || name == "plots/" || name == "levels/" || name == "trustees/" {
 			file = r.PathValue("name")
 			if file == "" || file == "." || file == ".." || strings.ContainsAny(file, `/\`) {
 				return trustlab.Invalid(trustlab.FieldErrorf("name", "", "%q: not a file name", file))
 			}
+			if name == "levels/" {
+				level := r.PathValue("level")
+				if level == "" || level == "." || level == ".." || strings.ContainsAny(level, `/\`) {
+					return trustlab.Invalid(trustlab.FieldErrorf("level", "", "%q: not a level folder", level))
+				}
+				file = "levels/" + level + "/" + file
+			}
+			if name == "trustees/" {
+				file = "trustees/" + file
+			}
 			if ext := path.Ext(file); name == "plots/" && ext != ".svg" && ext != ".png" {
 				return trustlab.Invalid(trustlab.FieldErrorf("name", ".svg or .png", "%q: not a plot", file))
 			}
+		}
+		if name == "plots/" && kind == trustlab.KindSweep {
+			file = "plots/" + file // a sweep's report keeps its plots in plots/
 		}
 		f, err := js.Open(r.Context(), kind, r.PathValue("id"), file)
 		if err != nil {
@@ -294,6 +351,85 @@ func modTime(st fs.FileInfo) time.Time {
 		return time.Time{}
 	}
 	return st.ModTime()
+}
+
+// sweepBody reads a sweep file sent as the raw body (YAML) or as JSON
+// {"sweep": "<YAML text>"}.
+func (s *Server) sweepBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	var src []byte
+	if isJSON(r) {
+		var in SweepInput
+		if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
+			return nil, err
+		}
+		src = []byte(in.Sweep)
+	} else {
+		var err error
+		if src, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody)); err != nil {
+			return nil, jsonError(err)
+		}
+	}
+	if !utf8.Valid(src) {
+		return nil, trustlab.Invalid(trustlab.FieldErrorf("sweep", "", "not valid UTF-8: a sweep file is UTF-8 text"))
+	}
+	if len(strings.TrimSpace(string(src))) == 0 {
+		return nil, trustlab.Invalid(trustlab.FieldErrorf("sweep", "", "required: the sweep file (YAML) as the body, or JSON {\"sweep\": \"...\"}"))
+	}
+	return src, nil
+}
+
+// sweepChecker is a job service that checks sweeps without a job
+// (jobs.Manager).
+type sweepChecker interface {
+	CheckSweep(ctx context.Context, sweep []byte) (trustlab.JobSize, error)
+}
+
+// checkSweep validates a sweep file as a sweep submission would, and
+// creates no sweep: the sweeps page checks as the user types.
+func (s *Server) checkSweep(w http.ResponseWriter, r *http.Request) error {
+	js, err := s.jobs()
+	if err != nil {
+		return err
+	}
+	sc, ok := js.(sweepChecker)
+	if !ok {
+		return trustlab.Errorf(trustlab.EUNAVAILABLE, "this server cannot check sweeps")
+	}
+	src, err := s.sweepBody(w, r)
+	if err != nil {
+		return err
+	}
+	z, err := sc.CheckSweep(r.Context(), src)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, CheckRunOutput{OK: true, Size: z})
+	return nil
+}
+
+// submitSweep accepts a sweep file (its base scenario inline) as the raw
+// body (YAML) or as JSON {"sweep": "<YAML text>"}.
+func (s *Server) submitSweep(w http.ResponseWriter, r *http.Request) error {
+	js, err := s.jobs()
+	if err != nil {
+		return err
+	}
+	src, err := s.sweepBody(w, r)
+	if err != nil {
+		return err
+	}
+	j, err := js.Submit(r.Context(), trustlab.JobInput{Kind: trustlab.KindSweep, Sweep: src})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/sweeps/"+j.ID)
+	writeJSON(w, http.StatusAccepted, j)
+	return nil
+}
+
+// SweepInput is the JSON body of POST /api/v1/sweeps.
+type SweepInput struct {
+	Sweep string `json:"sweep"` // the sweep file (YAML), its base scenario inline (base:)
 }
 
 // scenarioBody reads a scenario sent as the body or as JSON {"scenario": ...}.

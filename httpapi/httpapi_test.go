@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/trustlab/trustlab"
 	"github.com/trustlab/trustlab/experiment"
+	"github.com/trustlab/trustlab/fitrun"
 )
 
 // fakeLedger validates its inputs like a store and answers from memory;
@@ -298,6 +300,7 @@ func TestOpenAPISchemas(t *testing.T) {
 		"Session": Session{}, "SessionInput": SessionInput{},
 		"DesignInput": DesignInput{}, "SessionCreateInput": SessionCreateInput{}, "JoinInput": JoinInput{},
 		"AnswersInput": AnswersInput{}, "ChoiceInput": ChoiceInput{}, "Ack": experiment.Ack{},
+		"FitOptions": fitrun.Settings{}, "SweepInput": SweepInput{},
 	})
 }
 
@@ -360,7 +363,13 @@ func jsonFields(t reflect.Type) []string {
 // fakeJobs records the submitted input.
 type fakeJobs struct {
 	trustlab.JobService
-	data, spec string
+	data, spec, options string
+	opened              string // the last file asked for by Open
+}
+
+func (f *fakeJobs) Open(ctx context.Context, kind trustlab.JobKind, id, name string) (fs.File, error) {
+	f.opened = name
+	return nil, &trustlab.Error{Code: trustlab.ENOTFOUND, Field: "name", Message: "no output " + name}
 }
 
 func (f *fakeJobs) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Job, error) {
@@ -368,7 +377,7 @@ func (f *fakeJobs) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.J
 	if in.Data != nil {
 		b, _ = io.ReadAll(in.Data)
 	}
-	f.data, f.spec = string(b), string(in.Spec)
+	f.data, f.spec, f.options = string(b), string(in.Spec), string(in.FitOptions)
 	return trustlab.Job{ID: "j1", Kind: in.Kind, Status: trustlab.JobQueued}, nil
 }
 
@@ -405,4 +414,158 @@ func TestFitUpload(t *testing.T) {
 	if status, _, _ := do(t, h, "POST", "/api/v1/fits", `{}`); status != 415 {
 		t.Errorf("JSON instead of multipart: %d, want 415", status)
 	}
+}
+
+// fitForm is a fit submission: data, spec and, unless options is "-",
+// the field "options".
+func fitForm(options string) (string, *bytes.Buffer) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	w, _ := mw.CreateFormFile("data", "trust.csv")
+	io.WriteString(w, "subject,sent\n1,5\n")
+	mw.WriteField("spec", "format: long\n")
+	if options != "-" {
+		mw.WriteField("options", options)
+	}
+	mw.Close()
+	return mw.FormDataContentType(), &b
+}
+
+func postForm(h http.Handler, ct string, body io.Reader) *httptest.ResponseRecorder {
+	r := httptest.NewRequest("POST", "/api/v1/fits", body)
+	r.Host = "localhost"
+	r.Header.Set("Content-Type", ct)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+// The fit's options travel as one JSON object in the field "options" to
+// the job service (which checks its fields); anything but an object is
+// refused here, naming the field.
+func TestFitOptionsField(t *testing.T) {
+	for _, tc := range []struct {
+		options string
+		status  int
+		passed  string
+	}{
+		{"-", 202, ""},
+		{`{"models":"baseline","cv_fraction":0.7}`, 202, `{"models":"baseline","cv_fraction":0.7}`},
+		{"  {}\n", 202, "{}"},
+		{`[1, 2]`, 400, ""},
+		{`{"models":`, 400, ""},
+		{`"weak"`, 400, ""},
+		{"{\"split\":\"\xff\"}", 400, ""},
+	} {
+		fj := &fakeJobs{}
+		h := newTest(t, Options{Jobs: fj})
+		ct, body := fitForm(tc.options)
+		w := postForm(h, ct, body)
+		if w.Code != tc.status || fj.options != tc.passed {
+			t.Errorf("options %q: %d %s, passed %q; want %d, %q", tc.options, w.Code, w.Body, fj.options, tc.status, tc.passed)
+		}
+		if tc.status == 400 {
+			if e := errorBody(t, w.Body.Bytes()); len(e.Fields) != 1 || e.Fields[0].Field != "options" || e.Fields[0].Range != "a JSON object" {
+				t.Errorf("options %q: %+v, want a field error about options", tc.options, e)
+			}
+		}
+	}
+}
+
+// The files of a split fit's levels are served from levels/LEVEL/NAME,
+// and those of the trustees' fit from trustees/NAME; anything else than
+// one folder and one file name is refused.
+func TestFitLevelFiles(t *testing.T) {
+	for _, tc := range []struct {
+		path, opened string
+		status       int
+	}{
+		{"/api/v1/fits/j1/levels/control/comparison.csv", "levels/control/comparison.csv", 404},
+		{"/api/v1/fits/j1/levels/control/choices_good.svg", "levels/control/choices_good.svg", 404},
+		{"/api/v1/fits/j1/levels/../index.html", "", 0},
+		{"/api/v1/fits/j1/levels/%2e%2e/comparison.csv", "", 400},
+		{"/api/v1/fits/j1/levels/a%2Fb/comparison.csv", "", 400},
+		{"/api/v1/fits/j1/levels/control/..", "", 0},
+		{"/api/v1/fits/j1/trustees/index.html", "trustees/index.html", 404},
+		{"/api/v1/fits/j1/trustees/%2e%2e", "", 400},
+	} {
+		fj := &fakeJobs{}
+		h := newTest(t, Options{Jobs: fj})
+		status, b, _ := do(t, h, "GET", tc.path, "")
+		if fj.opened != tc.opened || (tc.status != 0 && status != tc.status) {
+			t.Errorf("%s: status %d (%s), opened %q; want %d, %q", tc.path, status, b, fj.opened, tc.status, tc.opened)
+		}
+	}
+}
+
+// A sweep is sent as YAML or as JSON {"sweep": ...} and reaches the job
+// service as a sweep job; its plots are served from plots/.
+func TestSubmitSweep(t *testing.T) {
+	for _, tc := range []struct {
+		body, ct string
+		status   int
+	}{
+		{"base: {steps: 5}\n", "application/yaml", 202},
+		{`{"sweep":"base: {steps: 5}\n"}`, "application/json", 202},
+		{`{"sweep":"  "}`, "application/json", 400},
+		{`{"swep":"x"}`, "application/json", 400},
+		{"\xff\xfe", "application/yaml", 400},
+	} {
+		fj := &sweepJobs{}
+		h := newTest(t, Options{Jobs: fj})
+		status, b, hdr := do(t, h, "POST", "/api/v1/sweeps", tc.body, "Content-Type", tc.ct)
+		if status != tc.status {
+			t.Errorf("%q: %d %s, want %d", tc.body, status, b, tc.status)
+		}
+		if status == 202 && (fj.in.Kind != trustlab.KindSweep || !strings.Contains(string(fj.in.Sweep), "steps: 5") || hdr.Get("Location") != "/api/v1/sweeps/s1") {
+			t.Errorf("%q: submitted %+v, location %q", tc.body, fj.in, hdr.Get("Location"))
+		}
+	}
+	fj := &fakeJobs{}
+	h := newTest(t, Options{Jobs: fj})
+	do(t, h, "GET", "/api/v1/sweeps/s1/plots/trust_rate.svg", "")
+	if fj.opened != "plots/trust_rate.svg" {
+		t.Errorf("a sweep's plot opened %q, want plots/trust_rate.svg", fj.opened)
+	}
+	do(t, h, "GET", "/api/v1/runs/r1/plots/trust.svg", "")
+	if fj.opened != "trust.svg" {
+		t.Errorf("a run's plot opened %q, want trust.svg (beside its report)", fj.opened)
+	}
+}
+
+type sweepJobs struct {
+	fakeJobs
+	in trustlab.JobInput
+}
+
+func (f *sweepJobs) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Job, error) {
+	f.in = in
+	return trustlab.Job{ID: "s1", Kind: in.Kind, Status: trustlab.JobQueued}, nil
+}
+
+// POST /api/v1/sweeps/check answers a valid sweep with its size and a bad
+// one with its field errors, creating nothing; a job service that cannot
+// check sweeps answers 501.
+func TestCheckSweep(t *testing.T) {
+	h := newTest(t, Options{Jobs: &checkingSweeps{}})
+	status, b, _ := do(t, h, "POST", "/api/v1/sweeps/check", `{"sweep":"base: {steps: 5}\n"}`)
+	if status != 200 || !strings.Contains(string(b), `"ok":true`) || !strings.Contains(string(b), `"Steps":5`) {
+		t.Errorf("a good sweep: %d %s", status, b)
+	}
+	status, b, _ = do(t, h, "POST", "/api/v1/sweeps/check", `{"sweep":"bad: 1\n"}`)
+	if e := errorBody(t, b); status != 400 || len(e.Fields) != 1 || e.Fields[0].Field != "bad" {
+		t.Errorf("a bad sweep: %d %s", status, b)
+	}
+	if status, _, _ := do(t, newTest(t, Options{Jobs: &fakeJobs{}}), "POST", "/api/v1/sweeps/check", `{"sweep":"x: 1"}`); status != 501 {
+		t.Errorf("without a sweep checker: %d, want 501", status)
+	}
+}
+
+type checkingSweeps struct{ fakeJobs }
+
+func (checkingSweeps) CheckSweep(ctx context.Context, src []byte) (trustlab.JobSize, error) {
+	if strings.HasPrefix(string(src), "bad") {
+		return trustlab.JobSize{}, trustlab.Invalid(&trustlab.Error{Code: trustlab.EINVALID, Field: "bad", Message: "sweep.yaml:1:1: bad: unknown key"})
+	}
+	return trustlab.JobSize{Steps: 5}, nil
 }

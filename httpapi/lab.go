@@ -48,9 +48,10 @@ func (s *Server) encounters(w http.ResponseWriter, r *http.Request) error {
 type examplesList struct {
 	Scenarios []examples.File `json:"scenarios"`
 	Specs     []examples.File `json:"specs"`
+	Sweeps    []examples.File `json:"sweeps"`
 }
 
 func (s *Server) examples(w http.ResponseWriter, r *http.Request) error {
-	writeJSON(w, http.StatusOK, examplesList{Scenarios: examples.Scenarios(), Specs: examples.Specs()})
+	writeJSON(w, http.StatusOK, examplesList{Scenarios: examples.Scenarios(), Specs: examples.Specs(), Sweeps: examples.Sweeps()})
 	return nil
 }

@@ -151,9 +151,15 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/parties/{from}/decide", s.ledgerDecide},
 
 		{"POST", "/api/v1/runs/check", s.checkRun},
+		{"POST", "/api/v1/sweeps/check", s.checkSweep},
 	},
 		s.jobRoutes(trustlab.KindRun, "/api/v1/runs", s.submitRun, "steps.csv", "agents.csv"),
 		s.jobRoutes(trustlab.KindFit, "/api/v1/fits", s.submitFit, "subjects.csv", "comparison.csv"),
+		[]route{
+			{"GET", "/api/v1/fits/{id}/levels/{level}/{name}", s.jobFile(trustlab.KindFit, "levels/")},
+			{"GET", "/api/v1/fits/{id}/trustees/{name}", s.jobFile(trustlab.KindFit, "trustees/")},
+		},
+		s.jobRoutes(trustlab.KindSweep, "/api/v1/sweeps", s.submitSweep, "summary.csv", "runs.csv", "steps.csv", "sweep.json"),
 		s.labRoutes(), s.experimentRoutes(), s.liveRoutes())
 }
 

@@ -25,7 +25,71 @@ type Fit struct {
 
 var _ trustlab.Fitter = Fit{}
 
-// Check parses the spec and reads the data's header against it.
+// options reads the fit's options that jobs saved beside the data
+// (options.json, from trustlab.JobInput.FitOptions; absent: the
+// defaults) and checks them (fitrun.Settings); bad ones are EINVALID
+// errors naming the option's field and range.
+func options(dataPath string) (fitrun.Settings, fitrun.Options, error) {
+	var b []byte
+	if f, err := os.ReadFile(filepath.Join(filepath.Dir(dataPath), "options.json")); err == nil {
+		b = f
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fitrun.Settings{}, fitrun.Options{}, err
+	}
+	s, err := fitrun.ParseSettings(b)
+	if err != nil {
+		return s, fitrun.Options{}, optionErrors(err)
+	}
+	o, perr := s.Options()
+	// A trait questionnaire submitted with the job (jobs writes it beside
+	// the data) fixes each subject's tau, as --questionnaire does.
+	q, key := filepath.Join(filepath.Dir(dataPath), "questionnaire.csv"), filepath.Join(filepath.Dir(dataPath), "questionnaire_key.yaml")
+	if _, err := os.Stat(q); err == nil {
+		if _, err := os.Stat(key); err == nil {
+			o.Questionnaire, o.Key = q, key
+		}
+	}
+	if perr == nil {
+		perr = o.Validate()
+	}
+	if perr != nil {
+		return s, o, optionErrors(perr)
+	}
+	return s, o, nil
+}
+
+// optionErrors turns fitrun's option errors into field errors of the
+// request (EINVALID: each names its field and range).
+func optionErrors(err error) error {
+	var list []error
+	for _, e := range unjoin(err) {
+		var oe *fitrun.OptionError
+		if errors.As(e, &oe) {
+			msg := oe.Msg
+			if oe.Value != "" {
+				msg = oe.Value + ": " + msg
+			}
+			list = append(list, &trustlab.Error{Code: trustlab.EINVALID, Field: oe.Field, Range: oe.Range, Message: msg})
+			continue
+		}
+		list = append(list, e)
+	}
+	return trustlab.Invalid(errors.Join(list...))
+}
+
+func unjoin(err error) []error {
+	var ie *fitrun.InputError
+	if errors.As(err, &ie) {
+		err = ie.Err
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// Check parses the spec and reads the data's header against it, and
+// checks the fit's options (options.json beside the data) against both.
 func (Fit) Check(dataPath string, spec []byte) error {
 	sp, err := dataset.ParseSpec(bytes.NewReader(spec), "spec.yaml")
 	if _, ok := srcpos.As(err); ok {
@@ -45,12 +109,28 @@ func (Fit) Check(dataPath string, spec []byte) error {
 		}
 		return trustlab.Invalid(&trustlab.Error{Code: trustlab.EINVALID, Field: "data", Message: err.Error()})
 	}
+	_, o, err := options(dataPath)
+	if err != nil {
+		return err
+	}
+	if err := fitrun.Check(dataPath, sp, o); err != nil {
+		var oe *fitrun.OptionError
+		if errors.As(err, &oe) {
+			return optionErrors(err)
+		}
+		return trustlab.Invalid(err)
+	}
 	return nil
 }
 
 // FitPhase says in a few words what a fit is doing when it reports p: the
 // phase the web page shows beside "done of total" (trustlab.ReportPhase).
 func FitPhase(p fitrun.Progress) string {
+	if p.Levels > 0 {
+		q := p
+		q.Levels = 0
+		return fmt.Sprintf("level %d of %d (%s): %s", p.LevelIndex, p.Levels, p.Level, FitPhase(q))
+	}
 	switch p.Stage {
 	case fitrun.StageRead:
 		return "reading the data"
@@ -84,30 +164,25 @@ func (e Fit) Fit(ctx context.Context, dataPath string, spec []byte, out string, 
 			return nil, err
 		}
 	}
-	o := fitrun.Options{
-		Estimation: fitrun.Estimation{Workers: e.Workers},
-		Force:      true, // the job owns its folder; a restarted job starts it again
-		AutoPool:   true, // no pool option in the UI yet: one-shot data are pooled by group
-		Version:    e.Version,
-		Args:       []string{dataPath, "--spec", specPath, "--out", out},
-		Progress: func(p fitrun.Progress) {
-			trustlab.ReportPhase(ctx, FitPhase(p))
-			switch p.Stage {
-			case fitrun.StageStart:
-				progress(0, p.Total)
-			case fitrun.StageSubject:
-				progress(p.Done, p.Total)
-			}
-		},
+	settings, o, err := options(dataPath)
+	if err != nil {
+		return nil, err
 	}
-	// A trait questionnaire submitted with the job (jobs writes it beside
-	// the data) fixes each subject's tau, as --questionnaire does.
-	q, key := filepath.Join(filepath.Dir(dataPath), "questionnaire.csv"), filepath.Join(filepath.Dir(dataPath), "questionnaire_key.yaml")
-	if _, err := os.Stat(q); err == nil {
-		if _, err := os.Stat(key); err == nil {
-			o.Questionnaire, o.Key = q, key
-			o.Args = append(o.Args, "--questionnaire", q, "--key", key)
+	o.Workers = e.Workers
+	o.Force = true // the job owns its folder; a restarted job starts it again
+	o.Version = e.Version
+	o.Args = append([]string{dataPath, "--spec", specPath, "--out", out}, settings.Args()...)
+	o.Progress = func(p fitrun.Progress) {
+		trustlab.ReportPhase(ctx, FitPhase(p))
+		switch p.Stage {
+		case fitrun.StageStart:
+			progress(0, p.Total)
+		case fitrun.StageSubject:
+			progress(p.Done, p.Total)
 		}
+	}
+	if o.Questionnaire != "" {
+		o.Args = append(o.Args, "--questionnaire", o.Questionnaire, "--key", o.Key)
 	}
 	res, err := fitrun.Run(ctx, dataPath, specPath, out, o)
 	if err != nil {

@@ -147,3 +147,71 @@ func TestFitUsesTheJobsQuestionnaire(t *testing.T) {
 		t.Errorf("subjects.csv:\n%.400s", subj)
 	}
 }
+
+// The fit's options (options.json beside the data, as jobs saves
+// JobInput.FitOptions) are checked by Check: each bad one is an EINVALID
+// field error naming the option and its range; good ones reach the fit
+// (its manifest and the command line that reproduces it).
+func TestFitOptions(t *testing.T) {
+	spec, err := os.ReadFile("../examples/data/mikus2023.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		options string
+		fields  []string // field=range
+	}{
+		{`{}`, nil},
+		{`{"cv_fraction":1.5,"samples":-1}`, []string{"cv_fraction=(0, 1)", "samples=[0, 100000]"}},
+		{`{"split":"arm"}`, []string{"split=a column of data.csv"}},
+		{`{"role":"trustee"}`, []string{"role=auto, trustor"}},
+		{`{"models":"full,nope"}`, []string{"models=full, no_asymmetry, no_risk, no_trait, no_learning, baseline, partner_prior, rw, rw2, reciprocity, trustee"}},
+		{`{"modles":"all"}`, []string{"modles="}},
+	} {
+		data := fitData(t, 1)
+		if err := os.WriteFile(filepath.Join(filepath.Dir(data), "options.json"), []byte(tc.options), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := (jobrun.Fit{}).Check(data, spec)
+		var got []string
+		for _, f := range trustlab.FieldErrors(err) {
+			got = append(got, f.Field+"="+f.Range)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.fields) || (err != nil && trustlab.ErrorCode(err) != trustlab.EINVALID) {
+			t.Errorf("%s: fields %q (%v), want %q", tc.options, got, err, tc.fields)
+		}
+	}
+	// Good options reach the fit.
+	data := fitData(t, 2)
+	opts := `{"models":"baseline","prior":"none","restarts":1,"no_cv":true,"samples":0,"replications":0,"split":"treatment","seed":7}`
+	if err := os.WriteFile(filepath.Join(filepath.Dir(data), "options.json"), []byte(opts), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(filepath.Dir(data), "out")
+	var phases []string
+	ctx := trustlab.WithPhase(context.Background(), func(p string) { phases = append(phases, p) })
+	b, err := jobrun.Fit{}.Fit(ctx, data, spec, out, func(int, int) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Args   []string `json:"args"`
+		Models []string `json:"models"`
+		Prior  string   `json:"prior"`
+		Seed   uint64   `json:"seed"`
+		Split  string   `json:"split"`
+		Levels []struct {
+			Level string `json:"level"`
+		} `json:"levels"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Prior != "none" || m.Seed != 7 || fmt.Sprint(m.Models) != "[full baseline]" || m.Split != "treatment" || len(m.Levels) != 1 || m.Levels[0].Level != "control" ||
+		!strings.Contains(strings.Join(m.Args, " "), "--models baseline --prior none --split treatment --replications 0 --samples 0 --restarts 1 --seed 7 --no-cv") {
+		t.Errorf("manifest %s", b)
+	}
+	if len(phases) == 0 || !strings.HasPrefix(phases[len(phases)-1], "level 1 of 1 (control): ") {
+		t.Errorf("phases %q", phases)
+	}
+}

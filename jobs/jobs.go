@@ -1,9 +1,10 @@
-// Package jobs runs simulation runs and fits in the background: it
+// Package jobs runs simulation runs, fits and sweeps in the background: it
 // implements [trustlab.JobService] on a [trustlab.JobStore], a
-// [trustlab.Runner] and a [trustlab.Fitter].
+// [trustlab.Runner], a [trustlab.Fitter] and a [trustlab.Sweeper].
 //
-// Each job has a folder DIR/runs/ID or DIR/fits/ID holding its input
-// (scenario.yaml; data.csv and spec.yaml) and its outputs in out/. The
+// Each job has a folder DIR/runs/ID, DIR/fits/ID or DIR/sweeps/ID holding
+// its input (scenario.yaml; data.csv, spec.yaml and the fit's
+// options.json; sweep.yaml) and its outputs in out/. The
 // store records every change of status before the work it announces, so
 // a job is never lost: when the process stops during a job (killed, or
 // shut down), the next [Manager.Start] starts it again from its input,
@@ -32,10 +33,11 @@ import (
 
 // Options configure a Manager; zero values mean defaults.
 type Options struct {
-	Store  trustlab.JobStore
-	Runner trustlab.Runner
-	Fitter trustlab.Fitter
-	Dir    string // the data folder
+	Store   trustlab.JobStore
+	Runner  trustlab.Runner
+	Fitter  trustlab.Fitter
+	Sweeper trustlab.Sweeper // nil: no sweeps
+	Dir     string           // the data folder
 
 	Workers          int           // jobs run at once, default 1 (a run or fit uses every core)
 	MaxAttempts      int           // starts before an interrupted job is failed, default 3
@@ -222,7 +224,7 @@ func (m *Manager) release(id string) {
 // MaxAttempts starts), removes folders of deleted jobs and starts the
 // workers.
 func (m *Manager) Start(ctx context.Context) error {
-	for _, kind := range []trustlab.JobKind{trustlab.KindRun, trustlab.KindFit} {
+	for _, kind := range kinds {
 		dir := m.kindDir(kind)
 		err := os.MkdirAll(dir, 0o755)
 		if err == nil {
@@ -283,22 +285,32 @@ func (m *Manager) Start(ctx context.Context) error {
 	return nil
 }
 
+// kinds are the kinds of job, each with a folder DIR/KINDs.
+var kinds = []trustlab.JobKind{trustlab.KindRun, trustlab.KindFit, trustlab.KindSweep}
+
 // size predicts the size of a stored job from its input.
 func (m *Manager) size(j trustlab.Job) (trustlab.JobSize, error) {
-	if j.Kind != trustlab.KindRun || m.o.Runner == nil {
-		return trustlab.JobSize{}, nil
+	switch {
+	case j.Kind == trustlab.KindRun && m.o.Runner != nil:
+		b, err := os.ReadFile(filepath.Join(m.jobDir(j.Kind, j.ID), "scenario.yaml"))
+		if err != nil {
+			return trustlab.JobSize{}, nil // runJob reports it
+		}
+		return m.o.Runner.Check(b)
+	case j.Kind == trustlab.KindSweep && m.o.Sweeper != nil:
+		b, err := os.ReadFile(filepath.Join(m.jobDir(j.Kind, j.ID), "sweep.yaml"))
+		if err != nil {
+			return trustlab.JobSize{}, nil
+		}
+		return m.o.Sweeper.Check(b)
 	}
-	b, err := os.ReadFile(filepath.Join(m.jobDir(j.Kind, j.ID), "scenario.yaml"))
-	if err != nil {
-		return trustlab.JobSize{}, nil // runJob reports it
-	}
-	return m.o.Runner.Check(b)
+	return trustlab.JobSize{}, nil
 }
 
 // sweep removes job folders that have no job (left by a crash between
 // writing a job's input and storing it, or during a delete).
 func (m *Manager) sweep(ctx context.Context) {
-	for _, kind := range []trustlab.JobKind{trustlab.KindRun, trustlab.KindFit} {
+	for _, kind := range kinds {
 		entries, err := os.ReadDir(m.kindDir(kind))
 		if err != nil {
 			continue
@@ -352,8 +364,6 @@ func newID() string {
 	return hex.EncodeToString(b)
 }
 
-// Submit validates the input, writes it to the job's folder, stores the
-// job as queued and queues it.
 // CheckRun validates a scenario as Submit does for a run, and predicts its
 // size, without storing or queueing anything.
 func (m *Manager) CheckRun(ctx context.Context, scenario []byte) (trustlab.JobSize, error) {
@@ -367,6 +377,22 @@ func (m *Manager) CheckRun(ctx context.Context, scenario []byte) (trustlab.JobSi
 	return z, m.o.Limits.checkSize(z)
 }
 
+// CheckSweep validates a sweep file as Submit does for a sweep (every
+// cell, then the server's limits) and predicts its size, without storing
+// or queueing anything.
+func (m *Manager) CheckSweep(ctx context.Context, sweep []byte) (trustlab.JobSize, error) {
+	if m.o.Sweeper == nil {
+		return trustlab.JobSize{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server runs no sweeps: run it with trustlab sweep SWEEP.yaml --out DIR")
+	}
+	z, err := m.o.Sweeper.Check(sweep)
+	if err != nil {
+		return z, invalid("sweep", err)
+	}
+	return z, m.o.Limits.checkSize(z)
+}
+
+// Submit validates the input, writes it to the job's folder, stores the
+// job as queued and queues it.
 func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Job, error) {
 	id := newID()
 	dir := m.jobDir(in.Kind, id)
@@ -423,6 +449,10 @@ func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Jo
 			os.RemoveAll(dir)
 			return trustlab.Job{}, trustlab.Invalid(trustlab.FieldErrorf("questionnaire", "both or neither", "a questionnaire needs its scoring key and a key its questionnaire"))
 		}
+		if err == nil && in.FitOptions != nil {
+			// Read and checked by the fitter from the job's folder (jobrun.Fit).
+			err = writeFile(filepath.Join(dir, "options.json"), in.FitOptions)
+		}
 		if err == nil && in.Questionnaire != nil {
 			// Read by the fitter from the job's folder (jobrun.Fit).
 			err = writeFile(filepath.Join(dir, "questionnaire.csv"), in.Questionnaire)
@@ -438,8 +468,30 @@ func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Jo
 			os.RemoveAll(dir)
 			return trustlab.Job{}, invalid("spec", err)
 		}
+	case trustlab.KindSweep:
+		if m.o.Sweeper == nil {
+			return trustlab.Job{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server runs no sweeps: run it with trustlab sweep SWEEP.yaml --out DIR")
+		}
+		var err error
+		if z, err = m.o.Sweeper.Check(in.Sweep); err != nil {
+			return trustlab.Job{}, invalid("sweep", err)
+		}
+		if err := m.o.Limits.checkSize(z); err != nil {
+			return trustlab.Job{}, err
+		}
+		if err := m.reserve(id, z); err != nil {
+			return trustlab.Job{}, err
+		}
+		reserved = true
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return trustlab.Job{}, err
+		}
+		if err := writeFile(filepath.Join(dir, "sweep.yaml"), in.Sweep); err != nil {
+			os.RemoveAll(dir)
+			return trustlab.Job{}, err
+		}
 	default:
-		return trustlab.Job{}, trustlab.Invalid(trustlab.FieldErrorf("kind", "run, fit", "%q: unknown job kind", in.Kind))
+		return trustlab.Job{}, trustlab.Invalid(trustlab.FieldErrorf("kind", "run, fit, sweep", "%q: unknown job kind", in.Kind))
 	}
 	j := trustlab.Job{ID: id, Kind: in.Kind, Status: trustlab.JobQueued, CreatedAt: time.Now().UTC()}
 	if err := m.o.Store.CreateJob(ctx, j); err != nil {
@@ -756,6 +808,15 @@ func (m *Manager) work(ctx context.Context, kind trustlab.JobKind, dir, out stri
 			return nil, err
 		}
 		return m.o.Fitter.Fit(ctx, filepath.Join(dir, "data.csv"), spec, out, progress)
+	case trustlab.KindSweep:
+		if m.o.Sweeper == nil {
+			return nil, fmt.Errorf("this server runs no sweeps")
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "sweep.yaml"))
+		if err != nil {
+			return nil, err
+		}
+		return m.o.Sweeper.Run(ctx, b, out, progress)
 	}
 	return nil, fmt.Errorf("unknown job kind %q", kind)
 }

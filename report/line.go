@@ -168,7 +168,7 @@ func (lc LineChart) Draw(c draw.Canvas) error {
 	var entries []entry
 	for i, s := range lc.Series {
 		ls := draw.LineStyle{Color: Color(i), Width: vg.Points(lineWidth), Dashes: dashes(i)}
-		gs := draw.GlyphStyle{Color: Color(i), Radius: vg.Points(2.2), Shape: markCircle}
+		gs := draw.GlyphStyle{Color: Color(i), Radius: vg.Points(markerRadius), Shape: markCircle}
 		sparse := !lc.Points && len(lc.Series) >= 2
 		if sparse || lc.Points && len(lc.Series) >= 2 {
 			gs.Shape = markerFor(i)

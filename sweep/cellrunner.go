@@ -21,6 +21,13 @@ type CellRunner struct {
 	// Workers is the number of goroutines of each run; 0 means 1, since a
 	// sweep already runs several runs at once. Results do not depend on it.
 	Workers int
+	// NoFiles refuses file: keys in the cells' scenarios
+	// (scenario.ParseOptions.NoFiles): for a server.
+	NoFiles bool
+}
+
+func (e CellRunner) parse(s Scenario) (*scenario.Scenario, error) {
+	return scenario.ParseWith(s.YAML, s.Name, s.Dir, scenario.ParseOptions{NoFiles: e.NoFiles})
 }
 
 // SummaryMetrics names the end-of-run metrics of CellRunner, in order.
@@ -36,15 +43,15 @@ var SummaryMetrics = []string{
 var seriesMetrics = sim.RowHeader[2:]
 
 // Check parses and validates a scenario.
-func (CellRunner) Check(s Scenario) error {
-	_, err := scenario.Parse(s.YAML, s.Name, s.Dir)
+func (e CellRunner) Check(s Scenario) error {
+	_, err := e.parse(s)
 	return err
 }
 
 // CheckRows checks a scenario like Check and returns the number of series
 // rows of one run: one per step and group, plus "all" with several groups.
-func (CellRunner) CheckRows(s Scenario) (int, error) {
-	sc, err := scenario.Parse(s.YAML, s.Name, s.Dir)
+func (e CellRunner) CheckRows(s Scenario) (int, error) {
+	sc, err := e.parse(s)
 	if err != nil {
 		return 0, err
 	}
@@ -57,7 +64,7 @@ func (CellRunner) CheckRows(s Scenario) (int, error) {
 
 // Run runs a scenario with the given seed.
 func (e CellRunner) Run(ctx context.Context, s Scenario, seed uint64) (Result, error) {
-	sc, err := scenario.Parse(s.YAML, s.Name, s.Dir)
+	sc, err := e.parse(s)
 	if err != nil {
 		return Result{}, err
 	}

@@ -141,7 +141,28 @@ func Load(path string) (*Sweep, error) {
 // scenario: is read relative to its directory. Errors name the file, line,
 // column and key.
 func Parse(name string, src []byte) (*Sweep, error) {
+	return ParseWith(name, src, ParseOptions{})
+}
+
+// ParseOptions are options of [ParseWith]; the zero value is [Parse]'s.
+type ParseOptions struct {
+	// NoFiles refuses the key scenario: (a base scenario file) and every
+	// file: key of the base and of the axes' values, each with a
+	// positioned error, and reads no file: for sweeps sent to a server,
+	// which must not make it read its own files. Give the Runner the same
+	// rule (CellRunner.NoFiles).
+	NoFiles bool
+}
+
+// NoFilesMessage is the error of a scenario: key under ParseOptions.NoFiles.
+const NoFilesMessage = "files are not allowed here: a sweep sent to the server gives its base scenario inline (base:), or run it with trustlab sweep"
+
+// ParseWith is [Parse] with options.
+func ParseWith(name string, src []byte, o ParseOptions) (*Sweep, error) {
 	p := &parser{Walker: yamlx.Walker{File: name}}
+	if o.NoFiles {
+		p.Refuse = map[string]string{"scenario": NoFilesMessage, "file": scenario.NoFilesMessage}
+	}
 	root, err := yamlx.Parse(src, name)
 	if err != nil {
 		return nil, err

@@ -303,3 +303,31 @@ func TestLoadBounds(t *testing.T) {
 		t.Errorf("byte order mark: %v", err)
 	}
 }
+
+// NoFiles (a server's sweeps) refuses a base scenario file at its key,
+// without reading it, and file: keys in the cells' scenarios at the line
+// of the sweep file they come from.
+func TestParseNoFiles(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "base.yaml"), []byte("steps: 5\npopulation: {size: 10}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(dir, "s.yaml")
+	src := []byte("seed: 3\nscenario: base.yaml\n")
+	if _, err := Parse(name, src); err != nil {
+		t.Fatalf("without NoFiles: %v", err)
+	}
+	_, err := ParseWith(name, src, ParseOptions{NoFiles: true})
+	if err == nil || !strings.Contains(err.Error(), name+":2:1: scenario: "+NoFilesMessage) {
+		t.Errorf("NoFiles: %v", err)
+	}
+	inline := []byte("base:\n  steps: 5\n  population: {size: 50}\n  network: {kind: edge-list, file: edges.csv}\naxes:\n  steps: [5, 6]\n")
+	sw, err := ParseWith(name, inline, ParseOptions{NoFiles: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = sw.Check(CellRunner{NoFiles: true})
+	if err == nil || !strings.Contains(err.Error(), ":4:") || !strings.Contains(err.Error(), "files are not allowed here") {
+		t.Errorf("a file: key in the base: %v", err)
+	}
+}

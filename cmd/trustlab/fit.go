@@ -50,6 +50,7 @@ Examples:
   trustlab fit trials.csv --spec examples/data/mikus2023.yaml --out mikus
   trustlab fit trials.csv --spec srndna.yaml --models no_learning,baseline --fix gamma=1
   trustlab fit pairs.csv --spec berg1995.yaml --pool group
+  trustlab fit trials.csv --spec examples/data/mikus2023.yaml --split treatment --out by-treatment
   trustlab fit trials.csv --spec s.yaml --questionnaire answers.csv --key key.yaml --tau-from prior`
 
 func cmdFit(e *env, args []string) error {
@@ -63,13 +64,14 @@ func cmdFit(e *env, args []string) error {
 		samples                     int
 		noCV, noPlots, force, drop  bool
 		loso                        bool
-		role                        string
+		role, split                 string
 	)
 	est.register(fs, "empirical")
 	fs.StringVar(&specPath, "spec", "", "data spec `SPEC.yaml` mapping CSV columns to roles (required; see examples/data)")
 	fs.StringVar(&models, "models", "all", "models to fit: all, or a comma-separated list of "+strings.Join(fit.VariantNames(), ", ")+" (full is always fitted)")
 	fs.StringVar(&out, "out", "fit-out", "output `directory`")
 	fs.StringVar(&role, "role", "auto", "whose decisions to fit: trustor (amounts sent), trustee (amounts returned: the trustee model, needs columns.trustee in the spec), both (the trustees into OUT/trustees), or auto (both when the spec names columns.trustee, else trustor)")
+	fs.StringVar(&split, "split", "", "fit each level of this data `COLUMN` (e.g. treatment) on its own: one fit per value, into OUT/levels/LEVEL, with comparison.csv and subjects.csv of all levels joined under a first column level (at most 50 levels)")
 	fs.StringVar(&pool, "pool", "none", "fit one parameter set per pool: none (per subject), group (per value of the group column) or all")
 	fs.StringVar(&qPath, "questionnaire", "", "questionnaire responses `CSV` (one row per subject) whose trust-scale score fixes or informs tau; needs --key")
 	fs.StringVar(&keyPath, "key", "", "questionnaire scoring key `YAML`: items, reverse-keyed items, response range")
@@ -101,7 +103,7 @@ func cmdFit(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	o := fitrun.Options{Estimation: eo, Questionnaire: qPath, Key: keyPath, NoPlots: noPlots, Force: force, DropInvalid: drop, Version: version, Args: args}
+	o := fitrun.Options{Estimation: eo, Questionnaire: qPath, Key: keyPath, NoPlots: noPlots, Force: force, DropInvalid: drop, Version: version, Args: args, Split: split}
 	if o.Role, err = fitrun.ParseRole(role); err != nil {
 		return usageErrorf("--%v", err)
 	}
@@ -117,17 +119,8 @@ func cmdFit(e *env, args []string) error {
 		return usageErrorf("--cv-fraction = %g: must be in (0, 1)", cvFraction)
 	}
 	o.CVFraction, o.NoCV, o.CVFolds, o.LOSO = cvFraction, noCV, cvFolds, loso
-	if replications < 0 || replications > 1000 {
-		return usageErrorf("--replications = %d: must be in [0, 1000] (0: none)", replications)
-	}
 	o.Replications, o.NoPPC = replications, replications == 0
-	if samples < 0 || samples > 100000 {
-		return usageErrorf("--samples = %d: must be in [0, 100000] (0: none)", samples)
-	}
 	o.Samples, o.NoSamples = samples, samples == 0
-	if cvFolds != 0 && (cvFolds < 2 || cvFolds > 100) {
-		return usageErrorf("--cv-folds = %d: must be in [2, 100] (or 0: the last-trials split)", cvFolds)
-	}
 	if o.TraitMode, err = fit.ParseTraitMode(tauFrom); err != nil {
 		return usageErrorf("--tau-from = %v", err)
 	}
@@ -150,6 +143,12 @@ func cmdFit(e *env, args []string) error {
 	if o.Pool != fitrun.PoolNone && qPath != "" {
 		return usageErrorf("--pool %s: cannot be combined with --questionnaire (tau is set per subject)", pool)
 	}
+	// The ranges and combinations of the options are checked in one place,
+	// fitrun.Options.Validate (as for the web laboratory's fits), before
+	// any file is read; its errors name the flag.
+	if err := o.Validate(); err != nil {
+		return inputError(err)
+	}
 	bar := newProgress(e.stderr, "fit")
 	if bar.on() {
 		o.Progress = bar.report
@@ -160,6 +159,18 @@ func cmdFit(e *env, args []string) error {
 		return inputError(unreadableInput(err, input{"the data file", dataPath}, input{"--spec", specPath},
 			input{"--questionnaire", qPath}, input{"--key", keyPath}))
 	}
+	if len(res.Levels) > 0 {
+		fmt.Fprintf(e.stdout, "split by %s: %d levels, each fitted on its own (%s/levels/LEVEL)\n", split, len(res.Levels), out)
+		for i, lv := range res.Levels {
+			fmt.Fprintf(e.stdout, "\n%s = %s (%s/%s): ", split, lv.Level, out, res.Manifest.Levels[i].Folder)
+			printComparison(e.stdout, lv.Result)
+			if t := lv.Trustees; t != nil {
+				fmt.Fprintf(e.stdout, "\ntrustees (%s/%s/trustees): ", out, res.Manifest.Levels[i].Folder)
+				printComparison(e.stdout, t)
+			}
+		}
+		return nil
+	}
 	printComparison(e.stdout, res)
 	if t := res.Trustees; t != nil {
 		fmt.Fprintf(e.stdout, "\ntrustees (%s/trustees): ", out)
@@ -169,10 +180,22 @@ func cmdFit(e *env, args []string) error {
 }
 
 // inputError turns errors about input (which name file, line and column)
-// into usage errors: exit status 2.
+// into usage errors: exit status 2. Options out of range are named by
+// their flag (--split = arm: ...).
 func inputError(err error) error {
 	var ie *fitrun.InputError
 	var de *dataset.Error
+	var oe *fitrun.OptionError
+	if errors.As(err, &oe) {
+		var lines []string
+		for _, e := range unjoinAll(err) {
+			if errors.As(e, &oe) {
+				e = fmt.Errorf("%s", strings.Replace(e.Error(), oe.Error(), optionText(oe), 1))
+			}
+			lines = append(lines, e.Error())
+		}
+		return usageErrorf("%s", strings.Join(lines, "\n"))
+	}
 	if errors.As(err, &ie) || errors.As(err, &de) {
 		return usageErrorf("%v", err)
 	}
@@ -210,4 +233,24 @@ func printComparison(wr io.Writer, res *fitrun.Result) {
 	for _, w := range res.Warnings {
 		fmt.Fprintln(wr, w)
 	}
+}
+
+// optionText is an OptionError as the CLI says it: by its flag.
+func optionText(oe *fitrun.OptionError) string {
+	if oe.Value == "" {
+		return oe.Flag() + ": " + oe.Msg
+	}
+	return oe.Flag() + " = " + oe.Value + ": " + oe.Msg
+}
+
+// unjoinAll returns the errors joined in err (under an InputError), or err.
+func unjoinAll(err error) []error {
+	var ie *fitrun.InputError
+	if errors.As(err, &ie) {
+		err = ie.Err
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }

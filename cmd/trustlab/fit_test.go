@@ -32,6 +32,8 @@ func TestFitGolden(t *testing.T) {
 		{name: "fit-bad-amount", args: []string{"fit", "testdata/fit/bad_amount.csv", "--spec", testSpec, "--out", out, "--no-plots"}},
 		{name: "fit-bad-outcome", args: []string{"fit", "testdata/fit/bad_outcome.csv", "--spec", testSpec, "--out", out, "--no-plots"}},
 		{name: "fit-bad-prior", args: []string{"fit", testData, "--spec", testSpec, "--prior", "bayes"}},
+		{name: "fit-bad-ranges", args: []string{"fit", testData, "--spec", testSpec, "--samples", "-1", "--cv-folds", "1", "--replications", "1001"}},
+		{name: "fit-split-bad-column", args: []string{"fit", testData, "--spec", testSpec, "--split", "arm", "--out", out}},
 		{name: "fit-pool-empirical", args: []string{"fit", testData, "--spec", testSpec, "--pool", "all", "--prior", "empirical"}},
 		{name: "recover-bad-partners", args: []string{"recover", "--partners", "good:25"}},
 		{name: "recover-bad-range", args: []string{"recover", "--range", "beta=0:10"}},
@@ -111,5 +113,24 @@ func TestRecoverModelAndConfusion(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"recover", "--model", "nonsense", "--out", t.TempDir()}, nil, &stdout, &stderr); err == nil || !strings.Contains(err.Error(), "--model") {
 		t.Errorf("recover --model nonsense: %v", err)
+	}
+}
+
+// --split fits each level into OUT/levels/LEVEL and prints each level's
+// comparison under its name.
+func TestFitSplit(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "split")
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"fit", testData, "--spec", testSpec, "--out", out, "--split", "treatment", "--prior", "none", "--models", "baseline", "--restarts", "1", "--no-cv", "--no-plots"}, nil, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("fit --split: %v\n%s", err, stderr.String())
+	}
+	got := stdout.String()
+	if !strings.HasPrefix(got, "split by treatment: 1 levels, each fitted on its own ("+out+"/levels/LEVEL)\n\ntreatment = control ("+out+"/levels/control): fitted 1 subjects") ||
+		!strings.Contains(got, "baseline") {
+		t.Errorf("stdout:\n%s", got)
+	}
+	if cmp := testfs.ReadCSV(t, filepath.Join(out, "comparison.csv")); len(cmp) != 3 || cmp[0][0] != "level" || cmp[1][0] != "control" {
+		t.Errorf("comparison.csv: %v", cmp)
 	}
 }

@@ -94,7 +94,7 @@ func cmdServe(e *env, args []string) error {
 	defer db.Close()
 	runner, fitter := jobRunners()
 	mgr := jobs.New(jobs.Options{
-		Store: sqlite.NewJobStore(db), Runner: runner, Fitter: fitter,
+		Store: sqlite.NewJobStore(db), Runner: runner, Fitter: fitter, Sweeper: jobrun.Sweep{Version: version},
 		Dir: data, Workers: workers, Logger: log, Limits: limits,
 	})
 	exps := experiment.NewManager(experiment.Options{Store: sqlite.NewExperimentStore(db), Logger: log, NoLiveFits: !liveFits})
@@ -162,7 +162,7 @@ func defaultDataDir() string {
 }
 
 // jobRunners returns what the server's jobs run: simulations and fits
-// (package jobrun).
+// (package jobrun; sweeps: jobrun.Sweep).
 // Scenarios sent to the server may not name files on it.
 func jobRunners() (trustlab.Runner, trustlab.Fitter) {
 	return jobrun.Sim{Version: version}, jobrun.Fit{Version: version}

@@ -9,6 +9,7 @@ const ROUTES = [
   { re: /^\/experience$/, nav: 'experience', title: 'Experience lab', load: () => import('./experience.js') },
   { re: /^\/runs(?:\/([A-Za-z0-9_-]+))?$/, nav: 'runs', title: 'Simulations', load: () => import('./runs.js') },
   { re: /^\/live$/, nav: 'live', title: 'Live population', load: () => import('./live.js') },
+  { re: /^\/sweeps(?:\/([A-Za-z0-9_-]+))?$/, nav: 'sweeps', title: 'Sweeps', load: () => import('./sweeps.js') },
   { re: /^\/fits(?:\/([A-Za-z0-9_-]+))?$/, nav: 'fits', title: 'Fits', load: () => import('./fits.js') },
   { re: /^\/experiments(?:\/([A-Za-z0-9_-]+))?$/, nav: 'experiments', title: 'Experiments', load: () => import('./experiments.js') },
   { re: /^\/play\/([A-Za-z0-9_-]{43})$/, nav: 'play', title: 'Trust game', load: () => import('./play.js') },

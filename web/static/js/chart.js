@@ -2,6 +2,15 @@
 // units), a legend and an accessible title and description.
 
 import { h, svg, id } from './dom.js';
+import { STYLE } from './chartstyle.js';
+
+// The line width and the dash pattern of dashed series are those of the
+// server's plots (chartstyle.js, from package report), at the screen's
+// scale; the palette is app.css's --s0...--s7, checked against the same
+// style.
+const PX = STYLE.screen_px_per_pt;
+const LINE_WIDTH = `${+(STYLE.line_width_pt * PX).toFixed(3)}px`;
+const DASH = STYLE.dashes_pt[1].map((d) => +(d * PX).toFixed(3)).join(' ');
 
 /** ticks returns about n round numbers covering [lo, hi]. */
 export function ticks(lo, hi, n = 5) {
@@ -73,6 +82,8 @@ export function lineChart(opts) {
     class: 'chart', viewBox: `0 0 ${W} ${H}`, width: W, height: H,
     role: 'img', 'aria-labelledby': tid, 'aria-describedby': did,
   });
+  root.style.setProperty('--line-width', LINE_WIDTH);
+  root.style.setProperty('--dash', DASH);
   root.append(svg('title', { id: tid, text: opts.title }));
   root.append(svg('desc', { id: did, text: opts.desc || opts.title }));
 

@@ -9,6 +9,8 @@ import { parseCSV, value } from './csv.js';
 import { lineChart } from './chart.js';
 import { jobList, watch, progressBar, deleteButton, fileLinks } from './jobs.js';
 import { navigate } from './app.js';
+import { fitOptions } from './fitopts.js';
+import { csvPreview } from './csvpreview.js';
 
 /** mount shows the fit list and form, or one fit. */
 export function mount(main, fitId) {
@@ -29,6 +31,21 @@ function mountList(main) {
     const f = specFile.files[0];
     if (f) ed.set(await f.text());
   });
+  const opts = fitOptions();
+  const preview = csvPreview();
+  let pending = 0;
+  const refreshPreview = () => {
+    clearTimeout(pending);
+    pending = setTimeout(async () => {
+      try {
+        opts.setColumns(await preview.update(dataInput.files[0], ed.value()));
+      } catch { /* an unreadable file: the server says why on submit */ }
+    }, 150);
+  };
+  dataInput.addEventListener('change', refreshPreview);
+  ed.textarea.addEventListener('input', refreshPreview);
+  const setSpec = ed.set;
+  ed.set = (text) => { setSpec(text); refreshPreview(); };
   const status = h('p', { class: 'status-line', 'aria-live': 'polite' });
   const errBox = h('div', { class: 'error', role: 'alert', hidden: true });
   const submit = h('button', { type: 'submit', 'data-action': 'fit' }, 'Fit on the server');
@@ -38,27 +55,41 @@ function mountList(main) {
       e.preventDefault();
       errBox.hidden = true;
       ed.clearErrors();
+      opts.clearErrors();
       if (!dataInput.files[0]) { status.textContent = 'Choose a data file (CSV) first.'; dataInput.focus(); return; }
       if (!ed.value().trim()) { status.textContent = 'Give a data spec first.'; ed.textarea.focus(); return; }
       const fd = new FormData();
       fd.append('data', dataInput.files[0], dataInput.files[0].name);
       fd.append('spec', new Blob([ed.value()], { type: 'text/yaml' }), 'spec.yaml');
+      fd.append('options', JSON.stringify(opts.settings()));
+      const { questionnaire, key } = opts.files();
+      if (questionnaire) fd.append('questionnaire', questionnaire, questionnaire.name);
+      if (key) fd.append('key', key, key.name);
       submit.disabled = true;
       status.textContent = 'Uploading…';
       try {
         const body = await post('/api/v1/fits', fd);
         navigate(`/fits/${body.id}`);
       } catch (err) {
+        // Each problem goes where it is: the spec's at their lines in the
+        // editor, the options' next to their controls; only the rest (or
+        // an error without fields) is an alert.
         const fields = err.fields || [];
         const inSpec = (f) => f.file === 'spec.yaml' || f.field === 'spec';
         const specMsgs = fields.filter(inSpec).map((f) => (f.file ? f : f.message.replace(/^spec: /, '')));
         if (specMsgs.length) ed.showErrors(specMsgs);
-        const rest = fields.filter((f) => !inSpec(f));
-        errBox.replaceChildren(h('p', {}, h('strong', {}, 'The server did not accept this: '), rest.length || specMsgs.length ? '' : err.message),
-          rest.length ? h('ul', {}, rest.map((f) => h('li', {}, f.message))) : '',
-          specMsgs.length ? h('p', {}, 'The spec\'s problems are marked at their lines.') : '');
-        errBox.hidden = false;
-        status.textContent = '';
+        const rest = opts.showErrors(fields.filter((f) => !inSpec(f)));
+        const placed = fields.length - rest.length;
+        if (rest.length || !fields.length) {
+          errBox.replaceChildren(h('p', {}, h('strong', {}, 'The server did not accept this: '), rest.length ? '' : err.message),
+            rest.length ? h('ul', {}, rest.map((f) => h('li', {}, f.message + (f.range && !f.message.includes(f.range) ? ` (allowed: ${f.range})` : '')))) : '');
+          errBox.hidden = false;
+        }
+        const inOpts = placed - specMsgs.length;
+        status.textContent = !placed ? '' : `Not submitted: ${[
+          specMsgs.length ? 'the spec\'s problems are marked at their lines' : '',
+          inOpts ? 'the options\' problems are shown next to them' : '',
+        ].filter(Boolean).join('; ')}.`;
         submit.disabled = false;
       }
     },
@@ -69,6 +100,8 @@ function mountList(main) {
   h('div', { class: 'field-row' }, specSel.el,
     h('div', { class: 'field' }, h('label', { for: 'fit-spec-file' }, 'or a spec file'), specFile)),
   ed.el,
+  preview.el,
+  opts.el,
   h('div', { class: 'buttons' }, submit),
   status, errBox);
 
@@ -85,7 +118,8 @@ function mountList(main) {
   }).catch(() => specSel.input.replaceChildren(h('option', { value: '' }, 'Unavailable')));
   const describe = (j) => {
     const m = j.manifest || {};
-    return m.subjects ? `${m.subjects} subjects, ${m.trials} trials` : '–';
+    if (!m.subjects) return '–';
+    return `${m.subjects} subjects, ${m.trials} trials${m.split ? `, split by ${m.split} (${(m.levels || []).length} levels)` : ''}`;
   };
   jobList(listBox, 'fits', describe);
   const refresh = setInterval(() => jobList(listBox, 'fits', describe), 4000);
@@ -130,8 +164,9 @@ function mountFit(main, fitId) {
 }
 
 async function showFit(body, fitId, j, signal) {
-  const base = `/api/v1/fits/${fitId}`;
   const m = j.manifest || {};
+  if (m.split && (m.levels || []).length) return showSplit(body, fitId, j, signal);
+  const base = `/api/v1/fits/${fitId}`;
   const [cmpText, subjText, predText, report] = await Promise.all([
     getText(`${base}/comparison.csv`, signal), getText(`${base}/subjects.csv`, signal),
     getText(`${base}/predictions.csv`, signal).catch(() => ''), getText(`${base}/index.html`, signal).catch(() => ''),
@@ -156,7 +191,69 @@ async function showFit(body, fitId, j, signal) {
       fileLinks('fits', fitId, [...(m.outputs || ['subjects.csv', 'comparison.csv', 'index.html']), 'manifest.json'], (f) => FILE_TEXT[f])));
 }
 
-function comparisonTable(cmp) {
+/**
+ * showSplit shows a fit split by a column: the levels side by side (each
+ * one's model comparison and charts), then one subject of a chosen level.
+ */
+async function showSplit(body, fitId, j, signal) {
+  const base = `/api/v1/fits/${fitId}`;
+  const m = j.manifest;
+  const [cmpText, subjText] = await Promise.all([getText(`${base}/comparison.csv`, signal), getText(`${base}/subjects.csv`, signal)]);
+  const cmp = parseCSV(cmpText);
+  const subj = parseCSV(subjText);
+  const reports = await Promise.all(m.levels.map((lv) => getText(`${base}/${lv.folder}/index.html`, signal).catch(() => '')));
+  const facts = [
+    ['Split by', `${m.split} (${m.levels.length} levels)`], ['Subjects fitted', m.fits], ['Subjects in the data', m.subjects], ['Trials', m.trials],
+    ['Models', (m.models || []).join(', ')], ['Estimator', m.prior], ['Pooling', m.pool], ['Restarts', m.restarts], ['Seed', m.seed],
+    ['Run time', m.seconds !== undefined ? duration(m.seconds) : undefined], ['Submitted', when(j.created_at)], ['trustlab', m.version],
+  ].filter(([, v]) => v !== undefined && v !== null && v !== '');
+  const levelSections = m.levels.map((lv, i) => h('section', { class: 'panel', 'data-testid': 'level', 'data-level': lv.level, 'aria-labelledby': `lvl-h-${i}` },
+    h('h3', { id: `lvl-h-${i}` }, `${m.split} = ${lv.level}`),
+    h('p', { class: 'hint' }, `${lv.subjects} subjects, ${lv.trials} trials, ${lv.fits} fits · `, h('a', { href: `${base}/${lv.folder}/index.html`, target: '_blank', rel: 'noopener' }, 'report')),
+    comparisonTable({ header: cmp.header.filter((c) => c !== 'level'), rows: cmp.rows.filter((r) => r.level === lv.level) }, { id: `cmp-h-${i}`, level: lv.level, heading: 'Model comparison', brief: true }),
+    reportFigures(reports[i], `${base}/${lv.folder}`, `fplots-h-${i}`)));
+
+  // Under empirical Bayes each level has its population prior: the
+  // median and central 68% range of each parameter, the levels side by side.
+  let populations = '';
+  if (m.levels.some((lv) => lv.population)) {
+    const params = [...new Set(m.levels.flatMap((lv) => (lv.population ? lv.population.params : [])))];
+    const cell = (lv, p) => {
+      const pop = lv.population;
+      const k = pop ? pop.params.indexOf(p) : -1;
+      return k < 0 ? '–' : `${est(pop.median[k], 3)} (${est(pop.lo68[k], 3)}–${est(pop.hi68[k], 3)})`;
+    };
+    populations = h('div', { class: 'table-wrap' }, h('table', { 'data-testid': 'level-populations' },
+      h('caption', {}, `The population of each level (empirical Bayes, model ${m.levels.find((lv) => lv.population).population.model}): the median of each parameter and its central 68% range`),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'text' }, 'parameter'), m.levels.map((lv) => h('th', { scope: 'col' }, `${m.split} = ${lv.level}`)))),
+      h('tbody', {}, params.map((p) => h('tr', { 'data-param': p }, h('th', { scope: 'row', class: 'text' }, p), m.levels.map((lv) => h('td', {}, cell(lv, p))))))));
+  }
+  const levelSel = select({ name: 'level', label: m.split, value: m.levels[0].level, options: m.levels.map((lv) => [lv.level, lv.level]) });
+  const subjBox = h('div', {});
+  const preds = new Map();
+  const showLevel = async () => {
+    const lv = m.levels.find((x) => x.level === levelSel.value());
+    if (!preds.has(lv.level)) {
+      const t = await getText(`${base}/${lv.folder}/predictions.csv`, signal).catch(() => '');
+      preds.set(lv.level, t ? parseCSV(t) : { header: [], rows: [] });
+    }
+    const rows = subj.rows.filter((r) => r.level === lv.level);
+    subjBox.replaceChildren(subjectsSection({ header: subj.header, rows }, preds.get(lv.level), levelSel.el));
+  };
+  levelSel.input.addEventListener('change', () => { showLevel().catch(() => {}); });
+  body.replaceChildren(
+    h('section', { class: 'panel', 'aria-labelledby': 'fsum-h' }, h('h2', { id: 'fsum-h' }, 'Summary'),
+      h('dl', { class: 'facts' }, facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))),
+    h('section', { class: 'panel', 'aria-labelledby': 'levels-h' }, h('h2', { id: 'levels-h' }, `The levels of ${m.split}, side by side`),
+      h('p', { class: 'hint' }, 'Each level was fitted on its own with the same options and seed.'),
+      h('div', { class: 'levels', 'data-testid': 'levels' }, levelSections), populations),
+    subjBox,
+    h('section', { class: 'panel', 'aria-labelledby': 'ffiles-h' }, h('h2', { id: 'ffiles-h' }, 'Files'),
+      fileLinks('fits', fitId, [...(m.outputs || []), 'manifest.json'], (f) => FILE_TEXT[f] || (f.endsWith('/index.html') ? 'the level\'s report' : ''))));
+  await showLevel();
+}
+
+function comparisonTable(cmp, o = {}) {
   const cols = [
     ['model', 'model', 'text'], ['description', 'what it assumes', 'text wrap'], ['k', 'k'], ['loglik', 'log-likelihood'],
     ['aic', 'AIC'], ['delta_aic', 'ΔAIC'], ['bic', 'BIC'], ['delta_bic', 'ΔBIC'], ['cv_loglik', 'held-out log-lik.'],
@@ -170,10 +267,11 @@ function comparisonTable(cmp) {
     if (Number.isInteger(x)) return String(x);
     return num(x, 1);
   };
-  return h('section', { class: 'panel', 'aria-labelledby': 'cmp-h' },
-    h('h2', { id: 'cmp-h' }, 'Model comparison'),
-    h('p', { class: 'hint' }, 'Summed over the subjects. Lower AIC and BIC and a higher held-out log-likelihood are better; Δ is the difference from the full model; "best" counts the subjects for which a model wins.'),
-    h('div', { class: 'table-wrap' }, h('table', { 'data-testid': 'comparison' },
+  const hid = o.id || 'cmp-h';
+  return h(o.level === undefined ? 'section' : 'div', { class: o.level === undefined ? 'panel' : '', 'aria-labelledby': hid },
+    h(o.level === undefined ? 'h2' : 'h4', { id: hid }, o.heading || 'Model comparison'),
+    o.brief ? '' : h('p', { class: 'hint' }, 'Summed over the subjects. Lower AIC and BIC and a higher held-out log-likelihood are better; Δ is the difference from the full model; "best" counts the subjects for which a model wins.'),
+    h('div', { class: 'table-wrap' }, h('table', { 'data-testid': 'comparison', 'data-level': o.level },
       h('thead', {}, h('tr', {}, cols.map(([, t, c]) => h('th', { scope: 'col', class: c || '' }, t)))),
       h('tbody', {}, cmp.rows.map((r) => h('tr', { 'data-model': r.model },
         cols.map(([k, , c], i) => (i === 0 ? h('th', { scope: 'row', class: 'text' }, r[k]) : h('td', { class: c || '' }, fmtCell(k, r[k]))))))))));
@@ -181,7 +279,7 @@ function comparisonTable(cmp) {
 
 const PARAMS = ['tau', 'lambda0', 'kappa', 'beta', 'w_plus', 'w_minus', 'gamma', 'n0', 'phi', 'base'];
 
-function subjectsSection(subj, pred) {
+function subjectsSection(subj, pred, extra) {
   const ids = [...new Set(subj.rows.map((r) => r.subject))];
   const sel = select({ name: 'subject', label: 'Subject', value: ids[0], options: ids.map((s) => [s, s]) });
   const out = h('div', { 'data-testid': 'subject' });
@@ -238,13 +336,13 @@ function subjectsSection(subj, pred) {
   };
   sel.input.addEventListener('change', show);
   const section = h('section', { class: 'panel', 'aria-labelledby': 'subj-h' },
-    h('h2', { id: 'subj-h' }, 'Per subject'), h('div', { class: 'field-row' }, sel.el), out);
+    h('h2', { id: 'subj-h' }, 'Per subject'), h('div', { class: 'field-row' }, extra || '', sel.el), out);
   requestAnimationFrame(show);
   return section;
 }
 
 /** reportFigures shows the figures of the fit's own report (index.html). */
-function reportFigures(html, base) {
+function reportFigures(html, base, hid = 'fplots-h') {
   if (!html) return '';
   // Styles and scripts are dropped before parsing: the page's policy
   // forbids inline styles, and nothing of the report runs here.
@@ -257,8 +355,8 @@ function reportFigures(html, base) {
     return { src, alt: img.getAttribute('alt') || src, caption: (f.querySelector('figcaption') || {}).textContent || '' };
   }).filter(Boolean);
   if (!figs.length) return '';
-  return h('section', { class: 'panel', 'aria-labelledby': 'fplots-h' },
-    h('h2', { id: 'fplots-h' }, 'Charts'),
+  return h('section', { class: hid === 'fplots-h' ? 'panel' : '', 'aria-labelledby': hid },
+    h(hid === 'fplots-h' ? 'h2' : 'h4', { id: hid }, 'Charts'),
     h('div', { class: 'plots', 'data-testid': 'fit-charts' }, figs.map((f) => h('figure', { class: 'plot' },
       h('img', { src: `${base}/${f.src}`, alt: f.alt }),
       h('figcaption', {}, f.caption)))));

@@ -8,6 +8,7 @@ import { select } from './controls.js';
 import { builder } from './builder.js';
 import { jobList, watch, progressBar, deleteButton, fileLinks } from './jobs.js';
 import { navigate } from './app.js';
+import { comparePanel, mountCompare } from './compare.js';
 
 const STARTER = `# A small scenario: low-trait agents among trustworthy partners.
 name: my-scenario
@@ -43,6 +44,7 @@ async function checkScenario(text, signal) {
 
 /** mount shows the run list and editor, or one run. */
 export function mount(main, runId) {
+  if (runId === 'compare') return mountCompare(main); // /runs/compare?a=ID&b=ID (run ids are hex)
   return runId ? mountRun(main, runId) : mountList(main);
 }
 
@@ -132,8 +134,8 @@ function mountList(main) {
     h('h1', {}, 'Simulations'),
     h('p', { class: 'lede' }, 'Run an agent-based scenario on the server: a population of trustors with traits, partners with a trustworthiness, a network and a situation. Choose an example or write your own; the run reports its progress and, when done, its charts and tidy CSV files.'),
     h('div', { class: 'two' }, form,
-      h('section', { class: 'panel', 'aria-labelledby': 'past-runs-h' },
-        h('h2', { id: 'past-runs-h' }, 'Past runs'), listBox)));
+      h('div', {}, h('section', { class: 'panel', 'aria-labelledby': 'past-runs-h' },
+        h('h2', { id: 'past-runs-h' }, 'Past runs'), listBox), comparePanel())));
 
   get('/api/v1/examples').then((d) => {
     examples = d.scenarios || [];

@@ -1,0 +1,211 @@
+// Sweeps: launch a parameter sweep (an example from examples/sweeps, or a
+// sweep file written here) on the server, follow its progress, and see its
+// summary: each end-of-run metric's plots (the server's report) and its
+// table of means with 95% intervals per cell (summary.csv).
+
+import { h, num, when, duration } from './dom.js';
+import { get, getText, post, latest, isAbort, ApiError } from './api.js';
+import { editor } from './editor.js';
+import { select } from './controls.js';
+import { parseCSV, value } from './csv.js';
+import { jobList, watch, progressBar, deleteButton, fileLinks } from './jobs.js';
+import { navigate } from './app.js';
+
+const DRAFT = 'trustlab.sweep.draft';
+
+const STARTER = `# A small sweep: how much does trust fall as the loss grows, under
+# two feedback regimes? (docs/sweeps.md)
+name: loss-and-feedback
+seed: 1
+replications: 3
+base:
+  steps: 40
+  population: {size: 300, trait: 0.5, trustworthiness: 0.8}
+  network: {kind: k-out, k: 4}
+  situation: {game: binary, gain: 1, loss: 1}
+axes:
+  situation.loss: [0.5, 1, 2]
+  feedback: [own, full]
+`;
+
+/** mount shows the sweep list and form, or one sweep. */
+export function mount(main, sweepId) {
+  return sweepId ? mountSweep(main, sweepId) : mountList(main);
+}
+
+function mountList(main) {
+  const ed = editor({
+    label: 'Sweep file (YAML)', name: 'sweep', value: sessionStorage.getItem(DRAFT) || STARTER,
+    hint: 'A base scenario (inline, under base:), axes of values for its parameters, replications (docs/sweeps.md). Errors are marked at their line.',
+  });
+  ed.textarea.addEventListener('input', () => sessionStorage.setItem(DRAFT, ed.value()));
+  // The server checks the sweep (every cell) as it is edited, as it would
+  // a submitted one, and creates nothing.
+  const checkLine = h('p', { class: 'hint check-line', 'aria-live': 'polite', 'data-testid': 'check-status' });
+  const runCheck = latest(async (signal) => {
+    const text = ed.value();
+    checkLine.textContent = 'Checking with the server…';
+    let msgs = [];
+    let size = null;
+    try {
+      size = (await post('/api/v1/sweeps/check', { sweep: text }, signal)).size;
+    } catch (err) {
+      if (!(err instanceof ApiError) || (err.status !== 400 && err.status !== 422)) throw err;
+      msgs = err.fields && err.fields.length ? err.fields : [err.message];
+    }
+    if (text !== ed.value()) return;
+    if (msgs.length) {
+      ed.showErrors(msgs);
+      checkLine.textContent = `The server's check found ${msgs.length} problem${msgs.length === 1 ? '' : 's'}, marked at their line.`;
+    } else {
+      ed.clearErrors();
+      checkLine.textContent = `The server's check accepts this sweep (its largest run: ${size.Agents} agents, ${size.Steps} steps).`;
+    }
+  });
+  const check = () => runCheck().catch((err) => { if (!isAbort(err)) checkLine.textContent = `The check failed: ${err.message}`; });
+  let timer = null;
+  ed.textarea.addEventListener('input', () => {
+    checkLine.textContent = 'Edited: the check follows.';
+    clearTimeout(timer);
+    timer = setTimeout(check, 400);
+  });
+  const setText = ed.set;
+  ed.set = (text) => { setText(text); check(); };
+  let examples = [];
+  const exampleSel = select({ name: 'sweep-example', label: 'Example sweep', value: '', options: [['', 'Loading the examples…']] });
+  const info = h('p', { class: 'hint example-info' });
+  const status = h('p', { class: 'status-line', 'aria-live': 'polite' });
+  const load = h('button', {
+    type: 'button', class: 'secondary', disabled: true,
+    onclick: () => {
+      const ex = examples.find((e) => e.name === exampleSel.value());
+      if (ex) { ed.set(ex.text); sessionStorage.setItem(DRAFT, ex.text); status.textContent = `Loaded the example ${ex.name}.`; }
+    },
+  }, 'Load into the editor');
+  exampleSel.input.addEventListener('change', () => {
+    const ex = examples.find((e) => e.name === exampleSel.value());
+    info.textContent = ex ? ex.description : '';
+  });
+  const submit = h('button', { type: 'submit', 'data-action': 'sweep' }, 'Run the sweep on the server');
+  const form = h('form', {
+    class: 'panel', 'aria-labelledby': 'new-sweep-h',
+    onsubmit: async (e) => {
+      e.preventDefault();
+      submit.disabled = true;
+      ed.clearErrors();
+      status.textContent = 'Checking every cell and submitting…';
+      try {
+        const job = await post('/api/v1/sweeps', { sweep: ed.value() });
+        navigate(`/sweeps/${job.id}`);
+      } catch (err) {
+        const msgs = err.fields && err.fields.length ? err.fields : [err.message];
+        ed.showErrors(msgs);
+        status.textContent = `The sweep has ${msgs.length} problem${msgs.length === 1 ? '' : 's'}; see below the editor.`;
+        submit.disabled = false;
+      }
+    },
+  },
+  h('h2', { id: 'new-sweep-h' }, 'New sweep'),
+  h('div', { class: 'field-row' }, exampleSel.el, load),
+  info, ed.el, checkLine,
+  h('div', { class: 'buttons' }, submit),
+  status);
+
+  const listBox = h('div', {}, h('p', { class: 'hint' }, 'Loading…'));
+  main.replaceChildren(
+    h('h1', {}, 'Sweeps'),
+    h('p', { class: 'lede' }, 'Run a scenario over every combination of values of some of its parameters, each several times with its own seed, and see every measure against every parameter. The results depend on the sweep\'s seed only.'),
+    h('div', { class: 'two' }, form,
+      h('section', { class: 'panel', 'aria-labelledby': 'past-sweeps-h' }, h('h2', { id: 'past-sweeps-h' }, 'Past sweeps'), listBox)));
+  get('/api/v1/examples').then((d) => {
+    examples = d.sweeps || [];
+    exampleSel.input.replaceChildren(h('option', { value: '' }, 'Choose an example…'), ...examples.map((x) => h('option', { value: x.name }, x.name)));
+    load.disabled = false;
+  }).catch(() => exampleSel.input.replaceChildren(h('option', { value: '' }, 'Examples unavailable')));
+  const describe = (j) => (j.manifest ? `${j.manifest.name}: ${j.manifest.cells} cells × ${j.manifest.replications}` : '–');
+  jobList(listBox, 'sweeps', describe);
+  const refresh = setInterval(() => jobList(listBox, 'sweeps', describe), 4000);
+  check();
+  return () => { clearInterval(refresh); clearTimeout(timer); };
+}
+
+const FILE_TEXT = {
+  'summary.csv': 'mean, SD and 95% interval of every metric per cell',
+  'runs.csv': 'every run\'s end-of-run metrics',
+  'steps.csv': 'every run\'s metrics per step',
+  'sweep.json': 'the resolved sweep and its hash',
+  'manifest.json': 'axes, cells, runs, metrics, files',
+  'index.html': 'the sweep\'s report page',
+};
+
+function mountSweep(main, sweepId) {
+  const title = h('h1', {}, `Sweep ${sweepId}`);
+  const bar = progressBar('Progress of the sweep');
+  const body = h('div', { class: 'run-body' });
+  main.replaceChildren(
+    h('p', { class: 'crumbs' }, h('a', { href: '/sweeps' }, '← All sweeps')),
+    title,
+    h('section', { class: 'panel', 'aria-label': 'Status' }, bar.el,
+      h('div', { class: 'buttons' }, deleteButton('sweeps', sweepId, () => navigate('/sweeps')))),
+    body);
+  let shown = false;
+  const ctl = new AbortController();
+  const stop = watch('sweeps', sweepId, (j) => {
+    bar.set(j);
+    if (j.status === 'done' && !shown) {
+      shown = true;
+      title.textContent = `Sweep ${sweepId}: ${j.manifest.name}`;
+      showSweep(body, sweepId, j, ctl.signal).catch((err) => {
+        if (err.name !== 'AbortError') body.append(h('p', { class: 'error', role: 'alert' }, `Cannot show the sweep: ${err.message}`));
+      });
+    }
+    if ((j.status === 'failed' || j.status === 'cancelled') && !shown) {
+      shown = true;
+      body.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, h('strong', {}, `The sweep ${j.status}: `), j.error || 'no reason given')));
+    }
+  }, (err) => {
+    body.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, err.status === 404 ? `There is no sweep ${sweepId}.` : err.message)));
+  });
+  return () => { stop(); ctl.abort(); };
+}
+
+async function showSweep(body, sweepId, j, signal) {
+  const base = `/api/v1/sweeps/${sweepId}`;
+  const m = j.manifest;
+  const sum = parseCSV(await getText(`${base}/summary.csv`, signal));
+  const axes = m.axes || [];
+  const metrics = (m.metrics || []).filter((k) => sum.rows.some((r) => r.metric === k && value(r.mean) !== null));
+  const facts = [
+    ['Sweep', m.name], ['Cells', m.cells], ['Replications per cell', m.replications], ['Runs', m.runs], ['Seed', m.seed],
+    ...axes.map((a) => [`Axis ${a.name}`, a.values.join(', ')]),
+    ['Run time', m.seconds !== undefined ? duration(m.seconds) : undefined], ['Finished', when(j.finished_at)], ['trustlab', m.trustlab],
+  ].filter(([, v]) => v !== undefined && v !== null && v !== '');
+  const metricSel = select({ name: 'metric', label: 'Measure', value: metrics.includes('trust_rate') ? 'trust_rate' : metrics[0], options: metrics.map((k) => [k, k]) });
+  const view = h('div', { 'data-testid': 'sweep-summary' });
+  const show = () => {
+    const k = metricSel.value();
+    const plots = (m.files || []).filter((f) => f.startsWith(`plots/${k}-`) && f.endsWith('.svg'));
+    const rows = sum.rows.filter((r) => r.metric === k);
+    view.replaceChildren(
+      h('div', { class: 'plots', 'data-testid': 'sweep-plots' }, plots.map((f) => h('figure', { class: 'plot' },
+        h('img', { src: `${base}/${f}`, alt: `${k}: ${f.slice(6, -4).replace(/-/g, ' ')} (the server's plot of the means with 95% intervals)` }),
+        h('figcaption', {}, f.slice(6, -4))))),
+      h('div', { class: 'table-wrap' }, h('table', { 'data-testid': 'sweep-table' },
+        h('caption', {}, `${k}: mean over the replications of each cell, with its 95% interval`),
+        h('thead', {}, h('tr', {}, axes.map((a) => h('th', { scope: 'col', class: 'text' }, a.name)),
+          ['n', 'mean', 'sd', '95% interval'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, rows.map((r) => h('tr', { 'data-cell': r.cell },
+          axes.map((a) => h('td', { class: 'text' }, r[a.name])),
+          h('td', {}, r.n), h('td', {}, num(value(r.mean), 3)), h('td', {}, num(value(r.sd), 3)),
+          h('td', {}, value(r.ci_low) === null ? '–' : `${num(value(r.ci_low), 3)} – ${num(value(r.ci_high), 3)}`)))))));
+  };
+  metricSel.input.addEventListener('change', show);
+  body.replaceChildren(
+    h('section', { class: 'panel', 'aria-labelledby': 'ssum-h' }, h('h2', { id: 'ssum-h' }, 'Summary'),
+      h('dl', { class: 'facts' }, facts.flatMap(([a, v]) => [h('dt', {}, a), h('dd', {}, String(v))]))),
+    h('section', { class: 'panel', 'aria-labelledby': 'splot-h' }, h('h2', { id: 'splot-h' }, 'Each measure against the axes'),
+      h('div', { class: 'field-row' }, metricSel.el), view),
+    h('section', { class: 'panel', 'aria-labelledby': 'sfiles-h' }, h('h2', { id: 'sfiles-h' }, 'Files'),
+      fileLinks('sweeps', sweepId, (m.files || []).filter((f) => !f.startsWith('plots/')), (f) => FILE_TEXT[f])));
+  show();
+}
