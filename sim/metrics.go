@@ -11,7 +11,11 @@ type acc struct {
 	belief, calib, cynic, trait         float64
 	sent, returned                      float64
 	sentN, returnedN                    int64
-	_                                   [8]byte // keep neighbouring shards' sums off one cache line
+
+	// A cache line's worth of padding, so that no line holds sums of two
+	// neighbouring accs, which two workers update at once (neighbouring
+	// shards run at the same time), wherever the slice starts.
+	_ [64]byte
 }
 
 // addBelief adds an acting agent's belief mean p about its partner,
