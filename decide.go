@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/trustlab/trustlab/internal/srcpos"
 	"github.com/trustlab/trustlab/model"
 )
 
@@ -106,7 +107,7 @@ func prefix(p string, err error) error {
 		return nil
 	}
 	var out []error
-	for _, e := range unjoin(err) {
+	for _, e := range srcpos.Flatten(err) {
 		var re *model.RangeError
 		if errors.As(e, &re) {
 			c := *re
@@ -117,16 +118,4 @@ func prefix(p string, err error) error {
 		out = append(out, fmt.Errorf("%s%w", p, e))
 	}
 	return errors.Join(out...)
-}
-
-// unjoin returns the errors joined in err (recursively), or err alone.
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, unjoin(e)...)
-		}
-		return out
-	}
-	return []error{err}
 }

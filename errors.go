@@ -100,7 +100,7 @@ func FieldErrors(err error) []FieldError {
 		return nil
 	}
 	var out []FieldError
-	for _, e := range unjoin(err) {
+	for _, e := range srcpos.Flatten(err) {
 		var re *model.RangeError
 		var te *Error
 		pe, positioned := srcpos.As(e)
@@ -137,6 +137,6 @@ func Invalid(err error) error {
 type invalidError struct{ err error }
 
 func (e *invalidError) Error() string   { return e.err.Error() }
-func (e *invalidError) Unwrap() []error { return unjoin(e.err) }
+func (e *invalidError) Unwrap() []error { return srcpos.Flatten(e.err) }
 
 func isNonFinite(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }

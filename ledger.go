@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/trustlab/trustlab/internal/srcpos"
 	"github.com/trustlab/trustlab/model"
 )
 
@@ -366,7 +367,7 @@ func joinErrs(errs ...error) error {
 	var out []error
 	for _, e := range errs {
 		if e != nil {
-			out = append(out, unjoin(e)...)
+			out = append(out, srcpos.Flatten(e)...)
 		}
 	}
 	if len(out) == 1 {

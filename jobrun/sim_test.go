@@ -9,20 +9,12 @@ import (
 	"testing"
 
 	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/internal/testfs"
 	"github.com/trustlab/trustlab/jobrun"
 	"github.com/trustlab/trustlab/scenario"
 )
 
-const tiny = `seed: 3
-steps: 5
-population:
-  size: 50
-  groups:
-    - {name: a, share: 0.5, trait: 0.8}
-    - {name: b, share: 0.5, trait: 0.2, behaviour: betray}
-network: {kind: k-out, k: 3}
-outputs: {plots: false}
-`
+const tiny = testfs.TinyScenario
 
 func TestRunsATinySimulation(t *testing.T) {
 	out := t.TempDir()

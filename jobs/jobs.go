@@ -368,7 +368,7 @@ func newID() string {
 // size, without storing or queueing anything.
 func (m *Manager) CheckRun(ctx context.Context, scenario []byte) (trustlab.JobSize, error) {
 	if m.o.Runner == nil {
-		return trustlab.JobSize{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server has no simulation engine")
+		return trustlab.JobSize{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server runs no simulations: run the scenario with trustlab run SCENARIO.yaml")
 	}
 	z, err := m.o.Runner.Check(scenario)
 	if err != nil {
@@ -406,7 +406,7 @@ func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Jo
 	switch in.Kind {
 	case trustlab.KindRun:
 		if m.o.Runner == nil {
-			return trustlab.Job{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server has no simulation engine")
+			return trustlab.Job{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server runs no simulations: run the scenario with trustlab run SCENARIO.yaml")
 		}
 		var err error
 		if z, err = m.o.Runner.Check(in.Scenario); err != nil {
@@ -428,7 +428,7 @@ func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Jo
 		}
 	case trustlab.KindFit:
 		if m.o.Fitter == nil {
-			return trustlab.Job{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server has no fitting engine yet: fit with the command line (trustlab fit DATA.csv --spec SPEC.yaml)")
+			return trustlab.Job{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server runs no fits: fit with the command line (trustlab fit DATA.csv --spec SPEC.yaml)")
 		}
 		if in.Data == nil {
 			return trustlab.Job{}, trustlab.Invalid(trustlab.FieldErrorf("data", "", "required: the data set (CSV)"))
@@ -792,7 +792,7 @@ func (m *Manager) runJob(id string) {
 func (m *Manager) work(ctx context.Context, kind trustlab.JobKind, dir, out string, progress trustlab.ProgressFunc) (manifest []byte, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = fmt.Errorf("engine panic: %v", v)
+			err = fmt.Errorf("the %s panicked: %v", kind, v)
 		}
 	}()
 	switch kind {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/trustlab/trustlab"
+	"github.com/trustlab/trustlab/internal/testfs"
 	"github.com/trustlab/trustlab/model"
 )
 
@@ -366,16 +367,8 @@ func TestServeRunsEndToEnd(t *testing.T) {
 	}
 }
 
-const tinyScenario = `seed: 3
-steps: 5
-population:
-  size: 50
-  groups:
-    - {name: a, share: 0.5, trait: 0.8}
-    - {name: b, share: 0.5, trait: 0.2, behaviour: betray}
-network: {kind: k-out, k: 3}
-outputs: {plots: false}
-`
+// tinyScenario is the runs' plumbing scenario of the tests.
+const tinyScenario = testfs.TinyScenario
 
 // TestServeFitEndToEnd uploads the Berg et al. (1995) data set (read by
 // path from the shared data folder; skipped where it is absent) with its

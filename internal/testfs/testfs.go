@@ -66,3 +66,17 @@ func ReadCSV(t testing.TB, path string) [][]string {
 	}
 	return rows
 }
+
+// TinyScenario is a scenario of 50 agents in two groups over 5 steps, for
+// tests of the plumbing around runs (jobs, the server, the CLI) rather
+// than of the simulation.
+const TinyScenario = `seed: 3
+steps: 5
+population:
+  size: 50
+  groups:
+    - {name: a, share: 0.5, trait: 0.8}
+    - {name: b, share: 0.5, trait: 0.2, behaviour: betray}
+network: {kind: k-out, k: 3}
+outputs: {plots: false}
+`
