@@ -227,3 +227,22 @@ test('live: on a phone, without sideways scrolling', { skip }, async () => {
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('runs page: "Watch it live" opens the scenario in the live view, started', { skip }, async () => {
+  const page = await b.newPage();
+  await page.goto(`${b.srv.url}/runs`);
+  const text = SCENARIO.replace('name: live-browser', 'name: live-handover');
+  await page.getByLabel('Scenario (YAML)').fill(text);
+  await page.getByRole('button', { name: 'Watch it live' }).click();
+  await page.waitForURL(/\/live$/);
+  await waitFor(() => page.locator('[data-testid="network"]').getAttribute('data-step'), 'the live view started', 60000);
+  assert.equal(await page.getByLabel('Scenario (YAML)').inputValue(), text);
+  const id = await page.evaluate(() => window.trustlabLive.session.id);
+  const st = await page.evaluate(async (i) => (await fetch(`/api/v1/live/${i}`)).json(), id);
+  assert.equal(st.name, 'live-handover');
+  // Handed over once: reloading the page does not start it again.
+  await page.reload();
+  await assertText(page.getByLabel('Example scenario'), 'trust-trap');
+  assert.equal(await page.locator('[data-testid="network"]').getAttribute('data-step'), null);
+  await page.close();
+});

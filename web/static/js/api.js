@@ -79,3 +79,9 @@ export function latest(fn) {
 
 /** isAbort reports whether err is a fetch aborted by latest. */
 export const isAbort = (err) => err && err.name === 'AbortError';
+
+/**
+ * LIVE_SCENARIO is the session-storage key under which a page hands a
+ * scenario to the live view (/live), which starts it at once.
+ */
+export const LIVE_SCENARIO = 'trustlab.live.scenario';

@@ -12,7 +12,7 @@
 // frames of data received).
 
 import { h, num, signed, rate, onResize } from './dom.js';
-import { get, post, ApiError } from './api.js';
+import { get, post, ApiError, LIVE_SCENARIO } from './api.js';
 import { editor } from './editor.js';
 import { select, errorBox } from './controls.js';
 import { lineChart } from './chart.js';
@@ -125,6 +125,16 @@ export function mount(main) {
     const ex = examples.find((e) => e.name === STARTER) || examples[0];
     if (ex && !ed.value()) ed.set(ex.text);
   }).catch((err) => errors.show(err));
+
+  // A scenario handed over by another page ("Watch it live" on the
+  // simulations page) is shown in the editor and started at once.
+  const handed = sessionStorage.getItem(LIVE_SCENARIO);
+  if (handed) {
+    sessionStorage.removeItem(LIVE_SCENARIO);
+    ed.set(handed);
+    form.querySelector('details').open = true;
+    setTimeout(start); // once mount has defined all it uses
+  }
 
   async function stop() {
     if (source) { source.close(); source = null; }

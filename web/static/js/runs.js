@@ -2,7 +2,7 @@
 // progress, and see its charts; browse past runs.
 
 import { h, num, when, duration, rate } from './dom.js';
-import { get, post, latest, isAbort, ApiError } from './api.js';
+import { get, post, latest, isAbort, ApiError, LIVE_SCENARIO } from './api.js';
 import { editor } from './editor.js';
 import { select } from './controls.js';
 import { builder } from './builder.js';
@@ -102,6 +102,12 @@ function mountList(main) {
     exampleInfo.textContent = ex ? ex.description : '';
   });
   const runBtn = h('button', { type: 'submit', 'data-action': 'run' }, 'Run on the server');
+  // The same scenario in the live view: the network drawn, live charts,
+  // play, pause and step (a run here writes its files at the end).
+  const liveBtn = h('button', {
+    type: 'button', class: 'secondary', 'data-action': 'watch-live',
+    onclick: () => { sessionStorage.setItem(LIVE_SCENARIO, ed.value()); navigate('/live'); },
+  }, 'Watch it live');
   const form = h('form', {
     class: 'panel', 'aria-labelledby': 'new-run-h',
     onsubmit: async (e) => {
@@ -126,7 +132,7 @@ function mountList(main) {
   b.el,
   ed.el,
   checkLine,
-  h('div', { class: 'buttons' }, runBtn),
+  h('div', { class: 'buttons' }, runBtn, liveBtn),
   status);
 
   const listBox = h('div', { 'aria-live': 'off' }, h('p', { class: 'hint' }, 'Loading…'));
