@@ -260,6 +260,20 @@ func (e *InputError) Error() string { return e.Err.Error() }
 // Unwrap returns the underlying error.
 func (e *InputError) Unwrap() error { return e.Err }
 
+// Problems returns the problems joined in err, a fit's error (under an
+// InputError or not), one by one; an error that joins none is its own one
+// problem. Options.Validate joins one problem per option.
+func Problems(err error) []error {
+	var ie *InputError
+	if errors.As(err, &ie) {
+		err = ie.Err
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
 func invalidf(format string, a ...any) error {
 	return &InputError{fmt.Errorf(format, a...)}
 }

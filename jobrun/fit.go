@@ -62,7 +62,7 @@ func options(dataPath string) (fitrun.Settings, fitrun.Options, error) {
 // request (EINVALID: each names its field and range).
 func optionErrors(err error) error {
 	var list []error
-	for _, e := range unjoin(err) {
+	for _, e := range fitrun.Problems(err) {
 		var oe *fitrun.OptionError
 		if errors.As(e, &oe) {
 			msg := oe.Msg
@@ -75,17 +75,6 @@ func optionErrors(err error) error {
 		list = append(list, e)
 	}
 	return trustlab.Invalid(errors.Join(list...))
-}
-
-func unjoin(err error) []error {
-	var ie *fitrun.InputError
-	if errors.As(err, &ie) {
-		err = ie.Err
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
 }
 
 // Check parses the spec and reads the data's header against it, and

@@ -404,13 +404,27 @@ func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Jo
 		}
 	}()
 	switch in.Kind {
-	case trustlab.KindRun:
-		if m.o.Runner == nil {
-			return trustlab.Job{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server runs no simulations: run the scenario with trustlab run SCENARIO.yaml")
+	case trustlab.KindRun, trustlab.KindSweep:
+		// One input file, checked and sized by the runner or the sweeper.
+		var check func([]byte) (trustlab.JobSize, error)
+		field, name, src := "scenario", "scenario.yaml", in.Scenario
+		none := "this server runs no simulations: run the scenario with trustlab run SCENARIO.yaml"
+		if in.Kind == trustlab.KindRun && m.o.Runner != nil {
+			check = m.o.Runner.Check
+		}
+		if in.Kind == trustlab.KindSweep {
+			field, name, src = "sweep", "sweep.yaml", in.Sweep
+			none = "this server runs no sweeps: run it with trustlab sweep SWEEP.yaml --out DIR"
+			if m.o.Sweeper != nil {
+				check = m.o.Sweeper.Check
+			}
+		}
+		if check == nil {
+			return trustlab.Job{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "%s", none)
 		}
 		var err error
-		if z, err = m.o.Runner.Check(in.Scenario); err != nil {
-			return trustlab.Job{}, invalid("scenario", err)
+		if z, err = check(src); err != nil {
+			return trustlab.Job{}, invalid(field, err)
 		}
 		if err := m.o.Limits.checkSize(z); err != nil {
 			return trustlab.Job{}, err
@@ -422,7 +436,7 @@ func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Jo
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return trustlab.Job{}, err
 		}
-		if err := writeFile(filepath.Join(dir, "scenario.yaml"), in.Scenario); err != nil {
+		if err := writeFile(filepath.Join(dir, name), src); err != nil {
 			os.RemoveAll(dir)
 			return trustlab.Job{}, err
 		}
@@ -467,28 +481,6 @@ func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Jo
 		if err := m.o.Fitter.Check(data, in.Spec); err != nil {
 			os.RemoveAll(dir)
 			return trustlab.Job{}, invalid("spec", err)
-		}
-	case trustlab.KindSweep:
-		if m.o.Sweeper == nil {
-			return trustlab.Job{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server runs no sweeps: run it with trustlab sweep SWEEP.yaml --out DIR")
-		}
-		var err error
-		if z, err = m.o.Sweeper.Check(in.Sweep); err != nil {
-			return trustlab.Job{}, invalid("sweep", err)
-		}
-		if err := m.o.Limits.checkSize(z); err != nil {
-			return trustlab.Job{}, err
-		}
-		if err := m.reserve(id, z); err != nil {
-			return trustlab.Job{}, err
-		}
-		reserved = true
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return trustlab.Job{}, err
-		}
-		if err := writeFile(filepath.Join(dir, "sweep.yaml"), in.Sweep); err != nil {
-			os.RemoveAll(dir)
-			return trustlab.Job{}, err
 		}
 	default:
 		return trustlab.Job{}, trustlab.Invalid(trustlab.FieldErrorf("kind", "run, fit, sweep", "%q: unknown job kind", in.Kind))

@@ -188,7 +188,7 @@ func inputError(err error) error {
 	var oe *fitrun.OptionError
 	if errors.As(err, &oe) {
 		var lines []string
-		for _, e := range unjoinAll(err) {
+		for _, e := range fitrun.Problems(err) {
 			if errors.As(e, &oe) {
 				e = fmt.Errorf("%s", strings.Replace(e.Error(), oe.Error(), optionText(oe), 1))
 			}
@@ -241,16 +241,4 @@ func optionText(oe *fitrun.OptionError) string {
 		return oe.Flag() + ": " + oe.Msg
 	}
 	return oe.Flag() + " = " + oe.Value + ": " + oe.Msg
-}
-
-// unjoinAll returns the errors joined in err (under an InputError), or err.
-func unjoinAll(err error) []error {
-	var ie *fitrun.InputError
-	if errors.As(err, &ie) {
-		err = ie.Err
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
 }
