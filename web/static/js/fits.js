@@ -7,7 +7,7 @@ import { editor } from './editor.js';
 import { select } from './controls.js';
 import { parseCSV, value } from './csv.js';
 import { lineChart } from './chart.js';
-import { jobList, watch, progressBar, deleteButton, fileLinks } from './jobs.js';
+import { jobList, watch, fileLinks, jobPage } from './jobs.js';
 import { navigate } from './app.js';
 import { fitOptions } from './fitopts.js';
 import { csvPreview } from './csvpreview.js';
@@ -135,14 +135,7 @@ const FILE_TEXT = {
 };
 
 function mountFit(main, fitId) {
-  const bar = progressBar('Progress of the fit');
-  const body = h('div', { class: 'run-body' });
-  main.replaceChildren(
-    h('p', { class: 'crumbs' }, h('a', { href: '/fits' }, '← All fits')),
-    h('h1', {}, `Fit ${fitId}`),
-    h('section', { class: 'panel', 'aria-label': 'Status' }, bar.el,
-      h('div', { class: 'buttons' }, deleteButton('fits', fitId, () => navigate('/fits')))),
-    body);
+  const { bar, body } = jobPage(main, 'fits', fitId, 'Fit', '← All fits', navigate);
   let shown = false;
   const ctl = new AbortController();
   const stop = watch('fits', fitId, (j) => {

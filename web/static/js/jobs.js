@@ -103,6 +103,26 @@ export function deleteButton(kind, jobId, done) {
   }, 'Delete');
 }
 
+/**
+ * jobPage lays out the page of one job of kind ('runs', 'fits',
+ * 'sweeps'): the way back to the list (back), the title `${noun} ${id}`,
+ * the progress bar beside the delete button, and the body below. It
+ * returns the title, the bar and the body; deleting goes back to the
+ * list with navigate.
+ */
+export function jobPage(main, kind, id, noun, back, navigate) {
+  const title = h('h1', {}, `${noun} ${id}`);
+  const bar = progressBar(`Progress of the ${noun.toLowerCase()}`);
+  const body = h('div', { class: 'run-body' });
+  main.replaceChildren(
+    h('p', { class: 'crumbs' }, h('a', { href: `/${kind}` }, back)),
+    title,
+    h('section', { class: 'panel', 'aria-label': 'Status' }, bar.el,
+      h('div', { class: 'buttons' }, deleteButton(kind, id, () => navigate(`/${kind}`)))),
+    body);
+  return { title, bar, body };
+}
+
 /** fileLinks lists download links for a job's files. */
 export function fileLinks(kind, jobId, files, describe) {
   return h('ul', { class: 'files' }, files.map((f) => h('li', {},

@@ -6,7 +6,7 @@ import { get, post, latest, isAbort, ApiError, LIVE_SCENARIO } from './api.js';
 import { editor } from './editor.js';
 import { select } from './controls.js';
 import { builder } from './builder.js';
-import { jobList, watch, progressBar, deleteButton, fileLinks } from './jobs.js';
+import { jobList, watch, fileLinks, jobPage } from './jobs.js';
 import { navigate } from './app.js';
 import { comparePanel, mountCompare } from './compare.js';
 
@@ -166,15 +166,7 @@ const FILE_TEXT = {
 };
 
 function mountRun(main, runId) {
-  const title = h('h1', {}, `Run ${runId}`);
-  const bar = progressBar('Progress of the run');
-  const body = h('div', { class: 'run-body' });
-  main.replaceChildren(
-    h('p', { class: 'crumbs' }, h('a', { href: '/runs' }, '← All simulations')),
-    title,
-    h('section', { class: 'panel', 'aria-label': 'Status' }, bar.el,
-      h('div', { class: 'buttons' }, deleteButton('runs', runId, () => navigate('/runs')))),
-    body);
+  const { title, bar, body } = jobPage(main, 'runs', runId, 'Run', '← All simulations', navigate);
   let shown = false;
   const stop = watch('runs', runId, (j) => {
     bar.set(j);

@@ -8,7 +8,7 @@ import { get, getText, post, latest, isAbort, ApiError } from './api.js';
 import { editor } from './editor.js';
 import { select } from './controls.js';
 import { parseCSV, value } from './csv.js';
-import { jobList, watch, progressBar, deleteButton, fileLinks } from './jobs.js';
+import { jobList, watch, fileLinks, jobPage } from './jobs.js';
 import { navigate } from './app.js';
 
 const DRAFT = 'trustlab.sweep.draft';
@@ -139,15 +139,7 @@ const FILE_TEXT = {
 };
 
 function mountSweep(main, sweepId) {
-  const title = h('h1', {}, `Sweep ${sweepId}`);
-  const bar = progressBar('Progress of the sweep');
-  const body = h('div', { class: 'run-body' });
-  main.replaceChildren(
-    h('p', { class: 'crumbs' }, h('a', { href: '/sweeps' }, '← All sweeps')),
-    title,
-    h('section', { class: 'panel', 'aria-label': 'Status' }, bar.el,
-      h('div', { class: 'buttons' }, deleteButton('sweeps', sweepId, () => navigate('/sweeps')))),
-    body);
+  const { title, bar, body } = jobPage(main, 'sweeps', sweepId, 'Sweep', '← All sweeps', navigate);
   let shown = false;
   const ctl = new AbortController();
   const stop = watch('sweeps', sweepId, (j) => {
