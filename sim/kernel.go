@@ -31,7 +31,8 @@ import (
 // Agents act in blocks of kBlock: pass 1 picks the partners (and draws a
 // binary act's uniforms), pass 2 reads the agents' slots and stakes and
 // the partners' trustworthiness, groups and counts, pass 3 computes the
-// honour probabilities, then actBinary or actInvest lets each agent act.
+// honour probabilities, pass 4 the decisions (binDecide, investDecide),
+// then actBinary or actInvest lets each agent act.
 
 // kern is a run's resolved features and constants.
 type kern struct {
