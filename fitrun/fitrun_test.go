@@ -35,6 +35,19 @@ func readFile(t *testing.T, dir, name string) string {
 // manySubjects writes a data set of n subjects (s1, s2, ...), each with
 // the trials of the invented subject, and returns its path.
 func manySubjects(t *testing.T, n int) string {
+	return rewriteData(t, "many.csv", func(sb *strings.Builder, trials []string) {
+		for i := 1; i <= n; i++ {
+			for _, l := range trials {
+				sb.WriteString(fmt.Sprintf("s%d,", i) + strings.TrimPrefix(l, "s1,") + "\n")
+			}
+		}
+	})
+}
+
+// rewriteData writes a data set with testData's header and the rows that
+// rows makes of its trial lines into a temporary file name, and returns
+// its path.
+func rewriteData(t *testing.T, name string, rows func(sb *strings.Builder, trials []string)) string {
 	t.Helper()
 	b, err := os.ReadFile(testData)
 	if err != nil {
@@ -43,12 +56,8 @@ func manySubjects(t *testing.T, n int) string {
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	var sb strings.Builder
 	sb.WriteString(lines[0] + "\n")
-	for i := 1; i <= n; i++ {
-		for _, l := range lines[1:] {
-			sb.WriteString(fmt.Sprintf("s%d,", i) + strings.TrimPrefix(l, "s1,") + "\n")
-		}
-	}
-	path := filepath.Join(t.TempDir(), "many.csv")
+	rows(&sb, lines[1:])
+	path := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -18,27 +18,16 @@ import (
 // twoTreatments writes n subjects per treatment (control: c1.., sulpiride:
 // p1..), each with the invented subject's trials, and returns its path.
 func twoTreatments(t *testing.T, n int) string {
-	t.Helper()
-	b, err := os.ReadFile(testData)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	var sb strings.Builder
-	sb.WriteString(lines[0] + "\n")
-	for _, tr := range []struct{ prefix, name string }{{"p", "sulpiride"}, {"c", "control"}} {
-		for i := 1; i <= n; i++ {
-			for _, l := range lines[1:] {
-				l = strings.TrimSuffix(strings.TrimPrefix(l, "s1,"), ",control")
-				sb.WriteString(fmt.Sprintf("%s%d,%s,%s\n", tr.prefix, i, l, tr.name))
+	return rewriteData(t, "two.csv", func(sb *strings.Builder, trials []string) {
+		for _, tr := range []struct{ prefix, name string }{{"p", "sulpiride"}, {"c", "control"}} {
+			for i := 1; i <= n; i++ {
+				for _, l := range trials {
+					l = strings.TrimSuffix(strings.TrimPrefix(l, "s1,"), ",control")
+					sb.WriteString(fmt.Sprintf("%s%d,%s,%s\n", tr.prefix, i, l, tr.name))
+				}
 			}
 		}
-	}
-	path := filepath.Join(t.TempDir(), "two.csv")
-	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	})
 }
 
 // A split fit fits each level of the column on its own into

@@ -123,6 +123,17 @@ export function jobPage(main, kind, id, noun, back, navigate) {
   return { title, bar, body };
 }
 
+/**
+ * submitFailed shows the problems of a refused submission at their lines
+ * in the editor ed and their count in status; what names the text ('The
+ * scenario', 'The sweep').
+ */
+export function submitFailed(ed, status, err, what) {
+  const msgs = err.fields && err.fields.length ? err.fields : [err.message];
+  ed.showErrors(msgs);
+  status.textContent = `${what} has ${msgs.length} problem${msgs.length === 1 ? '' : 's'}; see below the editor.`;
+}
+
 /** fileLinks lists download links for a job's files. */
 export function fileLinks(kind, jobId, files, describe) {
   return h('ul', { class: 'files' }, files.map((f) => h('li', {},

@@ -6,7 +6,7 @@ import { get, post, latest, isAbort, ApiError, LIVE_SCENARIO } from './api.js';
 import { editor } from './editor.js';
 import { select } from './controls.js';
 import { builder } from './builder.js';
-import { jobList, watch, fileLinks, jobPage } from './jobs.js';
+import { jobList, watch, fileLinks, jobPage, submitFailed } from './jobs.js';
 import { navigate } from './app.js';
 import { comparePanel, mountCompare } from './compare.js';
 
@@ -119,9 +119,7 @@ function mountList(main) {
         ed.clearErrors();
         navigate(`/runs/${job.id}`);
       } catch (err) {
-        const msgs = err.fields && err.fields.length ? err.fields : [err.message];
-        ed.showErrors(msgs);
-        status.textContent = `The scenario has ${msgs.length} problem${msgs.length === 1 ? '' : 's'}; see below the editor.`;
+        submitFailed(ed, status, err, 'The scenario');
         runBtn.disabled = false;
       }
     },

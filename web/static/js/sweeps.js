@@ -8,7 +8,7 @@ import { get, getText, post, latest, isAbort, ApiError } from './api.js';
 import { editor } from './editor.js';
 import { select } from './controls.js';
 import { parseCSV, value } from './csv.js';
-import { jobList, watch, fileLinks, jobPage } from './jobs.js';
+import { jobList, watch, fileLinks, jobPage, submitFailed } from './jobs.js';
 import { navigate } from './app.js';
 
 const DRAFT = 'trustlab.sweep.draft';
@@ -98,9 +98,7 @@ function mountList(main) {
         const job = await post('/api/v1/sweeps', { sweep: ed.value() });
         navigate(`/sweeps/${job.id}`);
       } catch (err) {
-        const msgs = err.fields && err.fields.length ? err.fields : [err.message];
-        ed.showErrors(msgs);
-        status.textContent = `The sweep has ${msgs.length} problem${msgs.length === 1 ? '' : 's'}; see below the editor.`;
+        submitFailed(ed, status, err, 'The sweep');
         submit.disabled = false;
       }
     },
