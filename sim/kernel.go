@@ -530,6 +530,10 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 				e.c = s.counts(j, k.fw)
 			}
 		}
+		if !k.inv {
+			s.binBlock(k, blkN, b0, accs)
+			continue
+		}
 		for q := range blkN {
 			e := &blkN[q]
 			switch {
@@ -538,39 +542,26 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 			case k.plain:
 				e.h = e.w
 			default:
-				// kgroup.honour, inlined.
-				g := &k.groups[e.g]
-				n := e.c[fApproached]
-				q := (float32(e.c[fTrusted]) + 0.5*b2f(n == 0)) / float32(max(n, 1))
-				e.h = clamp01(e.w + g.slope*(q-0.5) + g.con*b2f(e.sl.Trusts < g.honours))
+				e.h = k.groups[e.g].honour(e.w, &e.c, e.sl.Trusts)
 			}
 		}
-		if k.inv {
-			// The decisions, in a pass of their own, so that the long
-			// chains of dependent operations of one agent's (the terms,
-			// the sigmoid, the amount's pmf) overlap with the next's.
-			if t := k.r1t; t != nil {
-				for q := range blkN {
-					if e := &blkN[q]; e.ki >= 0 {
-						e.to, e.tx, e.ty, e.inTable = t.at(float64(e.sl.A), float64(e.sl.B))
-						if e.inTable {
-							e.tsum = t.touch(e.to)
-						}
+		// The investment game's decisions, in a pass of their own, so
+		// that the long chains of dependent operations of one agent's
+		// (the terms, the sigmoid, the amount's pmf) overlap with the
+		// next's.
+		if t := k.r1t; t != nil {
+			for q := range blkN {
+				if e := &blkN[q]; e.ki >= 0 {
+					e.to, e.tx, e.ty, e.inTable = t.at(float64(e.sl.A), float64(e.sl.B))
+					if e.inTable {
+						e.tsum = t.touch(e.to)
 					}
 				}
 			}
-			for q := range blkN {
-				if e := &blkN[q]; e.ki >= 0 {
-					s.investDecide(k, b0+q, e, src, r)
-				}
-			}
-		} else {
-			// The decisions in a pass of their own, as in the investment
-			// game.
-			for q := range blkN {
-				if e := &blkN[q]; e.ki >= 0 {
-					s.binDecide(k, b0+q, e)
-				}
+		}
+		for q := range blkN {
+			if e := &blkN[q]; e.ki >= 0 {
+				s.investDecide(k, b0+q, e, src, r)
 			}
 		}
 		// The acts. Every agent counts in its group's sums and clears its
@@ -589,17 +580,14 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 				continue
 			}
 			a.acting++
-			if k.inv {
-				s.actInvest(k, &k.groups[gi], i, e, a, src, r)
-			} else {
-				s.actBinary(k, &k.groups[gi], i, e, a)
-			}
+			s.actInvest(k, &k.groups[gi], i, e, a, src, r)
 		}
 	}
 	if !k.inv {
-		// Binary welfare is the sum of the payoffs (actBinary does not
+		// Binary welfare is the sum of the payoffs (binBlock does not
 		// sum it twice).
 		for g := range accs {
+			accs[g].foldHist(k.lossPossible)
 			accs[g].welfare = accs[g].payoff
 		}
 	}
@@ -714,138 +702,183 @@ func (s *Sim) actInvest(k *kern, gk *kgroup, i int, e *meet, a *acc, src *pcgSrc
 	}
 }
 
-// binDecide is agent i's act in a binary situation with the partner of e
-// (abstain, trust or control): the belief with the social reports of the
-// previous step about the partner (without the agent's own), the
-// expectation-risk balance of each act and the choice among them (by
-// the uniform in bits 16-39 of e.x). It draws nothing.
-func (s *Sim) binDecide(k *kern, i int, e *meet) {
-	gk := &k.groups[s.ag.grp[i]]
-	A, B := e.sl.A, e.sl.B
-	tau := s.ag.trait[i]
-	if k.social {
-		ownJ, ownF := s.recJ[i], s.recF[i]
-		nh, nb := e.c[fHonoured], e.c[fBetrayed]
-		own := b2u(ownJ == e.j) & uint32(ownF>>1&1) // engaged with j
-		oc := uint32(ownF >> 2 & 1)
-		nh -= own & oc
-		nb -= own &^ oc
-		A += float32(nh) * gk.hearPlus
-		B += float32(nb) * gk.hearMin
-	}
-	st := float32(1)
-	if k.stakes {
-		st = e.st
-	}
-	p := A / (A + B)
-	e.ea, e.eb, e.p = A, B, p
-
-	lam := gk.lambda0 * exp2c(gk.kappaL*(0.5-tau)) // |kappa*log2(e)*(0.5-tau)| <= 36: no clamp
-	pr := p
-	if k.ambig && gk.zeta > 0 {
-		n := A + B
-		sd := float32(math.Sqrt(float64(A * B / (n * n * (n + 1)))))
-		pr = max(0, p-gk.zeta*sd)
-	}
-	bal := st*(p*k.gain-lam*(1-pr)*k.loss) - k.outside
-	u1 := float32(uint32(e.x>>16)&(1<<24-1)) * u24
-	var act uint32
-	if !k.control {
-		if k.det && gk.det {
-			act = b2u(bal > 0)
-		} else {
-			act = b2u(u1*(1+exp2c(clamp2(-gk.betaL*bal))) < 1)
-		}
-	} else {
-		bc := st*(p*k.cGain-lam*(1-pr)*k.cLoss-k.cCost) - k.outside
-		if k.det && gk.det {
-			act = best3(bal, bc)
-		} else {
-			// P(act) proportional to exp(beta*U), U = (0, bal, bc).
-			var e0, e1, e2 float32
-			if k.smallU {
-				// |beta*U*log2(e)| <= 125 for every reachable U: no
-				// normalisation needed (nor clamping).
-				e0, e1, e2 = 1, exp2c(gk.betaL*bal), exp2c(gk.betaL*bc)
-			} else {
-				mx := max(0, bal, bc)
-				e0 = exp2c(clamp2(-gk.betaL * mx))
-				e1 = exp2c(clamp2(gk.betaL * (bal - mx)))
-				e2 = exp2c(clamp2(gk.betaL * (bc - mx)))
-			}
-			t := u1 * (e0 + e1 + e2)
-			act = b2u(t >= e0) * (1 + b2u(t >= e0+e1))
-		}
-	}
-	e.act = act
-}
-
-// actBinary lets agent i of group gk, whose sums are a, meet the partner
-// of e in a binary situation. It
-// does not branch on the random outcomes, which would be mispredicted half
-// the time: the act (0 abstain, 1 trust, 2 control) and the outcome are
-// 0/1 numbers that index the kernel's tables of payoffs, losses and
-// evidence.
-func (s *Sim) actBinary(k *kern, gk *kgroup, i int, e *meet, a *acc) {
+// binBlock lets the agents b0, b0+1, ... of a block meet the partners of
+// blk in a binary situation, each in turn: the partner's honour
+// probability (kgroup.honour), the decision and the act.
+//
+// The decision is the act (abstain, trust or control) on the belief with
+// the social reports of the previous step about the partner (without the
+// agent's own), from the expectation-risk balance of each act and the
+// uniform in bits 16-39 of e.x. The act does not branch on the random
+// outcomes, which would be mispredicted half the time: the act (0
+// abstain, 1 trust, 2 control) and the outcome are 0/1 numbers that index
+// the kernel's tables of payoffs, losses and evidence, and the acts'
+// counts go to acc.hist (foldHist turns them into the rates' counts).
+//
+// The agents' arrays are sliced to the block once, so that their reads
+// and writes need no bounds checks.
+func (s *Sim) binBlock(k *kern, blk []meet, b0 int, accs []acc) {
+	n := len(blk)
 	ag := &s.ag
-	counted := s.cnt != nil
-	j := e.j
-	sk := e.sk
-	sl := &s.slots[sk]
-	A, B := e.ea, e.eb
-	tau := ag.trait[i]
-	st := float32(1)
-	if k.stakes {
-		st = e.st
-	}
-	hp := e.h
-	a.addBelief(e.p, hp)
-	act := e.act
-	u2 := float32(e.x>>40) * u24
-	eng := b2u(act != 0)
-	evi := eng | k.full32
-	conf := evi & b2u(u2 < hp)
-	isT, isG := b2u(act == 1), b2u(act == 2)
-	ix := (2*act + conf) & 7 // the masks let the compiler drop the bounds checks
-	ac := act & 3
-	pay := float64(st*k.payT[ix] + k.outT[ac])
-	a.trust += int64(isT & k.lp)
-	a.certainty += int64(isT &^ k.lp)
-	a.control += int64(isG)
-	a.distrust += int64(1 - eng)
-	a.payoff += pay
-	a.loss += float64(st * k.lossT[ix])
-	a.controlCost += float64(st * k.costT[ac])
-	a.engaged += int64(eng)
-	a.honoured += int64(eng & conf)
-	ag.payoff[i] += pay
-	ag.betrayed[i] += eng &^ conf
-	ag.given[i] += isT
+	trait := ag.trait[b0 : b0+n][:n]
+	grp := ag.grp[b0 : b0+n][:n]
+	payoff := ag.payoff[b0 : b0+n][:n]
+	given := ag.given[b0 : b0+n][:n]
+	betrayed := ag.betrayed[b0 : b0+n][:n]
+	var controls []uint32
 	if k.control {
-		ag.controls[i] += isG
+		controls = ag.controls[b0 : b0+n][:n]
 	}
-
-	// Learning: the belief about j (a confirmation adds w_plus to a, a
-	// betrayal w_minus to b), the stake, the trait.
-	pt := clampPrior(tau)
-	wA, wB := [2]float32{0, gk.wPlus}, [2]float32{0, gk.wMin}
-	sl.A = gk.gamma*(A+wA[conf&1]) + gk.decay*(gk.n0*pt)
-	sl.B = gk.gamma*(B+wB[(evi&^conf)&1]) + gk.decay*(gk.n0*(1-pt))
-	sl.Trusts = e.sl.Trusts + isT
-	if k.stakes {
-		cand := [4]float32{st, max(k.stakeStart, st*k.shr), min(1, st*k.grow)}
-		s.stake[sk] = cand[(eng*(1+conf))&3]
-	}
-	if k.learn {
-		ag.trait[i] = tau + float32(evi)*gk.eta*(float32(conf)-tau)
-	}
-	a.trait += float64(ag.trait[i])
+	counted := s.cnt != nil
+	var recJ []int32
+	var recF []uint8
 	if counted {
-		s.recJ[i] = j
-		s.recF[i] = uint8(isT | eng<<1 | (eng&conf)<<2)
+		recJ, recF = s.recJ[b0 : b0+n][:n], s.recF[b0 : b0+n][:n]
+	}
+	slots, stake := s.slots, s.stake
+	for q := range blk {
+		e := &blk[q]
+		a := &accs[grp[q]]
+		if e.ki < 0 {
+			a.agents++
+			if counted {
+				recJ[q], recF[q] = -1, 0
+			}
+			a.trait += float64(trait[q])
+			continue
+		}
+		gk := &k.groups[grp[q]]
+
+		// The partner's honour probability.
+		var hp float32
+		switch {
+		case k.wave:
+		case k.plain:
+			hp = e.w
+		default:
+			hp = k.groups[e.g].honour(e.w, &e.c, e.sl.Trusts)
+		}
+
+		// The decision.
+		A, B := e.sl.A, e.sl.B
+		tau := trait[q]
+		if k.social {
+			ownJ, ownF := recJ[q], recF[q]
+			nh, nb := e.c[fHonoured], e.c[fBetrayed]
+			own := b2u(ownJ == e.j) & uint32(ownF>>1&1) // engaged with j
+			oc := uint32(ownF >> 2 & 1)
+			nh -= own & oc
+			nb -= own &^ oc
+			A += float32(nh) * gk.hearPlus
+			B += float32(nb) * gk.hearMin
+		}
+		st := float32(1)
+		if k.stakes {
+			st = e.st
+		}
+		p := A / (A + B)
+		lam := gk.lambda0 * exp2c(gk.kappaL*(0.5-tau)) // |kappa*log2(e)*(0.5-tau)| <= 36: no clamp
+		pr := p
+		if k.ambig && gk.zeta > 0 {
+			nn := A + B
+			sd := float32(math.Sqrt(float64(A * B / (nn * nn * (nn + 1)))))
+			pr = max(0, p-gk.zeta*sd)
+		}
+		bal := st*(p*k.gain-lam*(1-pr)*k.loss) - k.outside
+		u1 := float32(uint32(e.x>>16)&(1<<24-1)) * u24
+		var act uint32
+		if !k.control {
+			if k.det && gk.det {
+				act = b2u(bal > 0)
+			} else {
+				act = b2u(u1*(1+exp2c(clamp2(-gk.betaL*bal))) < 1)
+			}
+		} else {
+			bc := st*(p*k.cGain-lam*(1-pr)*k.cLoss-k.cCost) - k.outside
+			if k.det && gk.det {
+				act = best3(bal, bc)
+			} else {
+				// P(act) proportional to exp(beta*U), U = (0, bal, bc).
+				var e0, e1, e2 float32
+				if k.smallU {
+					// |beta*U*log2(e)| <= 125 for every reachable U: no
+					// normalisation needed (nor clamping).
+					e0, e1, e2 = 1, exp2c(gk.betaL*bal), exp2c(gk.betaL*bc)
+				} else {
+					mx := max(0, bal, bc)
+					e0 = exp2c(clamp2(-gk.betaL * mx))
+					e1 = exp2c(clamp2(gk.betaL * (bal - mx)))
+					e2 = exp2c(clamp2(gk.betaL * (bc - mx)))
+				}
+				t := u1 * (e0 + e1 + e2)
+				act = b2u(t >= e0) * (1 + b2u(t >= e0+e1))
+			}
+		}
+
+		// The act.
+		a.addBelief(p, hp)
+		u2 := float32(e.x>>40) * u24
+		eng := b2u(act != 0)
+		evi := eng | k.full32
+		conf := evi & b2u(u2 < hp)
+		isT, isG := b2u(act == 1), b2u(act == 2)
+		ix := (2*act + conf) & 7 // the masks let the compiler drop the bounds checks
+		ac := act & 3
+		pay := float64(st*k.payT[ix] + k.outT[ac])
+		a.hist[ix]++
+		a.payoff += pay
+		a.loss += float64(st * k.lossT[ix])
+		a.controlCost += float64(st * k.costT[ac])
+		payoff[q] += pay
+		betrayed[q] += eng &^ conf
+		given[q] += isT
+		if k.control {
+			controls[q] += isG
+		}
+
+		// Learning: the belief about j (a confirmation adds w_plus to a, a
+		// betrayal w_minus to b), the stake, the trait.
+		pt := clampPrior(tau)
+		wA, wB := [2]float32{0, gk.wPlus}, [2]float32{0, gk.wMin}
+		sl := &slots[e.sk]
+		sl.A = gk.gamma*(A+wA[conf&1]) + gk.decay*(gk.n0*pt)
+		sl.B = gk.gamma*(B+wB[(evi&^conf)&1]) + gk.decay*(gk.n0*(1-pt))
+		sl.Trusts = e.sl.Trusts + isT
+		if k.stakes {
+			cand := [4]float32{st, max(k.stakeStart, st*k.shr), min(1, st*k.grow)}
+			stake[e.sk] = cand[(eng*(1+conf))&3]
+		}
+		if k.learn {
+			tau += float32(evi) * gk.eta * (float32(conf) - tau)
+			trait[q] = tau
+		}
+		a.trait += float64(tau)
+		if counted {
+			recJ[q] = e.j
+			recF[q] = uint8(isT | eng<<1 | (eng&conf)<<2)
+		}
 	}
 }
 
+// foldHist adds the acts' counts of a binary situation (acc.hist, by
+// 2*act + confirmed) to a's counts and clears them.
+func (a *acc) foldHist(lossPossible bool) {
+	h := &a.hist
+	trusts := h[2] + h[3]
+	if lossPossible {
+		a.trust += trusts
+	} else {
+		a.certainty += trusts
+	}
+	acting := h[0] + h[1] + trusts + h[4] + h[5]
+	a.control += h[4] + h[5]
+	a.distrust += h[0] + h[1]
+	a.engaged += trusts + h[4] + h[5]
+	a.honoured += h[3] + h[5]
+	a.acting += acting
+	a.agents += acting
+	clear(h[:])
+}
 // clampPrior clamps the trait for the prior, as model.Prior does.
 func clampPrior(tau float32) float32 { return clampB(tau, 0.001, 0.999) }
 

@@ -12,6 +12,10 @@ type acc struct {
 	sent, returned                      float64
 	sentN, returnedN                    int64
 
+	// hist counts a binary situation's acts by 2*act + confirmed during a
+	// shard's step (binBlock); foldHist adds them to the counts above.
+	hist [6]int64
+
 	// A cache line's worth of padding, so that no line holds sums of two
 	// neighbouring accs, which two workers update at once (neighbouring
 	// shards run at the same time), wherever the slice starts.
