@@ -384,6 +384,21 @@ func (p *pcgSrc) Uint64() uint64 {
 	return x
 }
 
+// One draw for a binary act's slot and uniforms: bits 0-15 of the draw x
+// pick one of deg < 2^16 slots by 16-bit multiply-shift with rejection
+// (exactly uniform), m = (x & 0xffff) * deg, the slot m >> 16; bits 16-39
+// and 40-63 are the act's uniforms. reject16 is the rejection step, rare
+// (m&0xffff < deg, fewer than deg in 2^16 draws, and then only below the
+// threshold): it draws again until the pick is accepted.
+func reject16(hi, lo, deg, x, m uint64) (nhi, nlo, nx, nm uint64) {
+	thr := (1<<16 - deg) % deg
+	for m&0xffff < thr {
+		hi, lo, x = rng.PCGNext(hi, lo)
+		m = (x & 0xffff) * deg
+	}
+	return hi, lo, x, m
+}
+
 // kBlock is the number of agents whose partners the kernel picks, and
 // whose partners' trustworthiness, group and counts it reads, before they
 // act: the reads of a block are independent of each other, so their
@@ -442,7 +457,26 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 		// generator's state stays in registers (hi, lo) but for the belief
 		// choice and safe start.
 		hi, lo := src.hi, src.lo
-		for i := b0; i < b1; i++ {
+		blkN := blk[:b1-b0]
+		if one && K > 0 {
+			// A regular network (k-out): the loop below without its
+			// per-agent tests.
+			adj := s.g.Adj[b0*K : b1*K]
+			for q := range blkN {
+				e := &blkN[q]
+				var x uint64
+				hi, lo, x = rng.PCGNext(hi, lo)
+				m := (x & 0xffff) * uint64(K)
+				if m&0xffff < uint64(K) {
+					hi, lo, x, m = reject16(hi, lo, uint64(K), x, m)
+				}
+				ki := int(m >> 16)
+				e.x, e.ki = x, int32(ki)
+				e.sk = (b0+q)*K + ki
+				e.j = adj[q*K+ki]
+			}
+		}
+		for i := b0; i < b1 && !(one && K > 0); i++ {
 			e := &blk[i-b0]
 			e.ki = -1
 			deg := K
@@ -455,22 +489,14 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 			var ki int
 			switch {
 			case one:
-				// One draw for the slot and the act's uniforms: bits 0-15
-				// pick the slot (16-bit multiply-shift with rejection,
-				// exactly uniform), bits 16-39 and 40-63 are the uniforms.
+				// One draw for the slot and the uniforms (reject16).
 				var x uint64
 				hi, lo, x = rng.PCGNext(hi, lo)
-				ud := uint64(deg)
-				m := (x & 0xffff) * ud
-				if m&0xffff < ud {
-					thr := (1<<16 - ud) % ud
-					for m&0xffff < thr {
-						hi, lo, x = rng.PCGNext(hi, lo)
-						m = (x & 0xffff) * ud
-					}
+				m := (x & 0xffff) * uint64(deg)
+				if m&0xffff < uint64(deg) {
+					hi, lo, x, m = reject16(hi, lo, uint64(deg), x, m)
 				}
-				ki = int(m >> 16)
-				e.x = x
+				ki, e.x = int(m>>16), x
 			case k.uniform && !k.safe:
 				// Lemire's multiply-shift with rejection: exactly uniform.
 				ud := uint64(deg)
@@ -510,7 +536,6 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 		// The partners' trustworthiness, group and counts, in a loop of
 		// their own so that many of these (random) reads are in flight at
 		// once.
-		blkN := blk[:b1-b0]
 		for q := range blkN {
 			e := &blkN[q]
 			if e.ki < 0 {
