@@ -904,6 +904,7 @@ func (a *acc) foldHist(lossPossible bool) {
 	a.agents += acting
 	clear(h[:])
 }
+
 // clampPrior clamps the trait for the prior, as model.Prior does.
 func clampPrior(tau float32) float32 { return clampB(tau, 0.001, 0.999) }
 
