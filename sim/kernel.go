@@ -43,21 +43,22 @@ type kern struct {
 	fw                                                         uint // bits per count: 8, 16 or 32, from the largest in-degree
 	plain                                                      bool // every trustee honours with probability w
 
-	gain, loss, outside   float32 // binary situation
-	cCost, cGain, cLoss   float32 // control option
-	stakeStart, grow, shr float32
-	endowment             float64 // investment game
-	mult, tBreak, prec    float64
-	lnT, ln1mT            float64
-	r1t                   *r1Table // R1 tabulated over the reachable beliefs (nil: none)
-	groups                []kgroup
-	det                   bool       // some group is deterministic
-	smallU                bool       // beta*|U|*log2(e) <= 125 for every act of every group
-	regK                  int        // the out-degree of a regular network, 0 for others
-	deg16                 bool       // every out-degree is below 2^16
-	lp                    uint32     // lossPossible as 0/1
-	payT, lossT           [8]float32 // by 2*act + confirmed, per unit of stake (8: indexes masked by 7)
-	outT, costT           [4]float32 // by act: the outside option, the control's cost per unit of stake
+	gain, loss, outside float32 // binary situation
+	cCost, cGain, cLoss float32 // control option
+	stakeStart          float32
+	stakeT              [4]float32 // a stake's factor by outcome (nextStake): 1, shrink, grow
+	endowment           float64    // investment game
+	mult, tBreak, prec  float64
+	lnT, ln1mT          float64
+	r1t                 *r1Table // R1 tabulated over the reachable beliefs (nil: none)
+	groups              []kgroup
+	det                 bool       // some group is deterministic
+	smallU              bool       // beta*|U|*log2(e) <= 125 for every act of every group
+	regK                int        // the out-degree of a regular network, 0 for others
+	deg16               bool       // every out-degree is below 2^16
+	lp                  uint32     // lossPossible as 0/1
+	payT, lossT         [8]float32 // by 2*act + confirmed, per unit of stake (8: indexes masked by 7)
+	outT, costT         [4]float32 // by act: the outside option, the control's cost per unit of stake
 
 	full, safe, wave bool   // per step
 	full32           uint32 // full as 0/1
@@ -132,7 +133,8 @@ func (s *Sim) newKern() kern {
 		k.cCost, k.cGain, k.cLoss = float32(c.Cost), float32(c.Gain), float32(c.Loss)
 	}
 	if gs := sc.Interventions.GraduatedStakes; gs != nil {
-		k.stakeStart, k.grow, k.shr = float32(gs.Start), float32(gs.Grow), float32(gs.Shrink)
+		k.stakeStart = float32(gs.Start)
+		k.stakeT = [4]float32{1, float32(gs.Shrink), float32(gs.Grow)}
 	}
 	if k.inv {
 		k.tBreak = 1 / k.mult
@@ -335,10 +337,17 @@ func (k *kern) honour(w float32, g uint8, c *[4]uint32, trusts uint32) float32 {
 
 // honour is kern.honour for a trustee of group g outside a wave.
 func (g *kgroup) honour(w float32, c *[4]uint32, trusts uint32) float32 {
+	return clamp01(g.honourRaw(w, c, trusts))
+}
+
+// honourRaw is honour before the clamp to [0, 1] (small enough to be
+// inlined in the kernel's loop).
+func (g *kgroup) honourRaw(w float32, c *[4]uint32, trusts uint32) float32 {
 	// q = trusted/approached, 0.5 if none approached.
 	n := c[fApproached]
-	q := (float32(c[fTrusted]) + 0.5*b2f(n == 0)) / float32(max(n, 1))
-	return clamp01(w + g.slope*(q-0.5) + g.con*b2f(trusts < g.honours))
+	d := max(n, 1) // d - n is 1 if none approached, else 0
+	q := (float32(c[fTrusted]) + 0.5*float32(d-n)) / float32(d)
+	return w + g.slope*(q-0.5) + g.con*b2f(trusts < g.honours)
 }
 
 // clamp01 clamps h to [0, 1] (clampB).
@@ -705,12 +714,7 @@ func (s *Sim) actInvest(k *kern, gk *kgroup, i int, e *meet, a *acc, src *pcgSrc
 		sl.Trusts = e.sl.Trusts + 1
 	}
 	if k.stakes && engaged {
-		if confirmed {
-			st = min(1, st*k.grow)
-		} else {
-			st = max(k.stakeStart, st*k.shr)
-		}
-		s.stake[sk] = st
+		s.stake[sk] = k.nextStake(st, 1+b2u(confirmed))
 	}
 	if evidence && k.learn {
 		c := float32(0)
@@ -750,14 +754,16 @@ func (s *Sim) binBlock(k *kern, blk []meet, b0 int, accs []acc) {
 	payoff := ag.payoff[b0 : b0+n][:n]
 	given := ag.given[b0 : b0+n][:n]
 	betrayed := ag.betrayed[b0 : b0+n][:n]
-	var controls []uint32
+	// Without a control option or counts, the controls and records go to
+	// scratch arrays, so that every slice has the block's length.
+	var scratchC [kBlock]uint32
+	var scratchJ [kBlock]int32
+	var scratchF [kBlock]uint8
+	controls, recJ, recF := scratchC[:n], scratchJ[:n], scratchF[:n]
 	if k.control {
 		controls = ag.controls[b0 : b0+n][:n]
 	}
-	counted := s.cnt != nil
-	var recJ []int32
-	var recF []uint8
-	if counted {
+	if s.cnt != nil {
 		recJ, recF = s.recJ[b0 : b0+n][:n], s.recF[b0 : b0+n][:n]
 	}
 	slots, stake := s.slots, s.stake
@@ -766,9 +772,7 @@ func (s *Sim) binBlock(k *kern, blk []meet, b0 int, accs []acc) {
 		a := &accs[grp[q]]
 		if e.ki < 0 {
 			a.agents++
-			if counted {
-				recJ[q], recF[q] = -1, 0
-			}
+			recJ[q], recF[q] = -1, 0
 			a.trait += float64(trait[q])
 			continue
 		}
@@ -781,7 +785,7 @@ func (s *Sim) binBlock(k *kern, blk []meet, b0 int, accs []acc) {
 		case k.plain:
 			hp = e.w
 		default:
-			hp = k.groups[e.g].honour(e.w, &e.c, e.sl.Trusts)
+			hp = clamp01(k.groups[e.g].honourRaw(e.w, &e.c, e.sl.Trusts))
 		}
 
 		// The decision.
@@ -857,9 +861,7 @@ func (s *Sim) binBlock(k *kern, blk []meet, b0 int, accs []acc) {
 		payoff[q] += pay
 		betrayed[q] += eng &^ conf
 		given[q] += isT
-		if k.control {
-			controls[q] += isG
-		}
+		controls[q] += isG
 
 		// Learning: the belief about j (a confirmation adds w_plus to a, a
 		// betrayal w_minus to b), the stake, the trait.
@@ -870,18 +872,15 @@ func (s *Sim) binBlock(k *kern, blk []meet, b0 int, accs []acc) {
 		sl.B = gk.gamma*(B+wB[(evi&^conf)&1]) + gk.decay*(gk.n0*(1-pt))
 		sl.Trusts = e.sl.Trusts + isT
 		if k.stakes {
-			cand := [4]float32{st, max(k.stakeStart, st*k.shr), min(1, st*k.grow)}
-			stake[e.sk] = cand[(eng*(1+conf))&3]
+			stake[e.sk] = k.nextStake(st, eng*(1+conf))
 		}
 		if k.learn {
 			tau += float32(evi) * gk.eta * (float32(conf) - tau)
 			trait[q] = tau
 		}
 		a.trait += float64(tau)
-		if counted {
-			recJ[q] = e.j
-			recF[q] = uint8(isT | eng<<1 | (eng&conf)<<2)
-		}
+		recJ[q] = e.j
+		recF[q] = uint8(isT | eng<<1 | (eng&conf)<<2)
 	}
 }
 
@@ -903,6 +902,16 @@ func (a *acc) foldHist(lossPossible bool) {
 	a.acting += acting
 	a.agents += acting
 	clear(h[:])
+}
+
+// nextStake is the stake after one with stake st and outcome out: 0 not
+// engaged (st), 1 betrayed (max(start, st*shrink)), 2 confirmed (min(1,
+// st*grow)). It is st*factor clamped to [start, 1]: a stake stays in
+// [start, 1], grow >= 1 and shrink <= 1 (the scenario's ranges), so st*1
+// = st needs no clamp, st*shrink <= 1 only the lower one and st*grow >=
+// start only the upper one: the same float32 values as the two formulas.
+func (k *kern) nextStake(st float32, out uint32) float32 {
+	return clampB(st*k.stakeT[out&3], k.stakeStart, 1)
 }
 
 // clampPrior clamps the trait for the prior, as model.Prior does.
