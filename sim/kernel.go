@@ -252,6 +252,12 @@ const (
 	recConfirmed             // engaged and confirmed
 )
 
+// recFlags is a binary act's record flags by 2*act + confirmed.
+var recFlags = [8]uint8{
+	2: recTrusted | recEngaged, 3: recTrusted | recEngaged | recConfirmed,
+	4: recEngaged, 5: recEngaged | recConfirmed,
+}
+
 // counts returns trustee j's four counts, fw bits each.
 func (s *Sim) counts(j int, fw uint) (c [4]uint32) {
 	switch fw {
@@ -880,7 +886,7 @@ func (s *Sim) binBlock(k *kern, blk []meet, b0 int, accs []acc) {
 		}
 		a.trait += float64(tau)
 		recJ[q] = e.j
-		recF[q] = uint8(isT | eng<<1 | (eng&conf)<<2)
+		recF[q] = recFlags[ix]
 	}
 }
 
