@@ -119,6 +119,7 @@ type Sim struct {
 	fslots  []fastSlot // fast kernel (then slots is nil)
 	ftrait  []float64  // fast kernel: sum of the (constant) traits per shard
 	stake   []float32  // graduated stakes, per slot
+	hugePad int64      // bytes of padding that align the arrays read at random to huge pages (makeHuge)
 
 	// The per-trustee counts of the previous step and the agents'
 	// records they are built from (see fApproached): for reciprocal
@@ -331,7 +332,7 @@ func (s *Sim) shardRange(h int) (lo, hi int) {
 func (s *Sim) init() {
 	n := s.n
 	sc := s.sc
-	s.w = make([]float32, n)
+	s.w = makeHuge[float32](n, &s.hugePad)
 	for _, g := range s.groups {
 		if g.Behaviour.Kind == scenario.Fitted && s.prof == nil {
 			s.prof = make([]uint32, n)
@@ -345,8 +346,9 @@ func (s *Sim) init() {
 	} else {
 		s.ag = agentArrays{
 			trait: make([]float32, n), payoff: make([]float64, n),
-			given: make([]uint32, n), betrayed: make([]uint32, n), grp: make([]uint8, n),
+			given: make([]uint32, n), betrayed: make([]uint32, n),
 		}
+		s.ag.grp = makeHuge[uint8](n, &s.hugePad)
 		if sc.Situation.Control != nil {
 			s.ag.controls = make([]uint32, n)
 		}
@@ -437,7 +439,7 @@ func (s *Sim) init() {
 		}
 	}
 	if !s.fast && (s.recip || s.social) {
-		s.cnt = make([]uint32, int(countWidth(s.maxIn)/8)*n)
+		s.cnt = makeHuge[uint32](int(countWidth(s.maxIn)/8)*n, &s.hugePad)
 		s.recJ = make([]int32, n)
 		s.recF = make([]uint8, n)
 		for i := range s.recJ {
@@ -601,5 +603,5 @@ func (s *Sim) StateBytes() int64 {
 	if t := s.kern.r1t; t != nil {
 		b += 8 * int64(cap(t.v))
 	}
-	return b
+	return b + s.hugePad
 }
