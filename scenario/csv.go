@@ -75,9 +75,8 @@ func (p *parser) readCSV(d *Dist, node *yaml.Node, path string) {
 		return
 	}
 	defer c.Close()
-	name, r := c.name, c.Reader
-	d.File = name
-	r.ReuseRecord = true
+	d.File = c.name
+	c.ReuseRecord = true
 	col := -1
 	for i, hname := range header {
 		if strings.TrimSpace(strings.TrimPrefix(hname, "\ufeff")) == d.Column {
@@ -89,11 +88,8 @@ func (p *parser) readCSV(d *Dist, node *yaml.Node, path string) {
 		return
 	}
 	ok := p.records(c, node, path, func(rec []string) bool {
-		line, column := r.FieldPos(col)
-		v, err := strconv.ParseFloat(strings.TrimSpace(rec[col]), 64)
-		if err != nil || !yamlx.InRange(v, 0, 1, false, false) {
-			p.Errs.Add(&Error{File: name, Line: line, Column: column, Field: d.Column,
-				Msg: fmt.Sprintf("%q: must be a number in [0, 1]", rec[col])})
+		v, ok := p.number(c, strings.TrimSpace(rec[col]), rec[col], col, d.Column, 0, 1)
+		if !ok {
 			return false
 		}
 		if !p.room(len(d.Values), maxCSVRows, "rows", d.File, node, path) {
@@ -131,6 +127,21 @@ func (p *parser) records(c *csvFile, node *yaml.Node, path string, each func(rec
 			return false
 		}
 	}
+}
+
+// number parses s, field i of the record c read last (in the column
+// named field), as a number in [lo, hi]. Otherwise it reports shown (the
+// field as the message quotes it) at the field's own line and column and
+// returns false.
+func (p *parser) number(c *csvFile, s, shown string, i int, field string, lo, hi float64) (float64, bool) {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || !yamlx.InRange(x, lo, hi, false, false) {
+		line, column := c.FieldPos(i)
+		p.Errs.Add(&Error{File: c.name, Line: line, Column: column, Field: field,
+			Msg: fmt.Sprintf("%q: must be a number in [%g, %g]", shown, lo, hi)})
+		return 0, false
+	}
+	return x, true
 }
 
 // room reports at node (path) that file has more than limit of what (rows,
@@ -186,7 +197,7 @@ func (p *parser) readTrustees(b *Behaviour, node *yaml.Node, path string) {
 		return
 	}
 	defer c.Close()
-	name, r := c.name, c.Reader
+	name := c.name
 	b.File = name
 	col := map[string]int{}
 	for i, hname := range header {
@@ -223,11 +234,8 @@ func (p *parser) readTrustees(b *Behaviour, node *yaml.Node, path string) {
 			if v == "NA" && fd.optional {
 				continue
 			}
-			x, err := strconv.ParseFloat(v, 64)
-			if err != nil || !(x >= fd.lo && x <= fd.hi) {
-				line, column := r.FieldPos(i)
-				p.Errs.Add(&Error{File: name, Line: line, Column: column, Field: fd.name,
-					Msg: fmt.Sprintf("%q: must be a number in [%g, %g]", v, fd.lo, fd.hi)})
+			x, ok := p.number(c, v, v, i, fd.name, fd.lo, fd.hi)
+			if !ok {
 				return false
 			}
 			*fd.dst = x
