@@ -42,8 +42,7 @@ type Key struct {
 	// Delimiter is the CSV field separator, one character; "" means ",".
 	Delimiter string `yaml:"delimiter"`
 
-	source string
-	pos    yamlx.Positions
+	origin
 }
 
 // Missing-response policies of Key.Missing.
@@ -95,13 +94,7 @@ type Scores struct {
 // ParseKey reads a questionnaire key in YAML from r. Unknown keys are
 // errors; name is the file name used in messages. The key is validated.
 func ParseKey(r io.Reader, name string) (Key, error) {
-	return parseYAML(r, name, "a questionnaire key file", decodeKey, (*Key).read)
-}
-
-// read records where k was read from and validates it.
-func (k *Key) read(name string, p yamlx.Positions) error {
-	k.source, k.pos = name, p
-	return k.Validate()
+	return parseYAML(r, name, "a questionnaire key file", decodeKey)
 }
 
 // decodeKey reads the keys of a questionnaire key with the strict walker.

@@ -42,8 +42,7 @@ type Spec struct {
 	// subject and partner, e.g. trials numbered 1-25 per partner).
 	OrderWithin string `yaml:"order_within"`
 
-	source string          // file name for messages
-	pos    yamlx.Positions // where keys were written, when parsed from YAML
+	origin // the file name for messages, where keys were written
 }
 
 // Columns names, for each role, the CSV column that holds it. Empty means
@@ -201,13 +200,7 @@ var (
 // name is the file name used in messages. The spec is validated: errors
 // name the file, line and key.
 func ParseSpec(r io.Reader, name string) (Spec, error) {
-	return parseYAML(r, name, "a data spec file", decodeSpec, (*Spec).read)
-}
-
-// read records where s was read from and validates it.
-func (s *Spec) read(name string, p yamlx.Positions) error {
-	s.source, s.pos = name, p
-	return s.Validate()
+	return parseYAML(r, name, "a data spec file", decodeSpec)
 }
 
 // decodeSpec reads the keys of a data spec with the strict walker.

@@ -34,10 +34,23 @@ func yamlFile(r io.Reader, name, what string) (*yaml.Node, *yamlx.Walker, yamlx.
 	return root, &yamlx.Walker{File: name}, yamlx.Index(root), nil
 }
 
+// origin is where a spec or key file was read from: the file name for
+// messages and where its keys were written (both zero when built in Go).
+type origin struct {
+	source string
+	pos    yamlx.Positions
+}
+
+func (o *origin) setOrigin(name string, p yamlx.Positions) { o.source, o.pos = name, p }
+
 // parseYAML reads a spec or key file from r: decode reads its keys with
-// the walker, then read gives the value its name and positions and
-// validates it.
-func parseYAML[T any](r io.Reader, name, what string, decode func(*yaml.Node, *yamlx.Walker) (T, error), read func(*T, string, yamlx.Positions) error) (T, error) {
+// the walker, then the value is given its name and positions and
+// validated.
+func parseYAML[T any, P interface {
+	*T
+	setOrigin(string, yamlx.Positions)
+	Validate() error
+}](r io.Reader, name, what string, decode func(*yaml.Node, *yamlx.Walker) (T, error)) (T, error) {
 	var zero T
 	root, w, p, err := yamlFile(r, name, what)
 	if err != nil {
@@ -47,7 +60,8 @@ func parseYAML[T any](r io.Reader, name, what string, decode func(*yaml.Node, *y
 	if err != nil {
 		return zero, err
 	}
-	if err := read(&v, name, p); err != nil {
+	P(&v).setOrigin(name, p)
+	if err := P(&v).Validate(); err != nil {
 		return zero, err
 	}
 	return v, nil

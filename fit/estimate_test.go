@@ -38,17 +38,23 @@ func simulated(t testing.TB, n int, seed uint64) ([]*Sequence, []Values) {
 	return seqs, truth
 }
 
-func runAll(t *testing.T, seqs []*Sequence, o Options, workers int) []SubjectFit {
-	t.Helper()
+// jobsOf hands out seqs one job each and then returns end (nil for the
+// end of the data, or a read error).
+func jobsOf(seqs []*Sequence, end error) func() (Job, bool, error) {
 	i := 0
-	var out []SubjectFit
-	err := Run(context.Background(), func() (Job, bool, error) {
+	return func() (Job, bool, error) {
 		if i == len(seqs) {
-			return Job{}, false, nil
+			return Job{}, false, end
 		}
 		i++
 		return Job{Seq: seqs[i-1]}, true, nil
-	}, o, workers, func(sf SubjectFit) error {
+	}
+}
+
+func runAll(t *testing.T, seqs []*Sequence, o Options, workers int) []SubjectFit {
+	t.Helper()
+	var out []SubjectFit
+	err := Run(context.Background(), jobsOf(seqs, nil), o, workers, func(sf SubjectFit) error {
 		out = append(out, sf)
 		return nil
 	})
@@ -80,15 +86,8 @@ func TestRunDeterministicAcrossWorkers(t *testing.T) {
 func TestRunReadError(t *testing.T) {
 	seqs, _ := simulated(t, 3, 4)
 	bad := errors.New("data.csv:12:3: field \"sent\": value 11 out of range [0, 10]")
-	i := 0
 	var emitted []string
-	err := Run(context.Background(), func() (Job, bool, error) {
-		if i == len(seqs) {
-			return Job{}, false, bad
-		}
-		i++
-		return Job{Seq: seqs[i-1]}, true, nil
-	}, Options{Models: Variants()[:1], NoCV: true, Restarts: 1}, 2, func(sf SubjectFit) error {
+	err := Run(context.Background(), jobsOf(seqs, bad), Options{Models: Variants()[:1], NoCV: true, Restarts: 1}, 2, func(sf SubjectFit) error {
 		emitted = append(emitted, sf.ID)
 		return nil
 	})

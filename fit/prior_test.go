@@ -138,14 +138,7 @@ func BenchmarkRunEmpirical(b *testing.B) {
 	seqs, _ := simulated(b, 25, 11)
 	evals := 0
 	for b.Loop() {
-		i := 0
-		err := Run(context.Background(), func() (Job, bool, error) {
-			if i == len(seqs) {
-				return Job{}, false, nil
-			}
-			i++
-			return Job{Seq: seqs[i-1]}, true, nil
-		}, Options{Prior: PriorEmpirical}, 0, func(sf SubjectFit) error {
+		err := Run(context.Background(), jobsOf(seqs, nil), Options{Prior: PriorEmpirical}, 0, func(sf SubjectFit) error {
 			for _, e := range sf.Estimates {
 				evals += e.Evals
 			}

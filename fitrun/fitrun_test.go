@@ -71,6 +71,22 @@ func fast() fitrun.Options {
 	return fitrun.Options{Estimation: fitrun.Estimation{Prior: new(fit.PriorNone), Restarts: 1}, Models: models, NoCV: true, NoPlots: true}
 }
 
+// runReported fits data (spec) with the fast options but with the plots and
+// the report (no posterior predictive checks) into a new temporary folder,
+// and returns the result and the folder.
+func runReported(t *testing.T, data, spec string) (*fitrun.Result, string) {
+	t.Helper()
+	out := t.TempDir()
+	o := fast()
+	o.NoPlots = false
+	o.NoPPC = true
+	res, err := fitrun.Run(context.Background(), data, spec, out, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, out
+}
+
 // End to end: one invented subject in the mikus2023 format, every model,
 // all outputs, the manifest with the CLI's defaults.
 func TestRunEndToEnd(t *testing.T) {

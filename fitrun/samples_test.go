@@ -85,14 +85,7 @@ func TestRunPosteriorSamples(t *testing.T) {
 	if testing.Short() {
 		return
 	}
-	out := t.TempDir()
-	o := fast()
-	o.NoPlots = false
-	o.NoPPC = true
-	res, err := fitrun.Run(context.Background(), data, testSpec, out, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, out := runReported(t, data, testSpec)
 	if _, err := os.Stat(filepath.Join(out, "samples.parquet")); !os.IsNotExist(err) || res.Manifest.Samples != 0 {
 		t.Errorf("samples under maximum likelihood: %v", err)
 	}

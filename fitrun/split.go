@@ -364,15 +364,7 @@ func splitHTML(dir string, man Manifest, tables []report.Table) error {
 		Manifest: man,
 		Files:    files,
 	}
-	f, err := os.Create(filepath.Join(dir, "index.html"))
-	if err != nil {
-		return err
-	}
-	if err := report.WriteHTML(f, p); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return writePage(dir, p)
 }
 
 // Check checks o against a data set and its spec without fitting: the

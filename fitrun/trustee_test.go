@@ -58,14 +58,7 @@ func bothRoles(t *testing.T, withTrustee bool) (data, spec string) {
 // the trustees' reciprocity is found.
 func TestRunBothRoles(t *testing.T) {
 	data, spec := bothRoles(t, true)
-	out := t.TempDir()
-	o := fast()
-	o.NoPlots = false
-	o.NoPPC = true
-	res, err := fitrun.Run(context.Background(), data, spec, out, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, out := runReported(t, data, spec)
 	if res.Trustees == nil {
 		t.Fatal("no trustee fit")
 	}

@@ -18,15 +18,9 @@ func (e *RangeError) Error() string {
 	return fmt.Sprintf("%s = %s: must be in %s", e.Field, formatValue(e.Value), e.Range)
 }
 
+// formatValue writes v in its shortest round-trip form (NaN, +Inf and
+// -Inf as strconv spells them).
 func formatValue(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "+Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
-	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 

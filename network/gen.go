@@ -16,6 +16,15 @@ func checkN(gen string, n, lo int) error {
 	return nil
 }
 
+// checkDegree reports whether the degree parameter name (k, m) is in
+// [lo, n-1].
+func checkDegree(gen, name string, k, lo, n int) error {
+	if k < lo || k > n-1 {
+		return fmt.Errorf("network: %s: %s = %d must be in [%d, n-1] = [%d, %d]", gen, name, k, lo, lo, n-1)
+	}
+	return nil
+}
+
 // checkEdges refuses graphs with more than MaxEdges stored edges.
 func checkEdges(gen, what string, e float64) error {
 	if e > float64(MaxEdges) {
@@ -53,8 +62,8 @@ func KOut(n, k int, r *rand.Rand) (*Graph, error) {
 	if err := checkN(gen, n, 2); err != nil {
 		return nil, err
 	}
-	if k < 1 || k > n-1 {
-		return nil, fmt.Errorf("network: %s: k = %d must be in [1, n-1] = [1, %d]", gen, k, n-1)
+	if err := checkDegree(gen, "k", k, 1, n); err != nil {
+		return nil, err
 	}
 	if err := checkEdges(gen, "n*k", float64(n)*float64(k)); err != nil {
 		return nil, err
@@ -146,8 +155,8 @@ func WattsStrogatz(n, k int, beta float64, r *rand.Rand) (*Graph, error) {
 	if err := checkN(gen, n, 3); err != nil {
 		return nil, err
 	}
-	if k < 2 || k > n-1 {
-		return nil, fmt.Errorf("network: %s: k = %d must be in [2, n-1] = [2, %d]", gen, k, n-1)
+	if err := checkDegree(gen, "k", k, 2, n); err != nil {
+		return nil, err
 	}
 	if k%2 != 0 {
 		return nil, fmt.Errorf("network: %s: k = %d must be even", gen, k)
@@ -247,8 +256,8 @@ func BarabasiAlbert(n, m int, r *rand.Rand) (*Graph, error) {
 	if err := checkN(gen, n, 2); err != nil {
 		return nil, err
 	}
-	if m < 1 || m > n-1 {
-		return nil, fmt.Errorf("network: %s: m = %d must be in [1, n-1] = [1, %d]", gen, m, n-1)
+	if err := checkDegree(gen, "m", m, 1, n); err != nil {
+		return nil, err
 	}
 	if err := checkEdges(gen, "2*m*(n-m)", 2*float64(m)*float64(n-m)); err != nil {
 		return nil, err

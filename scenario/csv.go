@@ -75,9 +75,8 @@ func (p *parser) readCSV(d *Dist, node *yaml.Node, path string) {
 		return
 	}
 	defer c.Close()
-	name, r := c.name, c.Reader
-	d.File = name
-	r.ReuseRecord = true
+	d.File = c.name
+	c.ReuseRecord = true
 	col := -1
 	for i, hname := range header {
 		if strings.TrimSpace(strings.TrimPrefix(hname, "\ufeff")) == d.Column {
@@ -88,39 +87,83 @@ func (p *parser) readCSV(d *Dist, node *yaml.Node, path string) {
 		p.Failf(node, path, "%q has no column %q (columns: %s)", d.File, d.Column, strings.Join(header, ", "))
 		return
 	}
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
+	ok := p.records(c, node, path, func(rec []string) bool {
+		v, ok := p.number(c, strings.TrimSpace(rec[col]), rec[col], col, d.Column, 0, 1)
+		if !ok {
+			return false
 		}
-		if err != nil {
-			p.csvError(name, err, node, path)
-			return
-		}
-		line, column := r.FieldPos(col)
-		v, err := strconv.ParseFloat(strings.TrimSpace(rec[col]), 64)
-		if err != nil || !yamlx.InRange(v, 0, 1, false, false) {
-			p.Errs.Add(&Error{File: name, Line: line, Column: column, Field: d.Column,
-				Msg: fmt.Sprintf("%q: must be a number in [0, 1]", rec[col])})
-			return
-		}
-		if len(d.Values) >= maxCSVRows {
-			p.Failf(node, path, "%q: more than %d rows", d.File, maxCSVRows)
-			return
+		if !p.room(len(d.Values), maxCSVRows, "rows", d.File, node, path) {
+			return false
 		}
 		d.Values = append(d.Values, v)
+		return true
+	})
+	if !ok {
+		return
 	}
 	if len(d.Values) == 0 {
 		p.Failf(node, path, "%q: column %q has no values", d.File, d.Column)
 		return
 	}
+	if d.SHA256, ok = p.checksum(c, d.File, node, path); ok {
+		d.Rows = len(d.Values)
+	}
+}
+
+// records calls each with every record of c after its header line, until
+// each returns false. A problem reading the file is reported at its own
+// line (csvError). records returns whether it read the file to its end.
+func (p *parser) records(c *csvFile, node *yaml.Node, path string, each func(rec []string) bool) bool {
+	for {
+		rec, err := c.Read()
+		if err == io.EOF {
+			return true
+		}
+		if err != nil {
+			p.csvError(c.name, err, node, path)
+			return false
+		}
+		if !each(rec) {
+			return false
+		}
+	}
+}
+
+// number parses s, field i of the record c read last (in the column
+// named field), as a number in [lo, hi]. Otherwise it reports shown (the
+// field as the message quotes it) at the field's own line and column and
+// returns false.
+func (p *parser) number(c *csvFile, s, shown string, i int, field string, lo, hi float64) (float64, bool) {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || !yamlx.InRange(x, lo, hi, false, false) {
+		line, column := c.FieldPos(i)
+		p.Errs.Add(&Error{File: c.name, Line: line, Column: column, Field: field,
+			Msg: fmt.Sprintf("%q: must be a number in [%g, %g]", shown, lo, hi)})
+		return 0, false
+	}
+	return x, true
+}
+
+// room reports at node (path) that file has more than limit of what (rows,
+// trustees) when n have been read already, and says whether there is room
+// for one more.
+func (p *parser) room(n, limit int, what, file string, node *yaml.Node, path string) bool {
+	if n >= limit {
+		p.Failf(node, path, "%q: more than %d %s", file, limit, what)
+		return false
+	}
+	return true
+}
+
+// checksum reads the rest of c and returns the SHA-256 of all of it; a
+// problem is reported at node (path) and gives false.
+func (p *parser) checksum(c *csvFile, file string, node *yaml.Node, path string) (string, bool) {
 	sum, err := c.sum()
 	if err != nil {
-		p.Failf(node, path, "%q: %v", d.File, err)
-		return
+		p.Failf(node, path, "%q: %v", file, err)
+		return "", false
 	}
-	d.SHA256 = sum
-	d.Rows = len(d.Values)
+	return sum, true
 }
 
 func (p *parser) csvError(name string, err error, node *yaml.Node, path string) {
@@ -154,7 +197,7 @@ func (p *parser) readTrustees(b *Behaviour, node *yaml.Node, path string) {
 		return
 	}
 	defer c.Close()
-	name, r := c.name, c.Reader
+	name := c.name
 	b.File = name
 	col := map[string]int{}
 	for i, hname := range header {
@@ -167,18 +210,10 @@ func (p *parser) readTrustees(b *Behaviour, node *yaml.Node, path string) {
 		}
 	}
 	models := map[string]bool{}
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			p.csvError(name, err, node, path)
-			return
-		}
+	ok := p.records(c, node, path, func(rec []string) bool {
 		models[rec[col["model"]]] = true
 		if rec[col["model"]] != b.Model {
-			continue
+			return true
 		}
 		t := FittedTrustee{ID: rec[col["subject"]]}
 		fields := []struct {
@@ -199,20 +234,20 @@ func (p *parser) readTrustees(b *Behaviour, node *yaml.Node, path string) {
 			if v == "NA" && fd.optional {
 				continue
 			}
-			x, err := strconv.ParseFloat(v, 64)
-			if err != nil || !(x >= fd.lo && x <= fd.hi) {
-				line, column := r.FieldPos(i)
-				p.Errs.Add(&Error{File: name, Line: line, Column: column, Field: fd.name,
-					Msg: fmt.Sprintf("%q: must be a number in [%g, %g]", v, fd.lo, fd.hi)})
-				return
+			x, ok := p.number(c, v, v, i, fd.name, fd.lo, fd.hi)
+			if !ok {
+				return false
 			}
 			*fd.dst = x
 		}
-		if len(b.Trustees) >= maxTrustees {
-			p.Failf(node, path, "%q: more than %d trustees", b.File, maxTrustees)
-			return
+		if !p.room(len(b.Trustees), maxTrustees, "trustees", b.File, node, path) {
+			return false
 		}
 		b.Trustees = append(b.Trustees, t)
+		return true
+	})
+	if !ok {
+		return
 	}
 	if len(b.Trustees) == 0 {
 		var have []string
@@ -223,10 +258,5 @@ func (p *parser) readTrustees(b *Behaviour, node *yaml.Node, path string) {
 		p.Failf(node, path, "%q: no rows of model %q (models: %s)", filepath.Base(name), b.Model, strings.Join(have, ", "))
 		return
 	}
-	sum, err := c.sum()
-	if err != nil {
-		p.Failf(node, path, "%q: %v", b.File, err)
-		return
-	}
-	b.SHA256 = sum
+	b.SHA256, _ = p.checksum(c, b.File, node, path)
 }

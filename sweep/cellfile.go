@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -82,16 +81,9 @@ func encodeCell(hash string, r Run, res Result, keep Keep) []byte {
 	return b.Bytes()
 }
 
-// formatValue writes a float in its shortest round-trip form.
+// formatValue writes a float in its shortest round-trip form (NaN, +Inf
+// and -Inf as strconv spells them).
 func formatValue(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "+Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
-	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 

@@ -84,6 +84,16 @@ func execute(t *testing.T, sw *Sweep, dir string, r Runner, opt Options) Stats {
 	return st
 }
 
+// toySweep executes sweepToy over baseNoShares with the toy runner into a
+// new temporary folder and returns the sweep and the folder.
+func toySweep(t *testing.T) (*Sweep, string) {
+	t.Helper()
+	sw := mustLoad(t, baseNoShares, sweepToy)
+	dir := t.TempDir()
+	execute(t, sw, dir, &toyRunner{}, Options{})
+	return sw, dir
+}
+
 func TestShardedEqualsUnsharded(t *testing.T) {
 	sw := mustLoad(t, baseNoShares, sweepToy)
 	root := t.TempDir()
@@ -202,9 +212,7 @@ func TestRestartAfterInterrupt(t *testing.T) {
 }
 
 func TestDamagedCellRerun(t *testing.T) {
-	sw := mustLoad(t, baseNoShares, sweepToy)
-	dir := t.TempDir()
-	execute(t, sw, dir, &toyRunner{}, Options{})
+	sw, dir := toySweep(t)
 	want := tables(t, dir, dir)
 	spec := mustSpec(t, sw)
 	cut := filepath.Join(dir, CellsDir, cellName(spec.Run(7)))
@@ -229,9 +237,7 @@ func TestDamagedCellRerun(t *testing.T) {
 }
 
 func TestOtherSweepRefused(t *testing.T) {
-	dir := t.TempDir()
-	a := mustLoad(t, baseNoShares, sweepToy)
-	execute(t, a, dir, &toyRunner{}, Options{})
+	_, dir := toySweep(t)
 	before := snapshot(t, dir)
 	b := mustLoad(t, baseNoShares, strings.Replace(sweepToy, "seed: 11", "seed: 12", 1))
 	_, err := Execute(context.Background(), b, dir, &toyRunner{}, Options{})

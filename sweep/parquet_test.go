@@ -14,9 +14,7 @@ import (
 // TestParquetMatchesCSV reads every Parquet table back and compares it,
 // value by value, with the CSV table.
 func TestParquetMatchesCSV(t *testing.T) {
-	sw := mustLoad(t, baseNoShares, sweepToy)
-	dir := t.TempDir()
-	execute(t, sw, dir, &toyRunner{}, Options{})
+	_, dir := toySweep(t)
 	col, err := Collect([]string{dir})
 	if err != nil {
 		t.Fatal(err)

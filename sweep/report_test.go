@@ -8,9 +8,7 @@ import (
 )
 
 func TestFinishWritesReport(t *testing.T) {
-	sw := mustLoad(t, baseNoShares, sweepToy)
-	dir := t.TempDir()
-	execute(t, sw, dir, &toyRunner{}, Options{})
+	_, dir := toySweep(t)
 	_, files, err := Finish([]string{dir}, dir, FinishOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -48,13 +48,14 @@ func cellsByKey(s *Spec) map[string][]uint64 {
 }
 
 func TestSeedsByContent(t *testing.T) {
-	a := mustSpec(t, mustLoad(t, baseList, `scenario: base.yaml
+	const sweepA = `scenario: base.yaml
 seed: 9
 replications: 2
 axes:
   population.groups.exploiter.share: [0.1, 0.2]
   feedback.regime: [own, full]
-`))
+`
+	a := mustSpec(t, mustLoad(t, baseList, sweepA))
 	// A value added in the middle and the values reordered: every old
 	// cell keeps its seeds.
 	b := mustSpec(t, mustLoad(t, baseList, `scenario: base.yaml
@@ -77,13 +78,7 @@ axes:
 		}
 	}
 	// Another sweep seed changes every seed.
-	c := mustSpec(t, mustLoad(t, baseList, `scenario: base.yaml
-seed: 10
-replications: 2
-axes:
-  population.groups.exploiter.share: [0.1, 0.2]
-  feedback.regime: [own, full]
-`))
+	c := mustSpec(t, mustLoad(t, baseList, strings.Replace(sweepA, "seed: 9", "seed: 10", 1)))
 	for k, seeds := range cellsByKey(c) {
 		if seeds[0] == sa[k][0] {
 			t.Errorf("cell %s: same seed under sweep seeds 9 and 10", k)

@@ -72,10 +72,7 @@ func startBinaryLogs(t *testing.T, bin, data string) (*exec.Cmd, string, *syncBu
 // the same data folder and checks that the run is started again and
 // finishes, and that every acknowledged experience is there.
 func TestCrashDuringRun(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs a simulation")
-	}
-	bin := buildBinary(t)
+	bin := buildBinary(t, "builds the binary and runs a simulation")
 	data := t.TempDir()
 	cmd, url := startBinary(t, bin, data)
 	s := &testServer{url: url}
@@ -187,9 +184,13 @@ var (
 	buildErr  error
 )
 
-// buildBinary builds trustlab once per test process.
-func buildBinary(t *testing.T) string {
+// buildBinary builds trustlab once per test process. With -short it skips
+// the test instead, saying why (what the test does with the binary).
+func buildBinary(t *testing.T, why string) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip(why)
+	}
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "trustlab-bin")
 		if err != nil {
@@ -211,10 +212,7 @@ func buildBinary(t *testing.T) string {
 // exits with status 0, and the run starts again at the next start without
 // counting an attempt.
 func TestGracefulShutdownDuringRun(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs a simulation")
-	}
-	bin := buildBinary(t)
+	bin := buildBinary(t, "builds the binary and runs a simulation")
 	data := t.TempDir()
 	cmd, url, logs := startBinaryLogs(t, bin, data)
 	s := &testServer{url: url}

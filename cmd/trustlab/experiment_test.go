@@ -203,10 +203,7 @@ func TestExperimentLoad(t *testing.T) {
 // folder, and checks that every acknowledged choice is there and that the
 // participants resume where they were and finish.
 func TestExperimentKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := buildBinary(t)
+	bin := buildBinary(t, "builds the binary")
 	data := t.TempDir()
 	cmd, url := startBinary(t, bin, data)
 	design := "name: crash\ngame: {kind: investment, endowment: 10, multiplier: 3, rounds: 6}\nparticipants: 6\n" +

@@ -149,12 +149,9 @@ func cmdFit(e *env, args []string) error {
 	if err := o.Validate(); err != nil {
 		return inputError(err)
 	}
-	bar := newProgress(e.stderr, "fit")
-	if bar.on() {
-		o.Progress = bar.report
-	}
-	res, err := fitrun.Run(e.ctx, dataPath, specPath, out, o)
-	bar.finish()
+	res, err := withProgress(e, "fit", &o.Progress, func() (*fitrun.Result, error) {
+		return fitrun.Run(e.ctx, dataPath, specPath, out, o)
+	})
 	if err != nil {
 		return inputError(unreadableInput(err, input{"the data file", dataPath}, input{"--spec", specPath},
 			input{"--questionnaire", qPath}, input{"--key", keyPath}))

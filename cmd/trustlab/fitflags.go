@@ -126,6 +126,18 @@ func newProgress(stderr io.Writer, what string) *progress {
 
 func (p *progress) on() bool { return p.f != nil }
 
+// withProgress runs do with a progress bar for what on e's stderr (when
+// it is a terminal), handed to do's options through hook, and finishes
+// the bar when do returns, before anything is printed.
+func withProgress[T any](e *env, what string, hook *func(fitrun.Progress), do func() (T, error)) (T, error) {
+	bar := newProgress(e.stderr, what)
+	if bar.on() {
+		*hook = bar.report
+	}
+	defer bar.finish()
+	return do()
+}
+
 func (p *progress) report(r fitrun.Progress) {
 	switch r.Stage {
 	case fitrun.StageStart:

@@ -19,10 +19,7 @@ import (
 // steps_done that steps.csv holds, and a next run that says the earlier
 // one was cut off and how far it got; --force then starts over.
 func TestRunKilled(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and kills a run: not with -short")
-	}
-	bin := buildBinary(t)
+	bin := buildBinary(t, "builds the binary and kills a run: not with -short")
 	parent := t.TempDir()
 	scen := filepath.Join(parent, "slow.yaml")
 	if err := os.WriteFile(scen, []byte(strings.Replace(slowScenario, "steps: 2000", "steps: 1000000", 1)), 0o644); err != nil {

@@ -93,12 +93,9 @@ func cmdRecover(e *env, args []string) error {
 			}
 			co.Models = ms
 		}
-		bar := newProgress(e.stderr, "recover")
-		if bar.on() {
-			co.Progress = bar.report
-		}
-		conf, err := fitrun.ModelRecovery(e.ctx, out, co)
-		bar.finish()
+		conf, err := withProgress(e, "recover", &co.Progress, func() (*fit.Confusion, error) {
+			return fitrun.ModelRecovery(e.ctx, out, co)
+		})
 		if err != nil {
 			return inputError(err)
 		}
@@ -117,12 +114,9 @@ func cmdRecover(e *env, args []string) error {
 		}
 		ro.Model = ms[1]
 	}
-	bar := newProgress(e.stderr, "recover")
-	if bar.on() {
-		ro.Progress = bar.report
-	}
-	rec, err := fitrun.Recover(e.ctx, out, ro)
-	bar.finish()
+	rec, err := withProgress(e, "recover", &ro.Progress, func() (*fitrun.Recovery, error) {
+		return fitrun.Recover(e.ctx, out, ro)
+	})
 	if err != nil {
 		return inputError(err)
 	}

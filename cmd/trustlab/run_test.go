@@ -37,11 +37,7 @@ func TestRunBadInput(t *testing.T) {
 // second run into the same folder needs --force.
 func TestRunTiny(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "tiny")
-	args := []string{"run", "testdata/run/tiny.yaml", "--out", dir, "--quiet", "--workers", "2"}
-	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), args, nil, &stdout, &stderr); err != nil {
-		t.Fatalf("%v\n%s", err, stderr.String())
-	}
+	args, stdout, stderr := runTiny(t, dir, "--workers", "2")
 	for _, name := range []string{"steps.csv", "agents.csv"} {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
@@ -53,13 +49,26 @@ func TestRunTiny(t *testing.T) {
 	if !bytes.Contains(man, []byte(`"complete": true`)) || !bytes.Contains(man, []byte(`"scenario_hash"`)) {
 		t.Errorf("manifest: %s", man)
 	}
-	err := run(context.Background(), args, nil, &stdout, &stderr)
-	if err == nil || exitCode(err, &stderr) != 2 || !strings.Contains(err.Error(), "already holds a run") {
+	err := run(context.Background(), args, nil, stdout, stderr)
+	if err == nil || exitCode(err, stderr) != 2 || !strings.Contains(err.Error(), "already holds a run") {
 		t.Errorf("second run without --force: %v", err)
 	}
-	if err := run(context.Background(), append(args, "--force"), nil, &stdout, &stderr); err != nil {
+	if err := run(context.Background(), append(args, "--force"), nil, stdout, stderr); err != nil {
 		t.Errorf("--force: %v", err)
 	}
+}
+
+// runTiny runs testdata/run/tiny.yaml into dir quietly, with the extra
+// flags, and fails the test unless it succeeds. It returns the arguments,
+// for the runs after it, and the output buffers.
+func runTiny(t *testing.T, dir string, extra ...string) (args []string, stdout, stderr *bytes.Buffer) {
+	t.Helper()
+	args = append([]string{"run", "testdata/run/tiny.yaml", "--out", dir, "--quiet"}, extra...)
+	stdout, stderr = new(bytes.Buffer), new(bytes.Buffer)
+	if err := run(context.Background(), args, nil, stdout, stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	return args, stdout, stderr
 }
 
 // Ctrl-C: a cancelled context stops the run; outputs are written and the
@@ -86,14 +95,10 @@ func TestRunInterrupted(t *testing.T) {
 // the new run does not draw) is left.
 func TestRunForceLeavesNoStaleFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "tiny")
-	args := []string{"run", "testdata/run/tiny.yaml", "--out", dir, "--quiet"}
-	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), args, nil, &stdout, &stderr); err != nil {
-		t.Fatal(err)
-	}
+	args, stdout, stderr := runTiny(t, dir)
 	stale := filepath.Join(dir, "payoff-by-group.png")
 	os.WriteFile(stale, []byte("a plot of an earlier run"), 0o644)
-	if err := run(context.Background(), append(args, "--force"), nil, &stdout, &stderr); err != nil {
+	if err := run(context.Background(), append(args, "--force"), nil, stdout, stderr); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
@@ -160,22 +165,18 @@ func TestRunRefusesForeignFolder(t *testing.T) {
 // outputs stay beside it, and the next run says so.
 func TestRunInterruptedKeepsPrevious(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "int")
-	args := []string{"run", "testdata/run/tiny.yaml", "--out", dir, "--quiet"}
-	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), args, nil, &stdout, &stderr); err != nil {
-		t.Fatal(err)
-	}
+	args, stdout, stderr := runTiny(t, dir)
 	before, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := run(ctx, append(args, "--force"), nil, &stdout, &stderr)
+	err := run(ctx, append(args, "--force"), nil, stdout, stderr)
 	if err == nil || !strings.Contains(err.Error(), "the previous run in "+dir+" is kept") {
 		t.Fatalf("interrupted --force run: %v", err)
 	}
 	if after, _ := os.ReadFile(filepath.Join(dir, "manifest.json")); !bytes.Equal(after, before) || !bytes.Contains(after, []byte(`"complete": true`)) {
 		t.Errorf("the previous run changed:\n%s", after)
 	}
-	err = run(context.Background(), args, nil, &stdout, &stderr)
+	err = run(context.Background(), args, nil, stdout, stderr)
 	if err == nil || !strings.Contains(err.Error(), "0 of 5 steps written") {
 		t.Errorf("run after the interrupted one: %v", err)
 	}
