@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"sync"
+	"unsafe"
 
 	"github.com/trustlab/trustlab/fit"
 	"github.com/trustlab/trustlab/internal/rng"
@@ -460,120 +461,41 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 	accs := s.acc[h*G : (h+1)*G]
 	agLo, agHi := s.shardRange(h)
 	counted := s.cnt != nil
-	// K: the out-degree of a regular network (k-out), 0 otherwise; one:
-	// a binary situation with uniform choice and every out-degree below
-	// 2^16 draws one number per agent.
-	K := k.regK
-	one := !k.inv && k.uniform && !k.safe && k.deg16
+	if !k.inv {
+		// A binary situation draws every number in the pick pass, so the
+		// next block's partners can be picked, and their data fetched
+		// into the cache (prefetchPartners), before this block's reads
+		// and acts: the fetches overlap with the acts. The draws keep
+		// their order.
+		var bufs [2][kBlock]meet
+		cur := bufs[0][:min(kBlock, agHi-agLo)]
+		s.pickBlock(k, cur, agLo, src, r)
+		s.prefetchPartners(k, cur)
+		for b0, nb := agLo, 1; b0 < agHi; b0, nb = b0+kBlock, nb+1 {
+			var nxt []meet
+			if b1 := b0 + kBlock; b1 < agHi {
+				nxt = bufs[nb%2][:min(kBlock, agHi-b1)]
+				s.pickBlock(k, nxt, b1, src, r)
+				s.prefetchPartners(k, nxt)
+			}
+			s.gatherBlock(k, cur)
+			s.binBlock(k, cur, b0, accs)
+			cur = nxt
+		}
+		// Binary welfare is the sum of the payoffs (binBlock does not
+		// sum it twice).
+		for g := range accs {
+			accs[g].foldHist(k.lossPossible)
+			accs[g].welfare = accs[g].payoff
+		}
+		return
+	}
 	var blk [kBlock]meet
 	for b0 := agLo; b0 < agHi; b0 += kBlock {
 		b1 := min(b0+kBlock, agHi)
-		// The partners, and in a binary situation the act's uniforms: the
-		// generator's state stays in registers (hi, lo) but for the belief
-		// choice and safe start.
-		hi, lo := src.hi, src.lo
 		blkN := blk[:b1-b0]
-		if one && K > 0 {
-			// A regular network (k-out): the loop below without its
-			// per-agent tests.
-			adj := s.g.Adj[b0*K : b1*K]
-			for q := range blkN {
-				e := &blkN[q]
-				var x uint64
-				hi, lo, x = rng.PCGNext(hi, lo)
-				m := (x & 0xffff) * uint64(K)
-				if m&0xffff < uint64(K) {
-					hi, lo, x, m = reject16(hi, lo, uint64(K), x, m)
-				}
-				ki := int(m >> 16)
-				e.x, e.ki = x, int32(ki)
-				e.sk = (b0+q)*K + ki
-				e.j = adj[q*K+ki]
-			}
-		}
-		for i := b0; i < b1 && !(one && K > 0); i++ {
-			e := &blk[i-b0]
-			e.ki = -1
-			deg := K
-			if K == 0 {
-				deg = s.deg(i)
-			}
-			if deg == 0 {
-				continue
-			}
-			var ki int
-			switch {
-			case one:
-				// One draw for the slot and the uniforms (reject16).
-				var x uint64
-				hi, lo, x = rng.PCGNext(hi, lo)
-				m := (x & 0xffff) * uint64(deg)
-				if m&0xffff < uint64(deg) {
-					hi, lo, x, m = reject16(hi, lo, uint64(deg), x, m)
-				}
-				ki, e.x = int(m>>16), x
-			case k.uniform && !k.safe:
-				// Lemire's multiply-shift with rejection: exactly uniform.
-				ud := uint64(deg)
-				var x uint64
-				hi, lo, x = rng.PCGNext(hi, lo)
-				mh, ml := bits.Mul64(x, ud)
-				if ml < ud {
-					thr := -ud % ud
-					for ml < thr {
-						hi, lo, x = rng.PCGNext(hi, lo)
-						mh, ml = bits.Mul64(x, ud)
-					}
-				}
-				ki = int(mh)
-			default:
-				src.hi, src.lo = hi, lo
-				ki = s.choose(i, s.base(i), deg, r, k.safe)
-				hi, lo = src.hi, src.lo
-				if ki < 0 {
-					continue
-				}
-			}
-			if K > 0 {
-				e.sk = i*K + ki
-				e.j = s.g.Adj[e.sk]
-			} else {
-				e.sk = s.base(i) + ki
-				e.j = int32(s.nbr(i, ki))
-			}
-			e.ki = int32(ki)
-			if !k.inv && !one {
-				// The act's uniforms, bits 16-39 and 40-63.
-				hi, lo, e.x = rng.PCGNext(hi, lo)
-			}
-		}
-		src.hi, src.lo = hi, lo
-		// The partners' trustworthiness, group and counts, in a loop of
-		// their own so that many of these (random) reads are in flight at
-		// once.
-		for q := range blkN {
-			e := &blkN[q]
-			if e.ki < 0 {
-				continue
-			}
-			j := int(e.j)
-			sk := e.sk
-			e.sl = s.slots[sk]
-			if k.stakes {
-				e.st = s.stake[sk]
-			}
-			e.w = s.w[j]
-			if !k.plain {
-				e.g = s.ag.grp[j]
-			}
-			if counted {
-				e.c = s.counts(j, k.fw)
-			}
-		}
-		if !k.inv {
-			s.binBlock(k, blkN, b0, accs)
-			continue
-		}
+		s.pickBlock(k, blkN, b0, src, r)
+		s.gatherBlock(k, blkN)
 		for q := range blkN {
 			e := &blkN[q]
 			switch {
@@ -623,13 +545,147 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 			s.actInvest(k, &k.groups[gi], i, e, a, src, r)
 		}
 	}
-	if !k.inv {
-		// Binary welfare is the sum of the payoffs (binBlock does not
-		// sum it twice).
-		for g := range accs {
-			accs[g].foldHist(k.lossPossible)
-			accs[g].welfare = accs[g].payoff
+}
+
+// pickBlock picks the partners of the agents b0, b0+1, ... of blk, and in
+// a binary situation draws their acts' uniforms.
+func (s *Sim) pickBlock(k *kern, blkN []meet, b0 int, src *pcgSrc, r *rand.Rand) {
+	// K: the out-degree of a regular network (k-out), 0 otherwise; one:
+	// a binary situation with uniform choice and every out-degree below
+	// 2^16 draws one number per agent.
+	K := k.regK
+	one := !k.inv && k.uniform && !k.safe && k.deg16
+	b1 := b0 + len(blkN)
+	// The partners, and in a binary situation the act's uniforms: the
+	// generator's state stays in registers (hi, lo) but for the belief
+	// choice and safe start.
+	hi, lo := src.hi, src.lo
+	if one && K > 0 {
+		// A regular network (k-out): the loop below without its
+		// per-agent tests.
+		adj := s.g.Adj[b0*K : b1*K]
+		for q := range blkN {
+			e := &blkN[q]
+			var x uint64
+			hi, lo, x = rng.PCGNext(hi, lo)
+			m := (x & 0xffff) * uint64(K)
+			if m&0xffff < uint64(K) {
+				hi, lo, x, m = reject16(hi, lo, uint64(K), x, m)
+			}
+			ki := int(m >> 16)
+			e.x, e.ki = x, int32(ki)
+			e.sk = (b0+q)*K + ki
+			e.j = adj[q*K+ki]
 		}
+	}
+	for i := b0; i < b1 && !(one && K > 0); i++ {
+		e := &blkN[i-b0]
+		e.ki = -1
+		deg := K
+		if K == 0 {
+			deg = s.deg(i)
+		}
+		if deg == 0 {
+			continue
+		}
+		var ki int
+		switch {
+		case one:
+			// One draw for the slot and the uniforms (reject16).
+			var x uint64
+			hi, lo, x = rng.PCGNext(hi, lo)
+			m := (x & 0xffff) * uint64(deg)
+			if m&0xffff < uint64(deg) {
+				hi, lo, x, m = reject16(hi, lo, uint64(deg), x, m)
+			}
+			ki, e.x = int(m>>16), x
+		case k.uniform && !k.safe:
+			// Lemire's multiply-shift with rejection: exactly uniform.
+			ud := uint64(deg)
+			var x uint64
+			hi, lo, x = rng.PCGNext(hi, lo)
+			mh, ml := bits.Mul64(x, ud)
+			if ml < ud {
+				thr := -ud % ud
+				for ml < thr {
+					hi, lo, x = rng.PCGNext(hi, lo)
+					mh, ml = bits.Mul64(x, ud)
+				}
+			}
+			ki = int(mh)
+		default:
+			src.hi, src.lo = hi, lo
+			ki = s.choose(i, s.base(i), deg, r, k.safe)
+			hi, lo = src.hi, src.lo
+			if ki < 0 {
+				continue
+			}
+		}
+		if K > 0 {
+			e.sk = i*K + ki
+			e.j = s.g.Adj[e.sk]
+		} else {
+			e.sk = s.base(i) + ki
+			e.j = int32(s.nbr(i, ki))
+		}
+		e.ki = int32(ki)
+		if !k.inv && !one {
+			// The act's uniforms, bits 16-39 and 40-63.
+			hi, lo, e.x = rng.PCGNext(hi, lo)
+		}
+	}
+	src.hi, src.lo = hi, lo
+}
+
+// gatherBlock reads what the agents of blk need of their slots and
+// partners.
+func (s *Sim) gatherBlock(k *kern, blkN []meet) {
+	counted := s.cnt != nil
+	// The partners' trustworthiness, group and counts, in a loop of
+	// their own so that many of these (random) reads are in flight at
+	// once.
+	for q := range blkN {
+		e := &blkN[q]
+		if e.ki < 0 {
+			continue
+		}
+		j := int(e.j)
+		sk := e.sk
+		e.sl = s.slots[sk]
+		if k.stakes {
+			e.st = s.stake[sk]
+		}
+		e.w = s.w[j]
+		if !k.plain {
+			e.g = s.ag.grp[j]
+		}
+		if counted {
+			e.c = s.counts(j, k.fw)
+		}
+	}
+}
+
+// prefetchPartners asks the CPU to fetch the partners' trustworthiness,
+// groups and counts of blk into the cache (prefetchAt: no effect on what
+// is computed).
+func (s *Sim) prefetchPartners(k *kern, blkN []meet) {
+	var js [kBlock]int32
+	n := 0
+	for q := range blkN {
+		if e := &blkN[q]; e.ki >= 0 {
+			js[n] = e.j
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	prefetchAt(unsafe.Pointer(&s.w[0]), 2, &js[0], n)
+	if !k.plain {
+		prefetchAt(unsafe.Pointer(&s.ag.grp[0]), 0, &js[0], n)
+	}
+	if s.cnt != nil {
+		prefetchAt(unsafe.Pointer(&s.cnt[0]), uint64(bits.TrailingZeros(k.fw/8))+2, &js[0], n)
 	}
 }
 
