@@ -1,8 +1,10 @@
-// Shared parts of the runs and fits pages: the list of past jobs, the
-// progress of one job, and the links to its files.
+// Shared parts of the runs, fits and sweeps pages: the list of past jobs,
+// the editor of a new one and the server's check of it, the progress of
+// one job, and the links to its files.
 
 import { h, when, shortWhen } from './dom.js';
-import { get, del } from './api.js';
+import { get, post, del, latest, isAbort, ApiError } from './api.js';
+import { editor } from './editor.js';
 
 /** jobList fills el with a table of jobs of a kind ('runs' or 'fits'). */
 export async function jobList(el, kind, describe) {
@@ -139,4 +141,68 @@ export function fileLinks(kind, jobId, files, describe) {
   return h('ul', { class: 'files' }, files.map((f) => h('li', {},
     h('a', { href: `/api/v1/${kind}/${jobId}/${f}`, download: f.endsWith('.html') ? undefined : f, target: f.endsWith('.html') ? '_blank' : undefined, rel: 'noopener' }, f),
     describe && describe(f) ? h('span', { class: 'hint' }, ` — ${describe(f)}`) : '')));
+}
+
+/**
+ * pollJobs fills el with the jobs of a kind (jobList) now and every 4 s;
+ * it returns the function that stops it.
+ */
+export function pollJobs(el, kind, describe) {
+  jobList(el, kind, describe);
+  const refresh = setInterval(() => jobList(el, kind, describe), 4000);
+  return () => clearInterval(refresh);
+}
+
+/** pastJobs is the panel of the list of past jobs of a kind, titled title. */
+export function pastJobs(kind, title, listBox) {
+  return h('section', { class: 'panel', 'aria-labelledby': `past-${kind}-h` }, h('h2', { id: `past-${kind}-h` }, title), listBox);
+}
+
+/**
+ * draftEditor is an editor (opts as editor's) whose text is kept as a
+ * draft in sessionStorage under key, starter when there is none yet.
+ */
+export function draftEditor(opts, key, starter) {
+  const ed = editor({ ...opts, value: sessionStorage.getItem(key) || starter });
+  ed.textarea.addEventListener('input', () => sessionStorage.setItem(key, ed.value()));
+  return ed;
+}
+
+/**
+ * serverCheck has the server check the text of the editor ed as it is
+ * edited, 400 ms after the last edit (only the newest check counts), with
+ * POST path {[field]: text}, which creates nothing, and says in line what
+ * it found: the problems at their lines, or accepted(answer) for a valid
+ * text. onEdited runs before each check that follows an edit. It returns
+ * check, which checks at once, and stop, which cancels a pending check.
+ */
+export function serverCheck(ed, line, path, field, accepted, onEdited = () => {}) {
+  const runCheck = latest(async (signal) => {
+    const text = ed.value();
+    line.textContent = 'Checking with the server…';
+    let msgs = [];
+    let answer = null;
+    try {
+      answer = await post(path, { [field]: text }, signal);
+    } catch (err) {
+      if (!(err instanceof ApiError) || (err.status !== 400 && err.status !== 422)) throw err;
+      msgs = err.fields && err.fields.length ? err.fields : [err.message];
+    }
+    if (text !== ed.value()) return;
+    if (msgs.length) {
+      ed.showErrors(msgs);
+      line.textContent = `The server's check found ${msgs.length} problem${msgs.length === 1 ? '' : 's'}, marked at their line.`;
+    } else {
+      ed.clearErrors();
+      line.textContent = accepted(answer);
+    }
+  });
+  const check = () => runCheck().catch((err) => { if (!isAbort(err)) line.textContent = `The check failed: ${err.message}`; });
+  let timer = null;
+  ed.textarea.addEventListener('input', () => {
+    line.textContent = 'Edited: the check follows.';
+    clearTimeout(timer);
+    timer = setTimeout(() => { onEdited(); check(); }, 400);
+  });
+  return { check, stop: () => clearTimeout(timer) };
 }
