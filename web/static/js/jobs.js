@@ -5,6 +5,7 @@
 import { h, when, shortWhen } from './dom.js';
 import { get, post, del, latest, isAbort, ApiError } from './api.js';
 import { editor } from './editor.js';
+import { select } from './controls.js';
 
 /** jobList fills el with a table of jobs of a kind ('runs' or 'fits'). */
 export async function jobList(el, kind, describe) {
@@ -205,4 +206,38 @@ export function serverCheck(ed, line, path, field, accepted, onEdited = () => {}
     timer = setTimeout(() => { onEdited(); check(); }, 400);
   });
   return { check, stop: () => clearTimeout(timer) };
+}
+
+/**
+ * examplePicker is the choice of a shipped example, the list list
+ * ('scenarios' or 'sweeps') of GET /api/v1/examples, its description
+ * shown in info, and the button that loads it into the editor ed: kept as
+ * the draft under key, said in status, then loaded() runs. unavailable(err)
+ * is what info says when the examples cannot be had. It returns the field
+ * row (el) and info.
+ */
+export function examplePicker({ name, label, list, ed, key, status, loaded = () => {}, unavailable = () => '' }) {
+  const info = h('p', { class: 'hint example-info' });
+  let examples = [];
+  const sel = select({ name, label, value: '', options: [['', 'Loading the examples…']] });
+  const load = h('button', {
+    type: 'button', class: 'secondary', disabled: true,
+    onclick: () => {
+      const ex = examples.find((e) => e.name === sel.value());
+      if (ex) { ed.set(ex.text); sessionStorage.setItem(key, ex.text); status.textContent = `Loaded the example ${ex.name}.`; loaded(); }
+    },
+  }, 'Load into the editor');
+  sel.input.addEventListener('change', () => {
+    const ex = examples.find((e) => e.name === sel.value());
+    info.textContent = ex ? ex.description : '';
+  });
+  get('/api/v1/examples').then((d) => {
+    examples = d[list] || [];
+    sel.input.replaceChildren(h('option', { value: '' }, 'Choose an example…'), ...examples.map((e) => h('option', { value: e.name }, e.name)));
+    load.disabled = false;
+  }).catch((err) => {
+    sel.input.replaceChildren(h('option', { value: '' }, 'Examples unavailable'));
+    info.textContent = unavailable(err);
+  });
+  return { el: h('div', { class: 'field-row' }, sel.el, load), info };
 }

@@ -2,10 +2,9 @@
 // progress, and see its charts; browse past runs.
 
 import { h, num, when, duration, rate } from './dom.js';
-import { get, post, LIVE_SCENARIO } from './api.js';
-import { select } from './controls.js';
+import { post, LIVE_SCENARIO } from './api.js';
 import { builder } from './builder.js';
-import { watch, fileLinks, jobPage, submitFailed, draftEditor, serverCheck, pastJobs, pollJobs } from './jobs.js';
+import { watch, fileLinks, jobPage, submitFailed, draftEditor, serverCheck, pastJobs, pollJobs, examplePicker } from './jobs.js';
 import { navigate } from './app.js';
 import { comparePanel, mountCompare } from './compare.js';
 
@@ -50,19 +49,10 @@ function mountList(main) {
     () => 'The server\'s check accepts this scenario.', () => b.refresh());
   b.refresh();
   check();
-  const exampleInfo = h('p', { class: 'hint example-info' });
-  let examples = [];
-  const exampleSel = select({ name: 'example', label: 'Example scenario', value: '', options: [['', 'Loading the examples…']] });
-  const load = h('button', {
-    type: 'button', class: 'secondary', disabled: true,
-    onclick: () => {
-      const ex = examples.find((e) => e.name === exampleSel.value());
-      if (ex) { ed.set(ex.text); sessionStorage.setItem(DRAFT, ex.text); status.textContent = `Loaded the example ${ex.name}.`; b.refresh(); check(); }
-    },
-  }, 'Load into the editor');
-  exampleSel.input.addEventListener('change', () => {
-    const ex = examples.find((e) => e.name === exampleSel.value());
-    exampleInfo.textContent = ex ? ex.description : '';
+  const picker = examplePicker({
+    name: 'example', label: 'Example scenario', list: 'scenarios', ed, key: DRAFT, status,
+    loaded: () => { b.refresh(); check(); },
+    unavailable: (err) => `The examples could not be loaded (${err.message}); paste a scenario instead.`,
   });
   const runBtn = h('button', { type: 'submit', 'data-action': 'run' }, 'Run on the server');
   // The same scenario in the live view: the network drawn, live charts,
@@ -88,8 +78,8 @@ function mountList(main) {
     },
   },
   h('h2', { id: 'new-run-h' }, 'New run'),
-  h('div', { class: 'field-row' }, exampleSel.el, load),
-  exampleInfo,
+  picker.el,
+  picker.info,
   b.el,
   ed.el,
   checkLine,
@@ -103,15 +93,6 @@ function mountList(main) {
     h('div', { class: 'two' }, form,
       h('div', {}, pastJobs('runs', 'Past runs', listBox), comparePanel())));
 
-  get('/api/v1/examples').then((d) => {
-    examples = d.scenarios || [];
-    exampleSel.input.replaceChildren(h('option', { value: '' }, 'Choose an example…'),
-      ...examples.map((e) => h('option', { value: e.name }, e.name)));
-    load.disabled = false;
-  }).catch((err) => {
-    exampleSel.input.replaceChildren(h('option', { value: '' }, 'Examples unavailable'));
-    exampleInfo.textContent = `The examples could not be loaded (${err.message}); paste a scenario instead.`;
-  });
   const describe = (j) => (j.manifest && j.manifest.scenario && j.manifest.scenario.name) || '–';
   return pollJobs(listBox, 'runs', describe);
 }

@@ -4,10 +4,10 @@
 // table of means with 95% intervals per cell (summary.csv).
 
 import { h, num, when, duration } from './dom.js';
-import { get, getText, post } from './api.js';
+import { getText, post } from './api.js';
 import { select } from './controls.js';
 import { parseCSV, value } from './csv.js';
-import { watch, fileLinks, jobPage, submitFailed, draftEditor, serverCheck, pastJobs, pollJobs } from './jobs.js';
+import { watch, fileLinks, jobPage, submitFailed, draftEditor, serverCheck, pastJobs, pollJobs, examplePicker } from './jobs.js';
 import { navigate } from './app.js';
 
 const DRAFT = 'trustlab.sweep.draft';
@@ -44,21 +44,8 @@ function mountList(main) {
     ({ size }) => `The server's check accepts this sweep (its largest run: ${size.Agents} agents, ${size.Steps} steps).`);
   const setText = ed.set;
   ed.set = (text) => { setText(text); check(); };
-  let examples = [];
-  const exampleSel = select({ name: 'sweep-example', label: 'Example sweep', value: '', options: [['', 'Loading the examples…']] });
-  const info = h('p', { class: 'hint example-info' });
   const status = h('p', { class: 'status-line', 'aria-live': 'polite' });
-  const load = h('button', {
-    type: 'button', class: 'secondary', disabled: true,
-    onclick: () => {
-      const ex = examples.find((e) => e.name === exampleSel.value());
-      if (ex) { ed.set(ex.text); sessionStorage.setItem(DRAFT, ex.text); status.textContent = `Loaded the example ${ex.name}.`; }
-    },
-  }, 'Load into the editor');
-  exampleSel.input.addEventListener('change', () => {
-    const ex = examples.find((e) => e.name === exampleSel.value());
-    info.textContent = ex ? ex.description : '';
-  });
+  const picker = examplePicker({ name: 'sweep-example', label: 'Example sweep', list: 'sweeps', ed, key: DRAFT, status });
   const submit = h('button', { type: 'submit', 'data-action': 'sweep' }, 'Run the sweep on the server');
   const form = h('form', {
     class: 'panel', 'aria-labelledby': 'new-sweep-h',
@@ -77,8 +64,8 @@ function mountList(main) {
     },
   },
   h('h2', { id: 'new-sweep-h' }, 'New sweep'),
-  h('div', { class: 'field-row' }, exampleSel.el, load),
-  info, ed.el, checkLine,
+  picker.el,
+  picker.info, ed.el, checkLine,
   h('div', { class: 'buttons' }, submit),
   status);
 
@@ -88,11 +75,6 @@ function mountList(main) {
     h('p', { class: 'lede' }, 'Run a scenario over every combination of values of some of its parameters, each several times with its own seed, and see every measure against every parameter. The results depend on the sweep\'s seed only.'),
     h('div', { class: 'two' }, form,
       pastJobs('sweeps', 'Past sweeps', listBox)));
-  get('/api/v1/examples').then((d) => {
-    examples = d.sweeps || [];
-    exampleSel.input.replaceChildren(h('option', { value: '' }, 'Choose an example…'), ...examples.map((x) => h('option', { value: x.name }, x.name)));
-    load.disabled = false;
-  }).catch(() => exampleSel.input.replaceChildren(h('option', { value: '' }, 'Examples unavailable')));
   const describe = (j) => (j.manifest ? `${j.manifest.name}: ${j.manifest.cells} cells × ${j.manifest.replications}` : '–');
   const stopList = pollJobs(listBox, 'sweeps', describe);
   check();
