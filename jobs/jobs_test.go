@@ -80,20 +80,24 @@ func setup(t *testing.T, dir string, r countRunner) (*jobs.Manager, *sqlite.JobS
 
 func setupLimits(t *testing.T, dir string, r countRunner, l jobs.Limits) (*jobs.Manager, *sqlite.JobStore) {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "trustlab.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := sqlite.NewJobStore(db)
+	store := sqlite.NewJobStore(openDB(t, dir))
 	m := jobs.New(jobs.Options{Store: store, Runner: r, Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: l})
 	if err := m.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		m.Stop(context.Background())
-		db.Close()
-	})
+	t.Cleanup(func() { m.Stop(context.Background()) })
 	return m, store
+}
+
+// openDB opens the database of the jobs in dir, closed when the test ends.
+func openDB(t *testing.T, dir string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "trustlab.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 func wait(t *testing.T, m *jobs.Manager, id string, want trustlab.JobStatus) trustlab.Job {
@@ -181,10 +185,7 @@ func TestRestartRecovery(t *testing.T) {
 	dir := t.TempDir()
 	// A previous process left three jobs: one queued, one running (its
 	// first attempt) and one running for the third time.
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "trustlab.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openDB(t, dir)
 	store := sqlite.NewJobStore(db)
 	now := time.Now().UTC()
 	for i, j := range []trustlab.Job{
@@ -221,11 +222,7 @@ func TestStopLeavesJobsQueued(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	started := make(chan string, 1)
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "trustlab.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t, dir)
 	m := jobs.New(jobs.Options{Store: sqlite.NewJobStore(db), Runner: countRunner{started: started}, Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err := m.Start(ctx); err != nil {
 		t.Fatal(err)
@@ -277,11 +274,7 @@ func (echoFitter) Fit(ctx context.Context, dataPath string, spec []byte, out str
 func TestFit(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "trustlab.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t, dir)
 	m := jobs.New(jobs.Options{Store: sqlite.NewJobStore(db), Fitter: echoFitter{}, Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err := m.Start(ctx); err != nil {
 		t.Fatal(err)
