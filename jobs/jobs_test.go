@@ -89,6 +89,16 @@ func setupLimits(t *testing.T, dir string, r countRunner, l jobs.Limits) (*jobs.
 	return m, store
 }
 
+// submitRun submits a run of scenario to m.
+func submitRun(t *testing.T, m *jobs.Manager, scenario string) trustlab.Job {
+	t.Helper()
+	j, err := m.Submit(context.Background(), trustlab.JobInput{Kind: trustlab.KindRun, Scenario: []byte(scenario)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
 // openDB opens the database of the jobs in dir, closed when the test ends.
 func openDB(t *testing.T, dir string) *sqlite.DB {
 	t.Helper()
@@ -121,10 +131,7 @@ func wait(t *testing.T, m *jobs.Manager, id string, want trustlab.JobStatus) tru
 func TestRunToCompletion(t *testing.T) {
 	ctx := context.Background()
 	m, _ := setup(t, t.TempDir(), countRunner{})
-	j, err := m.Submit(ctx, trustlab.JobInput{Kind: trustlab.KindRun, Scenario: []byte("steps: 50\n")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := submitRun(t, m, "steps: 50\n")
 	j = wait(t, m, j.ID, trustlab.JobDone)
 	if string(j.Manifest) != `{"steps":50}` || j.Progress != (trustlab.Progress{Done: 50, Total: 50}) || j.Attempts != 1 {
 		t.Errorf("done job %+v", j)
@@ -161,10 +168,7 @@ func TestDeleteCancelsARunningJob(t *testing.T) {
 	dir := t.TempDir()
 	started := make(chan string, 1)
 	m, _ := setup(t, dir, countRunner{started: started})
-	j, err := m.Submit(ctx, trustlab.JobInput{Kind: trustlab.KindRun, Scenario: []byte("steps: 5\nblock: true\n")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := submitRun(t, m, "steps: 5\nblock: true\n")
 	<-started
 	if _, err := m.Open(ctx, trustlab.KindRun, j.ID, "steps.csv"); trustlab.ErrorCode(err) != trustlab.ECONFLICT {
 		t.Errorf("outputs of a running job: %v, want conflict", err)
@@ -227,10 +231,7 @@ func TestStopLeavesJobsQueued(t *testing.T) {
 	if err := m.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	j, err := m.Submit(ctx, trustlab.JobInput{Kind: trustlab.KindRun, Scenario: []byte("steps: 5\nblock: true\n")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := submitRun(t, m, "steps: 5\nblock: true\n")
 	<-started
 	if err := m.Stop(ctx); err != nil {
 		t.Fatal(err)
