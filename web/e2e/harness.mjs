@@ -164,10 +164,20 @@ export const skip = !chromiumAvailable() && process.env.CI !== 'true'
  * useBrowser registers a test file's hooks: before its tests, start
  * `trustlab serve` (startServer(opts)) and Chromium; after them, stop both.
  * It returns an object whose srv and browser are set once the tests run,
- * and newPage(viewport), which opens a page (openPage).
+ * newPage(viewport), which opens a page (openPage), and open(path,
+ * viewport), which opens a page at the server's path.
  */
 export function useBrowser(opts = {}) {
-  const env = { srv: null, browser: null, newPage: (viewport) => openPage(env.browser, viewport) };
+  const env = {
+    srv: null,
+    browser: null,
+    newPage: (viewport) => openPage(env.browser, viewport),
+    async open(path, viewport) {
+      const page = await env.newPage(viewport);
+      await page.goto(`${env.srv.url}${path}`);
+      return page;
+    },
+  };
   before(async () => {
     if (skip) return;
     assert.ok(chromiumAvailable(), `Chromium is required at ${CHROMIUM} (apt-get install chromium)`);
@@ -179,4 +189,19 @@ export function useBrowser(opts = {}) {
     if (env.srv) await env.srv.stop();
   });
   return env;
+}
+
+/** markedLines are the line numbers that the editor's gutter marks as wrong. */
+export const markedLines = (page) => page.locator('.editor .ln.err').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
+
+/**
+ * loadFitFiles opens the fit form's files testdata/NAME.csv (the data)
+ * and testdata/NAME-spec.yaml (its spec, whose name is NAME) once the
+ * shipped specs are listed, and waits until the spec is in the editor.
+ */
+export async function loadFitFiles(page, name) {
+  await assertText(page.getByLabel('Shipped data spec'), 'berg1995');
+  await page.setInputFiles('#fit-data', path.join(here, 'testdata', `${name}.csv`));
+  await page.setInputFiles('#fit-spec-file', path.join(here, 'testdata', `${name}-spec.yaml`));
+  await page.waitForFunction((n) => document.querySelector('[data-testid="editor"]').value.includes(`name: ${n}`), name);
 }

@@ -5,8 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { useBrowser, skip, shot, here, assertText } from './harness.mjs';
+import { useBrowser, skip, shot, assertText, markedLines, loadFitFiles } from './harness.mjs';
 
 
 const b = useBrowser();
@@ -26,8 +25,7 @@ feedback: own
 `;
 
 test('simulations: errors at their lines, then a run with progress and charts', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/runs`);
+  const page = await b.open('/runs');
   await assertText(page.locator('main'), 'No runs yet.');
   // The examples come from the server.
   const examples = page.getByLabel('Example scenario');
@@ -41,7 +39,7 @@ test('simulations: errors at their lines, then a run with progress and charts', 
   await page.getByLabel('Scenario (YAML)').fill(bad);
   await page.getByRole('button', { name: 'Run on the server' }).click();
   await page.locator('.editor-errors li').first().waitFor();
-  const marked = await page.locator('.editor .ln.err').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
+  const marked = await markedLines(page);
   assert.deepEqual(marked, [4, 8], 'the gutter marks the lines of the two errors');
   await assertText(page.locator('.editor-errors'), 'line 4, column 8: steps: -1');
   await assertText(page.locator('.editor-errors'), 'population.trustworthyness: unknown key');
@@ -86,18 +84,14 @@ test('simulations: errors at their lines, then a run with progress and charts', 
 });
 
 test('fits: upload a small data set and see its fit', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/fits`);
-  await assertText(page.getByLabel('Shipped data spec'), 'berg1995');
-  await page.setInputFiles('#fit-data', path.join(here, 'testdata', 'invented.csv'));
-  await page.setInputFiles('#fit-spec-file', path.join(here, 'testdata', 'invented-spec.yaml'));
-  await page.waitForFunction(() => document.querySelector('[data-testid="editor"]').value.includes('name: invented'));
+  const page = await b.open('/fits');
+  await loadFitFiles(page, 'invented');
   // A mistake in the spec is marked at its line, from the error's fields.
   const spec = await page.locator('[data-testid="editor"]').inputValue();
   await page.locator('[data-testid="editor"]').fill(spec.replace('endowment: 10', 'endowment: ten'));
   await page.getByRole('button', { name: 'Fit on the server' }).click();
   await page.locator('.editor-errors li').first().waitFor();
-  const marked = await page.locator('.editor .ln.err').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
+  const marked = await markedLines(page);
   assert.deepEqual(marked, [8], 'the gutter marks the line of the bad endowment');
   await assertText(page.locator('.editor-errors'), 'line 8, column 14: field "game.endowment": "ten": must be a number');
   await page.locator('[data-testid="editor"]').fill(spec);
