@@ -205,3 +205,20 @@ export async function loadFitFiles(page, name) {
   await page.setInputFiles('#fit-spec-file', path.join(here, 'testdata', `${name}-spec.yaml`));
   await page.waitForFunction((n) => document.querySelector('[data-testid="editor"]').value.includes(`name: ${n}`), name);
 }
+
+/**
+ * SMALL_TRAP is the small scenario the browser tests run: a trust trap of
+ * low-trait agents among trustworthy partners, 60 steps of 300 agents.
+ */
+export const SMALL_TRAP = `# A small trust trap for the browser test.
+name: browser-test
+seed: 7
+steps: 60
+population:
+  size: 300
+  trait: {dist: uniform, min: 0.05, max: 0.25}
+  trustworthiness: 0.95
+network: {kind: k-out, k: 4}
+situation: {game: binary, gain: 1, loss: 1}
+feedback: own
+`;

@@ -5,24 +5,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, skip, shot, assertText, markedLines, loadFitFiles } from './harness.mjs';
-
+import { useBrowser, skip, shot, assertText, markedLines, loadFitFiles, SMALL_TRAP } from './harness.mjs';
 
 const b = useBrowser();
-
-
-const SMALL = `# A small trust trap for the browser test.
-name: browser-test
-seed: 7
-steps: 60
-population:
-  size: 300
-  trait: {dist: uniform, min: 0.05, max: 0.25}
-  trustworthiness: 0.95
-network: {kind: k-out, k: 4}
-situation: {game: binary, gain: 1, loss: 1}
-feedback: own
-`;
 
 test('simulations: errors at their lines, then a run with progress and charts', { skip }, async () => {
   const page = await b.open('/runs');
@@ -35,7 +20,7 @@ test('simulations: errors at their lines, then a run with progress and charts', 
   assert.match(await page.getByLabel('Scenario (YAML)').inputValue(), /name: learning-trust/);
 
   // Two mistakes, on lines 4 and 7.
-  const bad = SMALL.replace('steps: 60', 'steps: -1').replace('  trustworthiness: 0.95', '  trustworthyness: 0.95');
+  const bad = SMALL_TRAP.replace('steps: 60', 'steps: -1').replace('  trustworthiness: 0.95', '  trustworthyness: 0.95');
   await page.getByLabel('Scenario (YAML)').fill(bad);
   await page.getByRole('button', { name: 'Run on the server' }).click();
   await page.locator('.editor-errors li').first().waitFor();
@@ -50,7 +35,7 @@ test('simulations: errors at their lines, then a run with progress and charts', 
   await shot(page, 'simulations-errors');
 
   // Fixed, it runs; the page follows it to the end.
-  await page.getByLabel('Scenario (YAML)').fill(SMALL);
+  await page.getByLabel('Scenario (YAML)').fill(SMALL_TRAP);
   assert.equal(await page.locator('.editor .ln.err').count(), 0, 'editing clears the marks');
   await page.getByRole('button', { name: 'Run on the server' }).click();
   await page.waitForURL(/\/runs\/[A-Za-z0-9_-]+$/);
