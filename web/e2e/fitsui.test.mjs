@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { useBrowser, skip, shot, here, repo, assertText, markedLines } from './harness.mjs';
+import { useBrowser, skip, shot, here, repo, assertText, refusedLines } from './harness.mjs';
 
 const b = useBrowser();
 const shared = path.resolve(repo, '..', 'shared', 'data');
@@ -44,9 +44,7 @@ test('fits: the CSV preview, a missing column marked at its spec line, an option
   const line = spec.split('\n').findIndex((l) => l.startsWith('  sent:')) + 1;
   await ed.fill(spec.replace('sent: investment', 'sent: invest'));
   await assertText(page.getByTestId('csv-missing'), 'invest (columns.sent)');
-  await page.getByRole('button', { name: 'Fit on the server' }).click();
-  await page.locator('.editor-errors li').first().waitFor();
-  const marked = await markedLines(page);
+  const marked = await refusedLines(page, 'Fit on the server');
   assert.deepEqual(marked, [line], 'the gutter marks the line of columns.sent');
   await assertText(page.locator('.editor-errors'), `line ${line}, column 3: field "columns.sent": column "invest" is not in the header of data.csv`);
   assert.equal(await page.locator('form .error[role="alert"]').isVisible(), false, 'no alert: the problem is at its line');

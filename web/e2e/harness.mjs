@@ -195,6 +195,27 @@ export function useBrowser(opts = {}) {
 export const markedLines = (page) => page.locator('.editor .ln.err').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
 
 /**
+ * refusedLines clicks the button named name, waits until the editor lists
+ * the server's errors, and resolves with the lines its gutter marks.
+ */
+export async function refusedLines(page, name) {
+  await page.getByRole('button', { name }).click();
+  await page.locator('.editor-errors li').first().waitFor();
+  return markedLines(page);
+}
+
+/**
+ * loadExample waits until the example list labelled label lists listed,
+ * then loads the example name into the editor.
+ */
+export async function loadExample(page, label, listed, name) {
+  const sel = page.getByLabel(label);
+  await assertText(sel, listed);
+  await sel.selectOption(name);
+  await page.getByRole('button', { name: 'Load into the editor' }).click();
+}
+
+/**
  * loadFitFiles opens the fit form's files testdata/NAME.csv (the data)
  * and testdata/NAME-spec.yaml (its spec, whose name is NAME) once the
  * shipped specs are listed, and waits until the spec is in the editor.

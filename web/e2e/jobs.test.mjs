@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, skip, shot, assertText, markedLines, loadFitFiles, SMALL_TRAP } from './harness.mjs';
+import { useBrowser, skip, shot, assertText, refusedLines, loadFitFiles, loadExample, SMALL_TRAP } from './harness.mjs';
 
 const b = useBrowser();
 
@@ -13,18 +13,13 @@ test('simulations: errors at their lines, then a run with progress and charts', 
   const page = await b.open('/runs');
   await assertText(page.locator('main'), 'No runs yet.');
   // The examples come from the server.
-  const examples = page.getByLabel('Example scenario');
-  await assertText(examples, 'trust-trap');
-  await examples.selectOption('learning-trust');
-  await page.getByRole('button', { name: 'Load into the editor' }).click();
+  await loadExample(page, 'Example scenario', 'trust-trap', 'learning-trust');
   assert.match(await page.getByLabel('Scenario (YAML)').inputValue(), /name: learning-trust/);
 
   // Two mistakes, on lines 4 and 7.
   const bad = SMALL_TRAP.replace('steps: 60', 'steps: -1').replace('  trustworthiness: 0.95', '  trustworthyness: 0.95');
   await page.getByLabel('Scenario (YAML)').fill(bad);
-  await page.getByRole('button', { name: 'Run on the server' }).click();
-  await page.locator('.editor-errors li').first().waitFor();
-  const marked = await markedLines(page);
+  const marked = await refusedLines(page, 'Run on the server');
   assert.deepEqual(marked, [4, 8], 'the gutter marks the lines of the two errors');
   await assertText(page.locator('.editor-errors'), 'line 4, column 8: steps: -1');
   await assertText(page.locator('.editor-errors'), 'population.trustworthyness: unknown key');
@@ -74,9 +69,7 @@ test('fits: upload a small data set and see its fit', { skip }, async () => {
   // A mistake in the spec is marked at its line, from the error's fields.
   const spec = await page.locator('[data-testid="editor"]').inputValue();
   await page.locator('[data-testid="editor"]').fill(spec.replace('endowment: 10', 'endowment: ten'));
-  await page.getByRole('button', { name: 'Fit on the server' }).click();
-  await page.locator('.editor-errors li').first().waitFor();
-  const marked = await markedLines(page);
+  const marked = await refusedLines(page, 'Fit on the server');
   assert.deepEqual(marked, [8], 'the gutter marks the line of the bad endowment');
   await assertText(page.locator('.editor-errors'), 'line 8, column 14: field "game.endowment": "ten": must be a number');
   await page.locator('[data-testid="editor"]').fill(spec);

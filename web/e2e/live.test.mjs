@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, skip, shot, assertText, markedLines } from './harness.mjs';
+import { useBrowser, skip, shot, assertText, refusedLines } from './harness.mjs';
 
 const b = useBrowser();
 
@@ -64,9 +64,7 @@ test('live: a scenario\'s errors marked at their lines', { skip }, async () => {
   await assertText(page.getByLabel('Example scenario'), 'trust-trap');
   await page.getByText('Edit the scenario').click();
   await page.getByLabel('Scenario (YAML)').fill(SCENARIO.replace('steps: 5000', 'steps: -1'));
-  await page.getByRole('button', { name: 'Start the live view' }).click();
-  await page.locator('.editor-errors li').first().waitFor();
-  const marked = await markedLines(page);
+  const marked = await refusedLines(page, 'Start the live view');
   assert.deepEqual(marked, [4], 'the gutter marks the line of steps');
   await assertText(page.locator('[role="alert"]'), 'steps');
   assert.ok(await page.locator('[data-testid="network"]').isHidden(), 'no session, no network');

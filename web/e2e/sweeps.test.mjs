@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, skip, shot, assertText, markedLines } from './harness.mjs';
+import { useBrowser, skip, shot, assertText, markedLines, loadExample } from './harness.mjs';
 
 const b = useBrowser();
 
@@ -25,10 +25,7 @@ axes:
 test('sweeps: an example, an error at its line, then a sweep with its summary plots and table', { skip, timeout: 180000 }, async () => {
   const page = await b.open('/sweeps');
   await assertText(page.locator('main'), 'No sweeps yet.');
-  const ex = page.getByLabel('Example sweep');
-  await assertText(ex, 'exploiters');
-  await ex.selectOption('exploiters');
-  await page.getByRole('button', { name: 'Load into the editor' }).click();
+  await loadExample(page, 'Example sweep', 'exploiters', 'exploiters');
   const ed = page.getByLabel('Sweep file (YAML)');
   assert.match(await ed.inputValue(), /name: exploiters/);
 
