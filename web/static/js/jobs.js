@@ -131,10 +131,26 @@ export function jobPage(main, kind, id, noun, back, navigate) {
  * in the editor ed and their count in status; what names the text ('The
  * scenario', 'The sweep').
  */
-export function submitFailed(ed, status, err, what) {
+function submitFailed(ed, status, err, what) {
   const msgs = err.fields && err.fields.length ? err.fields : [err.message];
   ed.showErrors(msgs);
   status.textContent = `${what} has ${msgs.length} problem${msgs.length === 1 ? '' : 's'}; see below the editor.`;
+}
+
+/**
+ * submitJob posts body to /api/v1/KIND and shows the new job's page with
+ * go (the app's navigate); a refusal is shown in the editor ed and in
+ * status (submitFailed; what names the text), and button is enabled again.
+ */
+export async function submitJob(kind, body, { ed, button, status, what, go }) {
+  try {
+    const job = await post(`/api/v1/${kind}`, body);
+    ed.clearErrors();
+    go(`/${kind}/${job.id}`);
+  } catch (err) {
+    submitFailed(ed, status, err, what);
+    button.disabled = false;
+  }
 }
 
 /** fileLinks lists download links for a job's files. */

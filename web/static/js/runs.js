@@ -2,9 +2,9 @@
 // progress, and see its charts; browse past runs.
 
 import { h, num, when, duration, rate } from './dom.js';
-import { post, LIVE_SCENARIO } from './api.js';
+import { LIVE_SCENARIO } from './api.js';
 import { builder } from './builder.js';
-import { watch, fileLinks, jobPage, submitFailed, draftEditor, serverCheck, pastJobs, pollJobs, examplePicker } from './jobs.js';
+import { watch, fileLinks, jobPage, submitJob, draftEditor, serverCheck, pastJobs, pollJobs, examplePicker } from './jobs.js';
 import { navigate } from './app.js';
 import { comparePanel, mountCompare } from './compare.js';
 
@@ -67,14 +67,7 @@ function mountList(main) {
       e.preventDefault();
       runBtn.disabled = true;
       status.textContent = 'Submitting…';
-      try {
-        const job = await post('/api/v1/runs', { scenario: ed.value() });
-        ed.clearErrors();
-        navigate(`/runs/${job.id}`);
-      } catch (err) {
-        submitFailed(ed, status, err, 'The scenario');
-        runBtn.disabled = false;
-      }
+      await submitJob('runs', { scenario: ed.value() }, { ed, button: runBtn, status, what: 'The scenario', go: navigate });
     },
   },
   h('h2', { id: 'new-run-h' }, 'New run'),

@@ -4,10 +4,10 @@
 // table of means with 95% intervals per cell (summary.csv).
 
 import { h, num, when, duration } from './dom.js';
-import { getText, post } from './api.js';
+import { getText } from './api.js';
 import { select } from './controls.js';
 import { parseCSV, value } from './csv.js';
-import { watch, fileLinks, jobPage, submitFailed, draftEditor, serverCheck, pastJobs, pollJobs, examplePicker } from './jobs.js';
+import { watch, fileLinks, jobPage, submitJob, draftEditor, serverCheck, pastJobs, pollJobs, examplePicker } from './jobs.js';
 import { navigate } from './app.js';
 
 const DRAFT = 'trustlab.sweep.draft';
@@ -54,13 +54,7 @@ function mountList(main) {
       submit.disabled = true;
       ed.clearErrors();
       status.textContent = 'Checking every cell and submitting…';
-      try {
-        const job = await post('/api/v1/sweeps', { sweep: ed.value() });
-        navigate(`/sweeps/${job.id}`);
-      } catch (err) {
-        submitFailed(ed, status, err, 'The sweep');
-        submit.disabled = false;
-      }
+      await submitJob('sweeps', { sweep: ed.value() }, { ed, button: submit, status, what: 'The sweep', go: navigate });
     },
   },
   h('h2', { id: 'new-sweep-h' }, 'New sweep'),
