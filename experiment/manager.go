@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sort"
 	"sync"
@@ -708,10 +709,7 @@ func (m *Manager) Monitor(id string) (Monitor, error) {
 // Sessions lists the sessions, newest first.
 func (m *Manager) Sessions() []Summary {
 	m.mu.RLock()
-	ss := make([]*session, 0, len(m.sessions))
-	for _, s := range m.sessions {
-		ss = append(ss, s)
-	}
+	ss := slices.Collect(maps.Values(m.sessions))
 	m.mu.RUnlock()
 	out := make([]Summary, 0, len(ss))
 	for _, s := range ss {

@@ -26,21 +26,21 @@ func (s *Server) experimentRoutes() []route {
 	return []route{
 		{"GET", "/api/v1/experiments/examples", s.experimentExamples},
 		{"POST", "/api/v1/experiments/check", s.checkDesign},
-		{"POST", "/api/v1/experiments/sessions", s.createExperimentSession},
-		{"GET", "/api/v1/experiments/sessions", s.listExperimentSessions},
-		{"GET", "/api/v1/experiments/sessions/{id}", s.getExperimentSession},
-		{"GET", "/api/v1/experiments/sessions/{id}/events", s.monitorEvents},
-		{"POST", "/api/v1/experiments/sessions/{id}/start", s.startExperimentSession},
-		{"POST", "/api/v1/experiments/sessions/{id}/seats/{label}/replace", s.replaceSeat},
-		{"POST", "/api/v1/experiments/sessions/{id}/seats/{label}/link", s.relinkSeat},
-		{"POST", "/api/v1/experiments/sessions/{id}/fit", s.fitExperimentSession},
-		{"GET", "/api/v1/experiments/sessions/{id}/export/{file}", s.exportExperimentSession},
+		{"POST", "/api/v1/experiments/sessions", on(s.experiments, s.createExperimentSession)},
+		{"GET", "/api/v1/experiments/sessions", on(s.experiments, listExperimentSessions)},
+		{"GET", "/api/v1/experiments/sessions/{id}", on(s.experiments, getExperimentSession)},
+		{"GET", "/api/v1/experiments/sessions/{id}/events", on(s.experiments, s.monitorEvents)},
+		{"POST", "/api/v1/experiments/sessions/{id}/start", on(s.experiments, startExperimentSession)},
+		{"POST", "/api/v1/experiments/sessions/{id}/seats/{label}/replace", on(s.experiments, replaceSeat)},
+		{"POST", "/api/v1/experiments/sessions/{id}/seats/{label}/link", on(s.experiments, relinkSeat)},
+		{"POST", "/api/v1/experiments/sessions/{id}/fit", on(s.experiments, s.fitExperimentSession)},
+		{"GET", "/api/v1/experiments/sessions/{id}/export/{file}", on(s.experiments, exportExperimentSession)},
 
-		{"POST", "/api/v1/play/join", s.joinRoom},
-		{"GET", "/api/v1/play/{token}", s.playView},
-		{"GET", "/api/v1/play/{token}/events", s.playEvents},
-		{"POST", "/api/v1/play/{token}/questionnaire", s.playAnswer},
-		{"POST", "/api/v1/play/{token}/choice", s.playChoice},
+		{"POST", "/api/v1/play/join", on(s.experiments, s.joinRoom)},
+		{"GET", "/api/v1/play/{token}", on(s.experiments, playView)},
+		{"GET", "/api/v1/play/{token}/events", on(s.experiments, s.playEvents)},
+		{"POST", "/api/v1/play/{token}/questionnaire", on(s.experiments, s.playAnswer)},
+		{"POST", "/api/v1/play/{token}/choice", on(s.experiments, s.playChoice)},
 	}
 }
 
@@ -118,11 +118,7 @@ type SessionCreateInput struct {
 	RoomCode bool    `json:"room_code,omitempty"` // one room code instead of one link per participant
 }
 
-func (s *Server) createExperimentSession(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.experiments()
-	if err != nil {
-		return err
-	}
+func (s *Server) createExperimentSession(m *experiment.Manager, w http.ResponseWriter, r *http.Request) error {
 	var in SessionCreateInput
 	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
 		return err
@@ -137,76 +133,36 @@ func (s *Server) createExperimentSession(w http.ResponseWriter, r *http.Request)
 	return nil
 }
 
-func (s *Server) listExperimentSessions(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.experiments()
-	if err != nil {
-		return err
-	}
+func listExperimentSessions(m *experiment.Manager, w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]any{"sessions": m.Sessions()})
 	return nil
 }
 
-func (s *Server) getExperimentSession(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.experiments()
-	if err != nil {
-		return err
-	}
+func getExperimentSession(m *experiment.Manager, w http.ResponseWriter, r *http.Request) error {
 	mo, err := m.Monitor(r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, mo)
-	return nil
+	return reply(w, http.StatusOK, mo, err)
 }
 
-func (s *Server) startExperimentSession(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.experiments()
-	if err != nil {
-		return err
-	}
+func startExperimentSession(m *experiment.Manager, w http.ResponseWriter, r *http.Request) error {
 	mo, err := m.Start(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, mo)
-	return nil
+	return reply(w, http.StatusOK, mo, err)
 }
 
-func (s *Server) replaceSeat(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.experiments()
-	if err != nil {
-		return err
-	}
+func replaceSeat(m *experiment.Manager, w http.ResponseWriter, r *http.Request) error {
 	mo, err := m.Replace(r.Context(), r.PathValue("id"), r.PathValue("label"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, mo)
-	return nil
+	return reply(w, http.StatusOK, mo, err)
 }
 
 // relinkSeat issues a new link for a participant (the old one stops
 // working); the link is in the answer only.
-func (s *Server) relinkSeat(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.experiments()
-	if err != nil {
-		return err
-	}
+func relinkSeat(m *experiment.Manager, w http.ResponseWriter, r *http.Request) error {
 	l, err := m.Relink(r.Context(), r.PathValue("id"), r.PathValue("label"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, l)
-	return nil
+	return reply(w, http.StatusOK, l, err)
 }
 
 // fitExperimentSession submits the session's trials.csv and spec.yaml as
 // a fit job (the fits page shows it) and records it on the session.
-func (s *Server) fitExperimentSession(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.experiments()
-	if err != nil {
-		return err
-	}
+func (s *Server) fitExperimentSession(m *experiment.Manager, w http.ResponseWriter, r *http.Request) error {
 	js, err := s.jobs()
 	if err != nil {
 		return err
@@ -242,11 +198,7 @@ func (s *Server) fitExperimentSession(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
-func (s *Server) exportExperimentSession(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.experiments()
-	if err != nil {
-		return err
-	}
+func exportExperimentSession(m *experiment.Manager, w http.ResponseWriter, r *http.Request) error {
 	var buf bytes.Buffer
 	ct, err := m.Export(r.PathValue("id"), r.PathValue("file"), &buf)
 	if err != nil {
@@ -264,11 +216,7 @@ type JoinInput struct {
 	Code string `json:"code"` // the room code
 }
 
-func (s *Server) joinRoom(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.experiments()
-	if err != nil {
-		return err
-	}
+func (s *Server) joinRoom(m *experiment.Manager, w http.ResponseWriter, r *http.Request) error {
 	var in JoinInput
 	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
 		return err
@@ -293,11 +241,7 @@ func (s *Server) joinRoom(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) playView(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.experiments()
-	if err != nil {
-		return err
-	}
+func playView(m *experiment.Manager, w http.ResponseWriter, r *http.Request) error {
 	v, err := m.View(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
@@ -312,21 +256,10 @@ type AnswersInput struct {
 	Answers []int `json:"answers"` // one whole number per item, in the design's order, in [min, max]
 }
 
-func (s *Server) playAnswer(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.experiments()
-	if err != nil {
-		return err
-	}
-	var in AnswersInput
-	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
-		return err
-	}
-	v, err := m.Answer(r.Context(), r.PathValue("token"), in.Answers)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, v)
-	return nil
+func (s *Server) playAnswer(m *experiment.Manager, w http.ResponseWriter, r *http.Request) error {
+	return withBody(s, w, r, func(in AnswersInput) (experiment.View, error) {
+		return m.Answer(r.Context(), r.PathValue("token"), in.Answers)
+	})
 }
 
 // ChoiceInput is the body of POST /api/v1/play/{token}/choice: the amount
@@ -337,26 +270,58 @@ type ChoiceInput struct {
 	Amount int `json:"amount"`
 }
 
-func (s *Server) playChoice(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.experiments()
-	if err != nil {
-		return err
-	}
-	var in ChoiceInput
-	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
-		return err
-	}
-	a, err := m.Choose(r.Context(), r.PathValue("token"), in.Round, in.Amount)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, a)
-	return nil
+func (s *Server) playChoice(m *experiment.Manager, w http.ResponseWriter, r *http.Request) error {
+	return withBody(s, w, r, func(in ChoiceInput) (experiment.Ack, error) {
+		return m.Choose(r.Context(), r.PathValue("token"), in.Round, in.Amount)
+	})
 }
 
 // sse streams snapshot() as server-sent events "state" whenever changed
 // fires, and a comment every 15 s to keep proxies from closing the stream.
 func (s *Server) sse(w http.ResponseWriter, r *http.Request, changed <-chan struct{}, snapshot func() (any, error)) error {
+	rc := startEvents(w)
+	send := func() error {
+		v, err := snapshot()
+		if err != nil {
+			return err
+		}
+		return sendEvent(w, rc, "state", v)
+	}
+	if err := send(); err != nil {
+		return nil
+	}
+	s.pump(w, r, rc, changed, func(bool) bool { return send() == nil })
+	return nil
+}
+
+// pump keeps an event stream open until the request ends, the server
+// shuts down or changed returns false: it calls changed for each value
+// received from ch (ok false once ch is closed), and writes a comment
+// every 15 s to keep proxies from closing the stream.
+func (s *Server) pump(w http.ResponseWriter, r *http.Request, rc *http.ResponseController, ch <-chan struct{}, changed func(ok bool) bool) {
+	tick := time.NewTicker(15 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.closing:
+			return
+		case _, ok := <-ch:
+			if !changed(ok) {
+				return
+			}
+		case <-tick.C:
+			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil || rc.Flush() != nil {
+				return
+			}
+		}
+	}
+}
+
+// startEvents answers 200 with the headers of a stream of server-sent
+// events, and returns the controller that flushes its events.
+func startEvents(w http.ResponseWriter) *http.ResponseController {
 	rc := http.NewResponseController(w)
 	// A stream outlives the server's read and write timeouts.
 	rc.SetWriteDeadline(time.Time{})
@@ -366,51 +331,22 @@ func (s *Server) sse(w http.ResponseWriter, r *http.Request, changed <-chan stru
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	send := func() error {
-		v, err := snapshot()
-		if err != nil {
-			return err
-		}
-		b, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(w, "event: state\ndata: %s\n\n", b); err != nil {
-			return err
-		}
-		return rc.Flush()
-	}
-	if err := send(); err != nil {
-		return nil
-	}
-	tick := time.NewTicker(15 * time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return nil
-		case <-s.closing:
-			return nil
-		case <-changed:
-			if err := send(); err != nil {
-				return nil
-			}
-		case <-tick.C:
-			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
-				return nil
-			}
-			if rc.Flush() != nil {
-				return nil
-			}
-		}
-	}
+	return rc
 }
 
-func (s *Server) playEvents(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.experiments()
+// sendEvent sends v as JSON in the server-sent event of type event.
+func sendEvent(w http.ResponseWriter, rc *http.ResponseController, event string, v any) error {
+	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
+	if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b); err != nil {
+		return err
+	}
+	return rc.Flush()
+}
+
+func (s *Server) playEvents(m *experiment.Manager, w http.ResponseWriter, r *http.Request) error {
 	tok := r.PathValue("token")
 	if _, err := m.View(r.Context(), tok); err != nil {
 		return err
@@ -423,11 +359,7 @@ func (s *Server) playEvents(w http.ResponseWriter, r *http.Request) error {
 	return s.sse(w, r, ch, func() (any, error) { return m.View(r.Context(), tok) })
 }
 
-func (s *Server) monitorEvents(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.experiments()
-	if err != nil {
-		return err
-	}
+func (s *Server) monitorEvents(m *experiment.Manager, w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	ch, stop, err := m.SubscribeMonitor(id)
 	if err != nil {

@@ -37,21 +37,24 @@ func fuzzBody(f *testing.F, method, path string, seeds ...string) {
 	h := newTest(f, Options{Jobs: &fakeJobs{}})
 	f.Fuzz(func(t *testing.T, body string) {
 		status, b, _ := do(t, h, method, path, body)
-		switch status {
-		case 200, 201:
-			if !json.Valid(b) {
-				t.Fatalf("status %d with invalid JSON %q", status, b)
-			}
-		case 202:
-			if !json.Valid(b) {
-				t.Fatalf("status %d with invalid JSON %q", status, b)
-			}
-		case 400, 404, 409, 413:
-			errorBody(t, b)
-		default:
-			t.Fatalf("body %q: status %d: %s", body, status, b)
-		}
+		fuzzAnswer(t, body, status, b)
 	})
+}
+
+// fuzzAnswer fails t unless the answer to body is a success (200, 201,
+// 202) in well-formed JSON or a client error with an error body.
+func fuzzAnswer(t *testing.T, body string, status int, b []byte) {
+	t.Helper()
+	switch status {
+	case 200, 201, 202:
+		if !json.Valid(b) {
+			t.Fatalf("status %d with invalid JSON %q", status, b)
+		}
+	case 400, 404, 409, 413:
+		errorBody(t, b)
+	default:
+		t.Fatalf("body %q: status %d: %s", body, status, b)
+	}
 }
 
 func FuzzDecideBody(f *testing.F) {

@@ -94,43 +94,33 @@ func consumes(method, pattern string) string {
 // yamlTypes are the media types taken for a scenario in YAML.
 var yamlTypes = []string{"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
 
+// bodyTypes are, for each kind of body but bodyNone, the media types it is
+// taken in and what the refusal of another one says after its type.
+var bodyTypes = map[string]struct {
+	types []string
+	hint  string
+}{
+	bodySession:   {[]string{"application/json"}, "this endpoint takes application/json (or no body)"},
+	bodyJSON:      {[]string{"application/json"}, "this endpoint takes application/json (curl: --json '{...}' or -H 'Content-Type: application/json')"},
+	bodyScenario:  {append([]string{"application/json"}, yamlTypes...), "send the scenario as application/yaml (curl --data-binary @s.yaml -H 'Content-Type: application/yaml') or JSON {\"scenario\": \"...\"} as application/json"},
+	bodySweep:     {append([]string{"application/json"}, yamlTypes...), "send the sweep file as application/yaml (curl --data-binary @sweep.yaml -H 'Content-Type: application/yaml') or JSON {\"sweep\": \"...\"} as application/json"},
+	bodyMultipart: {[]string{"multipart/form-data"}, "send multipart/form-data with a file \"data\" (CSV) and \"spec\" (YAML), e.g. curl -F data=@trust.csv -F spec=@spec.yaml"},
+}
+
 // checkMediaType refuses a body whose Content-Type is not what the route
-// takes (EMEDIATYPE, 415). An empty body needs none.
+// takes (EMEDIATYPE, 415). An empty body needs none, and the optional body
+// of bodySession none either.
 func checkMediaType(kind string, r *http.Request) error {
-	if kind == bodyNone || r.ContentLength == 0 {
+	bt, ok := bodyTypes[kind]
+	if !ok || r.ContentLength == 0 {
 		return nil
 	}
 	ct := r.Header.Get("Content-Type")
-	mt, _, err := mime.ParseMediaType(ct)
-	if ct == "" {
-		err = nil
+	if kind == bodySession && ct == "" {
+		return nil
 	}
-	switch kind {
-	case bodySession:
-		if ct == "" || (err == nil && mt == "application/json") {
-			return nil
-		}
-		return trustlab.Errorf(trustlab.EMEDIATYPE, "Content-Type %q: this endpoint takes application/json (or no body)", ct)
-	case bodyJSON:
-		if err == nil && mt == "application/json" {
-			return nil
-		}
-		return trustlab.Errorf(trustlab.EMEDIATYPE, "Content-Type %q: this endpoint takes application/json (curl: --json '{...}' or -H 'Content-Type: application/json')", ct)
-	case bodyScenario:
-		if err == nil && (mt == "application/json" || slices.Contains(yamlTypes, mt)) {
-			return nil
-		}
-		return trustlab.Errorf(trustlab.EMEDIATYPE, "Content-Type %q: send the scenario as application/yaml (curl --data-binary @s.yaml -H 'Content-Type: application/yaml') or JSON {\"scenario\": \"...\"} as application/json", ct)
-	case bodySweep:
-		if err == nil && (mt == "application/json" || slices.Contains(yamlTypes, mt)) {
-			return nil
-		}
-		return trustlab.Errorf(trustlab.EMEDIATYPE, "Content-Type %q: send the sweep file as application/yaml (curl --data-binary @sweep.yaml -H 'Content-Type: application/yaml') or JSON {\"sweep\": \"...\"} as application/json", ct)
-	case bodyMultipart:
-		if err == nil && mt == "multipart/form-data" {
-			return nil
-		}
-		return trustlab.Errorf(trustlab.EMEDIATYPE, "Content-Type %q: send multipart/form-data with a file \"data\" (CSV) and \"spec\" (YAML), e.g. curl -F data=@trust.csv -F spec=@spec.yaml", ct)
+	if mt, _, err := mime.ParseMediaType(ct); err == nil && slices.Contains(bt.types, mt) {
+		return nil
 	}
-	return nil
+	return trustlab.Errorf(trustlab.EMEDIATYPE, "Content-Type %q: %s", ct, bt.hint)
 }

@@ -18,90 +18,40 @@ import (
 )
 
 func (s *Server) decide(w http.ResponseWriter, r *http.Request) error {
-	var in trustlab.DecideInput
-	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
-		return err
-	}
-	out, err := trustlab.Decide(in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return withBody(s, w, r, trustlab.Decide)
 }
 
 func (s *Server) listParties(w http.ResponseWriter, r *http.Request) error {
 	ps, err := s.opts.Ledger.Parties(r.Context())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"parties": ps})
-	return nil
+	return reply(w, http.StatusOK, map[string]any{"parties": ps}, err)
 }
 
 func (s *Server) putParty(w http.ResponseWriter, r *http.Request) error {
-	var in trustlab.PartyInput
-	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
-		return err
-	}
-	p, created, err := s.opts.Ledger.PutParty(r.Context(), r.PathValue("id"), in)
-	if err != nil {
-		return err
-	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	writeJSON(w, status, p)
-	return nil
+	return upsert(s, w, r, func(in trustlab.PartyInput) (trustlab.Party, bool, error) {
+		return s.opts.Ledger.PutParty(r.Context(), r.PathValue("id"), in)
+	})
 }
 
 func (s *Server) getParty(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.opts.Ledger.Party(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, p)
-	return nil
+	return reply(w, http.StatusOK, p, err)
 }
 
 func (s *Server) recordExperience(w http.ResponseWriter, r *http.Request) error {
-	var in trustlab.ExperienceInput
-	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
-		return err
-	}
-	e, created, err := s.opts.Ledger.RecordExperience(r.Context(), in)
-	if err != nil {
-		return err
-	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
-	}
-	writeJSON(w, status, e)
-	return nil
+	return upsert(s, w, r, func(in trustlab.ExperienceInput) (trustlab.Experience, bool, error) {
+		return s.opts.Ledger.RecordExperience(r.Context(), in)
+	})
 }
 
 func (s *Server) belief(w http.ResponseWriter, r *http.Request) error {
 	h, err := s.opts.Ledger.Belief(r.Context(), r.PathValue("from"), r.PathValue("to"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, h)
-	return nil
+	return reply(w, http.StatusOK, h, err)
 }
 
 func (s *Server) ledgerDecide(w http.ResponseWriter, r *http.Request) error {
-	var in trustlab.LedgerDecideInput
-	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
-		return err
-	}
-	d, err := s.opts.Ledger.Decide(r.Context(), r.PathValue("from"), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, d)
-	return nil
+	return withBody(s, w, r, func(in trustlab.LedgerDecideInput) (trustlab.LedgerDecision, error) {
+		return s.opts.Ledger.Decide(r.Context(), r.PathValue("from"), in)
+	})
 }
 
 func (s *Server) jobs() (trustlab.JobService, error) {
@@ -113,33 +63,19 @@ func (s *Server) jobs() (trustlab.JobService, error) {
 
 // submitRun accepts a scenario as the raw body (YAML) or as JSON
 // {"scenario": "<YAML text>"}.
-func (s *Server) submitRun(w http.ResponseWriter, r *http.Request) error {
-	js, err := s.jobs()
-	if err != nil {
-		return err
-	}
+func (s *Server) submitRun(js trustlab.JobService, w http.ResponseWriter, r *http.Request) error {
 	scenario, err := s.scenarioBody(w, r)
 	if err != nil {
 		return err
 	}
-	j, err := js.Submit(r.Context(), trustlab.JobInput{Kind: trustlab.KindRun, Scenario: scenario})
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/runs/"+j.ID)
-	writeJSON(w, http.StatusAccepted, j)
-	return nil
+	return submit(js, w, r, trustlab.JobInput{Kind: trustlab.KindRun, Scenario: scenario})
 }
 
 // submitFit accepts multipart/form-data with a file "data" (CSV), a
 // file or field "spec" (YAML) and, optionally, a field "options" (the
 // fit's options as a JSON object, whose fields the fitter checks) and
 // files "questionnaire" (CSV) and "key" (YAML).
-func (s *Server) submitFit(w http.ResponseWriter, r *http.Request) error {
-	js, err := s.jobs()
-	if err != nil {
-		return err
-	}
+func (s *Server) submitFit(js trustlab.JobService, w http.ResponseWriter, r *http.Request) error {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {
 		return trustlab.Invalid(trustlab.FieldErrorf("body", "", "Content-Type %q: send multipart/form-data with a file \"data\" (CSV) and \"spec\" (YAML), e.g. curl -F data=@trust.csv -F spec=@spec.yaml", mt))
@@ -179,13 +115,7 @@ func (s *Server) submitFit(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	j, err := js.Submit(r.Context(), in)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/fits/"+j.ID)
-	writeJSON(w, http.StatusAccepted, j)
-	return nil
+	return submit(js, w, r, in)
 }
 
 // formBytes returns a multipart part given as a file or a plain field.
@@ -232,48 +162,28 @@ func isJSON(r *http.Request) bool {
 	return mt == "application/json"
 }
 
-func (s *Server) listJobs(kind trustlab.JobKind) func(http.ResponseWriter, *http.Request) error {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		js, err := s.jobs()
-		if err != nil {
-			return err
-		}
+func (s *Server) listJobs(kind trustlab.JobKind) handler {
+	return on(s.jobs, func(js trustlab.JobService, w http.ResponseWriter, r *http.Request) error {
 		list, err := js.Jobs(r.Context(), kind)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, map[string]any{string(kind) + "s": list})
-		return nil
-	}
+		return reply(w, http.StatusOK, map[string]any{string(kind) + "s": list}, err)
+	})
 }
 
-func (s *Server) getJob(kind trustlab.JobKind) func(http.ResponseWriter, *http.Request) error {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		js, err := s.jobs()
-		if err != nil {
-			return err
-		}
+func (s *Server) getJob(kind trustlab.JobKind) handler {
+	return on(s.jobs, func(js trustlab.JobService, w http.ResponseWriter, r *http.Request) error {
 		j, err := js.Job(r.Context(), kind, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, j)
-		return nil
-	}
+		return reply(w, http.StatusOK, j, err)
+	})
 }
 
-func (s *Server) deleteJob(kind trustlab.JobKind) func(http.ResponseWriter, *http.Request) error {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		js, err := s.jobs()
-		if err != nil {
-			return err
-		}
+func (s *Server) deleteJob(kind trustlab.JobKind) handler {
+	return on(s.jobs, func(js trustlab.JobService, w http.ResponseWriter, r *http.Request) error {
 		if err := js.Delete(r.Context(), kind, r.PathValue("id")); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
-	}
+	})
 }
 
 // jobFile serves an output file of a done job: the file name, or with
@@ -283,12 +193,8 @@ func (s *Server) deleteJob(kind trustlab.JobKind) func(http.ResponseWriter, *htt
 // "trustees/" the file {name} of a fit's trustees (role both). Plots sit beside the report in
 // the output folder, so that index.html's relative links work at
 // /api/v1/runs/{id}/index.html.
-func (s *Server) jobFile(kind trustlab.JobKind, name string) func(http.ResponseWriter, *http.Request) error {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		js, err := s.jobs()
-		if err != nil {
-			return err
-		}
+func (s *Server) jobFile(kind trustlab.JobKind, name string) handler {
+	return on(s.jobs, func(js trustlab.JobService, w http.ResponseWriter, r *http.Request) error {
 		file := name
 		if name == "" || name == "plots/" || name == "levels/" || name == "trustees/" {
 			file = r.PathValue("name")
@@ -343,7 +249,7 @@ func (s *Server) jobFile(kind trustlab.JobKind, name string) func(http.ResponseW
 		w.Header().Set("Content-Security-Policy", "sandbox")
 		http.ServeContent(w, r, path.Base(file), modTime(st), rs)
 		return nil
-	}
+	})
 }
 
 func modTime(st fs.FileInfo) time.Time {
@@ -356,13 +262,28 @@ func modTime(st fs.FileInfo) time.Time {
 // sweepBody reads a sweep file sent as the raw body (YAML) or as JSON
 // {"sweep": "<YAML text>"}.
 func (s *Server) sweepBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	return yamlBody(s, w, r, "sweep", "sweep file", func(in *SweepInput) string { return in.Sweep })
+}
+
+// scenarioBody reads a scenario sent as the body or as JSON {"scenario": ...}.
+func (s *Server) scenarioBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	type scenarioInput struct {
+		Scenario string `json:"scenario"`
+	}
+	return yamlBody(s, w, r, "scenario", "scenario", func(in *scenarioInput) string { return in.Scenario })
+}
+
+// yamlBody reads a YAML file sent as the raw body or, as JSON, in the one
+// field of an In that text returns; field names the file in its errors
+// ("scenario" or "sweep"), what says what it is ("scenario", "sweep file").
+func yamlBody[In any](s *Server, w http.ResponseWriter, r *http.Request, field, what string, text func(*In) string) ([]byte, error) {
 	var src []byte
 	if isJSON(r) {
-		var in SweepInput
+		var in In
 		if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
 			return nil, err
 		}
-		src = []byte(in.Sweep)
+		src = []byte(text(&in))
 	} else {
 		var err error
 		if src, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody)); err != nil {
@@ -370,10 +291,10 @@ func (s *Server) sweepBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 		}
 	}
 	if !utf8.Valid(src) {
-		return nil, trustlab.Invalid(trustlab.FieldErrorf("sweep", "", "not valid UTF-8: a sweep file is UTF-8 text"))
+		return nil, trustlab.Invalid(trustlab.FieldErrorf(field, "", "not valid UTF-8: a %s is UTF-8 text", what))
 	}
 	if len(strings.TrimSpace(string(src))) == 0 {
-		return nil, trustlab.Invalid(trustlab.FieldErrorf("sweep", "", "required: the sweep file (YAML) as the body, or JSON {\"sweep\": \"...\"}"))
+		return nil, trustlab.Invalid(trustlab.FieldErrorf(field, "", "required: the %s file (YAML) as the body, or JSON {\"%s\": \"...\"}", field, field))
 	}
 	return src, nil
 }
@@ -386,11 +307,7 @@ type sweepChecker interface {
 
 // checkSweep validates a sweep file as a sweep submission would, and
 // creates no sweep: the sweeps page checks as the user types.
-func (s *Server) checkSweep(w http.ResponseWriter, r *http.Request) error {
-	js, err := s.jobs()
-	if err != nil {
-		return err
-	}
+func (s *Server) checkSweep(js trustlab.JobService, w http.ResponseWriter, r *http.Request) error {
 	sc, ok := js.(sweepChecker)
 	if !ok {
 		return trustlab.Errorf(trustlab.EUNAVAILABLE, "this server cannot check sweeps")
@@ -400,63 +317,22 @@ func (s *Server) checkSweep(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	z, err := sc.CheckSweep(r.Context(), src)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, CheckRunOutput{OK: true, Size: z})
-	return nil
+	return reply(w, http.StatusOK, CheckRunOutput{OK: true, Size: z}, err)
 }
 
 // submitSweep accepts a sweep file (its base scenario inline) as the raw
 // body (YAML) or as JSON {"sweep": "<YAML text>"}.
-func (s *Server) submitSweep(w http.ResponseWriter, r *http.Request) error {
-	js, err := s.jobs()
-	if err != nil {
-		return err
-	}
+func (s *Server) submitSweep(js trustlab.JobService, w http.ResponseWriter, r *http.Request) error {
 	src, err := s.sweepBody(w, r)
 	if err != nil {
 		return err
 	}
-	j, err := js.Submit(r.Context(), trustlab.JobInput{Kind: trustlab.KindSweep, Sweep: src})
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/sweeps/"+j.ID)
-	writeJSON(w, http.StatusAccepted, j)
-	return nil
+	return submit(js, w, r, trustlab.JobInput{Kind: trustlab.KindSweep, Sweep: src})
 }
 
 // SweepInput is the JSON body of POST /api/v1/sweeps.
 type SweepInput struct {
 	Sweep string `json:"sweep"` // the sweep file (YAML), its base scenario inline (base:)
-}
-
-// scenarioBody reads a scenario sent as the body or as JSON {"scenario": ...}.
-func (s *Server) scenarioBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	var scenario []byte
-	if isJSON(r) {
-		var in struct {
-			Scenario string `json:"scenario"`
-		}
-		if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
-			return nil, err
-		}
-		scenario = []byte(in.Scenario)
-	} else {
-		var err error
-		scenario, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.MaxBody))
-		if err != nil {
-			return nil, jsonError(err)
-		}
-	}
-	if !utf8.Valid(scenario) {
-		return nil, trustlab.Invalid(trustlab.FieldErrorf("scenario", "", "not valid UTF-8: a scenario is UTF-8 text"))
-	}
-	if len(strings.TrimSpace(string(scenario))) == 0 {
-		return nil, trustlab.Invalid(trustlab.FieldErrorf("scenario", "", "required: the scenario file (YAML) as the body, or JSON {\"scenario\": \"...\"}"))
-	}
-	return scenario, nil
 }
 
 // CheckRunOutput answers POST /api/v1/runs/check for a valid scenario:
@@ -468,19 +344,11 @@ type CheckRunOutput struct {
 
 // checkRun validates a scenario as a run submission would, and creates
 // no run: the builder and the editor check as the user types.
-func (s *Server) checkRun(w http.ResponseWriter, r *http.Request) error {
-	js, err := s.jobs()
-	if err != nil {
-		return err
-	}
+func (s *Server) checkRun(js trustlab.JobService, w http.ResponseWriter, r *http.Request) error {
 	scenario, err := s.scenarioBody(w, r)
 	if err != nil {
 		return err
 	}
 	z, err := js.CheckRun(r.Context(), scenario)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, CheckRunOutput{OK: true, Size: z})
-	return nil
+	return reply(w, http.StatusOK, CheckRunOutput{OK: true, Size: z}, err)
 }

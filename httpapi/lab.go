@@ -19,29 +19,11 @@ func (s *Server) labRoutes() []route {
 }
 
 func (s *Server) decideCurve(w http.ResponseWriter, r *http.Request) error {
-	var in trustlab.CurveInput
-	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
-		return err
-	}
-	out, err := trustlab.Curve(in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return withBody(s, w, r, trustlab.Curve)
 }
 
 func (s *Server) encounters(w http.ResponseWriter, r *http.Request) error {
-	var in trustlab.EncountersInput
-	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
-		return err
-	}
-	out, err := trustlab.Encounters(in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return withBody(s, w, r, trustlab.Encounters)
 }
 
 // examplesList is the body of GET /api/v1/examples.

@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -16,14 +14,14 @@ import (
 // and colours streamed as server-sent events.
 func (s *Server) liveRoutes() []route {
 	return []route{
-		{"POST", "/api/v1/live", s.createLive},
-		{"GET", "/api/v1/live", s.listLive},
-		{"GET", "/api/v1/live/{id}", s.getLive},
-		{"DELETE", "/api/v1/live/{id}", s.deleteLive},
-		{"POST", "/api/v1/live/{id}/control", s.controlLive},
-		{"GET", "/api/v1/live/{id}/graph", s.liveGraph},
-		{"GET", "/api/v1/live/{id}/events", s.liveEvents},
-		{"GET", "/api/v1/live/{id}/agents/{agent}", s.liveAgent},
+		{"POST", "/api/v1/live", on(s.live, s.createLive)},
+		{"GET", "/api/v1/live", on(s.live, listLive)},
+		{"GET", "/api/v1/live/{id}", s.onSession(getLive)},
+		{"DELETE", "/api/v1/live/{id}", on(s.live, deleteLive)},
+		{"POST", "/api/v1/live/{id}/control", s.onSession(s.controlLive)},
+		{"GET", "/api/v1/live/{id}/graph", s.onSession(liveGraph)},
+		{"GET", "/api/v1/live/{id}/events", s.onSession(s.liveEvents)},
+		{"GET", "/api/v1/live/{id}/agents/{agent}", s.onSession(liveAgent)},
 	}
 }
 
@@ -44,21 +42,20 @@ func (s *Server) live() (*live.Manager, error) {
 	return s.opts.Live, nil
 }
 
-func (s *Server) liveSession(r *http.Request) (*live.Session, error) {
-	m, err := s.live()
-	if err != nil {
-		return nil, err
-	}
-	return m.Session(r.PathValue("id"))
+// onSession returns the endpoint h on the live session {id}.
+func (s *Server) onSession(h func(ss *live.Session, w http.ResponseWriter, r *http.Request) error) handler {
+	return on(s.live, func(m *live.Manager, w http.ResponseWriter, r *http.Request) error {
+		ss, err := m.Session(r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		return h(ss, w, r)
+	})
 }
 
 // createLive starts a paused session of the scenario sent as the body
 // (YAML) or as JSON {"scenario": "..."}.
-func (s *Server) createLive(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.live()
-	if err != nil {
-		return err
-	}
+func (s *Server) createLive(m *live.Manager, w http.ResponseWriter, r *http.Request) error {
 	sc, err := s.scenarioBody(w, r)
 	if err != nil {
 		return err
@@ -72,29 +69,17 @@ func (s *Server) createLive(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) listLive(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.live()
-	if err != nil {
-		return err
-	}
+func listLive(m *live.Manager, w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]any{"sessions": m.Sessions()})
 	return nil
 }
 
-func (s *Server) getLive(w http.ResponseWriter, r *http.Request) error {
-	ss, err := s.liveSession(r)
-	if err != nil {
-		return err
-	}
+func getLive(ss *live.Session, w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, ss.State())
 	return nil
 }
 
-func (s *Server) deleteLive(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.live()
-	if err != nil {
-		return err
-	}
+func deleteLive(m *live.Manager, w http.ResponseWriter, r *http.Request) error {
 	if err := m.Delete(r.PathValue("id")); err != nil {
 		return err
 	}
@@ -102,39 +87,20 @@ func (s *Server) deleteLive(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) controlLive(w http.ResponseWriter, r *http.Request) error {
-	ss, err := s.liveSession(r)
-	if err != nil {
-		return err
-	}
-	var in LiveControlInput
-	if err := decodeJSON(r, w, s.opts.MaxBody, &in); err != nil {
-		return err
-	}
-	st, err := ss.Control(in.Action, in.Speed)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, st)
-	return nil
+func (s *Server) controlLive(ss *live.Session, w http.ResponseWriter, r *http.Request) error {
+	return withBody(s, w, r, func(in LiveControlInput) (live.State, error) {
+		return ss.Control(in.Action, in.Speed)
+	})
 }
 
-func (s *Server) liveGraph(w http.ResponseWriter, r *http.Request) error {
-	ss, err := s.liveSession(r)
-	if err != nil {
-		return err
-	}
+func liveGraph(ss *live.Session, w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, ss.Graph())
 	return nil
 }
 
 // liveAgent answers one agent's state and the pyramid of its decision
 // about its partner ?partner=k (default 0, the first).
-func (s *Server) liveAgent(w http.ResponseWriter, r *http.Request) error {
-	ss, err := s.liveSession(r)
-	if err != nil {
-		return err
-	}
+func liveAgent(ss *live.Session, w http.ResponseWriter, r *http.Request) error {
 	i, err := strconv.Atoi(r.PathValue("agent"))
 	if err != nil {
 		return trustlab.Invalid(trustlab.FieldErrorf("agent", "an agent id", "%q: not an agent id (an integer)", r.PathValue("agent")))
@@ -146,77 +112,42 @@ func (s *Server) liveAgent(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	v, err := ss.Agent(i, k)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, v)
-	return nil
+	return reply(w, http.StatusOK, v, err)
 }
 
 // liveEvents streams the session's updates as server-sent events
 // "update" (a live.Update: the state, the rows of the steps since the
 // last event, the newest frame of the sampled agents), at most one every
 // 50 ms, then "end" when the session ends.
-func (s *Server) liveEvents(w http.ResponseWriter, r *http.Request) error {
-	ss, err := s.liveSession(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) liveEvents(ss *live.Session, w http.ResponseWriter, r *http.Request) error {
 	ch, stop := ss.Subscribe()
 	defer stop()
-	rc := http.NewResponseController(w)
-	rc.SetWriteDeadline(time.Time{})
-	rc.SetReadDeadline(time.Time{})
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
+	rc := startEvents(w)
 	var cur live.Cursor
-	send := func(event string) error {
-		b, err := json.Marshal(ss.Next(&cur))
-		if err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b); err != nil {
-			return err
-		}
-		return rc.Flush()
-	}
+	send := func(event string) error { return sendEvent(w, rc, event, ss.Next(&cur)) }
 	if send("update") != nil {
 		return nil
 	}
 	last := time.Now()
-	keep := time.NewTicker(15 * time.Second)
-	defer keep.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return nil
-		case <-s.closing:
-			return nil
-		case _, ok := <-ch:
-			if !ok {
-				send("end")
-				return nil
-			}
-			// Coalesce: the steps within 50 ms of the last event go in
-			// the next one.
-			if wait := liveMinInterval - time.Since(last); wait > 0 {
-				select {
-				case <-time.After(wait):
-				case <-r.Context().Done():
-					return nil
-				}
-			}
-			if send("update") != nil {
-				return nil
-			}
-			last = time.Now()
-		case <-keep.C:
-			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil || rc.Flush() != nil {
-				return nil
+	s.pump(w, r, rc, ch, func(ok bool) bool {
+		if !ok {
+			send("end")
+			return false
+		}
+		// Coalesce: the steps within 50 ms of the last event go in the
+		// next one.
+		if wait := liveMinInterval - time.Since(last); wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-r.Context().Done():
+				return false
 			}
 		}
-	}
+		if send("update") != nil {
+			return false
+		}
+		last = time.Now()
+		return true
+	})
+	return nil
 }

@@ -119,13 +119,8 @@ func TestLiveAPI(t *testing.T) {
 		t.Errorf("no live manager: %d, want 501", status)
 	}
 	// The YAML body.
-	r := httptest.NewRequest("POST", "/api/v1/live", strings.NewReader(liveScenario))
-	r.Host = "127.0.0.1"
-	r.Header.Set("Content-Type", "application/yaml")
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	if w.Code != 201 {
-		t.Errorf("YAML body: %d %s", w.Code, w.Body)
+	if status, b, _ := do(t, h, "POST", "/api/v1/live", liveScenario, "Content-Type", "application/yaml"); status != 201 {
+		t.Errorf("YAML body: %d %s", status, b)
 	}
 }
 

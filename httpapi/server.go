@@ -72,7 +72,7 @@ type Server struct {
 // route is one endpoint; the OpenAPI test walks this table.
 type route struct {
 	method, pattern string
-	handle          func(w http.ResponseWriter, r *http.Request) error
+	handle          handler
 }
 
 // New returns a server for opts.
@@ -150,8 +150,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/parties/{from}/beliefs/{to}", s.belief},
 		{"POST", "/api/v1/parties/{from}/decide", s.ledgerDecide},
 
-		{"POST", "/api/v1/runs/check", s.checkRun},
-		{"POST", "/api/v1/sweeps/check", s.checkSweep},
+		{"POST", "/api/v1/runs/check", on(s.jobs, s.checkRun)},
+		{"POST", "/api/v1/sweeps/check", on(s.jobs, s.checkSweep)},
 	},
 		s.jobRoutes(trustlab.KindRun, "/api/v1/runs", s.submitRun, "steps.csv", "agents.csv"),
 		s.jobRoutes(trustlab.KindFit, "/api/v1/fits", s.submitFit, "subjects.csv", "comparison.csv"),
@@ -166,9 +166,9 @@ func (s *Server) routes() []route {
 // jobRoutes lists the endpoints of a kind of job under prefix: submit,
 // list, get, delete, and its files (files, then manifest.json, index.html,
 // plots and any other file of the job).
-func (s *Server) jobRoutes(kind trustlab.JobKind, prefix string, submit func(http.ResponseWriter, *http.Request) error, files ...string) []route {
+func (s *Server) jobRoutes(kind trustlab.JobKind, prefix string, submit func(trustlab.JobService, http.ResponseWriter, *http.Request) error, files ...string) []route {
 	rs := []route{
-		{"POST", prefix, submit},
+		{"POST", prefix, on(s.jobs, submit)},
 		{"GET", prefix, s.listJobs(kind)},
 		{"GET", prefix + "/{id}", s.getJob(kind)},
 		{"DELETE", prefix + "/{id}", s.deleteJob(kind)},

@@ -250,22 +250,8 @@ func (s *strictScanner) object(t reflect.Type) error {
 			return errMalformed
 		}
 		s.i++
-		if err := s.value(vt); err != nil {
+		if done, err := s.member(vt, '}'); done || err != nil {
 			return err
-		}
-		s.path = s.path[:len(s.path)-1]
-		s.ws()
-		if s.i >= len(s.b) {
-			return errMalformed
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case '}':
-			s.i++
-			return nil
-		default:
-			return errMalformed
 		}
 	}
 }
@@ -283,24 +269,33 @@ func (s *strictScanner) array(t reflect.Type) error {
 	}
 	for n := 0; ; n++ {
 		s.path = append(s.path, segment{index: n})
-		if err := s.value(elem); err != nil {
+		if done, err := s.member(elem, ']'); done || err != nil {
 			return err
 		}
-		s.path = s.path[:len(s.path)-1]
-		s.ws()
-		if s.i >= len(s.b) {
-			return errMalformed
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case ']':
-			s.i++
-			return nil
-		default:
-			return errMalformed
-		}
 	}
+}
+
+// member scans the value of an object's key or an array's element (its
+// segment the last of the path, which it drops), then the comma after it
+// or the closing bracket end, which makes it done.
+func (s *strictScanner) member(t reflect.Type, end byte) (done bool, err error) {
+	if err := s.value(t); err != nil {
+		return false, err
+	}
+	s.path = s.path[:len(s.path)-1]
+	s.ws()
+	if s.i >= len(s.b) {
+		return false, errMalformed
+	}
+	switch s.b[s.i] {
+	case ',':
+		s.i++
+		return false, nil
+	case end:
+		s.i++
+		return true, nil
+	}
+	return false, errMalformed
 }
 
 // describe names what a JSON value for t must be.

@@ -14,6 +14,17 @@ import (
 	"github.com/trustlab/trustlab/jobrun"
 )
 
+// mikusSpec is the data spec of the shipped Mikus 2023 data set, the one
+// fitData's data sets follow.
+func mikusSpec(t *testing.T) []byte {
+	t.Helper()
+	spec, err := os.ReadFile("../examples/data/mikus2023.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
 // fitData writes n invented subjects in the mikus2023 format (two
 // partners, 25 trials each) into a job folder and returns the data path.
 func fitData(t *testing.T, n int) string {
@@ -44,10 +55,7 @@ func TestFitReportsEverySubject(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fits every model to 3 subjects")
 	}
-	spec, err := os.ReadFile("../examples/data/mikus2023.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := mikusSpec(t)
 	data := fitData(t, 3)
 	out := filepath.Join(filepath.Dir(data), "out")
 	var got [][2]int
@@ -73,24 +81,18 @@ func TestFitReportsEverySubject(t *testing.T) {
 }
 
 func TestFitCancelled(t *testing.T) {
-	spec, err := os.ReadFile("../examples/data/mikus2023.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := mikusSpec(t)
 	data := fitData(t, 3)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = jobrun.Fit{}.Fit(ctx, data, spec, filepath.Join(filepath.Dir(data), "out"), func(int, int) {})
+	_, err := jobrun.Fit{}.Fit(ctx, data, spec, filepath.Join(filepath.Dir(data), "out"), func(int, int) {})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Fit: %v, want context.Canceled", err)
 	}
 }
 
 func TestFitCheck(t *testing.T) {
-	spec, err := os.ReadFile("../examples/data/mikus2023.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := mikusSpec(t)
 	data := fitData(t, 1)
 	if err := (jobrun.Fit{}).Check(data, spec); err != nil {
 		t.Errorf("Check: %v", err)
@@ -117,10 +119,7 @@ func TestFitUsesTheJobsQuestionnaire(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fits 3 subjects")
 	}
-	spec, err := os.ReadFile("../examples/data/mikus2023.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := mikusSpec(t)
 	data := fitData(t, 3)
 	dir := filepath.Dir(data)
 	key, err := os.ReadFile("../examples/data/general_trust_key.yaml")
@@ -153,10 +152,7 @@ func TestFitUsesTheJobsQuestionnaire(t *testing.T) {
 // field error naming the option and its range; good ones reach the fit
 // (its manifest and the command line that reproduces it).
 func TestFitOptions(t *testing.T) {
-	spec, err := os.ReadFile("../examples/data/mikus2023.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := mikusSpec(t)
 	for _, tc := range []struct {
 		options string
 		fields  []string // field=range

@@ -2,7 +2,6 @@ package jobrun_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,10 +40,7 @@ func TestFitReportsItsPhases(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fits every model to 4 subjects")
 	}
-	spec, err := os.ReadFile("../examples/data/mikus2023.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := mikusSpec(t)
 	data := fitData(t, 4)
 	out := filepath.Join(filepath.Dir(data), "out")
 	var phases []string

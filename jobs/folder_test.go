@@ -22,21 +22,12 @@ func TestFailedDeleteKeepsTheJob(t *testing.T) {
 	dir := t.TempDir()
 	started := make(chan string, 10)
 	m, _ := setup(t, dir, countRunner{started: started})
-	done, err := m.Submit(ctx, trustlab.JobInput{Kind: trustlab.KindRun, Scenario: []byte("steps: 3\n")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	done := submitRun(t, m, "steps: 3\n")
 	wait(t, m, done.ID, trustlab.JobDone)
-	running, err := m.Submit(ctx, trustlab.JobInput{Kind: trustlab.KindRun, Scenario: []byte("steps: 3\nblock: true\n")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	running := submitRun(t, m, "steps: 3\nblock: true\n")
 	<-started
 	<-started
-	queued, err := m.Submit(ctx, trustlab.JobInput{Kind: trustlab.KindRun, Scenario: []byte("steps: 2\n")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	queued := submitRun(t, m, "steps: 2\n")
 	undo := testfs.Undeletable(t, filepath.Join(dir, "runs"))
 	for _, id := range []string{done.ID, running.ID, queued.ID} {
 		err := m.Delete(ctx, trustlab.KindRun, id)

@@ -367,26 +367,39 @@ func newID() string {
 // CheckRun validates a scenario as Submit does for a run, and predicts its
 // size, without storing or queueing anything.
 func (m *Manager) CheckRun(ctx context.Context, scenario []byte) (trustlab.JobSize, error) {
-	if m.o.Runner == nil {
-		return trustlab.JobSize{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server runs no simulations: run the scenario with trustlab run SCENARIO.yaml")
-	}
-	z, err := m.o.Runner.Check(scenario)
-	if err != nil {
-		return z, invalid("scenario", err)
-	}
-	return z, m.o.Limits.checkSize(z)
+	return m.checkFile(trustlab.KindRun, scenario)
 }
 
 // CheckSweep validates a sweep file as Submit does for a sweep (every
 // cell, then the server's limits) and predicts its size, without storing
 // or queueing anything.
 func (m *Manager) CheckSweep(ctx context.Context, sweep []byte) (trustlab.JobSize, error) {
-	if m.o.Sweeper == nil {
-		return trustlab.JobSize{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "this server runs no sweeps: run it with trustlab sweep SWEEP.yaml --out DIR")
+	return m.checkFile(trustlab.KindSweep, sweep)
+}
+
+// checkFile checks and sizes src, the one input file of a run (kind
+// KindRun: its scenario) or a sweep (its sweep file), with the runner or
+// the sweeper, then against the limits.
+func (m *Manager) checkFile(kind trustlab.JobKind, src []byte) (trustlab.JobSize, error) {
+	var check func([]byte) (trustlab.JobSize, error)
+	field := "scenario"
+	none := "this server runs no simulations: run the scenario with trustlab run SCENARIO.yaml"
+	if kind == trustlab.KindRun && m.o.Runner != nil {
+		check = m.o.Runner.Check
 	}
-	z, err := m.o.Sweeper.Check(sweep)
+	if kind == trustlab.KindSweep {
+		field = "sweep"
+		none = "this server runs no sweeps: run it with trustlab sweep SWEEP.yaml --out DIR"
+		if m.o.Sweeper != nil {
+			check = m.o.Sweeper.Check
+		}
+	}
+	if check == nil {
+		return trustlab.JobSize{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "%s", none)
+	}
+	z, err := check(src)
 	if err != nil {
-		return z, invalid("sweep", err)
+		return z, invalid(field, err)
 	}
 	return z, m.o.Limits.checkSize(z)
 }
@@ -406,27 +419,12 @@ func (m *Manager) Submit(ctx context.Context, in trustlab.JobInput) (trustlab.Jo
 	switch in.Kind {
 	case trustlab.KindRun, trustlab.KindSweep:
 		// One input file, checked and sized by the runner or the sweeper.
-		var check func([]byte) (trustlab.JobSize, error)
-		field, name, src := "scenario", "scenario.yaml", in.Scenario
-		none := "this server runs no simulations: run the scenario with trustlab run SCENARIO.yaml"
-		if in.Kind == trustlab.KindRun && m.o.Runner != nil {
-			check = m.o.Runner.Check
-		}
+		name, src := "scenario.yaml", in.Scenario
 		if in.Kind == trustlab.KindSweep {
-			field, name, src = "sweep", "sweep.yaml", in.Sweep
-			none = "this server runs no sweeps: run it with trustlab sweep SWEEP.yaml --out DIR"
-			if m.o.Sweeper != nil {
-				check = m.o.Sweeper.Check
-			}
-		}
-		if check == nil {
-			return trustlab.Job{}, trustlab.Errorf(trustlab.EUNAVAILABLE, "%s", none)
+			name, src = "sweep.yaml", in.Sweep
 		}
 		var err error
-		if z, err = check(src); err != nil {
-			return trustlab.Job{}, invalid(field, err)
-		}
-		if err := m.o.Limits.checkSize(z); err != nil {
+		if z, err = m.checkFile(in.Kind, src); err != nil {
 			return trustlab.Job{}, err
 		}
 		if err := m.reserve(id, z); err != nil {

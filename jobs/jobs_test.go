@@ -80,20 +80,34 @@ func setup(t *testing.T, dir string, r countRunner) (*jobs.Manager, *sqlite.JobS
 
 func setupLimits(t *testing.T, dir string, r countRunner, l jobs.Limits) (*jobs.Manager, *sqlite.JobStore) {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "trustlab.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := sqlite.NewJobStore(db)
+	store := sqlite.NewJobStore(openDB(t, dir))
 	m := jobs.New(jobs.Options{Store: store, Runner: r, Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: l})
 	if err := m.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		m.Stop(context.Background())
-		db.Close()
-	})
+	t.Cleanup(func() { m.Stop(context.Background()) })
 	return m, store
+}
+
+// submitRun submits a run of scenario to m.
+func submitRun(t *testing.T, m *jobs.Manager, scenario string) trustlab.Job {
+	t.Helper()
+	j, err := m.Submit(context.Background(), trustlab.JobInput{Kind: trustlab.KindRun, Scenario: []byte(scenario)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+// openDB opens the database of the jobs in dir, closed when the test ends.
+func openDB(t *testing.T, dir string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "trustlab.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 func wait(t *testing.T, m *jobs.Manager, id string, want trustlab.JobStatus) trustlab.Job {
@@ -117,10 +131,7 @@ func wait(t *testing.T, m *jobs.Manager, id string, want trustlab.JobStatus) tru
 func TestRunToCompletion(t *testing.T) {
 	ctx := context.Background()
 	m, _ := setup(t, t.TempDir(), countRunner{})
-	j, err := m.Submit(ctx, trustlab.JobInput{Kind: trustlab.KindRun, Scenario: []byte("steps: 50\n")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := submitRun(t, m, "steps: 50\n")
 	j = wait(t, m, j.ID, trustlab.JobDone)
 	if string(j.Manifest) != `{"steps":50}` || j.Progress != (trustlab.Progress{Done: 50, Total: 50}) || j.Attempts != 1 {
 		t.Errorf("done job %+v", j)
@@ -157,10 +168,7 @@ func TestDeleteCancelsARunningJob(t *testing.T) {
 	dir := t.TempDir()
 	started := make(chan string, 1)
 	m, _ := setup(t, dir, countRunner{started: started})
-	j, err := m.Submit(ctx, trustlab.JobInput{Kind: trustlab.KindRun, Scenario: []byte("steps: 5\nblock: true\n")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := submitRun(t, m, "steps: 5\nblock: true\n")
 	<-started
 	if _, err := m.Open(ctx, trustlab.KindRun, j.ID, "steps.csv"); trustlab.ErrorCode(err) != trustlab.ECONFLICT {
 		t.Errorf("outputs of a running job: %v, want conflict", err)
@@ -181,10 +189,7 @@ func TestRestartRecovery(t *testing.T) {
 	dir := t.TempDir()
 	// A previous process left three jobs: one queued, one running (its
 	// first attempt) and one running for the third time.
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "trustlab.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openDB(t, dir)
 	store := sqlite.NewJobStore(db)
 	now := time.Now().UTC()
 	for i, j := range []trustlab.Job{
@@ -221,19 +226,12 @@ func TestStopLeavesJobsQueued(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	started := make(chan string, 1)
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "trustlab.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t, dir)
 	m := jobs.New(jobs.Options{Store: sqlite.NewJobStore(db), Runner: countRunner{started: started}, Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err := m.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	j, err := m.Submit(ctx, trustlab.JobInput{Kind: trustlab.KindRun, Scenario: []byte("steps: 5\nblock: true\n")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := submitRun(t, m, "steps: 5\nblock: true\n")
 	<-started
 	if err := m.Stop(ctx); err != nil {
 		t.Fatal(err)
@@ -277,11 +275,7 @@ func (echoFitter) Fit(ctx context.Context, dataPath string, spec []byte, out str
 func TestFit(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "trustlab.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t, dir)
 	m := jobs.New(jobs.Options{Store: sqlite.NewJobStore(db), Fitter: echoFitter{}, Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err := m.Start(ctx); err != nil {
 		t.Fatal(err)

@@ -124,10 +124,7 @@ func TestStartFailsRunsOverTheLimits(t *testing.T) {
 	dir := t.TempDir()
 	started := make(chan string, 1)
 	m, _ := setupLimits(t, dir, countRunner{started: started}, jobs.Limits{})
-	j, err := m.Submit(ctx, trustlab.JobInput{Kind: trustlab.KindRun, Scenario: []byte("steps: 5\nagents: 5000\nblock: true\n")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := submitRun(t, m, "steps: 5\nagents: 5000\nblock: true\n")
 	<-started
 	m.Stop(ctx)
 	m2, _ := setupLimits(t, dir, countRunner{}, jobs.Limits{MaxAgents: 1000})

@@ -13,10 +13,7 @@ import (
 func TestRunningJobHasItsPhase(t *testing.T) {
 	ctx := context.Background()
 	m, store := setup(t, t.TempDir(), countRunner{})
-	j, err := m.Submit(ctx, trustlab.JobInput{Kind: trustlab.KindRun, Scenario: []byte("steps: 3\nblock: true\n")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := submitRun(t, m, "steps: 3\nblock: true\n")
 	wait(t, m, j.ID, trustlab.JobRunning)
 	deadline := time.Now().Add(10 * time.Second)
 	for {

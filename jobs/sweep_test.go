@@ -42,11 +42,7 @@ func (s countSweeper) Run(ctx context.Context, src []byte, out string, progress 
 func TestSweepJobs(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "trustlab.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t, dir)
 	m := jobs.New(jobs.Options{Store: sqlite.NewJobStore(db), Runner: countRunner{}, Sweeper: countSweeper{}, Dir: dir,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: jobs.Limits{MaxSteps: 100}})
 	if err := m.Start(ctx); err != nil {

@@ -4,7 +4,9 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -182,10 +184,7 @@ func (m *Manager) Session(id string) (*Session, error) {
 // Sessions returns the states of the open sessions.
 func (m *Manager) Sessions() []State {
 	m.mu.Lock()
-	list := make([]*Session, 0, len(m.sessions))
-	for _, ss := range m.sessions {
-		list = append(list, ss)
-	}
+	list := slices.Collect(maps.Values(m.sessions))
 	m.mu.Unlock()
 	out := make([]State, 0, len(list))
 	for _, ss := range list {

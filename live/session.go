@@ -427,11 +427,12 @@ func (ss *Session) handle(c command) {
 	ss.mu.Lock()
 	st := &ss.state
 	finished := st.Status == Done
+	// The speed given with play, pause, step or speed is taken first.
+	if c.speed != nil {
+		st.Speed = *c.speed
+	}
 	switch c.action {
 	case "play":
-		if c.speed != nil {
-			st.Speed = *c.speed
-		}
 		if finished {
 			r.err = trustlab.Errorf(trustlab.ECONFLICT, "live session %s: done: all %d steps of the scenario are done (start a new session to run it again)", ss.id, st.Steps)
 			break
@@ -441,22 +442,15 @@ func (ss *Session) handle(c command) {
 			ss.startClock()
 		}
 	case "pause":
-		if c.speed != nil {
-			st.Speed = *c.speed
-		}
 		if !finished {
 			st.Status = Paused
 			st.Rate, st.StepTime = 0, 0
 		}
 	case "speed":
-		st.Speed = *c.speed
 		if st.Status == Playing {
 			ss.startClock()
 		}
 	case "step":
-		if c.speed != nil {
-			st.Speed = *c.speed
-		}
 		if finished {
 			r.err = trustlab.Errorf(trustlab.ECONFLICT, "live session %s: done: all %d steps of the scenario are done", ss.id, st.Steps)
 			break

@@ -83,16 +83,8 @@ func (s *JobStore) list(ctx context.Context, q string, args ...any) ([]trustlab.
 	if err != nil {
 		return nil, internal("list jobs", err)
 	}
-	defer rows.Close()
-	out := []trustlab.Job{}
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, internal("list jobs", err)
-		}
-		out = append(out, j)
-	}
-	return out, internal("list jobs", rows.Err())
+	out, err := collect(rows, func(rows *sql.Rows) (trustlab.Job, error) { return scanJob(rows) })
+	return out, internal("list jobs", err)
 }
 
 // Jobs lists the jobs of a kind, newest first.

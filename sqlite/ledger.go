@@ -148,19 +148,17 @@ func (s *LedgerService) Parties(ctx context.Context) ([]trustlab.Party, error) {
 	if err != nil {
 		return nil, internal("list parties", err)
 	}
-	defer rows.Close()
-	out := []trustlab.Party{}
-	for rows.Next() {
+	out, err := collect(rows, func(rows *sql.Rows) (trustlab.Party, error) {
 		p, err := scanParty(rows)
-		if err != nil {
-			return nil, internal("list parties", err)
-		}
-		out = append(out, p.Party)
-	}
-	return out, internal("list parties", rows.Err())
+		return p.Party, err
+	})
+	return out, internal("list parties", err)
 }
 
 const expCols = `seq, key, from_id, to_id, outcome, stake, time, recorded_at`
+
+// scanExperienceRow is scanExperience of a row with no extra columns.
+func scanExperienceRow(rows *sql.Rows) (trustlab.Experience, error) { return scanExperience(rows) }
 
 func scanExperience(sc interface{ Scan(...any) error }, extra ...any) (trustlab.Experience, error) {
 	var e trustlab.Experience
@@ -278,17 +276,8 @@ func replayFrom(ctx context.Context, tx *sql.Tx, p partyRow, e trustlab.Experien
 	if err != nil {
 		return 0, err
 	}
-	var tail []trustlab.Experience
-	for rows.Next() {
-		x, err := scanExperience(rows)
-		if err != nil {
-			rows.Close()
-			return 0, err
-		}
-		tail = append(tail, x)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	tail, err := collect(rows, scanExperienceRow)
+	if err != nil {
 		return 0, err
 	}
 	// Before e: time earlier, or the same time and recorded earlier (row
@@ -382,17 +371,8 @@ func replayParty(ctx context.Context, tx *sql.Tx, id string) (rebuildCount, erro
 	if err != nil {
 		return c, err
 	}
-	var exps []trustlab.Experience
-	for rows.Next() {
-		e, err := scanExperience(rows)
-		if err != nil {
-			rows.Close()
-			return c, err
-		}
-		exps = append(exps, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	exps, err := collect(rows, scanExperienceRow)
+	if err != nil {
 		return c, err
 	}
 	st := trustlab.Replay(p.model, p.Trait, exps)

@@ -5,23 +5,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, skip, shot, assertText } from './harness.mjs';
+import { useBrowser, skip, shot, assertText, SMALL_TRAP } from './harness.mjs';
 
 const TOKEN = 'e2e-7f3a9c1d2b4e';
 
 const b = useBrowser({ token: TOKEN });
-
-const SMALL = `name: token-test
-seed: 7
-steps: 30
-population:
-  size: 200
-  trait: {dist: uniform, min: 0.05, max: 0.25}
-  trustworthiness: 0.95
-network: {kind: k-out, k: 4}
-situation: {game: binary, gain: 1, loss: 1}
-feedback: own
-`;
 
 test('with a token: sign in, explore, run, see the charts, sign out', { skip }, async () => {
   // Without the token the API refuses; the page itself loads.
@@ -65,7 +53,7 @@ test('with a token: sign in, explore, run, see the charts, sign out', { skip }, 
 
   // A run: submitted, followed, its charts load as <img src>, its CSV downloads.
   await page.getByRole('link', { name: 'Simulations' }).click();
-  await page.getByLabel('Scenario (YAML)').fill(SMALL);
+  await page.getByLabel('Scenario (YAML)').fill(SMALL_TRAP);
   await page.getByRole('button', { name: 'Run on the server' }).click();
   await page.waitForURL(/\/runs\/[A-Za-z0-9_-]+$/);
   await assertText(page.locator('[data-testid="status"]'), 'done', 60000);

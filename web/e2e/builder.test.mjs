@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, skip, shot, assertText } from './harness.mjs';
+import { useBrowser, skip, shot, assertText, markedLines } from './harness.mjs';
 
 const b = useBrowser();
 
@@ -95,7 +95,7 @@ test('builder: an out-of-range value typed in the YAML is marked at its line by 
   const before = (await (await fetch(`${b.srv.url}/api/v1/runs`)).json()).runs.length;
   await page.getByLabel('Scenario (YAML)').fill(START.replace('  trustworthiness: 0.95', '  trustworthiness: 1.7'));
   await page.locator('.editor .ln.err').first().waitFor();
-  const marked = await page.locator('.editor .ln.err').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
+  const marked = await markedLines(page);
   assert.deepEqual(marked, [9], 'the gutter marks line 9, population.trustworthiness');
   await assertText(page.locator('.editor-errors'), 'line 9');
   await assertText(page.locator('.editor-errors'), 'population.trustworthiness');

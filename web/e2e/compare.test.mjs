@@ -102,8 +102,7 @@ test('runs: two finished runs side by side, overlaid per step, with the differen
 });
 
 test('runs: two examples run at once and compared when both are done', { skip, timeout: 180000 }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/runs`);
+  const page = await b.open('/runs');
   const panel = page.getByTestId('compare-panel');
   await assertText(panel.getByLabel('Example A'), 'investment-game');
   await panel.getByLabel('Example A').selectOption('investment-game');

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { useBrowser, skip, shot, here, repo, assertText } from './harness.mjs';
+import { useBrowser, skip, shot, here, repo, assertText, refusedLines } from './harness.mjs';
 
 const b = useBrowser();
 const shared = path.resolve(repo, '..', 'shared', 'data');
@@ -24,8 +24,7 @@ async function chooseSpec(page, name) {
 }
 
 test('fits: the CSV preview, a missing column marked at its spec line, an option out of range next to its control', { skip: noData }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/fits`);
+  const page = await b.open('/fits');
   await page.setInputFiles('#fit-data', mikus);
   await chooseSpec(page, 'mikus2023');
   // The preview: the first 20 rows, the spec's columns highlighted with their roles.
@@ -45,9 +44,7 @@ test('fits: the CSV preview, a missing column marked at its spec line, an option
   const line = spec.split('\n').findIndex((l) => l.startsWith('  sent:')) + 1;
   await ed.fill(spec.replace('sent: investment', 'sent: invest'));
   await assertText(page.getByTestId('csv-missing'), 'invest (columns.sent)');
-  await page.getByRole('button', { name: 'Fit on the server' }).click();
-  await page.locator('.editor-errors li').first().waitFor();
-  const marked = await page.locator('.editor .ln.err').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
+  const marked = await refusedLines(page, 'Fit on the server');
   assert.deepEqual(marked, [line], 'the gutter marks the line of columns.sent');
   await assertText(page.locator('.editor-errors'), `line ${line}, column 3: field "columns.sent": column "invest" is not in the header of data.csv`);
   assert.equal(await page.locator('form .error[role="alert"]').isVisible(), false, 'no alert: the problem is at its line');
@@ -78,8 +75,7 @@ test('fits: the CSV preview, a missing column marked at its spec line, an option
 });
 
 test('fits: the options reach the fit; split by treatment, the levels side by side (Berg 1995)', { skip: noData, timeout: 180000 }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/fits`);
+  const page = await b.open('/fits');
   await page.setInputFiles('#fit-data', berg);
   await chooseSpec(page, 'berg1995');
   await page.getByText('Fit options (those of trustlab fit)').click();

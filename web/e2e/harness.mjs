@@ -164,10 +164,20 @@ export const skip = !chromiumAvailable() && process.env.CI !== 'true'
  * useBrowser registers a test file's hooks: before its tests, start
  * `trustlab serve` (startServer(opts)) and Chromium; after them, stop both.
  * It returns an object whose srv and browser are set once the tests run,
- * and newPage(viewport), which opens a page (openPage).
+ * newPage(viewport), which opens a page (openPage), and open(path,
+ * viewport), which opens a page at the server's path.
  */
 export function useBrowser(opts = {}) {
-  const env = { srv: null, browser: null, newPage: (viewport) => openPage(env.browser, viewport) };
+  const env = {
+    srv: null,
+    browser: null,
+    newPage: (viewport) => openPage(env.browser, viewport),
+    async open(path, viewport) {
+      const page = await env.newPage(viewport);
+      await page.goto(`${env.srv.url}${path}`);
+      return page;
+    },
+  };
   before(async () => {
     if (skip) return;
     assert.ok(chromiumAvailable(), `Chromium is required at ${CHROMIUM} (apt-get install chromium)`);
@@ -180,3 +190,56 @@ export function useBrowser(opts = {}) {
   });
   return env;
 }
+
+/** markedLines are the line numbers that the editor's gutter marks as wrong. */
+export const markedLines = (page) => page.locator('.editor .ln.err').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
+
+/**
+ * refusedLines clicks the button named name, waits until the editor lists
+ * the server's errors, and resolves with the lines its gutter marks.
+ */
+export async function refusedLines(page, name) {
+  await page.getByRole('button', { name }).click();
+  await page.locator('.editor-errors li').first().waitFor();
+  return markedLines(page);
+}
+
+/**
+ * loadExample waits until the example list labelled label lists listed,
+ * then loads the example name into the editor.
+ */
+export async function loadExample(page, label, listed, name) {
+  const sel = page.getByLabel(label);
+  await assertText(sel, listed);
+  await sel.selectOption(name);
+  await page.getByRole('button', { name: 'Load into the editor' }).click();
+}
+
+/**
+ * loadFitFiles opens the fit form's files testdata/NAME.csv (the data)
+ * and testdata/NAME-spec.yaml (its spec, whose name is NAME) once the
+ * shipped specs are listed, and waits until the spec is in the editor.
+ */
+export async function loadFitFiles(page, name) {
+  await assertText(page.getByLabel('Shipped data spec'), 'berg1995');
+  await page.setInputFiles('#fit-data', path.join(here, 'testdata', `${name}.csv`));
+  await page.setInputFiles('#fit-spec-file', path.join(here, 'testdata', `${name}-spec.yaml`));
+  await page.waitForFunction((n) => document.querySelector('[data-testid="editor"]').value.includes(`name: ${n}`), name);
+}
+
+/**
+ * SMALL_TRAP is the small scenario the browser tests run: a trust trap of
+ * low-trait agents among trustworthy partners, 60 steps of 300 agents.
+ */
+export const SMALL_TRAP = `# A small trust trap for the browser test.
+name: browser-test
+seed: 7
+steps: 60
+population:
+  size: 300
+  trait: {dist: uniform, min: 0.05, max: 0.25}
+  trustworthiness: 0.95
+network: {kind: k-out, k: 4}
+situation: {game: binary, gain: 1, loss: 1}
+feedback: own
+`;

@@ -5,43 +5,21 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { useBrowser, skip, shot, here, assertText } from './harness.mjs';
-
+import { useBrowser, skip, shot, assertText, refusedLines, loadFitFiles, loadExample, SMALL_TRAP } from './harness.mjs';
 
 const b = useBrowser();
 
-
-const SMALL = `# A small trust trap for the browser test.
-name: browser-test
-seed: 7
-steps: 60
-population:
-  size: 300
-  trait: {dist: uniform, min: 0.05, max: 0.25}
-  trustworthiness: 0.95
-network: {kind: k-out, k: 4}
-situation: {game: binary, gain: 1, loss: 1}
-feedback: own
-`;
-
 test('simulations: errors at their lines, then a run with progress and charts', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/runs`);
+  const page = await b.open('/runs');
   await assertText(page.locator('main'), 'No runs yet.');
   // The examples come from the server.
-  const examples = page.getByLabel('Example scenario');
-  await assertText(examples, 'trust-trap');
-  await examples.selectOption('learning-trust');
-  await page.getByRole('button', { name: 'Load into the editor' }).click();
+  await loadExample(page, 'Example scenario', 'trust-trap', 'learning-trust');
   assert.match(await page.getByLabel('Scenario (YAML)').inputValue(), /name: learning-trust/);
 
   // Two mistakes, on lines 4 and 7.
-  const bad = SMALL.replace('steps: 60', 'steps: -1').replace('  trustworthiness: 0.95', '  trustworthyness: 0.95');
+  const bad = SMALL_TRAP.replace('steps: 60', 'steps: -1').replace('  trustworthiness: 0.95', '  trustworthyness: 0.95');
   await page.getByLabel('Scenario (YAML)').fill(bad);
-  await page.getByRole('button', { name: 'Run on the server' }).click();
-  await page.locator('.editor-errors li').first().waitFor();
-  const marked = await page.locator('.editor .ln.err').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
+  const marked = await refusedLines(page, 'Run on the server');
   assert.deepEqual(marked, [4, 8], 'the gutter marks the lines of the two errors');
   await assertText(page.locator('.editor-errors'), 'line 4, column 8: steps: -1');
   await assertText(page.locator('.editor-errors'), 'population.trustworthyness: unknown key');
@@ -52,7 +30,7 @@ test('simulations: errors at their lines, then a run with progress and charts', 
   await shot(page, 'simulations-errors');
 
   // Fixed, it runs; the page follows it to the end.
-  await page.getByLabel('Scenario (YAML)').fill(SMALL);
+  await page.getByLabel('Scenario (YAML)').fill(SMALL_TRAP);
   assert.equal(await page.locator('.editor .ln.err').count(), 0, 'editing clears the marks');
   await page.getByRole('button', { name: 'Run on the server' }).click();
   await page.waitForURL(/\/runs\/[A-Za-z0-9_-]+$/);
@@ -86,18 +64,12 @@ test('simulations: errors at their lines, then a run with progress and charts', 
 });
 
 test('fits: upload a small data set and see its fit', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/fits`);
-  await assertText(page.getByLabel('Shipped data spec'), 'berg1995');
-  await page.setInputFiles('#fit-data', path.join(here, 'testdata', 'invented.csv'));
-  await page.setInputFiles('#fit-spec-file', path.join(here, 'testdata', 'invented-spec.yaml'));
-  await page.waitForFunction(() => document.querySelector('[data-testid="editor"]').value.includes('name: invented'));
+  const page = await b.open('/fits');
+  await loadFitFiles(page, 'invented');
   // A mistake in the spec is marked at its line, from the error's fields.
   const spec = await page.locator('[data-testid="editor"]').inputValue();
   await page.locator('[data-testid="editor"]').fill(spec.replace('endowment: 10', 'endowment: ten'));
-  await page.getByRole('button', { name: 'Fit on the server' }).click();
-  await page.locator('.editor-errors li').first().waitFor();
-  const marked = await page.locator('.editor .ln.err').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
+  const marked = await refusedLines(page, 'Fit on the server');
   assert.deepEqual(marked, [8], 'the gutter marks the line of the bad endowment');
   await assertText(page.locator('.editor-errors'), 'line 8, column 14: field "game.endowment": "ten": must be a number');
   await page.locator('[data-testid="editor"]').fill(spec);

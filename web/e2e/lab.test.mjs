@@ -18,8 +18,7 @@ const b = useBrowser();
 const out = (page, k) => page.locator(`[data-out="${k}"]`);
 
 test('explorer: sliders move the numbers and the pyramid as the model says', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/explorer`);
+  const page = await b.open('/explorer');
   // Defaults: trait 0.5, p 0.6, n 4, gain 1, loss 1: B = 0.6 - 0.4 = 0.2.
   await assertText(out(page, 'probability'), pTrust(0.5, 0.6, 1, 1).toFixed(3));
   assert.equal(await out(page, 'balance').textContent(), '+0.200');
@@ -75,8 +74,7 @@ test('explorer: sliders move the numbers and the pyramid as the model says', { s
 });
 
 test('explorer on a phone', { skip }, async () => {
-  const page = await b.newPage({ width: 390, height: 844 });
-  await page.goto(`${b.srv.url}/explorer?trait=0.3&p=0.7&n=6&gain=2&loss=1.5`);
+  const page = await b.open('/explorer?trait=0.3&p=0.7&n=6&gain=2&loss=1.5', { width: 390, height: 844 });
   await assertText(out(page, 'probability'), pTrust(0.3, 0.7, 2, 1.5).toFixed(3));
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px too wide)`);
@@ -85,8 +83,7 @@ test('explorer on a phone', { skip }, async () => {
 });
 
 test('experience lab: encounters move the belief', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/experience`);
+  const page = await b.open('/experience');
   const summary = page.locator('[data-testid="summary"]');
   // The default sequence: five honours, one betrayal, five honours from
   // the prior Beta(1, 1): a = 1 + 10, b = 1 + 2.
@@ -127,8 +124,7 @@ test('experience lab: encounters move the belief', { skip }, async () => {
 });
 
 test('experience lab on a phone', { skip }, async () => {
-  const page = await b.newPage({ width: 390, height: 844 });
-  await page.goto(`${b.srv.url}/experience`);
+  const page = await b.open('/experience', { width: 390, height: 844 });
   await assertText(page.locator('[data-testid="summary"]'), 'After 11 encounters');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px too wide)`);

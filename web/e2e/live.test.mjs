@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, skip, shot, assertText } from './harness.mjs';
+import { useBrowser, skip, shot, assertText, refusedLines } from './harness.mjs';
 
 const b = useBrowser();
 
@@ -60,14 +60,11 @@ async function start(page, text) {
 }
 
 test('live: a scenario\'s errors marked at their lines', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/live`);
+  const page = await b.open('/live');
   await assertText(page.getByLabel('Example scenario'), 'trust-trap');
   await page.getByText('Edit the scenario').click();
   await page.getByLabel('Scenario (YAML)').fill(SCENARIO.replace('steps: 5000', 'steps: -1'));
-  await page.getByRole('button', { name: 'Start the live view' }).click();
-  await page.locator('.editor-errors li').first().waitFor();
-  const marked = await page.locator('.editor .ln.err').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
+  const marked = await refusedLines(page, 'Start the live view');
   assert.deepEqual(marked, [4], 'the gutter marks the line of steps');
   await assertText(page.locator('[role="alert"]'), 'steps');
   assert.ok(await page.locator('[data-testid="network"]').isHidden(), 'no session, no network');
@@ -229,8 +226,7 @@ test('live: on a phone, without sideways scrolling', { skip }, async () => {
 });
 
 test('runs page: "Watch it live" opens the scenario in the live view, started', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/runs`);
+  const page = await b.open('/runs');
   const text = SCENARIO.replace('name: live-browser', 'name: live-handover');
   await page.getByLabel('Scenario (YAML)').fill(text);
   await page.getByRole('button', { name: 'Watch it live' }).click();

@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, skip, shot, assertText } from './harness.mjs';
+import { useBrowser, skip, shot, assertText, markedLines, loadExample } from './harness.mjs';
 
 const b = useBrowser();
 
@@ -23,13 +23,9 @@ axes:
 `;
 
 test('sweeps: an example, an error at its line, then a sweep with its summary plots and table', { skip, timeout: 180000 }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/sweeps`);
+  const page = await b.open('/sweeps');
   await assertText(page.locator('main'), 'No sweeps yet.');
-  const ex = page.getByLabel('Example sweep');
-  await assertText(ex, 'exploiters');
-  await ex.selectOption('exploiters');
-  await page.getByRole('button', { name: 'Load into the editor' }).click();
+  await loadExample(page, 'Example sweep', 'exploiters', 'exploiters');
   const ed = page.getByLabel('Sweep file (YAML)');
   assert.match(await ed.inputValue(), /name: exploiters/);
 
@@ -37,7 +33,7 @@ test('sweeps: an example, an error at its line, then a sweep with its summary pl
   // typed, marks it at its line of the sweep file; submitting it is refused.
   await ed.fill(SWEEP.replace('[own, full]', '[own, loud]'));
   await assertText(page.getByTestId('check-status'), 'found 1 problem, marked at their line');
-  assert.deepEqual(await page.locator('.editor .ln.err').evaluateAll((els) => els.map((e) => Number(e.dataset.line))), [11]);
+  assert.deepEqual(await markedLines(page), [11]);
   await assertText(page.locator('.editor-errors'), '"loud": must be one of own, full, social');
   await page.getByRole('button', { name: 'Run the sweep on the server' }).click();
   await assertText(page.locator('form .status-line'), 'The sweep has 1 problem');

@@ -3,16 +3,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { useBrowser, skip, assertText, here } from './harness.mjs';
+import { useBrowser, skip, assertText, loadFitFiles } from './harness.mjs';
 
 const b = useBrowser();
 const out = (page, k) => page.locator(`[data-out="${k}"]`);
 const lambda = (tau) => Math.exp(2 * (0.5 - tau));
 
 test('runs: the trust-trap example says to run again under full feedback', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/runs`);
+  const page = await b.open('/runs');
   const examples = page.getByLabel('Example scenario');
   await assertText(examples, 'trust-trap');
   await examples.selectOption('trust-trap');
@@ -87,8 +85,7 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
 }
 
 test('explorer: the control option is drawn in the pyramid', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/explorer?trait=0.5&p=0.6&control=1`);
+  const page = await b.open('/explorer?trait=0.5&p=0.6&control=1');
   await page.locator('[data-out="p_control"]').waitFor();
   const pc = await out(page, 'p_control').textContent();
   const pyr = page.locator('[data-testid="pyramid"] svg');
@@ -119,8 +116,7 @@ test('explorer: the control option is drawn in the pyramid', { skip }, async () 
 });
 
 test('explorer on a phone: a small pyramid stays in view while the sliders scroll', { skip }, async () => {
-  const page = await b.newPage({ width: 390, height: 844 });
-  await page.goto(`${b.srv.url}/explorer?trait=0.3&p=0.7`);
+  const page = await b.open('/explorer?trait=0.3&p=0.7', { width: 390, height: 844 });
   await out(page, 'probability').waitFor();
   const box = page.locator('[data-out="probability"]');
   const before = await box.textContent();
@@ -147,8 +143,7 @@ test('explorer on a phone: a small pyramid stays in view while the sliders scrol
 
 for (const tau of [0.2, 0.8]) {
   test(`explorer: at τ ${tau} this person's curve and the reference curve both show`, { skip }, async () => {
-    const page = await b.newPage();
-    await page.goto(`${b.srv.url}/explorer?trait=${tau}`);
+    const page = await b.open(`/explorer?trait=${tau}`);
     const chart = page.locator('[data-testid="curve"] svg');
     await chart.locator('.series').first().waitFor();
     const info = await chart.evaluate((svg) => [...svg.querySelectorAll('.series')].map((g) => {
@@ -192,12 +187,8 @@ test('fits: a running fit shows its phase beside "0 of 75"', { skip }, async () 
 });
 
 test('fits: the per-subject chart draws one line per partner', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/fits`);
-  await assertText(page.getByLabel('Shipped data spec'), 'berg1995');
-  await page.setInputFiles('#fit-data', path.join(here, 'testdata', 'two-partners.csv'));
-  await page.setInputFiles('#fit-spec-file', path.join(here, 'testdata', 'two-partners-spec.yaml'));
-  await page.waitForFunction(() => document.querySelector('[data-testid="editor"]').value.includes('name: two-partners'));
+  const page = await b.open('/fits');
+  await loadFitFiles(page, 'two-partners');
   await page.getByRole('button', { name: 'Fit on the server' }).click();
   await page.waitForURL(/\/fits\/[A-Za-z0-9_-]+$/);
   await assertText(page.locator('[data-testid="status"]'), 'done', 120000);
@@ -224,8 +215,7 @@ test('fits: the per-subject chart draws one line per partner', { skip }, async (
 });
 
 test('experience lab: every chart marks the betrayals', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/experience`);
+  const page = await b.open('/experience');
   await assertText(page.locator('[data-testid="summary"]'), 'After 11 encounters');
   await page.getByLabel('Sequence', { exact: true }).fill('HHBHHHBH');
   await assertText(page.locator('[data-testid="summary"]'), 'After 8 encounters');
@@ -239,8 +229,7 @@ test('experience lab: every chart marks the betrayals', { skip }, async () => {
 });
 
 test('experience lab: a bad character in the sequence is named with its position', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/experience`);
+  const page = await b.open('/experience');
   const summary = page.locator('[data-testid="summary"]');
   await assertText(summary, 'After 11 encounters');
   const input = page.getByLabel('Sequence', { exact: true });
@@ -257,8 +246,7 @@ test('experience lab: a bad character in the sequence is named with its position
 });
 
 test('experience lab: at P(trust) 0.5 the start is undecided, not distrust', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/experience`);
+  const page = await b.open('/experience');
   await page.getByRole('button', { name: 'Clear' }).click();
   const summary = page.locator('[data-testid="summary"]');
   await assertText(summary, 'After 0 encounters: belief p 0.500 (a 1.00, b 1.00), P(trust) 0.500, undecided.');
@@ -268,8 +256,7 @@ test('experience lab: at P(trust) 0.5 the start is undecided, not distrust', { s
 });
 
 test('experience lab: the sequence and the settings are in the address', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/experience?seq=HHB&trait=0.3&a-w_minus=3&gain=2`);
+  const page = await b.open('/experience?seq=HHB&trait=0.3&a-w_minus=3&gain=2');
   const summary = page.locator('[data-testid="summary"]');
   // Prior Beta(2·0.3, 2·0.7) = (0.6, 1.4); two honours, a betrayal of weight 3.
   await assertText(summary, 'After 3 encounters: belief p 0.371 (a 2.60, b 4.40)');
@@ -288,8 +275,7 @@ test('experience lab: the sequence and the settings are in the address', { skip 
 });
 
 test('experience lab: play against a hidden partner, and feel the trust trap', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/experience?mode=play&partner=7`);
+  const page = await b.open('/experience?mode=play&partner=7');
   const summary = page.locator('[data-testid="summary"]');
   await assertText(summary, 'After 0 encounters: belief p 0.500');
   const play = page.locator('[data-testid="play"]');
@@ -318,8 +304,7 @@ test('experience lab: play against a hidden partner, and feel the trust trap', {
 });
 
 test('runs: the calibration chart\'s y label names what its series are', { skip }, async () => {
-  const page = await b.newPage();
-  await page.goto(`${b.srv.url}/runs`);
+  const page = await b.open('/runs');
   const scenario = 'name: label-test\nseed: 3\nsteps: 20\npopulation:\n  size: 100\n  trustworthiness: 0.8\nnetwork: {kind: k-out, k: 4}\nsituation: {game: binary, gain: 1, loss: 1}\nfeedback: own\n';
   await page.getByLabel('Scenario (YAML)').fill(scenario);
   await page.getByRole('button', { name: 'Run on the server' }).click();

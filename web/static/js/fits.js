@@ -7,7 +7,7 @@ import { editor } from './editor.js';
 import { select } from './controls.js';
 import { parseCSV, value } from './csv.js';
 import { lineChart } from './chart.js';
-import { jobList, watch, fileLinks, jobPage } from './jobs.js';
+import { watch, fileLinks, jobPage, pastJobs, pollJobs } from './jobs.js';
 import { navigate } from './app.js';
 import { fitOptions } from './fitopts.js';
 import { csvPreview } from './csvpreview.js';
@@ -110,7 +110,7 @@ function mountList(main) {
     h('h1', {}, 'Fits'),
     h('p', { class: 'lede' }, 'Fit the pyramid model to trust-game data, subject by subject, and compare it with its nested variants (no asymmetry, no risk weight, no trait, no learning) and a baseline by AIC, BIC and held-out log-likelihood.'),
     h('div', { class: 'two' }, form,
-      h('section', { class: 'panel', 'aria-labelledby': 'past-fits-h' }, h('h2', { id: 'past-fits-h' }, 'Past fits'), listBox)));
+      pastJobs('fits', 'Past fits', listBox)));
 
   get('/api/v1/examples').then((d) => {
     specs = d.specs || [];
@@ -121,9 +121,7 @@ function mountList(main) {
     if (!m.subjects) return '–';
     return `${m.subjects} subjects, ${m.trials} trials${m.split ? `, split by ${m.split} (${(m.levels || []).length} levels)` : ''}`;
   };
-  jobList(listBox, 'fits', describe);
-  const refresh = setInterval(() => jobList(listBox, 'fits', describe), 4000);
-  return () => clearInterval(refresh);
+  return pollJobs(listBox, 'fits', describe);
 }
 
 const FILE_TEXT = {

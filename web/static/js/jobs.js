@@ -1,8 +1,11 @@
-// Shared parts of the runs and fits pages: the list of past jobs, the
-// progress of one job, and the links to its files.
+// Shared parts of the runs, fits and sweeps pages: the list of past jobs,
+// the editor of a new one and the server's check of it, the progress of
+// one job, and the links to its files.
 
 import { h, when, shortWhen } from './dom.js';
-import { get, del } from './api.js';
+import { get, post, del, latest, isAbort, ApiError } from './api.js';
+import { editor } from './editor.js';
+import { select } from './controls.js';
 
 /** jobList fills el with a table of jobs of a kind ('runs' or 'fits'). */
 export async function jobList(el, kind, describe) {
@@ -128,10 +131,26 @@ export function jobPage(main, kind, id, noun, back, navigate) {
  * in the editor ed and their count in status; what names the text ('The
  * scenario', 'The sweep').
  */
-export function submitFailed(ed, status, err, what) {
+function submitFailed(ed, status, err, what) {
   const msgs = err.fields && err.fields.length ? err.fields : [err.message];
   ed.showErrors(msgs);
   status.textContent = `${what} has ${msgs.length} problem${msgs.length === 1 ? '' : 's'}; see below the editor.`;
+}
+
+/**
+ * submitJob posts body to /api/v1/KIND and shows the new job's page with
+ * go (the app's navigate); a refusal is shown in the editor ed and in
+ * status (submitFailed; what names the text), and button is enabled again.
+ */
+export async function submitJob(kind, body, { ed, button, status, what, go }) {
+  try {
+    const job = await post(`/api/v1/${kind}`, body);
+    ed.clearErrors();
+    go(`/${kind}/${job.id}`);
+  } catch (err) {
+    submitFailed(ed, status, err, what);
+    button.disabled = false;
+  }
 }
 
 /** fileLinks lists download links for a job's files. */
@@ -139,4 +158,102 @@ export function fileLinks(kind, jobId, files, describe) {
   return h('ul', { class: 'files' }, files.map((f) => h('li', {},
     h('a', { href: `/api/v1/${kind}/${jobId}/${f}`, download: f.endsWith('.html') ? undefined : f, target: f.endsWith('.html') ? '_blank' : undefined, rel: 'noopener' }, f),
     describe && describe(f) ? h('span', { class: 'hint' }, ` — ${describe(f)}`) : '')));
+}
+
+/**
+ * pollJobs fills el with the jobs of a kind (jobList) now and every 4 s;
+ * it returns the function that stops it.
+ */
+export function pollJobs(el, kind, describe) {
+  jobList(el, kind, describe);
+  const refresh = setInterval(() => jobList(el, kind, describe), 4000);
+  return () => clearInterval(refresh);
+}
+
+/** pastJobs is the panel of the list of past jobs of a kind, titled title. */
+export function pastJobs(kind, title, listBox) {
+  return h('section', { class: 'panel', 'aria-labelledby': `past-${kind}-h` }, h('h2', { id: `past-${kind}-h` }, title), listBox);
+}
+
+/**
+ * draftEditor is an editor (opts as editor's) whose text is kept as a
+ * draft in sessionStorage under key, starter when there is none yet.
+ */
+export function draftEditor(opts, key, starter) {
+  const ed = editor({ ...opts, value: sessionStorage.getItem(key) || starter });
+  ed.textarea.addEventListener('input', () => sessionStorage.setItem(key, ed.value()));
+  return ed;
+}
+
+/**
+ * serverCheck has the server check the text of the editor ed as it is
+ * edited, 400 ms after the last edit (only the newest check counts), with
+ * POST path {[field]: text}, which creates nothing, and says in line what
+ * it found: the problems at their lines, or accepted(answer) for a valid
+ * text. onEdited runs before each check that follows an edit. It returns
+ * check, which checks at once, and stop, which cancels a pending check.
+ */
+export function serverCheck(ed, line, path, field, accepted, onEdited = () => {}) {
+  const runCheck = latest(async (signal) => {
+    const text = ed.value();
+    line.textContent = 'Checking with the server…';
+    let msgs = [];
+    let answer = null;
+    try {
+      answer = await post(path, { [field]: text }, signal);
+    } catch (err) {
+      if (!(err instanceof ApiError) || (err.status !== 400 && err.status !== 422)) throw err;
+      msgs = err.fields && err.fields.length ? err.fields : [err.message];
+    }
+    if (text !== ed.value()) return;
+    if (msgs.length) {
+      ed.showErrors(msgs);
+      line.textContent = `The server's check found ${msgs.length} problem${msgs.length === 1 ? '' : 's'}, marked at their line.`;
+    } else {
+      ed.clearErrors();
+      line.textContent = accepted(answer);
+    }
+  });
+  const check = () => runCheck().catch((err) => { if (!isAbort(err)) line.textContent = `The check failed: ${err.message}`; });
+  let timer = null;
+  ed.textarea.addEventListener('input', () => {
+    line.textContent = 'Edited: the check follows.';
+    clearTimeout(timer);
+    timer = setTimeout(() => { onEdited(); check(); }, 400);
+  });
+  return { check, stop: () => clearTimeout(timer) };
+}
+
+/**
+ * examplePicker is the choice of a shipped example, the list list
+ * ('scenarios' or 'sweeps') of GET /api/v1/examples, its description
+ * shown in info, and the button that loads it into the editor ed: kept as
+ * the draft under key, said in status, then loaded() runs. unavailable(err)
+ * is what info says when the examples cannot be had. It returns the field
+ * row (el) and info.
+ */
+export function examplePicker({ name, label, list, ed, key, status, loaded = () => {}, unavailable = () => '' }) {
+  const info = h('p', { class: 'hint example-info' });
+  let examples = [];
+  const sel = select({ name, label, value: '', options: [['', 'Loading the examples…']] });
+  const load = h('button', {
+    type: 'button', class: 'secondary', disabled: true,
+    onclick: () => {
+      const ex = examples.find((e) => e.name === sel.value());
+      if (ex) { ed.set(ex.text); sessionStorage.setItem(key, ex.text); status.textContent = `Loaded the example ${ex.name}.`; loaded(); }
+    },
+  }, 'Load into the editor');
+  sel.input.addEventListener('change', () => {
+    const ex = examples.find((e) => e.name === sel.value());
+    info.textContent = ex ? ex.description : '';
+  });
+  get('/api/v1/examples').then((d) => {
+    examples = d[list] || [];
+    sel.input.replaceChildren(h('option', { value: '' }, 'Choose an example…'), ...examples.map((e) => h('option', { value: e.name }, e.name)));
+    load.disabled = false;
+  }).catch((err) => {
+    sel.input.replaceChildren(h('option', { value: '' }, 'Examples unavailable'));
+    info.textContent = unavailable(err);
+  });
+  return { el: h('div', { class: 'field-row' }, sel.el, load), info };
 }

@@ -2,11 +2,9 @@
 // progress, and see its charts; browse past runs.
 
 import { h, num, when, duration, rate } from './dom.js';
-import { get, post, latest, isAbort, ApiError, LIVE_SCENARIO } from './api.js';
-import { editor } from './editor.js';
-import { select } from './controls.js';
+import { LIVE_SCENARIO } from './api.js';
 import { builder } from './builder.js';
-import { jobList, watch, fileLinks, jobPage, submitFailed } from './jobs.js';
+import { watch, fileLinks, jobPage, submitJob, draftEditor, serverCheck, pastJobs, pollJobs, examplePicker } from './jobs.js';
 import { navigate } from './app.js';
 import { comparePanel, mountCompare } from './compare.js';
 
@@ -25,23 +23,6 @@ feedback: own
 
 const DRAFT = 'trustlab.scenario.draft';
 
-/**
- * checkScenario returns the server's errors for text (fields with their
- * line, or messages), [] when valid. POST /api/v1/runs/check validates the
- * scenario as a submitted run would (the file, then the server's limits)
- * and creates no run.
- */
-async function checkScenario(text, signal) {
-  try {
-    await post('/api/v1/runs/check', { scenario: text }, signal);
-    return [];
-  } catch (err) {
-    if (!(err instanceof ApiError) || (err.status !== 400 && err.status !== 422)) throw err;
-    if (!err.fields || !err.fields.length) return [err.message];
-    return err.fields;
-  }
-}
-
 /** mount shows the run list and editor, or one run. */
 export function mount(main, runId) {
   if (runId === 'compare') return mountCompare(main); // /runs/compare?a=ID&b=ID (run ids are hex)
@@ -49,11 +30,10 @@ export function mount(main, runId) {
 }
 
 function mountList(main) {
-  const ed = editor({
-    label: 'Scenario (YAML)', name: 'scenario', value: sessionStorage.getItem(DRAFT) || STARTER,
+  const ed = draftEditor({
+    label: 'Scenario (YAML)', name: 'scenario',
     hint: 'The format is in docs/simulation.md. Errors are marked at their line.',
-  });
-  ed.textarea.addEventListener('input', () => sessionStorage.setItem(DRAFT, ed.value()));
+  }, DRAFT, STARTER);
   const status = h('p', { class: 'status-line', 'aria-live': 'polite' });
   const checkLine = h('p', { class: 'hint check-line', 'aria-live': 'polite', 'data-testid': 'check-status' });
   // The builder rewrites the text; the text moves the builder (debounced),
@@ -65,41 +45,14 @@ function mountList(main) {
     ed.textarea.dispatchEvent(new Event('input'));
     b.refresh(); // at once: a control may show or hide others (the control option's cost)
   });
-  const runCheck = latest(async (signal) => {
-    const text = ed.value();
-    checkLine.textContent = 'Checking with the server…';
-    const msgs = await checkScenario(text, signal);
-    if (text !== ed.value()) return;
-    if (msgs.length) {
-      ed.showErrors(msgs);
-      checkLine.textContent = `The server's check found ${msgs.length} problem${msgs.length === 1 ? '' : 's'}, marked at their line.`;
-    } else {
-      ed.clearErrors();
-      checkLine.textContent = 'The server\'s check accepts this scenario.';
-    }
-  });
-  const check = () => runCheck().catch((err) => { if (!isAbort(err)) checkLine.textContent = `The check failed: ${err.message}`; });
-  let timer = null;
-  ed.textarea.addEventListener('input', () => {
-    checkLine.textContent = 'Edited: the check follows.';
-    clearTimeout(timer);
-    timer = setTimeout(() => { b.refresh(); check(); }, 400);
-  });
+  const { check } = serverCheck(ed, checkLine, '/api/v1/runs/check', 'scenario',
+    () => 'The server\'s check accepts this scenario.', () => b.refresh());
   b.refresh();
   check();
-  const exampleInfo = h('p', { class: 'hint example-info' });
-  let examples = [];
-  const exampleSel = select({ name: 'example', label: 'Example scenario', value: '', options: [['', 'Loading the examples…']] });
-  const load = h('button', {
-    type: 'button', class: 'secondary', disabled: true,
-    onclick: () => {
-      const ex = examples.find((e) => e.name === exampleSel.value());
-      if (ex) { ed.set(ex.text); sessionStorage.setItem(DRAFT, ex.text); status.textContent = `Loaded the example ${ex.name}.`; b.refresh(); check(); }
-    },
-  }, 'Load into the editor');
-  exampleSel.input.addEventListener('change', () => {
-    const ex = examples.find((e) => e.name === exampleSel.value());
-    exampleInfo.textContent = ex ? ex.description : '';
+  const picker = examplePicker({
+    name: 'example', label: 'Example scenario', list: 'scenarios', ed, key: DRAFT, status,
+    loaded: () => { b.refresh(); check(); },
+    unavailable: (err) => `The examples could not be loaded (${err.message}); paste a scenario instead.`,
   });
   const runBtn = h('button', { type: 'submit', 'data-action': 'run' }, 'Run on the server');
   // The same scenario in the live view: the network drawn, live charts,
@@ -114,19 +67,12 @@ function mountList(main) {
       e.preventDefault();
       runBtn.disabled = true;
       status.textContent = 'Submitting…';
-      try {
-        const job = await post('/api/v1/runs', { scenario: ed.value() });
-        ed.clearErrors();
-        navigate(`/runs/${job.id}`);
-      } catch (err) {
-        submitFailed(ed, status, err, 'The scenario');
-        runBtn.disabled = false;
-      }
+      await submitJob('runs', { scenario: ed.value() }, { ed, button: runBtn, status, what: 'The scenario', go: navigate });
     },
   },
   h('h2', { id: 'new-run-h' }, 'New run'),
-  h('div', { class: 'field-row' }, exampleSel.el, load),
-  exampleInfo,
+  picker.el,
+  picker.info,
   b.el,
   ed.el,
   checkLine,
@@ -138,22 +84,10 @@ function mountList(main) {
     h('h1', {}, 'Simulations'),
     h('p', { class: 'lede' }, 'Run an agent-based scenario on the server: a population of trustors with traits, partners with a trustworthiness, a network and a situation. Choose an example or write your own; the run reports its progress and, when done, its charts and tidy CSV files.'),
     h('div', { class: 'two' }, form,
-      h('div', {}, h('section', { class: 'panel', 'aria-labelledby': 'past-runs-h' },
-        h('h2', { id: 'past-runs-h' }, 'Past runs'), listBox), comparePanel())));
+      h('div', {}, pastJobs('runs', 'Past runs', listBox), comparePanel())));
 
-  get('/api/v1/examples').then((d) => {
-    examples = d.scenarios || [];
-    exampleSel.input.replaceChildren(h('option', { value: '' }, 'Choose an example…'),
-      ...examples.map((e) => h('option', { value: e.name }, e.name)));
-    load.disabled = false;
-  }).catch((err) => {
-    exampleSel.input.replaceChildren(h('option', { value: '' }, 'Examples unavailable'));
-    exampleInfo.textContent = `The examples could not be loaded (${err.message}); paste a scenario instead.`;
-  });
   const describe = (j) => (j.manifest && j.manifest.scenario && j.manifest.scenario.name) || '–';
-  jobList(listBox, 'runs', describe);
-  const refresh = setInterval(() => jobList(listBox, 'runs', describe), 4000);
-  return () => clearInterval(refresh);
+  return pollJobs(listBox, 'runs', describe);
 }
 
 const FILE_TEXT = {

@@ -4,11 +4,10 @@
 // table of means with 95% intervals per cell (summary.csv).
 
 import { h, num, when, duration } from './dom.js';
-import { get, getText, post, latest, isAbort, ApiError } from './api.js';
-import { editor } from './editor.js';
+import { getText } from './api.js';
 import { select } from './controls.js';
 import { parseCSV, value } from './csv.js';
-import { jobList, watch, fileLinks, jobPage, submitFailed } from './jobs.js';
+import { watch, fileLinks, jobPage, submitJob, draftEditor, serverCheck, pastJobs, pollJobs, examplePicker } from './jobs.js';
 import { navigate } from './app.js';
 
 const DRAFT = 'trustlab.sweep.draft';
@@ -34,58 +33,19 @@ export function mount(main, sweepId) {
 }
 
 function mountList(main) {
-  const ed = editor({
-    label: 'Sweep file (YAML)', name: 'sweep', value: sessionStorage.getItem(DRAFT) || STARTER,
+  const ed = draftEditor({
+    label: 'Sweep file (YAML)', name: 'sweep',
     hint: 'A base scenario (inline, under base:), axes of values for its parameters, replications (docs/sweeps.md). Errors are marked at their line.',
-  });
-  ed.textarea.addEventListener('input', () => sessionStorage.setItem(DRAFT, ed.value()));
+  }, DRAFT, STARTER);
   // The server checks the sweep (every cell) as it is edited, as it would
   // a submitted one, and creates nothing.
   const checkLine = h('p', { class: 'hint check-line', 'aria-live': 'polite', 'data-testid': 'check-status' });
-  const runCheck = latest(async (signal) => {
-    const text = ed.value();
-    checkLine.textContent = 'Checking with the server…';
-    let msgs = [];
-    let size = null;
-    try {
-      size = (await post('/api/v1/sweeps/check', { sweep: text }, signal)).size;
-    } catch (err) {
-      if (!(err instanceof ApiError) || (err.status !== 400 && err.status !== 422)) throw err;
-      msgs = err.fields && err.fields.length ? err.fields : [err.message];
-    }
-    if (text !== ed.value()) return;
-    if (msgs.length) {
-      ed.showErrors(msgs);
-      checkLine.textContent = `The server's check found ${msgs.length} problem${msgs.length === 1 ? '' : 's'}, marked at their line.`;
-    } else {
-      ed.clearErrors();
-      checkLine.textContent = `The server's check accepts this sweep (its largest run: ${size.Agents} agents, ${size.Steps} steps).`;
-    }
-  });
-  const check = () => runCheck().catch((err) => { if (!isAbort(err)) checkLine.textContent = `The check failed: ${err.message}`; });
-  let timer = null;
-  ed.textarea.addEventListener('input', () => {
-    checkLine.textContent = 'Edited: the check follows.';
-    clearTimeout(timer);
-    timer = setTimeout(check, 400);
-  });
+  const { check, stop } = serverCheck(ed, checkLine, '/api/v1/sweeps/check', 'sweep',
+    ({ size }) => `The server's check accepts this sweep (its largest run: ${size.Agents} agents, ${size.Steps} steps).`);
   const setText = ed.set;
   ed.set = (text) => { setText(text); check(); };
-  let examples = [];
-  const exampleSel = select({ name: 'sweep-example', label: 'Example sweep', value: '', options: [['', 'Loading the examples…']] });
-  const info = h('p', { class: 'hint example-info' });
   const status = h('p', { class: 'status-line', 'aria-live': 'polite' });
-  const load = h('button', {
-    type: 'button', class: 'secondary', disabled: true,
-    onclick: () => {
-      const ex = examples.find((e) => e.name === exampleSel.value());
-      if (ex) { ed.set(ex.text); sessionStorage.setItem(DRAFT, ex.text); status.textContent = `Loaded the example ${ex.name}.`; }
-    },
-  }, 'Load into the editor');
-  exampleSel.input.addEventListener('change', () => {
-    const ex = examples.find((e) => e.name === exampleSel.value());
-    info.textContent = ex ? ex.description : '';
-  });
+  const picker = examplePicker({ name: 'sweep-example', label: 'Example sweep', list: 'sweeps', ed, key: DRAFT, status });
   const submit = h('button', { type: 'submit', 'data-action': 'sweep' }, 'Run the sweep on the server');
   const form = h('form', {
     class: 'panel', 'aria-labelledby': 'new-sweep-h',
@@ -94,18 +54,12 @@ function mountList(main) {
       submit.disabled = true;
       ed.clearErrors();
       status.textContent = 'Checking every cell and submitting…';
-      try {
-        const job = await post('/api/v1/sweeps', { sweep: ed.value() });
-        navigate(`/sweeps/${job.id}`);
-      } catch (err) {
-        submitFailed(ed, status, err, 'The sweep');
-        submit.disabled = false;
-      }
+      await submitJob('sweeps', { sweep: ed.value() }, { ed, button: submit, status, what: 'The sweep', go: navigate });
     },
   },
   h('h2', { id: 'new-sweep-h' }, 'New sweep'),
-  h('div', { class: 'field-row' }, exampleSel.el, load),
-  info, ed.el, checkLine,
+  picker.el,
+  picker.info, ed.el, checkLine,
   h('div', { class: 'buttons' }, submit),
   status);
 
@@ -114,17 +68,11 @@ function mountList(main) {
     h('h1', {}, 'Sweeps'),
     h('p', { class: 'lede' }, 'Run a scenario over every combination of values of some of its parameters, each several times with its own seed, and see every measure against every parameter. The results depend on the sweep\'s seed only.'),
     h('div', { class: 'two' }, form,
-      h('section', { class: 'panel', 'aria-labelledby': 'past-sweeps-h' }, h('h2', { id: 'past-sweeps-h' }, 'Past sweeps'), listBox)));
-  get('/api/v1/examples').then((d) => {
-    examples = d.sweeps || [];
-    exampleSel.input.replaceChildren(h('option', { value: '' }, 'Choose an example…'), ...examples.map((x) => h('option', { value: x.name }, x.name)));
-    load.disabled = false;
-  }).catch(() => exampleSel.input.replaceChildren(h('option', { value: '' }, 'Examples unavailable')));
+      pastJobs('sweeps', 'Past sweeps', listBox)));
   const describe = (j) => (j.manifest ? `${j.manifest.name}: ${j.manifest.cells} cells × ${j.manifest.replications}` : '–');
-  jobList(listBox, 'sweeps', describe);
-  const refresh = setInterval(() => jobList(listBox, 'sweeps', describe), 4000);
+  const stopList = pollJobs(listBox, 'sweeps', describe);
   check();
-  return () => { clearInterval(refresh); clearTimeout(timer); };
+  return () => { stopList(); stop(); };
 }
 
 const FILE_TEXT = {

@@ -239,8 +239,14 @@ export function removeItem(text, path, i) {
   return splice(text, r.start, end, '');
 }
 
-/** replaceValue returns text with the whole value of a top-level or nested key replaced by v. */
-export function replaceValue(text, path, v) {
+/**
+ * entryAt walks a top-level or nested key path (through sequences by the
+ * index of their item): it returns the rows of text, the mapping that
+ * holds the path's last key and that key's entry, the entry undefined when
+ * a key on the way is absent; or null when the path runs through another
+ * shape.
+ */
+function entryAt(text, path) {
   const keys = path.split('.');
   const rs = rows(text);
   let n = block(rs, 0, rs.length, 0);
@@ -248,19 +254,25 @@ export function replaceValue(text, path, v) {
     if (n && n.kind === 'seq' && d < keys.length - 1) { n = n.items[Number(keys[d])]; continue; }
     if (!n || n.kind !== 'map') return null;
     const child = n.entries.get(keys[d]);
-    if (child === undefined) return setAt(text, path, v);
-    if (d === keys.length - 1) {
-      if (child.kind === 'scalar') return splice(text, child.start, child.end, v);
-      if (child.kind === 'map' && child.style === 'flow') return splice(text, child.start, child.end, v);
-      if (child.valueStart !== undefined && child.keyRow !== undefined) {
-        // A block value: the key's line keeps its key, the rows below go.
-        const keyRow = rs[child.keyRow];
-        const s = keyRow.start + keyRow.text.indexOf(':') + 1;
-        return splice(text, s, child.valueEnd, ` ${v}`);
-      }
-      return null;
-    }
+    if (child === undefined || d === keys.length - 1) return { rs, map: n, child };
     n = child;
+  }
+  return null;
+}
+
+/** replaceValue returns text with the whole value of a top-level or nested key replaced by v. */
+export function replaceValue(text, path, v) {
+  const at = entryAt(text, path);
+  if (!at) return null;
+  const { rs, child } = at;
+  if (child === undefined) return setAt(text, path, v);
+  if (child.kind === 'scalar') return splice(text, child.start, child.end, v);
+  if (child.kind === 'map' && child.style === 'flow') return splice(text, child.start, child.end, v);
+  if (child.valueStart !== undefined && child.keyRow !== undefined) {
+    // A block value: the key's line keeps its key, the rows below go.
+    const keyRow = rs[child.keyRow];
+    const s = keyRow.start + keyRow.text.indexOf(':') + 1;
+    return splice(text, s, child.valueEnd, ` ${v}`);
   }
   return null;
 }
@@ -271,29 +283,22 @@ export function replaceValue(text, path, v) {
  * is absent, or null when the builder cannot edit that shape.
  */
 export function removeAt(text, path) {
-  const keys = path.split('.');
-  const rs = rows(text);
-  let n = block(rs, 0, rs.length, 0);
-  for (let d = 0; d < keys.length; d++) {
-    if (n && n.kind === 'seq' && d < keys.length - 1) { n = n.items[Number(keys[d])]; continue; }
-    if (!n || n.kind !== 'map') return null;
-    const child = n.entries.get(keys[d]);
-    if (child === undefined) return text;
-    if (d < keys.length - 1) { n = child; continue; }
-    if (n.style === 'flow') {
-      const list = [...n.entries.values()];
-      const i = list.indexOf(child);
-      const end = child.kind === 'map' ? child.end : child.end;
-      if (list.length === 1) return splice(text, child.keyStart, end, '');
-      if (i === 0) return splice(text, child.keyStart, list[1].keyStart, '');
-      const prev = list[i - 1];
-      return splice(text, prev.kind === 'map' ? prev.end : prev.end, end, '');
-    }
-    // A block entry: its rows, with their newline.
-    const first = rs[child.keyRow];
-    let endAt = child.valueEnd;
-    if (endAt < text.length && text[endAt] === '\n') endAt++;
-    return splice(text, first.start, endAt, '');
+  const at = entryAt(text, path);
+  if (!at) return null;
+  const { rs, map: n, child } = at;
+  if (child === undefined) return text;
+  if (n.style === 'flow') {
+    const list = [...n.entries.values()];
+    const i = list.indexOf(child);
+    const end = child.kind === 'map' ? child.end : child.end;
+    if (list.length === 1) return splice(text, child.keyStart, end, '');
+    if (i === 0) return splice(text, child.keyStart, list[1].keyStart, '');
+    const prev = list[i - 1];
+    return splice(text, prev.kind === 'map' ? prev.end : prev.end, end, '');
   }
-  return null;
+  // A block entry: its rows, with their newline.
+  const first = rs[child.keyRow];
+  let endAt = child.valueEnd;
+  if (endAt < text.length && text[endAt] === '\n') endAt++;
+  return splice(text, first.start, endAt, '');
 }
