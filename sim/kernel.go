@@ -829,13 +829,14 @@ func (s *Sim) binBlock(k *kern, blk []meet, b0 int, accs []acc) {
 		recJ, recF = s.recJ[b0 : b0+n][:n], s.recF[b0 : b0+n][:n]
 	}
 	slots, stake := s.slots, s.stake
+	// The decisions, in a pass of their own: the acts' updates of the
+	// sums and slots would otherwise stand between one agent's long chain
+	// of dependent operations (the division, the exponentials) and the
+	// next's, which could overlap (at N = 10^5 on one core, 1.0e7 -> ...
+	// interactions/s).
 	for q := range blk {
 		e := &blk[q]
-		a := &accs[grp[q]]
 		if e.ki < 0 {
-			a.agents++
-			recJ[q], recF[q] = -1, 0
-			a.trait += float64(trait[q])
 			continue
 		}
 		gk := &k.groups[grp[q]]
@@ -906,7 +907,26 @@ func (s *Sim) binBlock(k *kern, blk []meet, b0 int, accs []acc) {
 			}
 		}
 
-		// The act.
+		e.h, e.ea, e.eb, e.p, e.act = hp, A, B, p, act
+	}
+
+	// The acts.
+	for q := range blk {
+		e := &blk[q]
+		a := &accs[grp[q]]
+		if e.ki < 0 {
+			a.agents++
+			recJ[q], recF[q] = -1, 0
+			a.trait += float64(trait[q])
+			continue
+		}
+		gk := &k.groups[grp[q]]
+		hp, A, B, p, act := e.h, e.ea, e.eb, e.p, e.act
+		tau := trait[q]
+		st := float32(1)
+		if k.stakes {
+			st = e.st
+		}
 		a.addBelief(p, hp)
 		u2 := float32(e.x>>40) * u24
 		eng := b2u(act != 0)
