@@ -438,6 +438,7 @@ type meet struct {
 	// with the social reports (ea, eb), its mean and the act (0 abstain,
 	// 1 trust, 2 control).
 	ea, eb, p float32
+	lam, pr   float32 // lambda(trait), the risk's p
 	act       uint32
 
 	// The investment game: the belief's place in the R1 table (to, tx,
@@ -864,10 +865,6 @@ func (s *Sim) binBlock(k *kern, blk []meet, b0 int, accs []acc) {
 			A += float32(nh) * gk.hearPlus
 			B += float32(nb) * gk.hearMin
 		}
-		st := float32(1)
-		if k.stakes {
-			st = e.st
-		}
 		p := A / (A + B)
 		lam := gk.lambda0 * exp2c(gk.kappaL*(0.5-tau)) // |kappa*log2(e)*(0.5-tau)| <= 36: no clamp
 		pr := p
@@ -876,6 +873,19 @@ func (s *Sim) binBlock(k *kern, blk []meet, b0 int, accs []acc) {
 			sd := float32(math.Sqrt(float64(A * B / (nn * nn * (nn + 1)))))
 			pr = max(0, p-gk.zeta*sd)
 		}
+		e.h, e.ea, e.eb, e.p, e.lam, e.pr = hp, A, B, p, lam, pr
+	}
+	for q := range blk {
+		e := &blk[q]
+		if e.ki < 0 {
+			continue
+		}
+		gk := &k.groups[grp[q]]
+		st := float32(1)
+		if k.stakes {
+			st = e.st
+		}
+		p, lam, pr := e.p, e.lam, e.pr
 		bal := st*(p*k.gain-lam*(1-pr)*k.loss) - k.outside
 		u1 := float32(uint32(e.x>>16)&(1<<24-1)) * u24
 		var act uint32
@@ -907,7 +917,7 @@ func (s *Sim) binBlock(k *kern, blk []meet, b0 int, accs []acc) {
 			}
 		}
 
-		e.h, e.ea, e.eb, e.p, e.act = hp, A, B, p, act
+		e.act = act
 	}
 
 	// The acts.
