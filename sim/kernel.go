@@ -5,7 +5,6 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"sync"
-	"unsafe"
 
 	"github.com/trustlab/trustlab/fit"
 	"github.com/trustlab/trustlab/internal/rng"
@@ -462,26 +461,13 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 	accs := s.acc[h*G : (h+1)*G]
 	agLo, agHi := s.shardRange(h)
 	counted := s.cnt != nil
+	var blk [kBlock]meet
 	if !k.inv {
-		// A binary situation draws every number in the pick pass, so the
-		// next block's partners can be picked, and their data fetched
-		// into the cache (prefetchPartners), before this block's reads
-		// and acts: the fetches overlap with the acts. The draws keep
-		// their order.
-		var bufs [2][kBlock]meet
-		cur := bufs[0][:min(kBlock, agHi-agLo)]
-		s.pickBlock(k, cur, agLo, src, r)
-		s.prefetchPartners(k, cur)
-		for b0, nb := agLo, 1; b0 < agHi; b0, nb = b0+kBlock, nb+1 {
-			var nxt []meet
-			if b1 := b0 + kBlock; b1 < agHi {
-				nxt = bufs[nb%2][:min(kBlock, agHi-b1)]
-				s.pickBlock(k, nxt, b1, src, r)
-				s.prefetchPartners(k, nxt)
-			}
-			s.gatherBlock(k, cur)
-			s.binBlock(k, cur, b0, accs)
-			cur = nxt
+		for b0 := agLo; b0 < agHi; b0 += kBlock {
+			blkN := blk[:min(kBlock, agHi-b0)]
+			s.pickBlock(k, blkN, b0, src, r)
+			s.gatherBlock(k, blkN)
+			s.binBlock(k, blkN, b0, accs)
 		}
 		// Binary welfare is the sum of the payoffs (binBlock does not
 		// sum it twice).
@@ -491,7 +477,6 @@ func (s *Sim) generalShard(w, h int, k *kern) {
 		}
 		return
 	}
-	var blk [kBlock]meet
 	for b0 := agLo; b0 < agHi; b0 += kBlock {
 		b1 := min(b0+kBlock, agHi)
 		blkN := blk[:b1-b0]
@@ -663,30 +648,6 @@ func (s *Sim) gatherBlock(k *kern, blkN []meet) {
 		if counted {
 			e.c = s.counts(j, k.fw)
 		}
-	}
-}
-
-// prefetchPartners asks the CPU to fetch the partners' trustworthiness,
-// groups and counts of blk into the cache (prefetchAt: no effect on what
-// is computed).
-func (s *Sim) prefetchPartners(k *kern, blkN []meet) {
-	var js [kBlock]int32
-	n := 0
-	for q := range blkN {
-		if e := &blkN[q]; e.ki >= 0 {
-			js[n] = e.j
-			n++
-		}
-	}
-	if n == 0 {
-		return
-	}
-	prefetchAt(unsafe.Pointer(&s.w[0]), 2, &js[0], n)
-	if !k.plain {
-		prefetchAt(unsafe.Pointer(&s.ag.grp[0]), 0, &js[0], n)
-	}
-	if s.cnt != nil {
-		prefetchAt(unsafe.Pointer(&s.cnt[0]), uint64(bits.TrailingZeros(k.fw/8))+2, &js[0], n)
 	}
 }
 
