@@ -303,15 +303,26 @@ func (s *Sim) scatterCounts() {
 	run := func(p int) {
 		lo, hi := int32(p*s.n/parts), int32((p+1)*s.n/parts)
 		clear(s.cnt[lo*wpt : hi*wpt])
+		if wpt == 1 && hi > lo {
+			// Without a branch on the partner, which is in the task's range
+			// at random (half the time on two tasks): a record of another
+			// range (or of no partner, j = -1) adds nothing to the range's
+			// last word.
+			cnt := s.cnt[lo:hi]
+			last := uint32(hi-lo) - 1
+			recF := s.recF[:len(s.recJ)]
+			for i, j := range s.recJ {
+				u := uint32(j - lo)
+				m := -b2u(u <= last) // all ones in the range, else 0
+				cnt[u&m|last&^m] += inc[recF[i]&7][0] & m
+			}
+			return
+		}
 		for i, j := range s.recJ {
 			if j < lo || j >= hi {
 				continue
 			}
 			d := &inc[s.recF[i]&7]
-			if wpt == 1 {
-				s.cnt[j] += d[0]
-				continue
-			}
 			for w := range wpt {
 				s.cnt[j*wpt+w] += d[w]
 			}
