@@ -370,16 +370,17 @@ func (g *kgroup) honourRaw(w float32, c *[4]uint32, trusts uint32) float32 {
 // clamp01 clamps h to [0, 1] (clampB).
 func clamp01(h float32) float32 { return clampB(h, 0, 1) }
 
-// clampB clamps x to [lo, hi] with branches (float min and max carry NaN
-// and -0 handling; x is rarely outside).
+// clampB clamps x to [lo, hi], 0 <= lo <= hi, without branches: a
+// float32 that is not negative orders as its bits do as an int32, and a
+// negative one has negative bits, so integer max and min (conditional
+// moves) clamp it. (A branch would be mispredicted: the stake after an
+// outcome hits its bounds at random; float min and max carry NaN and -0
+// handling.) -0 becomes +0, and NaN hi.
 func clampB(x, lo, hi float32) float32 {
-	if x < lo {
-		x = lo
-	}
-	if x > hi {
-		x = hi
-	}
-	return x
+	b := int32(math.Float32bits(x))
+	b = max(b, int32(math.Float32bits(lo)))
+	b = min(b, int32(math.Float32bits(hi)))
+	return math.Float32frombits(uint32(b))
 }
 
 // honourOf is honour for trustee j, reading what it needs.

@@ -1,6 +1,9 @@
 package sim
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 // With learned traits the start traits are not kept but redrawn from the
 // init streams: before any step they are the current traits.
@@ -73,6 +76,32 @@ func TestScatterCounts(t *testing.T) {
 		}
 		if nz == 0 {
 			t.Errorf("fw %d: no honoured engagements counted", fw)
+		}
+	}
+}
+
+// TestClampB checks the branch-free clamp against its definition, for
+// values below, inside and above the bounds, the bounds themselves,
+// negative numbers and the signed zeros.
+func TestClampB(t *testing.T) {
+	bounds := [][2]float32{{0, 1}, {0.001, 0.999}, {0.2, 1}, {0.05, 0.05}}
+	xs := []float32{-1e30, -2, -1, -0.5, -1e-30, float32(math.Copysign(0, -1)), 0, 1e-30, 0.001, 0.05, 0.2, 0.3, 0.999, 1, 1.0000001, 2, 1e6, 1e30}
+	for _, bd := range bounds {
+		lo, hi := bd[0], bd[1]
+		for _, x := range xs {
+			want := x
+			if want < lo {
+				want = lo
+			}
+			if want > hi {
+				want = hi
+			}
+			if want == 0 {
+				want = 0 // -0 becomes +0
+			}
+			if got := clampB(x, lo, hi); math.Float32bits(got) != math.Float32bits(want) {
+				t.Errorf("clampB(%g, %g, %g) = %g, want %g", x, lo, hi, got, want)
+			}
 		}
 	}
 }
