@@ -47,7 +47,10 @@ type kern struct {
 	cCost, cGain, cLoss float32 // control option
 	stakeStart          float32
 	stakeT              [4]float32 // a stake's factor by outcome (nextStake): 1, shrink, grow
-	endowment           float64    // investment game
+	lvOn                bool       // stakes are level indexes (Sim.stakeI)
+	lvV                 [stakeLevelMax]float32
+	lvNx                [4 * stakeLevelMax]uint8 // the next level, by 4*level + outcome (nextStake's)
+	endowment           float64                  // investment game
 	mult, tBreak, prec  float64
 	lnT, ln1mT          float64
 	r1t                 *r1Table // R1 tabulated over the reachable beliefs (nil: none)
@@ -133,8 +136,17 @@ func (s *Sim) newKern() kern {
 		k.cCost, k.cGain, k.cLoss = float32(c.Cost), float32(c.Gain), float32(c.Loss)
 	}
 	if gs := sc.Interventions.GraduatedStakes; gs != nil {
-		k.stakeStart = float32(gs.Start)
-		k.stakeT = [4]float32{1, float32(gs.Shrink), float32(gs.Grow)}
+		k.stakeStart, k.stakeT = stakeFactors(gs)
+		if s.stakeI != nil {
+			lv, _ := stakeLevels(k.stakeStart, k.stakeT)
+			k.lvOn = true
+			for i, l := range lv {
+				k.lvV[i] = l.v
+				for o, nx := range l.next {
+					k.lvNx[i*4+o] = nx
+				}
+			}
+		}
 	}
 	if k.inv {
 		k.tBreak = 1 / k.mult
@@ -442,6 +454,7 @@ type meet struct {
 	c     [4]uint32
 	sl    slot    // the agent's slot (read early too: the act's first miss)
 	st    float32 // the slot's stake
+	lv    uint8   // its level (kern.lvOn)
 	h     float32 // the partner's honour probability
 	x     uint64  // binary situation: the act's uniforms (bits 16-39, 40-63)
 
@@ -650,7 +663,10 @@ func (s *Sim) gatherBlock(k *kern, blkN []meet) {
 		j := int(e.j)
 		sk := e.sk
 		e.sl = s.slots[sk]
-		if k.stakes {
+		if k.lvOn {
+			e.lv = s.stakeI[sk]
+			e.st = k.lvV[e.lv]
+		} else if k.stakes {
 			e.st = s.stake[sk]
 		}
 		e.w = s.w[j]
@@ -687,10 +703,6 @@ func (s *Sim) actInvest(k *kern, gk *kgroup, i int, e *meet, a *acc, src *pcgSrc
 	sl := &s.slots[sk]
 	A, B := e.sl.A, e.sl.B
 	tau := ag.trait[i]
-	st := float32(1)
-	if k.stakes {
-		st = e.st
-	}
 	hp := e.h
 	p := A / (A + B)
 	a.addBelief(p, hp)
@@ -750,7 +762,7 @@ func (s *Sim) actInvest(k *kern, gk *kgroup, i int, e *meet, a *acc, src *pcgSrc
 		sl.Trusts = e.sl.Trusts + 1
 	}
 	if k.stakes && engaged {
-		s.stake[sk] = k.nextStake(st, 1+b2u(confirmed))
+		k.setStake(s, sk, e, 1+b2u(confirmed))
 	}
 	if evidence && k.learn {
 		c := float32(0)
@@ -802,7 +814,7 @@ func (s *Sim) binBlock(k *kern, blk []meet, b0 int, accs []acc) {
 	if s.cnt != nil {
 		recJ, recF = s.recJ[b0 : b0+n][:n], s.recF[b0 : b0+n][:n]
 	}
-	slots, stake := s.slots, s.stake
+	slots, stake, stakeI := s.slots, s.stake, s.stakeI
 	// The decisions, in a pass of their own: the acts' updates of the
 	// sums and slots would otherwise stand between one agent's long chain
 	// of dependent operations (the division, the exponentials) and the
@@ -936,7 +948,9 @@ func (s *Sim) binBlock(k *kern, blk []meet, b0 int, accs []acc) {
 		sl.A = gk.gamma*(A+wA[conf&1]) + gk.decay*(gk.n0*pt)
 		sl.B = gk.gamma*(B+wB[(evi&^conf)&1]) + gk.decay*(gk.n0*(1-pt))
 		sl.Trusts = e.sl.Trusts + isT
-		if k.stakes {
+		if k.lvOn {
+			stakeI[e.sk] = k.lvNx[(uint(e.lv)*4+uint(eng*(1+conf)))&(4*stakeLevelMax-1)]
+		} else if k.stakes {
 			stake[e.sk] = k.nextStake(st, eng*(1+conf))
 		}
 		if k.learn {
@@ -967,6 +981,58 @@ func (a *acc) foldHist(lossPossible bool) {
 	a.acting += acting
 	a.agents += acting
 	clear(h[:])
+}
+
+// setStake sets the stake of slot sk, which e met, after outcome out.
+func (k *kern) setStake(s *Sim, sk int, e *meet, out uint32) {
+	if k.lvOn {
+		s.stakeI[sk] = k.lvNx[uint(e.lv)*4+uint(out)]
+		return
+	}
+	s.stake[sk] = k.nextStake(e.st, out)
+}
+
+// stakeLevelMax is the most stake levels kept as uint8 indexes.
+const stakeLevelMax = 256
+
+// stakeFactors is graduated stakes' start and factors by outcome
+// (nextStake) in float32.
+func stakeFactors(gs *scenario.Graduated) (start float32, factor [4]float32) {
+	return float32(gs.Start), [4]float32{1, float32(gs.Shrink), float32(gs.Grow)}
+}
+
+// stakeLevel is one stake that graduated stakes reach and the index of
+// the level after it by outcome (0 not engaged, 1 betrayed, 2 confirmed).
+type stakeLevel struct {
+	v    float32
+	next [3]uint8
+}
+
+// stakeLevels lists the stakes that graduated stakes reach from start, as
+// nextStake computes them in float32, start first; ok is false if there
+// are more than stakeLevelMax. Factors that are powers of two (the
+// defaults: x2 and x0.5) reach a handful: 0.2, 0.4, 0.8, 1, 0.5, 0.25
+// from 0.2; others, whose products round, can reach many.
+func stakeLevels(start float32, factor [4]float32) (lv []stakeLevel, ok bool) {
+	k := kern{stakeStart: start, stakeT: factor}
+	at := map[float32]int{start: 0}
+	lv = []stakeLevel{{v: start}}
+	for i := 0; i < len(lv); i++ {
+		for o := range uint32(3) {
+			x := k.nextStake(lv[i].v, o)
+			j, seen := at[x]
+			if !seen {
+				if len(lv) == stakeLevelMax {
+					return nil, false
+				}
+				j = len(lv)
+				at[x] = j
+				lv = append(lv, stakeLevel{v: x})
+			}
+			lv[i].next[o] = uint8(j)
+		}
+	}
+	return lv, true
 }
 
 // nextStake is the stake after one with stake st and outcome out: 0 not

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -102,6 +103,50 @@ func TestClampB(t *testing.T) {
 			if got := clampB(x, lo, hi); math.Float32bits(got) != math.Float32bits(want) {
 				t.Errorf("clampB(%g, %g, %g) = %g, want %g", x, lo, hi, got, want)
 			}
+		}
+	}
+}
+
+// TestStakeLevels checks the stake levels against nextStake: every level's
+// successors are the levels nextStake computes, the defaults' levels are
+// the six stakes they reach, and factors whose products round refuse to
+// be tabulated (the kernel then keeps float32 stakes).
+func TestStakeLevels(t *testing.T) {
+	for _, tc := range []struct {
+		start, shrink, grow float32
+		want                []float32 // nil: too many levels
+	}{
+		{0.2, 0.5, 2, []float32{0.2, 0.4, 0.8, 1, 0.5, 0.25}},
+		{0.1, 0.5, 2, []float32{0.1, 0.2, 0.4, 0.8, 1, 0.5, 0.25, 0.125}},
+		{1, 0.5, 2, []float32{1}},
+		{0.5, 1, 1, []float32{0.5}},
+		{0.01, 0.7, 1.3, nil},
+	} {
+		k := kern{stakeStart: tc.start, stakeT: [4]float32{1, tc.shrink, tc.grow}}
+		lv, ok := stakeLevels(k.stakeStart, k.stakeT)
+		if tc.want == nil {
+			if ok {
+				t.Errorf("start %g, x%g/x%g: %d levels, want more than %d", tc.start, tc.shrink, tc.grow, len(lv), stakeLevelMax)
+			}
+			continue
+		}
+		if !ok {
+			t.Fatalf("start %g, x%g/x%g: too many levels", tc.start, tc.shrink, tc.grow)
+		}
+		got := make([]float32, len(lv))
+		for i, l := range lv {
+			got[i] = l.v
+			for o, nx := range l.next {
+				if want := k.nextStake(l.v, uint32(o)); lv[nx].v != want {
+					t.Errorf("start %g: level %g, outcome %d: next %g, want %g", tc.start, l.v, o, lv[nx].v, want)
+				}
+			}
+		}
+		slices.Sort(got)
+		want := slices.Clone(tc.want)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("start %g, x%g/x%g: levels %v, want %v", tc.start, tc.shrink, tc.grow, got, want)
 		}
 	}
 }

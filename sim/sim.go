@@ -118,7 +118,8 @@ type Sim struct {
 	slots   []slot     // general path
 	fslots  []fastSlot // fast kernel (then slots is nil)
 	ftrait  []float64  // fast kernel: sum of the (constant) traits per shard
-	stake   []float32  // graduated stakes, per slot
+	stake   []float32  // graduated stakes, per slot (nil if stakeI holds them)
+	stakeI  []uint8    // graduated stakes, per slot, as indexes into kern.lvV (nil if stake holds them)
 	hugePad int64      // bytes of padding that align the arrays read at random to huge pages (makeHuge)
 
 	// The per-trustee counts of the previous step and the agents'
@@ -432,10 +433,17 @@ func (s *Sim) init() {
 		})
 	}
 	if gs := sc.Interventions.GraduatedStakes; gs != nil {
-		s.stake = make([]float32, len(s.slots))
-		st := float32(gs.Start)
-		for i := range s.stake {
-			s.stake[i] = st
+		// A slot's stake as an index into the few levels that graduated
+		// stakes reach, where they are few (stakeLevels), else as a
+		// float32. Both start at start.
+		if _, ok := stakeLevels(stakeFactors(gs)); ok && !s.fast {
+			s.stakeI = make([]uint8, len(s.slots))
+		} else {
+			s.stake = make([]float32, len(s.slots))
+			st := float32(gs.Start)
+			for i := range s.stake {
+				s.stake[i] = st
+			}
 		}
 	}
 	if !s.fast && (s.recip || s.social) {
@@ -599,7 +607,7 @@ func (s *Sim) StateBytes() int64 {
 	b += s.ag.bytes() + int64(unsafe.Sizeof(fastAgent{}))*int64(cap(s.fagents))
 	b += 4*int64(cap(s.w)+cap(s.stake)+cap(s.rank)+cap(s.prof)) + 8*int64(cap(s.lam))
 	b += int64(unsafe.Sizeof(slot{}))*int64(cap(s.slots)) + int64(unsafe.Sizeof(fastSlot{}))*int64(cap(s.fslots))
-	b += 4*int64(cap(s.cnt)) + 4*int64(cap(s.recJ)) + int64(cap(s.recF))
+	b += 4*int64(cap(s.cnt)) + 4*int64(cap(s.recJ)) + int64(cap(s.recF)) + int64(cap(s.stakeI))
 	if t := s.kern.r1t; t != nil {
 		b += 8 * int64(cap(t.v))
 	}

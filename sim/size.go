@@ -126,8 +126,11 @@ func Predict(sc *scenario.Scenario) Size {
 		}
 		perSlot = float64(unsafe.Sizeof(slot{}))
 	}
-	if sc.Interventions.GraduatedStakes != nil {
-		perSlot += 4
+	if gs := sc.Interventions.GraduatedStakes; gs != nil {
+		perSlot += 4 // a float32, or a level's index where the levels are few
+		if _, ok := stakeLevels(stakeFactors(gs)); ok && !fastScenario(sc, regular) {
+			perSlot -= 3
+		}
 	}
 	counted := sc.Feedback == model.FeedbackSocial
 	for _, g := range sc.Population.Groups {
