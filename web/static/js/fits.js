@@ -7,7 +7,7 @@ import { editor } from './editor.js';
 import { select } from './controls.js';
 import { parseCSV, value } from './csv.js';
 import { lineChart } from './chart.js';
-import { followJob, jobForm, fileLinks, pastJobs, pollJobs } from './jobs.js';
+import { followJob, jobForm, jobsPage, fileLinks } from './jobs.js';
 import { navigate } from './app.js';
 import { fitOptions } from './fitopts.js';
 import { csvPreview } from './csvpreview.js';
@@ -104,23 +104,20 @@ function mountList(main) {
   h('div', { class: 'buttons' }, submit),
   status, errBox);
 
-  const listBox = h('div', {}, h('p', { class: 'hint' }, 'Loading…'));
-  main.replaceChildren(
-    h('h1', {}, 'Fits'),
-    h('p', { class: 'lede' }, 'Fit the pyramid model to trust-game data, subject by subject, and compare it with its nested variants (no asymmetry, no risk weight, no trait, no learning) and a baseline by AIC, BIC and held-out log-likelihood.'),
-    h('div', { class: 'two' }, form,
-      pastJobs('fits', 'Past fits', listBox)));
-
   get('/api/v1/examples').then((d) => {
     specs = d.specs || [];
     specSel.input.replaceChildren(h('option', { value: '' }, 'Choose a spec…'), ...specs.map((s) => h('option', { value: s.name }, s.name)));
   }).catch(() => specSel.input.replaceChildren(h('option', { value: '' }, 'Unavailable')));
-  const describe = (j) => {
-    const m = j.manifest || {};
-    if (!m.subjects) return '–';
-    return `${m.subjects} subjects, ${m.trials} trials${m.split ? `, split by ${m.split} (${(m.levels || []).length} levels)` : ''}`;
-  };
-  return pollJobs(listBox, 'fits', describe);
+  return jobsPage(main, 'fits', {
+    heading: 'Fits',
+    lede: 'Fit the pyramid model to trust-game data, subject by subject, and compare it with its nested variants (no asymmetry, no risk weight, no trait, no learning) and a baseline by AIC, BIC and held-out log-likelihood.',
+    form, past: 'Past fits',
+    describe: (j) => {
+      const m = j.manifest || {};
+      if (!m.subjects) return '–';
+      return `${m.subjects} subjects, ${m.trials} trials${m.split ? `, split by ${m.split} (${(m.levels || []).length} levels)` : ''}`;
+    },
+  });
 }
 
 const FILE_TEXT = {

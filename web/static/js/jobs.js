@@ -219,6 +219,23 @@ export function pollJobs(el, kind, describe) {
   return () => clearInterval(refresh);
 }
 
+/**
+ * jobsPage lays out the page of the jobs of a kind: heading, lede, then
+ * form (a new job) beside the past jobs (pastJobs, titled past; aside
+ * below them), whose list box (with the attributes listAttrs) is kept up
+ * to date with describe (pollJobs). It returns the function that stops
+ * the polling.
+ */
+export function jobsPage(main, kind, { heading, lede, form, past, describe, aside, listAttrs = {} }) {
+  const listBox = h('div', listAttrs, h('p', { class: 'hint' }, 'Loading…'));
+  const jobs = pastJobs(kind, past, listBox);
+  main.replaceChildren(
+    h('h1', {}, heading),
+    h('p', { class: 'lede' }, lede),
+    h('div', { class: 'two' }, form, aside ? h('div', {}, jobs, aside) : jobs));
+  return pollJobs(listBox, kind, describe);
+}
+
 /** pastJobs is the panel of the list of past jobs of a kind, titled title. */
 export function pastJobs(kind, title, listBox) {
   return h('section', { class: 'panel', 'aria-labelledby': `past-${kind}-h` }, h('h2', { id: `past-${kind}-h` }, title), listBox);

@@ -4,7 +4,7 @@
 import { h, num, when, duration, rate } from './dom.js';
 import { LIVE_SCENARIO } from './api.js';
 import { builder } from './builder.js';
-import { followJob, jobForm, fileLinks, submitJob, draftEditor, serverCheck, pastJobs, pollJobs, examplePicker } from './jobs.js';
+import { followJob, jobForm, jobsPage, fileLinks, submitJob, draftEditor, serverCheck, examplePicker } from './jobs.js';
 import { navigate } from './app.js';
 import { comparePanel, mountCompare } from './compare.js';
 
@@ -85,15 +85,12 @@ function mountList(main) {
   h('div', { class: 'buttons' }, runBtn, liveBtn),
   status);
 
-  const listBox = h('div', { 'aria-live': 'off' }, h('p', { class: 'hint' }, 'Loading…'));
-  main.replaceChildren(
-    h('h1', {}, 'Simulations'),
-    h('p', { class: 'lede' }, 'Run an agent-based scenario on the server: a population of trustors with traits, partners with a trustworthiness, a network and a situation. Choose an example or write your own; the run reports its progress and, when done, its charts and tidy CSV files.'),
-    h('div', { class: 'two' }, form,
-      h('div', {}, pastJobs('runs', 'Past runs', listBox), comparePanel())));
-
-  const describe = (j) => (j.manifest && j.manifest.scenario && j.manifest.scenario.name) || '–';
-  return pollJobs(listBox, 'runs', describe);
+  return jobsPage(main, 'runs', {
+    heading: 'Simulations',
+    lede: 'Run an agent-based scenario on the server: a population of trustors with traits, partners with a trustworthiness, a network and a situation. Choose an example or write your own; the run reports its progress and, when done, its charts and tidy CSV files.',
+    form, past: 'Past runs', listAttrs: { 'aria-live': 'off' }, aside: comparePanel(),
+    describe: (j) => (j.manifest && j.manifest.scenario && j.manifest.scenario.name) || '–',
+  });
 }
 
 const FILE_TEXT = {

@@ -7,7 +7,7 @@ import { h, num, when, duration } from './dom.js';
 import { getText } from './api.js';
 import { select } from './controls.js';
 import { parseCSV, value } from './csv.js';
-import { followJob, jobForm, fileLinks, submitJob, draftEditor, serverCheck, pastJobs, pollJobs, examplePicker } from './jobs.js';
+import { followJob, jobForm, jobsPage, fileLinks, submitJob, draftEditor, serverCheck, examplePicker } from './jobs.js';
 import { navigate } from './app.js';
 
 const DRAFT = 'trustlab.sweep.draft';
@@ -63,14 +63,12 @@ function mountList(main) {
   h('div', { class: 'buttons' }, submit),
   status);
 
-  const listBox = h('div', {}, h('p', { class: 'hint' }, 'Loading…'));
-  main.replaceChildren(
-    h('h1', {}, 'Sweeps'),
-    h('p', { class: 'lede' }, 'Run a scenario over every combination of values of some of its parameters, each several times with its own seed, and see every measure against every parameter. The results depend on the sweep\'s seed only.'),
-    h('div', { class: 'two' }, form,
-      pastJobs('sweeps', 'Past sweeps', listBox)));
-  const describe = (j) => (j.manifest ? `${j.manifest.name}: ${j.manifest.cells} cells × ${j.manifest.replications}` : '–');
-  const stopList = pollJobs(listBox, 'sweeps', describe);
+  const stopList = jobsPage(main, 'sweeps', {
+    heading: 'Sweeps',
+    lede: 'Run a scenario over every combination of values of some of its parameters, each several times with its own seed, and see every measure against every parameter. The results depend on the sweep\'s seed only.',
+    form, past: 'Past sweeps',
+    describe: (j) => (j.manifest ? `${j.manifest.name}: ${j.manifest.cells} cells × ${j.manifest.replications}` : '–'),
+  });
   check();
   return () => { stopList(); stop(); };
 }
