@@ -20,8 +20,7 @@ import (
 func TestFailedDeleteKeepsTheJob(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	started := make(chan string, 10)
-	m, _ := setup(t, dir, countRunner{started: started})
+	m, started := setupStarted(t, dir, 10)
 	done := submitRun(t, m, "steps: 3\n")
 	wait(t, m, done.ID, trustlab.JobDone)
 	running := submitRun(t, m, "steps: 3\nblock: true\n")

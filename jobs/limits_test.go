@@ -122,8 +122,7 @@ func TestDefaultLimits(t *testing.T) {
 func TestStartFailsRunsOverTheLimits(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	started := make(chan string, 1)
-	m, _ := setupLimits(t, dir, countRunner{started: started}, jobs.Limits{})
+	m, started := setupStarted(t, dir, 1)
 	j := submitRun(t, m, "steps: 5\nagents: 5000\nblock: true\n")
 	<-started
 	m.Stop(ctx)
