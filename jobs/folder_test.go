@@ -23,9 +23,8 @@ func TestFailedDeleteKeepsTheJob(t *testing.T) {
 	m, started := setupStarted(t, dir, 10)
 	done := submitRun(t, m, "steps: 3\n")
 	wait(t, m, done.ID, trustlab.JobDone)
-	running := submitRun(t, m, "steps: 3\nblock: true\n")
-	<-started
-	<-started
+	<-started // the done job's
+	running := startRun(t, m, started, "steps: 3\nblock: true\n")
 	queued := submitRun(t, m, "steps: 2\n")
 	undo := testfs.Undeletable(t, filepath.Join(dir, "runs"))
 	for _, id := range []string{done.ID, running.ID, queued.ID} {

@@ -108,6 +108,15 @@ func submitRun(t *testing.T, m *jobs.Manager, scenario string) trustlab.Job {
 	return j
 }
 
+// startRun submits a run of scenario to m and waits until it starts
+// (started: the channel of m's runner, setupStarted).
+func startRun(t *testing.T, m *jobs.Manager, started <-chan string, scenario string) trustlab.Job {
+	t.Helper()
+	j := submitRun(t, m, scenario)
+	<-started
+	return j
+}
+
 // openDB opens the database of the jobs in dir, closed when the test ends.
 func openDB(t *testing.T, dir string) *sqlite.DB {
 	t.Helper()
@@ -176,8 +185,7 @@ func TestDeleteCancelsARunningJob(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	m, started := setupStarted(t, dir, 1)
-	j := submitRun(t, m, "steps: 5\nblock: true\n")
-	<-started
+	j := startRun(t, m, started, "steps: 5\nblock: true\n")
 	if _, err := m.Open(ctx, trustlab.KindRun, j.ID, "steps.csv"); trustlab.ErrorCode(err) != trustlab.ECONFLICT {
 		t.Errorf("outputs of a running job: %v, want conflict", err)
 	}

@@ -123,8 +123,7 @@ func TestStartFailsRunsOverTheLimits(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	m, started := setupStarted(t, dir, 1)
-	j := submitRun(t, m, "steps: 5\nagents: 5000\nblock: true\n")
-	<-started
+	j := startRun(t, m, started, "steps: 5\nagents: 5000\nblock: true\n")
 	m.Stop(ctx)
 	m2, _ := setupLimits(t, dir, countRunner{}, jobs.Limits{MaxAgents: 1000})
 	got, err := m2.Job(ctx, trustlab.KindRun, j.ID)
