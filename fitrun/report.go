@@ -277,13 +277,11 @@ func fitHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs map
 	page := report.Page{
 		Title: "trustlab fit: " + spec.Name,
 		Intro: intro,
-		Sections: []report.Section{
-			w.comparisonSection("Totals over fits. Lower AIC and BIC are better; the cross-validated log-likelihood scores held-out choices under parameters fitted to the earlier ones (higher is better). Δ is the difference from the full model.", figs["comparison"]),
-			{Heading: "Observed and predicted choices", Figures: toFigures(figs["choices"])},
-			{Heading: "Parameter estimates", Figures: toFigures(figs["params"])},
-			uncertaintySection(w, figs),
-			{Heading: "Posterior predictive checks", Text: "Whole sequences simulated from the fitted subjects, against what they did: does the model reproduce the course of trust with each partner and the shape of the amounts, not just one choice at a time?", Figures: toFigures(figs["ppc"])},
-		},
+		Sections: append(fitSections(w, figs,
+			"Totals over fits. Lower AIC and BIC are better; the cross-validated log-likelihood scores held-out choices under parameters fitted to the earlier ones (higher is better). Δ is the difference from the full model.",
+			"Observed and predicted choices", "Not drawn (more than 12 partners, or --no-plots): see predictions.csv."),
+			report.Section{Heading: "Posterior predictive checks", Text: "Whole sequences simulated from the fitted subjects, against what they did: does the model reproduce the course of trust with each partner and the shape of the amounts, not just one choice at a time?", Figures: toFigures(figs["ppc"])},
+		),
 		Manifest: man,
 		Files:    w.files(),
 	}
@@ -300,16 +298,30 @@ func fitHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs map
 		}
 		page.Sections = append(page.Sections, report.Section{Heading: "Subjects left out", Text: fmt.Sprintf("%d subjects with bad rows were left out of every fit (--drop-invalid).", len(man.Dropped)), Tables: []report.Table{tab}})
 	}
-	if len(figs["choices"]) == 0 {
-		page.Sections[1].Text = "Not drawn (more than 12 partners, or --no-plots): see predictions.csv."
-	}
 	if len(figs["ppc"]) == 0 {
 		page.Sections[4].Text = "Not drawn (--no-plots, --replications 0, or more than 12 partners)."
 	}
-	if len(figs["params"]) == 0 {
-		page.Sections[2].Text = "Not drawn (--no-plots or fewer than two fits): see subjects.csv."
-	}
 	return writePage(dir, page)
+}
+
+// fitSections are the sections a fit's page begins with: the model
+// comparison (about says how to read it), the choices against the
+// predictions (headed choices; noChoices says why they are not drawn),
+// the parameter estimates and their uncertainty.
+func fitSections(w *fitWriter, figs map[string][]fitFigure, about, choices, noChoices string) []report.Section {
+	s := []report.Section{
+		w.comparisonSection(about, figs["comparison"]),
+		{Heading: choices, Figures: toFigures(figs["choices"])},
+		{Heading: "Parameter estimates", Figures: toFigures(figs["params"])},
+		uncertaintySection(w, figs),
+	}
+	if len(figs["choices"]) == 0 {
+		s[1].Text = noChoices
+	}
+	if len(figs["params"]) == 0 {
+		s[2].Text = "Not drawn (--no-plots or fewer than two fits): see subjects.csv."
+	}
+	return s
 }
 
 func freeList(w *fitWriter) []string {

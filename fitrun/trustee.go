@@ -286,23 +286,14 @@ func trusteeHTML(dir string, w *fitWriter, man Manifest, spec dataset.Spec, figs
 	page := report.Page{
 		Title: "trustlab fit: " + spec.Name + " (trustees)",
 		Intro: intro,
-		Sections: []report.Section{
-			w.comparisonSection("Totals over fits. Lower AIC and BIC are better; the cross-validated log-likelihood scores held-out decisions (higher is better). Δ is the difference from the trustee model.", figs["comparison"]),
-			{Heading: "Returns by the size of the trust", Figures: toFigures(figs["choices"])},
-			{Heading: "Parameter estimates", Figures: toFigures(figs["params"])},
-			uncertaintySection(w, figs),
-		},
+		Sections: fitSections(w, figs,
+			"Totals over fits. Lower AIC and BIC are better; the cross-validated log-likelihood scores held-out decisions (higher is better). Δ is the difference from the trustee model.",
+			"Returns by the size of the trust", "Not drawn (--no-plots, or every trust was of the same size): see predictions.csv."),
 		Manifest: man,
 		Files:    w.files(),
 	}
 	if !man.NoCV {
 		page.Files = append(page.Files, report.Link{Href: "cv_predictions.csv"})
-	}
-	if len(figs["choices"]) == 0 {
-		page.Sections[1].Text = "Not drawn (--no-plots, or every trust was of the same size): see predictions.csv."
-	}
-	if len(figs["params"]) == 0 {
-		page.Sections[2].Text = "Not drawn (--no-plots or fewer than two fits): see subjects.csv."
 	}
 	return writePage(dir, page)
 }

@@ -15,32 +15,27 @@ import (
 	"github.com/trustlab/trustlab"
 )
 
-// StatusCode maps an error code to its HTTP status: the one place where the
-// API decides how a kind of failure is answered.
+// statusOf is the HTTP status of each error code; a code not listed
+// (trustlab.EINTERNAL among them) is answered 500.
+var statusOf = map[string]int{
+	"":                     http.StatusOK,
+	trustlab.EINVALID:      http.StatusBadRequest,
+	trustlab.ENOTFOUND:     http.StatusNotFound,
+	trustlab.ECONFLICT:     http.StatusConflict,
+	trustlab.EUNAUTHORIZED: http.StatusUnauthorized,
+	codeForbidden:          http.StatusForbidden,
+	trustlab.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	trustlab.EUNAVAILABLE:  http.StatusNotImplemented,
+	trustlab.ELIMIT:        http.StatusUnprocessableEntity,
+	trustlab.ETOOMANY:      http.StatusTooManyRequests,
+	trustlab.EMEDIATYPE:    http.StatusUnsupportedMediaType,
+}
+
+// StatusCode maps an error code to its HTTP status (statusOf): the one
+// place where the API decides how a kind of failure is answered.
 func StatusCode(code string) int {
-	switch code {
-	case "":
-		return http.StatusOK
-	case trustlab.EINVALID:
-		return http.StatusBadRequest
-	case trustlab.ENOTFOUND:
-		return http.StatusNotFound
-	case trustlab.ECONFLICT:
-		return http.StatusConflict
-	case trustlab.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case codeForbidden:
-		return http.StatusForbidden
-	case trustlab.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case trustlab.EUNAVAILABLE:
-		return http.StatusNotImplemented
-	case trustlab.ELIMIT:
-		return http.StatusUnprocessableEntity
-	case trustlab.ETOOMANY:
-		return http.StatusTooManyRequests
-	case trustlab.EMEDIATYPE:
-		return http.StatusUnsupportedMediaType
+	if status, ok := statusOf[code]; ok {
+		return status
 	}
 	return http.StatusInternalServerError
 }

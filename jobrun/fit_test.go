@@ -49,20 +49,29 @@ func fitData(t *testing.T, n int) string {
 	return path
 }
 
-// The fitter reports 0 of the subjects at the start, then every subject,
-// and returns the manifest.
-func TestFitReportsEverySubject(t *testing.T) {
+// fitSubjects fits the models to n subjects of fitData, as a job does
+// (jobrun.Fit at its defaults, with ctx and progress), and returns the
+// manifest and the output folder; it skips the test in -short mode.
+func fitSubjects(t *testing.T, ctx context.Context, n int, progress trustlab.ProgressFunc) ([]byte, string) {
+	t.Helper()
 	if testing.Short() {
-		t.Skip("fits every model to 3 subjects")
+		t.Skipf("fits every model to %d subjects", n)
 	}
 	spec := mikusSpec(t)
-	data := fitData(t, 3)
+	data := fitData(t, n)
 	out := filepath.Join(filepath.Dir(data), "out")
-	var got [][2]int
-	man, err := jobrun.Fit{Version: "test"}.Fit(context.Background(), data, spec, out, func(d, n int) { got = append(got, [2]int{d, n}) })
+	man, err := jobrun.Fit{Version: "test"}.Fit(ctx, data, spec, out, progress)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return man, out
+}
+
+// The fitter reports 0 of the subjects at the start, then every subject,
+// and returns the manifest.
+func TestFitReportsEverySubject(t *testing.T) {
+	var got [][2]int
+	man, out := fitSubjects(t, context.Background(), 3, func(d, n int) { got = append(got, [2]int{d, n}) })
 	if want := [][2]int{{0, 3}, {1, 3}, {2, 3}, {3, 3}}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("progress %v, want %v", got, want)
 	}

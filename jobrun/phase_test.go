@@ -2,7 +2,6 @@ package jobrun_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -37,21 +36,13 @@ func TestFitPhase(t *testing.T) {
 // which alone looks stalled during empirical Bayes): reading the data, each
 // EM iteration, each subject's final fits, then the plots.
 func TestFitReportsItsPhases(t *testing.T) {
-	if testing.Short() {
-		t.Skip("fits every model to 4 subjects")
-	}
-	spec := mikusSpec(t)
-	data := fitData(t, 4)
-	out := filepath.Join(filepath.Dir(data), "out")
 	var phases []string
 	ctx := trustlab.WithPhase(context.Background(), func(p string) {
 		if len(phases) == 0 || phases[len(phases)-1] != p {
 			phases = append(phases, p)
 		}
 	})
-	if _, err := (jobrun.Fit{Version: "test"}).Fit(ctx, data, spec, out, func(int, int) {}); err != nil {
-		t.Fatal(err)
-	}
+	fitSubjects(t, ctx, 4, func(int, int) {})
 	all := strings.Join(phases, "\n")
 	for _, want := range []string{
 		"reading the data",

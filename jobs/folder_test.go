@@ -20,13 +20,11 @@ import (
 func TestFailedDeleteKeepsTheJob(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	started := make(chan string, 10)
-	m, _ := setup(t, dir, countRunner{started: started})
+	m, started := setupStarted(t, dir, 10)
 	done := submitRun(t, m, "steps: 3\n")
 	wait(t, m, done.ID, trustlab.JobDone)
-	running := submitRun(t, m, "steps: 3\nblock: true\n")
-	<-started
-	<-started
+	<-started // the done job's
+	running := startRun(t, m, started, "steps: 3\nblock: true\n")
 	queued := submitRun(t, m, "steps: 2\n")
 	undo := testfs.Undeletable(t, filepath.Join(dir, "runs"))
 	for _, id := range []string{done.ID, running.ID, queued.ID} {

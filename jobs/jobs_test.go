@@ -78,6 +78,15 @@ func setup(t *testing.T, dir string, r countRunner) (*jobs.Manager, *sqlite.JobS
 	return setupLimits(t, dir, r, jobs.Limits{})
 }
 
+// setupStarted is setup with a countRunner that sends each run's start
+// on started, a channel of capacity n.
+func setupStarted(t *testing.T, dir string, n int) (*jobs.Manager, chan string) {
+	t.Helper()
+	started := make(chan string, n)
+	m, _ := setup(t, dir, countRunner{started: started})
+	return m, started
+}
+
 func setupLimits(t *testing.T, dir string, r countRunner, l jobs.Limits) (*jobs.Manager, *sqlite.JobStore) {
 	t.Helper()
 	store := sqlite.NewJobStore(openDB(t, dir))
@@ -96,6 +105,15 @@ func submitRun(t *testing.T, m *jobs.Manager, scenario string) trustlab.Job {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return j
+}
+
+// startRun submits a run of scenario to m and waits until it starts
+// (started: the channel of m's runner, setupStarted).
+func startRun(t *testing.T, m *jobs.Manager, started <-chan string, scenario string) trustlab.Job {
+	t.Helper()
+	j := submitRun(t, m, scenario)
+	<-started
 	return j
 }
 
@@ -166,10 +184,8 @@ func TestInvalidScenario(t *testing.T) {
 func TestDeleteCancelsARunningJob(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	started := make(chan string, 1)
-	m, _ := setup(t, dir, countRunner{started: started})
-	j := submitRun(t, m, "steps: 5\nblock: true\n")
-	<-started
+	m, started := setupStarted(t, dir, 1)
+	j := startRun(t, m, started, "steps: 5\nblock: true\n")
 	if _, err := m.Open(ctx, trustlab.KindRun, j.ID, "steps.csv"); trustlab.ErrorCode(err) != trustlab.ECONFLICT {
 		t.Errorf("outputs of a running job: %v, want conflict", err)
 	}

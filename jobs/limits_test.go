@@ -122,10 +122,8 @@ func TestDefaultLimits(t *testing.T) {
 func TestStartFailsRunsOverTheLimits(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	started := make(chan string, 1)
-	m, _ := setupLimits(t, dir, countRunner{started: started}, jobs.Limits{})
-	j := submitRun(t, m, "steps: 5\nagents: 5000\nblock: true\n")
-	<-started
+	m, started := setupStarted(t, dir, 1)
+	j := startRun(t, m, started, "steps: 5\nagents: 5000\nblock: true\n")
 	m.Stop(ctx)
 	m2, _ := setupLimits(t, dir, countRunner{}, jobs.Limits{MaxAgents: 1000})
 	got, err := m2.Job(ctx, trustlab.KindRun, j.ID)

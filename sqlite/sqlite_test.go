@@ -186,12 +186,20 @@ func randomLedger(t *testing.T, l *sqlite.LedgerService, r *rand.Rand, n int) []
 	return pairs
 }
 
-func TestRebuildGivesIdenticalNumbers(t *testing.T) {
-	ctx := context.Background()
+// cachedLedger opens a new database, records n experiences of
+// randomLedger in it (drawn from the seeds seed, seed+1) and returns the
+// database, its ledger, the pairs and their cached beliefs.
+func cachedLedger(t *testing.T, seed uint64, n int) (*sqlite.DB, *sqlite.LedgerService, [][2]string, snapshot) {
+	t.Helper()
 	db := open(t)
 	l := sqlite.NewLedgerService(db)
-	pairs := randomLedger(t, l, rand.New(rand.NewPCG(1, 2)), 300)
-	cached := snap(t, l, pairs)
+	pairs := randomLedger(t, l, rand.New(rand.NewPCG(seed, seed+1)), n)
+	return db, l, pairs, snap(t, l, pairs)
+}
+
+func TestRebuildGivesIdenticalNumbers(t *testing.T) {
+	ctx := context.Background()
+	_, l, pairs, cached := cachedLedger(t, 1, 300)
 
 	st, err := l.Rebuild(ctx)
 	if err != nil {
@@ -241,10 +249,7 @@ func TestRebuildGivesIdenticalNumbers(t *testing.T) {
 
 func TestRebuildRepairsADamagedCache(t *testing.T) {
 	ctx := context.Background()
-	db := open(t)
-	l := sqlite.NewLedgerService(db)
-	pairs := randomLedger(t, l, rand.New(rand.NewPCG(3, 4)), 60)
-	cached := snap(t, l, pairs)
+	db, l, pairs, cached := cachedLedger(t, 3, 60)
 	if err := sqlite.DamageCacheForTest(ctx, db); err != nil {
 		t.Fatal(err)
 	}

@@ -170,6 +170,19 @@ func (p *progress) finish() {
 	}
 }
 
+// oneFile is the one positional argument of the command cmd, a file of
+// the kind what ("scenario file"); none is the usage error missing, more
+// than one a usage error listing them.
+func oneFile(cmd, what string, positional []string, missing string) (string, error) {
+	switch len(positional) {
+	case 1:
+		return positional[0], nil
+	case 0:
+		return "", usageErrorf("%s", missing)
+	}
+	return "", usageErrorf("%s: one %s expected, got %d: %s", cmd, what, len(positional), strings.Join(positional, " "))
+}
+
 // parseInterspersed is parseFlags for commands with positional arguments:
 // flags may come before and after them (fit DATA.csv --spec S.yaml).
 func parseInterspersed(fs *flag.FlagSet, args []string, stdout io.Writer, synopsis string) ([]string, error) {

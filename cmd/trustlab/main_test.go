@@ -38,6 +38,18 @@ func runGolden(t *testing.T, cases []cliCase) {
 	}
 }
 
+// runBadInput runs the golden cases of bad input that cases gives for an
+// output folder out not made yet (runGolden), then checks that none of
+// them made it.
+func runBadInput(t *testing.T, cases func(out string) []cliCase) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out")
+	runGolden(t, cases(out))
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("bad input wrote %s (stat: %v)", out, err)
+	}
+}
+
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", "golden", name)

@@ -66,11 +66,9 @@ func cmdRun(e *env, args []string) error {
 		positional = append(positional, fs.Arg(0))
 		rest = fs.Args()[1:]
 	}
-	if len(positional) != 1 {
-		if len(positional) == 0 {
-			return usageErrorf("run: missing the scenario file (trustlab run SCENARIO.yaml)")
-		}
-		return usageErrorf("run: one scenario file expected, got %d: %s", len(positional), strings.Join(positional, " "))
+	file, err := oneFile("run", "scenario file", positional, "run: missing the scenario file (trustlab run SCENARIO.yaml)")
+	if err != nil {
+		return err
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -78,7 +76,7 @@ func cmdRun(e *env, args []string) error {
 		return usageErrorf("--workers = %d: must be in [1, 1024]", workers)
 	}
 
-	sc, err := scenario.Load(positional[0])
+	sc, err := scenario.Load(file)
 	if err != nil {
 		return usageErrorf("%s", strings.ReplaceAll(err.Error(), "\n", "\n"))
 	}

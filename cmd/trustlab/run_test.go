@@ -10,27 +10,25 @@ import (
 )
 
 func TestRunBadInput(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "out")
-	runGolden(t, []cliCase{
-		{name: "run-help", args: []string{"run", "-h"}},
-		{name: "run-no-file", args: []string{"run"}},
-		{name: "run-bad-k", args: []string{"run", "testdata/run/bad-k.yaml", "--out", out}},
-		{name: "run-bad-shares", args: []string{"run", "testdata/run/bad-shares.yaml", "--out", out}},
-		{name: "run-bad-steps", args: []string{"run", "testdata/run/bad-steps.yaml", "--out", out}},
-		{name: "run-bad-key", args: []string{"run", "testdata/run/bad-key.yaml", "--out", out}},
-		{name: "run-bad-edges", args: []string{"run", "testdata/run/bad-edges.yaml", "--out", out}},
-		{name: "run-missing-file", args: []string{"run", "testdata/run/nope.yaml", "--out", out}},
-		{name: "run-bad-steps-flag", args: []string{"run", "testdata/run/tiny.yaml", "--steps", "-5", "--out", out}},
-		{name: "run-bad-workers", args: []string{"run", "testdata/run/tiny.yaml", "--workers", "0", "--out", out}},
-		{name: "run-empty-edges", args: []string{"run", "testdata/run/empty-edges.yaml", "--out", out}},
-		{name: "run-comment-edges", args: []string{"run", "testdata/run/comment-edges.yaml", "--out", out}},
-		{name: "run-header-edges", args: []string{"run", "testdata/run/header-edges.yaml", "--out", out}},
-		{name: "run-erdos-renyi-p0", args: []string{"run", "testdata/run/er-p0.yaml", "--out", out}},
-		{name: "run-negative-size", args: []string{"run", "testdata/run/negative-size.yaml", "--out", out}},
+	runBadInput(t, func(out string) []cliCase {
+		return []cliCase{
+			{name: "run-help", args: []string{"run", "-h"}},
+			{name: "run-no-file", args: []string{"run"}},
+			{name: "run-bad-k", args: []string{"run", "testdata/run/bad-k.yaml", "--out", out}},
+			{name: "run-bad-shares", args: []string{"run", "testdata/run/bad-shares.yaml", "--out", out}},
+			{name: "run-bad-steps", args: []string{"run", "testdata/run/bad-steps.yaml", "--out", out}},
+			{name: "run-bad-key", args: []string{"run", "testdata/run/bad-key.yaml", "--out", out}},
+			{name: "run-bad-edges", args: []string{"run", "testdata/run/bad-edges.yaml", "--out", out}},
+			{name: "run-missing-file", args: []string{"run", "testdata/run/nope.yaml", "--out", out}},
+			{name: "run-bad-steps-flag", args: []string{"run", "testdata/run/tiny.yaml", "--steps", "-5", "--out", out}},
+			{name: "run-bad-workers", args: []string{"run", "testdata/run/tiny.yaml", "--workers", "0", "--out", out}},
+			{name: "run-empty-edges", args: []string{"run", "testdata/run/empty-edges.yaml", "--out", out}},
+			{name: "run-comment-edges", args: []string{"run", "testdata/run/comment-edges.yaml", "--out", out}},
+			{name: "run-header-edges", args: []string{"run", "testdata/run/header-edges.yaml", "--out", out}},
+			{name: "run-erdos-renyi-p0", args: []string{"run", "testdata/run/er-p0.yaml", "--out", out}},
+			{name: "run-negative-size", args: []string{"run", "testdata/run/negative-size.yaml", "--out", out}},
+		}
 	})
-	if _, err := os.Stat(out); !os.IsNotExist(err) {
-		t.Errorf("bad input wrote %s (stat: %v)", out, err)
-	}
 }
 
 // A tiny run: steps.csv and agents.csv are deterministic and golden; a

@@ -62,11 +62,9 @@ func cmdSweep(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(positional) != 1 {
-		if len(positional) == 0 {
-			return usageErrorf("sweep: missing the sweep file (trustlab sweep SWEEP.yaml --out DIR)")
-		}
-		return usageErrorf("sweep: one sweep file expected, got %d: %s", len(positional), strings.Join(positional, " "))
+	file, err := oneFile("sweep", "sweep file", positional, "sweep: missing the sweep file (trustlab sweep SWEEP.yaml --out DIR)")
+	if err != nil {
+		return err
 	}
 	if out == "" {
 		return usageErrorf("sweep: --out DIR is required (the directory that holds the runs; give the same one to resume)")
@@ -106,7 +104,7 @@ func cmdSweep(e *env, args []string) error {
 		}
 	}
 
-	sw, err := sweep.Load(positional[0])
+	sw, err := sweep.Load(file)
 	if err != nil {
 		return sweepInputError(err)
 	}

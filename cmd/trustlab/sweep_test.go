@@ -13,31 +13,29 @@ import (
 )
 
 func TestSweepBadInput(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "out")
-	runGolden(t, []cliCase{
-		{name: "sweep-help", args: []string{"sweep", "-h"}},
-		{name: "merge-help", args: []string{"merge", "-h"}},
-		{name: "sweep-no-file", args: []string{"sweep", "--out", out}},
-		{name: "sweep-no-out", args: []string{"sweep", "testdata/sweep/tiny.yaml"}},
-		{name: "sweep-bad-path", args: []string{"sweep", "testdata/sweep/bad-path.yaml", "--out", out}},
-		{name: "sweep-bad-item", args: []string{"sweep", "testdata/sweep/bad-item.yaml", "--out", out}},
-		{name: "sweep-empty-axis", args: []string{"sweep", "testdata/sweep/empty-axis.yaml", "--out", out}},
-		{name: "sweep-bad-type", args: []string{"sweep", "testdata/sweep/bad-type.yaml", "--out", out}},
-		{name: "sweep-bad-shares", args: []string{"sweep", "testdata/sweep/bad-shares.yaml", "--out", out}},
-		{name: "sweep-bad-base-file", args: []string{"sweep", "testdata/sweep/base-file.yaml", "--out", out}},
-		{name: "sweep-bad-shard", args: []string{"sweep", "testdata/sweep/tiny.yaml", "--out", out, "--shard", "3/3"}},
-		{name: "sweep-bad-format", args: []string{"sweep", "testdata/sweep/tiny.yaml", "--out", out, "--format", "xlsx"}},
-		{name: "sweep-bad-metrics", args: []string{"sweep", "testdata/sweep/tiny.yaml", "--out", out, "--metrics", "trust_rate,welfare"}},
-		{name: "merge-bad-metrics", args: []string{"merge", out, "--metrics", "trust"}},
-		{name: "sweep-shards-without-index", args: []string{"sweep", "testdata/sweep/tiny.yaml", "--out", out, "--shards", "3"}},
-		{name: "merge-no-dir", args: []string{"merge"}},
-		{name: "merge-not-a-sweep", args: []string{"merge", "testdata/sweep"}},
-		{name: "merge-two-no-out", args: []string{"merge", "a", "b"}},
-		{name: "sweep-bad-max-disk", args: []string{"sweep", "testdata/sweep/tiny.yaml", "--out", out, "--max-disk", "-3GB"}},
+	runBadInput(t, func(out string) []cliCase {
+		return []cliCase{
+			{name: "sweep-help", args: []string{"sweep", "-h"}},
+			{name: "merge-help", args: []string{"merge", "-h"}},
+			{name: "sweep-no-file", args: []string{"sweep", "--out", out}},
+			{name: "sweep-no-out", args: []string{"sweep", "testdata/sweep/tiny.yaml"}},
+			{name: "sweep-bad-path", args: []string{"sweep", "testdata/sweep/bad-path.yaml", "--out", out}},
+			{name: "sweep-bad-item", args: []string{"sweep", "testdata/sweep/bad-item.yaml", "--out", out}},
+			{name: "sweep-empty-axis", args: []string{"sweep", "testdata/sweep/empty-axis.yaml", "--out", out}},
+			{name: "sweep-bad-type", args: []string{"sweep", "testdata/sweep/bad-type.yaml", "--out", out}},
+			{name: "sweep-bad-shares", args: []string{"sweep", "testdata/sweep/bad-shares.yaml", "--out", out}},
+			{name: "sweep-bad-base-file", args: []string{"sweep", "testdata/sweep/base-file.yaml", "--out", out}},
+			{name: "sweep-bad-shard", args: []string{"sweep", "testdata/sweep/tiny.yaml", "--out", out, "--shard", "3/3"}},
+			{name: "sweep-bad-format", args: []string{"sweep", "testdata/sweep/tiny.yaml", "--out", out, "--format", "xlsx"}},
+			{name: "sweep-bad-metrics", args: []string{"sweep", "testdata/sweep/tiny.yaml", "--out", out, "--metrics", "trust_rate,welfare"}},
+			{name: "merge-bad-metrics", args: []string{"merge", out, "--metrics", "trust"}},
+			{name: "sweep-shards-without-index", args: []string{"sweep", "testdata/sweep/tiny.yaml", "--out", out, "--shards", "3"}},
+			{name: "merge-no-dir", args: []string{"merge"}},
+			{name: "merge-not-a-sweep", args: []string{"merge", "testdata/sweep"}},
+			{name: "merge-two-no-out", args: []string{"merge", "a", "b"}},
+			{name: "sweep-bad-max-disk", args: []string{"sweep", "testdata/sweep/tiny.yaml", "--out", out, "--max-disk", "-3GB"}},
+		}
 	})
-	if _, err := os.Stat(out); !os.IsNotExist(err) {
-		t.Errorf("bad input wrote %s (stat: %v)", out, err)
-	}
 }
 
 // cli runs the CLI in-process and fails the test on an error.

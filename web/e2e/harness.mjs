@@ -191,6 +191,15 @@ export function useBrowser(opts = {}) {
   return env;
 }
 
+/**
+ * openExperience opens the experience lab at /experience + query in b
+ * (useBrowser's) and resolves with the page and its summary line.
+ */
+export async function openExperience(b, query = '') {
+  const page = await b.open(`/experience${query}`);
+  return { page, summary: page.locator('[data-testid="summary"]') };
+}
+
 /** markedLines are the line numbers that the editor's gutter marks as wrong. */
 export const markedLines = (page) => page.locator('.editor .ln.err').evaluateAll((els) => els.map((e) => Number(e.dataset.line)));
 

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, skip, shot, assertText } from './harness.mjs';
+import { useBrowser, skip, shot, assertText, openExperience } from './harness.mjs';
 
 
 // MODEL.md sections 3-4, binary situation without control.
@@ -83,8 +83,7 @@ test('explorer on a phone', { skip }, async () => {
 });
 
 test('experience lab: encounters move the belief', { skip }, async () => {
-  const page = await b.open('/experience');
-  const summary = page.locator('[data-testid="summary"]');
+  const { page, summary } = await openExperience(b);
   // The default sequence: five honours, one betrayal, five honours from
   // the prior Beta(1, 1): a = 1 + 10, b = 1 + 2.
   await assertText(summary, 'After 11 encounters: belief p 0.786 (a 11.00, b 3.00)');

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, skip, assertText, loadFitFiles } from './harness.mjs';
+import { useBrowser, skip, assertText, loadFitFiles, openExperience } from './harness.mjs';
 
 const b = useBrowser();
 const out = (page, k) => page.locator(`[data-out="${k}"]`);
@@ -229,8 +229,7 @@ test('experience lab: every chart marks the betrayals', { skip }, async () => {
 });
 
 test('experience lab: a bad character in the sequence is named with its position', { skip }, async () => {
-  const page = await b.open('/experience');
-  const summary = page.locator('[data-testid="summary"]');
+  const { page, summary } = await openExperience(b);
   await assertText(summary, 'After 11 encounters');
   const input = page.getByLabel('Sequence', { exact: true });
   await input.fill('HHXB');
@@ -246,9 +245,8 @@ test('experience lab: a bad character in the sequence is named with its position
 });
 
 test('experience lab: at P(trust) 0.5 the start is undecided, not distrust', { skip }, async () => {
-  const page = await b.open('/experience');
+  const { page, summary } = await openExperience(b);
   await page.getByRole('button', { name: 'Clear' }).click();
-  const summary = page.locator('[data-testid="summary"]');
   await assertText(summary, 'After 0 encounters: belief p 0.500 (a 1.00, b 1.00), P(trust) 0.500, undecided.');
   assert.equal(await page.locator('.steps tbody tr').first().locator('td').last().textContent(), 'undecided');
   await assertText(page.locator('.experience'), 'undecided when it is exactly 0');
@@ -256,8 +254,7 @@ test('experience lab: at P(trust) 0.5 the start is undecided, not distrust', { s
 });
 
 test('experience lab: the sequence and the settings are in the address', { skip }, async () => {
-  const page = await b.open('/experience?seq=HHB&trait=0.3&a-w_minus=3&gain=2');
-  const summary = page.locator('[data-testid="summary"]');
+  const { page, summary } = await openExperience(b, '?seq=HHB&trait=0.3&a-w_minus=3&gain=2');
   // Prior Beta(2·0.3, 2·0.7) = (0.6, 1.4); two honours, a betrayal of weight 3.
   await assertText(summary, 'After 3 encounters: belief p 0.371 (a 2.60, b 4.40)');
   assert.equal(await page.getByLabel('Trust trait τ (number)').inputValue(), '0.3');
@@ -275,8 +272,7 @@ test('experience lab: the sequence and the settings are in the address', { skip 
 });
 
 test('experience lab: play against a hidden partner, and feel the trust trap', { skip }, async () => {
-  const page = await b.open('/experience?mode=play&partner=7');
-  const summary = page.locator('[data-testid="summary"]');
+  const { page, summary } = await openExperience(b, '?mode=play&partner=7');
   await assertText(summary, 'After 0 encounters: belief p 0.500');
   const play = page.locator('[data-testid="play"]');
   assert.equal(await play.isVisible(), true);

@@ -7,14 +7,18 @@ import { editor } from './editor.js';
 import { select } from './controls.js';
 import { parseCSV, value } from './csv.js';
 import { lineChart } from './chart.js';
-import { watch, fileLinks, jobPage, pastJobs, pollJobs } from './jobs.js';
+import { followJob, jobForm, jobsPage, fileLinks } from './jobs.js';
 import { navigate } from './app.js';
 import { fitOptions } from './fitopts.js';
 import { csvPreview } from './csvpreview.js';
 
 /** mount shows the fit list and form, or one fit. */
 export function mount(main, fitId) {
-  return fitId ? mountFit(main, fitId) : mountList(main);
+  if (!fitId) return mountList(main);
+  return followJob(main, 'fits', fitId, {
+    noun: 'Fit', back: '← All fits', navigate,
+    show: (body, j, signal) => showFit(body, fitId, j, signal),
+  });
 }
 
 function mountList(main) {
@@ -49,52 +53,47 @@ function mountList(main) {
   const status = h('p', { class: 'status-line', 'aria-live': 'polite' });
   const errBox = h('div', { class: 'error', role: 'alert', hidden: true });
   const submit = h('button', { type: 'submit', 'data-action': 'fit' }, 'Fit on the server');
-  const form = h('form', {
-    class: 'panel', 'aria-labelledby': 'new-fit-h',
-    onsubmit: async (e) => {
-      e.preventDefault();
-      errBox.hidden = true;
-      ed.clearErrors();
-      opts.clearErrors();
-      if (!dataInput.files[0]) { status.textContent = 'Choose a data file (CSV) first.'; dataInput.focus(); return; }
-      if (!ed.value().trim()) { status.textContent = 'Give a data spec first.'; ed.textarea.focus(); return; }
-      const fd = new FormData();
-      fd.append('data', dataInput.files[0], dataInput.files[0].name);
-      fd.append('spec', new Blob([ed.value()], { type: 'text/yaml' }), 'spec.yaml');
-      fd.append('options', JSON.stringify(opts.settings()));
-      const { questionnaire, key } = opts.files();
-      if (questionnaire) fd.append('questionnaire', questionnaire, questionnaire.name);
-      if (key) fd.append('key', key, key.name);
-      submit.disabled = true;
-      status.textContent = 'Uploading…';
-      try {
-        const body = await post('/api/v1/fits', fd);
-        navigate(`/fits/${body.id}`);
-      } catch (err) {
-        // Each problem goes where it is: the spec's at their lines in the
-        // editor, the options' next to their controls; only the rest (or
-        // an error without fields) is an alert.
-        const fields = err.fields || [];
-        const inSpec = (f) => f.file === 'spec.yaml' || f.field === 'spec';
-        const specMsgs = fields.filter(inSpec).map((f) => (f.file ? f : f.message.replace(/^spec: /, '')));
-        if (specMsgs.length) ed.showErrors(specMsgs);
-        const rest = opts.showErrors(fields.filter((f) => !inSpec(f)));
-        const placed = fields.length - rest.length;
-        if (rest.length || !fields.length) {
-          errBox.replaceChildren(h('p', {}, h('strong', {}, 'The server did not accept this: '), rest.length ? '' : err.message),
-            rest.length ? h('ul', {}, rest.map((f) => h('li', {}, f.message + (f.range && !f.message.includes(f.range) ? ` (allowed: ${f.range})` : '')))) : '');
-          errBox.hidden = false;
-        }
-        const inOpts = placed - specMsgs.length;
-        status.textContent = !placed ? '' : `Not submitted: ${[
-          specMsgs.length ? 'the spec\'s problems are marked at their lines' : '',
-          inOpts ? 'the options\' problems are shown next to them' : '',
-        ].filter(Boolean).join('; ')}.`;
-        submit.disabled = false;
+  const form = jobForm('fit', 'New fit', async () => {
+    errBox.hidden = true;
+    ed.clearErrors();
+    opts.clearErrors();
+    if (!dataInput.files[0]) { status.textContent = 'Choose a data file (CSV) first.'; dataInput.focus(); return; }
+    if (!ed.value().trim()) { status.textContent = 'Give a data spec first.'; ed.textarea.focus(); return; }
+    const fd = new FormData();
+    fd.append('data', dataInput.files[0], dataInput.files[0].name);
+    fd.append('spec', new Blob([ed.value()], { type: 'text/yaml' }), 'spec.yaml');
+    fd.append('options', JSON.stringify(opts.settings()));
+    const { questionnaire, key } = opts.files();
+    if (questionnaire) fd.append('questionnaire', questionnaire, questionnaire.name);
+    if (key) fd.append('key', key, key.name);
+    submit.disabled = true;
+    status.textContent = 'Uploading…';
+    try {
+      const body = await post('/api/v1/fits', fd);
+      navigate(`/fits/${body.id}`);
+    } catch (err) {
+      // Each problem goes where it is: the spec's at their lines in the
+      // editor, the options' next to their controls; only the rest (or
+      // an error without fields) is an alert.
+      const fields = err.fields || [];
+      const inSpec = (f) => f.file === 'spec.yaml' || f.field === 'spec';
+      const specMsgs = fields.filter(inSpec).map((f) => (f.file ? f : f.message.replace(/^spec: /, '')));
+      if (specMsgs.length) ed.showErrors(specMsgs);
+      const rest = opts.showErrors(fields.filter((f) => !inSpec(f)));
+      const placed = fields.length - rest.length;
+      if (rest.length || !fields.length) {
+        errBox.replaceChildren(h('p', {}, h('strong', {}, 'The server did not accept this: '), rest.length ? '' : err.message),
+          rest.length ? h('ul', {}, rest.map((f) => h('li', {}, f.message + (f.range && !f.message.includes(f.range) ? ` (allowed: ${f.range})` : '')))) : '');
+        errBox.hidden = false;
       }
-    },
+      const inOpts = placed - specMsgs.length;
+      status.textContent = !placed ? '' : `Not submitted: ${[
+        specMsgs.length ? 'the spec\'s problems are marked at their lines' : '',
+        inOpts ? 'the options\' problems are shown next to them' : '',
+      ].filter(Boolean).join('; ')}.`;
+      submit.disabled = false;
+    }
   },
-  h('h2', { id: 'new-fit-h' }, 'New fit'),
   h('div', { class: 'field' }, h('label', { for: 'fit-data' }, 'Data set (CSV)'), dataInput,
     h('p', { class: 'hint', id: 'fit-data-hint' }, 'One row per decision, as the spec describes. It is uploaded to this server only.')),
   h('div', { class: 'field-row' }, specSel.el,
@@ -105,23 +104,20 @@ function mountList(main) {
   h('div', { class: 'buttons' }, submit),
   status, errBox);
 
-  const listBox = h('div', {}, h('p', { class: 'hint' }, 'Loading…'));
-  main.replaceChildren(
-    h('h1', {}, 'Fits'),
-    h('p', { class: 'lede' }, 'Fit the pyramid model to trust-game data, subject by subject, and compare it with its nested variants (no asymmetry, no risk weight, no trait, no learning) and a baseline by AIC, BIC and held-out log-likelihood.'),
-    h('div', { class: 'two' }, form,
-      pastJobs('fits', 'Past fits', listBox)));
-
   get('/api/v1/examples').then((d) => {
     specs = d.specs || [];
     specSel.input.replaceChildren(h('option', { value: '' }, 'Choose a spec…'), ...specs.map((s) => h('option', { value: s.name }, s.name)));
   }).catch(() => specSel.input.replaceChildren(h('option', { value: '' }, 'Unavailable')));
-  const describe = (j) => {
-    const m = j.manifest || {};
-    if (!m.subjects) return '–';
-    return `${m.subjects} subjects, ${m.trials} trials${m.split ? `, split by ${m.split} (${(m.levels || []).length} levels)` : ''}`;
-  };
-  return pollJobs(listBox, 'fits', describe);
+  return jobsPage(main, 'fits', {
+    heading: 'Fits',
+    lede: 'Fit the pyramid model to trust-game data, subject by subject, and compare it with its nested variants (no asymmetry, no risk weight, no trait, no learning) and a baseline by AIC, BIC and held-out log-likelihood.',
+    form, past: 'Past fits',
+    describe: (j) => {
+      const m = j.manifest || {};
+      if (!m.subjects) return '–';
+      return `${m.subjects} subjects, ${m.trials} trials${m.split ? `, split by ${m.split} (${(m.levels || []).length} levels)` : ''}`;
+    },
+  });
 }
 
 const FILE_TEXT = {
@@ -131,28 +127,6 @@ const FILE_TEXT = {
   'manifest.json': 'data and spec hashes, options, timings',
   'index.html': 'the fit\'s report page',
 };
-
-function mountFit(main, fitId) {
-  const { bar, body } = jobPage(main, 'fits', fitId, 'Fit', '← All fits', navigate);
-  let shown = false;
-  const ctl = new AbortController();
-  const stop = watch('fits', fitId, (j) => {
-    bar.set(j);
-    if (j.status === 'done' && !shown) {
-      shown = true;
-      showFit(body, fitId, j, ctl.signal).catch((err) => {
-        if (err.name !== 'AbortError') body.append(h('p', { class: 'error', role: 'alert' }, `Cannot show the fit: ${err.message}`));
-      });
-    }
-    if (j.status === 'failed' && !shown) {
-      shown = true;
-      body.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, h('strong', {}, 'The fit failed: '), j.error || 'no reason given')));
-    }
-  }, (err) => {
-    body.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, err.status === 404 ? `There is no fit ${fitId}.` : err.message)));
-  });
-  return () => { stop(); ctl.abort(); };
-}
 
 async function showFit(body, fitId, j, signal) {
   const m = j.manifest || {};

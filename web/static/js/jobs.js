@@ -127,6 +127,55 @@ export function jobPage(main, kind, id, noun, back, navigate) {
 }
 
 /**
+ * followJob lays out the page of one job (jobPage) and follows it
+ * (watch): each report sets the bar, then update(j, title) runs; a done
+ * job is shown once by show(body, j, signal) (a rejection of an async
+ * show, other than its abort, is said below the body), a job whose status
+ * is one of ended is shown once as an alert with its error, and a failed
+ * watch (404: there is no such job) replaces the body. noun names the job
+ * ('Run'); it returns the function that stops watching and aborts signal.
+ */
+export function followJob(main, kind, id, { noun, back, navigate, show, update = () => {}, ended = ['failed'] }) {
+  const { title, bar, body } = jobPage(main, kind, id, noun, back, navigate);
+  const what = noun.toLowerCase();
+  let shown = false;
+  const ctl = new AbortController();
+  const stop = watch(kind, id, (j) => {
+    bar.set(j);
+    update(j, title);
+    if (j.status === 'done' && !shown) {
+      shown = true;
+      Promise.resolve(show(body, j, ctl.signal)).catch((err) => {
+        if (err.name !== 'AbortError') body.append(h('p', { class: 'error', role: 'alert' }, `Cannot show the ${what}: ${err.message}`));
+      });
+    }
+    if (ended.includes(j.status) && !shown) {
+      shown = true;
+      body.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, h('strong', {}, `The ${what} ${j.status}: `), j.error || 'no reason given')));
+    }
+  }, (err) => {
+    body.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, err.status === 404 ? `There is no ${what} ${id}.` : err.message)));
+  });
+  return () => { stop(); ctl.abort(); };
+}
+
+/**
+ * jobForm is the panel form of a new job of a kind named name ('run'),
+ * headed heading (whose id, new-NAME-h, labels it) above children; a
+ * submission runs onsubmit instead of leaving the page.
+ */
+export function jobForm(name, heading, onsubmit, ...children) {
+  const id = `new-${name}-h`;
+  return h('form', {
+    class: 'panel', 'aria-labelledby': id,
+    onsubmit: async (e) => {
+      e.preventDefault();
+      await onsubmit();
+    },
+  }, h('h2', { id }, heading), ...children);
+}
+
+/**
  * submitFailed shows the problems of a refused submission at their lines
  * in the editor ed and their count in status; what names the text ('The
  * scenario', 'The sweep').
@@ -168,6 +217,23 @@ export function pollJobs(el, kind, describe) {
   jobList(el, kind, describe);
   const refresh = setInterval(() => jobList(el, kind, describe), 4000);
   return () => clearInterval(refresh);
+}
+
+/**
+ * jobsPage lays out the page of the jobs of a kind: heading, lede, then
+ * form (a new job) beside the past jobs (pastJobs, titled past; aside
+ * below them), whose list box (with the attributes listAttrs) is kept up
+ * to date with describe (pollJobs). It returns the function that stops
+ * the polling.
+ */
+export function jobsPage(main, kind, { heading, lede, form, past, describe, aside, listAttrs = {} }) {
+  const listBox = h('div', listAttrs, h('p', { class: 'hint' }, 'Loading…'));
+  const jobs = pastJobs(kind, past, listBox);
+  main.replaceChildren(
+    h('h1', {}, heading),
+    h('p', { class: 'lede' }, lede),
+    h('div', { class: 'two' }, form, aside ? h('div', {}, jobs, aside) : jobs));
+  return pollJobs(listBox, kind, describe);
 }
 
 /** pastJobs is the panel of the list of past jobs of a kind, titled title. */

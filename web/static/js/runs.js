@@ -4,7 +4,7 @@
 import { h, num, when, duration, rate } from './dom.js';
 import { LIVE_SCENARIO } from './api.js';
 import { builder } from './builder.js';
-import { watch, fileLinks, jobPage, submitJob, draftEditor, serverCheck, pastJobs, pollJobs, examplePicker } from './jobs.js';
+import { followJob, jobForm, jobsPage, fileLinks, submitJob, draftEditor, serverCheck, examplePicker } from './jobs.js';
 import { navigate } from './app.js';
 import { comparePanel, mountCompare } from './compare.js';
 
@@ -26,7 +26,18 @@ const DRAFT = 'trustlab.scenario.draft';
 /** mount shows the run list and editor, or one run. */
 export function mount(main, runId) {
   if (runId === 'compare') return mountCompare(main); // /runs/compare?a=ID&b=ID (run ids are hex)
-  return runId ? mountRun(main, runId) : mountList(main);
+  if (!runId) return mountList(main);
+  return followJob(main, 'runs', runId, {
+    noun: 'Run', back: '← All simulations', navigate,
+    update: (j, title) => {
+      const m = j.manifest;
+      if (m && m.scenario && m.scenario.name) {
+        title.textContent = `Run ${runId}: ${m.scenario.name}`;
+        document.title = `${m.scenario.name} · Simulations · trustlab`;
+      }
+    },
+    show: (body, j) => showRun(body, runId, j),
+  });
 }
 
 function mountList(main) {
@@ -61,16 +72,11 @@ function mountList(main) {
     type: 'button', class: 'secondary', 'data-action': 'watch-live',
     onclick: () => { sessionStorage.setItem(LIVE_SCENARIO, ed.value()); navigate('/live'); },
   }, 'Watch it live');
-  const form = h('form', {
-    class: 'panel', 'aria-labelledby': 'new-run-h',
-    onsubmit: async (e) => {
-      e.preventDefault();
-      runBtn.disabled = true;
-      status.textContent = 'Submitting…';
-      await submitJob('runs', { scenario: ed.value() }, { ed, button: runBtn, status, what: 'The scenario', go: navigate });
-    },
+  const form = jobForm('run', 'New run', async () => {
+    runBtn.disabled = true;
+    status.textContent = 'Submitting…';
+    await submitJob('runs', { scenario: ed.value() }, { ed, button: runBtn, status, what: 'The scenario', go: navigate });
   },
-  h('h2', { id: 'new-run-h' }, 'New run'),
   picker.el,
   picker.info,
   b.el,
@@ -79,15 +85,12 @@ function mountList(main) {
   h('div', { class: 'buttons' }, runBtn, liveBtn),
   status);
 
-  const listBox = h('div', { 'aria-live': 'off' }, h('p', { class: 'hint' }, 'Loading…'));
-  main.replaceChildren(
-    h('h1', {}, 'Simulations'),
-    h('p', { class: 'lede' }, 'Run an agent-based scenario on the server: a population of trustors with traits, partners with a trustworthiness, a network and a situation. Choose an example or write your own; the run reports its progress and, when done, its charts and tidy CSV files.'),
-    h('div', { class: 'two' }, form,
-      h('div', {}, pastJobs('runs', 'Past runs', listBox), comparePanel())));
-
-  const describe = (j) => (j.manifest && j.manifest.scenario && j.manifest.scenario.name) || '–';
-  return pollJobs(listBox, 'runs', describe);
+  return jobsPage(main, 'runs', {
+    heading: 'Simulations',
+    lede: 'Run an agent-based scenario on the server: a population of trustors with traits, partners with a trustworthiness, a network and a situation. Choose an example or write your own; the run reports its progress and, when done, its charts and tidy CSV files.',
+    form, past: 'Past runs', listAttrs: { 'aria-live': 'off' }, aside: comparePanel(),
+    describe: (j) => (j.manifest && j.manifest.scenario && j.manifest.scenario.name) || '–',
+  });
 }
 
 const FILE_TEXT = {
@@ -96,30 +99,6 @@ const FILE_TEXT = {
   'manifest.json': 'seed, scenario, timings, files',
   'index.html': 'the run\'s report page',
 };
-
-function mountRun(main, runId) {
-  const { title, bar, body } = jobPage(main, 'runs', runId, 'Run', '← All simulations', navigate);
-  let shown = false;
-  const stop = watch('runs', runId, (j) => {
-    bar.set(j);
-    const m = j.manifest;
-    if (m && m.scenario && m.scenario.name) {
-      title.textContent = `Run ${runId}: ${m.scenario.name}`;
-      document.title = `${m.scenario.name} · Simulations · trustlab`;
-    }
-    if (j.status === 'done' && !shown) {
-      shown = true;
-      showRun(body, runId, j);
-    }
-    if (j.status === 'failed' && !shown) {
-      shown = true;
-      body.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, h('strong', {}, 'The run failed: '), j.error || 'no reason given')));
-    }
-  }, (err) => {
-    body.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, err.status === 404 ? `There is no run ${runId}.` : err.message)));
-  });
-  return stop;
-}
 
 function showRun(body, runId, j) {
   const m = j.manifest || {};

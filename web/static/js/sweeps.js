@@ -7,7 +7,7 @@ import { h, num, when, duration } from './dom.js';
 import { getText } from './api.js';
 import { select } from './controls.js';
 import { parseCSV, value } from './csv.js';
-import { watch, fileLinks, jobPage, submitJob, draftEditor, serverCheck, pastJobs, pollJobs, examplePicker } from './jobs.js';
+import { followJob, jobForm, jobsPage, fileLinks, submitJob, draftEditor, serverCheck, examplePicker } from './jobs.js';
 import { navigate } from './app.js';
 
 const DRAFT = 'trustlab.sweep.draft';
@@ -29,7 +29,12 @@ axes:
 
 /** mount shows the sweep list and form, or one sweep. */
 export function mount(main, sweepId) {
-  return sweepId ? mountSweep(main, sweepId) : mountList(main);
+  if (!sweepId) return mountList(main);
+  return followJob(main, 'sweeps', sweepId, {
+    noun: 'Sweep', back: '← All sweeps', navigate, ended: ['failed', 'cancelled'],
+    update: (j, title) => { if (j.status === 'done') title.textContent = `Sweep ${sweepId}: ${j.manifest.name}`; },
+    show: (body, j, signal) => showSweep(body, sweepId, j, signal),
+  });
 }
 
 function mountList(main) {
@@ -47,30 +52,23 @@ function mountList(main) {
   const status = h('p', { class: 'status-line', 'aria-live': 'polite' });
   const picker = examplePicker({ name: 'sweep-example', label: 'Example sweep', list: 'sweeps', ed, key: DRAFT, status });
   const submit = h('button', { type: 'submit', 'data-action': 'sweep' }, 'Run the sweep on the server');
-  const form = h('form', {
-    class: 'panel', 'aria-labelledby': 'new-sweep-h',
-    onsubmit: async (e) => {
-      e.preventDefault();
-      submit.disabled = true;
-      ed.clearErrors();
-      status.textContent = 'Checking every cell and submitting…';
-      await submitJob('sweeps', { sweep: ed.value() }, { ed, button: submit, status, what: 'The sweep', go: navigate });
-    },
+  const form = jobForm('sweep', 'New sweep', async () => {
+    submit.disabled = true;
+    ed.clearErrors();
+    status.textContent = 'Checking every cell and submitting…';
+    await submitJob('sweeps', { sweep: ed.value() }, { ed, button: submit, status, what: 'The sweep', go: navigate });
   },
-  h('h2', { id: 'new-sweep-h' }, 'New sweep'),
   picker.el,
   picker.info, ed.el, checkLine,
   h('div', { class: 'buttons' }, submit),
   status);
 
-  const listBox = h('div', {}, h('p', { class: 'hint' }, 'Loading…'));
-  main.replaceChildren(
-    h('h1', {}, 'Sweeps'),
-    h('p', { class: 'lede' }, 'Run a scenario over every combination of values of some of its parameters, each several times with its own seed, and see every measure against every parameter. The results depend on the sweep\'s seed only.'),
-    h('div', { class: 'two' }, form,
-      pastJobs('sweeps', 'Past sweeps', listBox)));
-  const describe = (j) => (j.manifest ? `${j.manifest.name}: ${j.manifest.cells} cells × ${j.manifest.replications}` : '–');
-  const stopList = pollJobs(listBox, 'sweeps', describe);
+  const stopList = jobsPage(main, 'sweeps', {
+    heading: 'Sweeps',
+    lede: 'Run a scenario over every combination of values of some of its parameters, each several times with its own seed, and see every measure against every parameter. The results depend on the sweep\'s seed only.',
+    form, past: 'Past sweeps',
+    describe: (j) => (j.manifest ? `${j.manifest.name}: ${j.manifest.cells} cells × ${j.manifest.replications}` : '–'),
+  });
   check();
   return () => { stopList(); stop(); };
 }
@@ -83,29 +81,6 @@ const FILE_TEXT = {
   'manifest.json': 'axes, cells, runs, metrics, files',
   'index.html': 'the sweep\'s report page',
 };
-
-function mountSweep(main, sweepId) {
-  const { title, bar, body } = jobPage(main, 'sweeps', sweepId, 'Sweep', '← All sweeps', navigate);
-  let shown = false;
-  const ctl = new AbortController();
-  const stop = watch('sweeps', sweepId, (j) => {
-    bar.set(j);
-    if (j.status === 'done' && !shown) {
-      shown = true;
-      title.textContent = `Sweep ${sweepId}: ${j.manifest.name}`;
-      showSweep(body, sweepId, j, ctl.signal).catch((err) => {
-        if (err.name !== 'AbortError') body.append(h('p', { class: 'error', role: 'alert' }, `Cannot show the sweep: ${err.message}`));
-      });
-    }
-    if ((j.status === 'failed' || j.status === 'cancelled') && !shown) {
-      shown = true;
-      body.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, h('strong', {}, `The sweep ${j.status}: `), j.error || 'no reason given')));
-    }
-  }, (err) => {
-    body.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, err.status === 404 ? `There is no sweep ${sweepId}.` : err.message)));
-  });
-  return () => { stop(); ctl.abort(); };
-}
 
 async function showSweep(body, sweepId, j, signal) {
   const base = `/api/v1/sweeps/${sweepId}`;
