@@ -47,6 +47,9 @@ func TestScatterCounts(t *testing.T) {
 		}
 		s.kern.fw = fw
 		s.cnt = make([]uint32, int(fw/8)*s.n)
+		if fw != 8 {
+			s.wc = nil // only 8-bit counts have the copy beside w
+		}
 		for range 3 {
 			s.Step()
 		}
@@ -70,6 +73,9 @@ func TestScatterCounts(t *testing.T) {
 		for j := range s.n {
 			if got := s.counts(j, fw); got != want[j] {
 				t.Fatalf("fw %d, trustee %d: counts %v, want %v", fw, j, got, want[j])
+			}
+			if s.wc != nil && s.wc[j] != uint64(math.Float32bits(s.w[j]))|uint64(s.cnt[j])<<32 {
+				t.Fatalf("fw %d, trustee %d: wc %#x, want w %g and counts %#x", fw, j, s.wc[j], s.w[j], s.cnt[j])
 			}
 			if want[j][fHonoured] > 0 {
 				nz++

@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -120,6 +121,7 @@ type Sim struct {
 	ftrait  []float64  // fast kernel: sum of the (constant) traits per shard
 	stake   []float32  // graduated stakes, per slot (nil if stakeI holds them)
 	stakeI  []uint8    // graduated stakes, per slot, as indexes into kern.lvV (nil if stake holds them)
+	wc      []uint64   // with 8-bit counts: each trustee's w bits and, above them, its counts (scatterCounts)
 	hugePad int64      // bytes of padding that align the arrays read at random to huge pages (makeHuge)
 
 	// The per-trustee counts of the previous step and the agents'
@@ -447,7 +449,15 @@ func (s *Sim) init() {
 		}
 	}
 	if !s.fast && (s.recip || s.social) {
-		s.cnt = makeHuge[uint32](int(countWidth(s.maxIn)/8)*n, &s.hugePad)
+		fw := countWidth(s.maxIn)
+		s.cnt = makeHuge[uint32](int(fw/8)*n, &s.hugePad)
+		if fw == 8 {
+			// Each trustee's w beside its counts (scatterCounts).
+			s.wc = makeHuge[uint64](n, &s.hugePad)
+			for j, w := range s.w {
+				s.wc[j] = uint64(math.Float32bits(w))
+			}
+		}
 		s.recJ = make([]int32, n)
 		s.recF = make([]uint8, n)
 		for i := range s.recJ {
@@ -607,7 +617,7 @@ func (s *Sim) StateBytes() int64 {
 	b += s.ag.bytes() + int64(unsafe.Sizeof(fastAgent{}))*int64(cap(s.fagents))
 	b += 4*int64(cap(s.w)+cap(s.stake)+cap(s.rank)+cap(s.prof)) + 8*int64(cap(s.lam))
 	b += int64(unsafe.Sizeof(slot{}))*int64(cap(s.slots)) + int64(unsafe.Sizeof(fastSlot{}))*int64(cap(s.fslots))
-	b += 4*int64(cap(s.cnt)) + 4*int64(cap(s.recJ)) + int64(cap(s.recF)) + int64(cap(s.stakeI))
+	b += 4*int64(cap(s.cnt)) + 8*int64(cap(s.wc)) + 4*int64(cap(s.recJ)) + int64(cap(s.recF)) + int64(cap(s.stakeI))
 	if t := s.kern.r1t; t != nil {
 		b += 8 * int64(cap(t.v))
 	}

@@ -147,6 +147,9 @@ func Predict(sc *scenario.Scenario) Size {
 			cw = 1 // the largest of n roughly Poisson in-degrees
 		}
 		perAgent += 4*cw + 4 + 1
+		if cw == 1 {
+			perAgent += 8 // the counts beside a copy of w (Sim.wc)
+		}
 	}
 	state := graph + nf*perAgent + e*perSlot
 	if sc.Situation.Game == model.Investment && !fastScenario(sc, regular) {
