@@ -662,7 +662,16 @@ func (s *Sim) gatherBlock(k *kern, blkN []meet) {
 	counted := s.cnt != nil
 	// The partners' trustworthiness, group and counts, in a loop of
 	// their own so that many of these (random) reads are in flight at
-	// once.
+	// once; with w and the counts side by side (wc), their reads first, in
+	// a loop of a few instructions, so that more of them are in flight.
+	var wcv [kBlock]uint64
+	if wc := s.wc; wc != nil {
+		for q := range blkN {
+			if e := &blkN[q]; e.ki >= 0 {
+				wcv[q] = wc[e.j]
+			}
+		}
+	}
 	for q := range blkN {
 		e := &blkN[q]
 		if e.ki < 0 {
@@ -678,7 +687,7 @@ func (s *Sim) gatherBlock(k *kern, blkN []meet) {
 			e.st = s.stake[sk]
 		}
 		if s.wc != nil {
-			v := s.wc[j]
+			v := wcv[q]
 			e.w = math.Float32frombits(uint32(v))
 			c := uint32(v >> 32)
 			e.c = [4]uint32{c & 0xff, c >> 8 & 0xff, c >> 16 & 0xff, c >> 24}
