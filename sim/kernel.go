@@ -666,9 +666,11 @@ func (s *Sim) gatherBlock(k *kern, blkN []meet) {
 	// a loop of a few instructions, so that more of them are in flight.
 	var wcv [kBlock]uint64
 	if wc := s.wc; wc != nil {
+		grp := s.ag.grp
 		for q := range blkN {
 			if e := &blkN[q]; e.ki >= 0 {
 				wcv[q] = wc[e.j]
+				e.g = grp[e.j]
 			}
 		}
 	}
@@ -697,7 +699,7 @@ func (s *Sim) gatherBlock(k *kern, blkN []meet) {
 				e.c = s.counts(j, k.fw)
 			}
 		}
-		if !k.plain {
+		if !k.plain && s.wc == nil {
 			e.g = s.ag.grp[j]
 		}
 	}
