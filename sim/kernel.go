@@ -28,11 +28,14 @@ import (
 // pcgSrc, a rand.Source on the same state, for the draws that need a
 // rand.Rand (belief softmax, normal and gamma variates, large binomials).
 //
-// Agents act in blocks of kBlock: pass 1 picks the partners (and draws a
-// binary act's uniforms), pass 2 reads the agents' slots and stakes and
-// the partners' trustworthiness, groups and counts, pass 3 computes the
-// honour probabilities, pass 4 the decisions (binDecide, investDecide),
-// then actBinary or actInvest lets each agent act.
+// Agents act in blocks of kBlock: pickBlock picks the partners (and draws
+// a binary act's uniforms), gatherBlock reads the partners'
+// trustworthiness, counts and groups and the agents' slots and stakes;
+// then binBlock decides and acts in three short passes (binary
+// situations), or passes compute the honour probabilities, the
+// decisions (investDecide) and the acts (actInvest) of the investment
+// game. Short passes let one agent's chain of dependent operations
+// overlap with the next's (docs/simulation.md, "third session").
 
 // kern is a run's resolved features and constants.
 type kern struct {
@@ -806,8 +809,9 @@ func (s *Sim) actInvest(k *kern, gk *kgroup, i int, e *meet, a *acc, src *pcgSrc
 }
 
 // binBlock lets the agents b0, b0+1, ... of a block meet the partners of
-// blk in a binary situation, each in turn: the partner's honour
-// probability (kgroup.honour), the decision and the act.
+// blk in a binary situation, in three passes over the block: the
+// partner's honour probability (kgroup.honour), the belief and lambda;
+// the decision; the act.
 //
 // The decision is the act (abstain, trust or control) on the belief with
 // the social reports of the previous step about the partner (without the
@@ -844,8 +848,8 @@ func (s *Sim) binBlock(k *kern, blk []meet, b0 int, accs []acc) {
 	// The decisions, in a pass of their own: the acts' updates of the
 	// sums and slots would otherwise stand between one agent's long chain
 	// of dependent operations (the division, the exponentials) and the
-	// next's, which could overlap (at N = 10^5 on one core, 1.0e7 -> ...
-	// interactions/s).
+	// next's, which could overlap (at N = 10^5 on one core, one fused loop
+	// 1.03e7 interactions/s, these passes 1.40e7).
 	for q := range blk {
 		e := &blk[q]
 		if e.ki < 0 {
