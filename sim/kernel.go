@@ -669,11 +669,12 @@ func (s *Sim) gatherBlock(k *kern, blkN []meet) {
 	// a loop of a few instructions, so that more of them are in flight.
 	var wcv [kBlock]uint64
 	if wc := s.wc; wc != nil {
-		grp := s.ag.grp
+		grp, slots := s.ag.grp, s.slots
 		for q := range blkN {
 			if e := &blkN[q]; e.ki >= 0 {
 				wcv[q] = wc[e.j]
 				e.g = grp[e.j]
+				e.sl = slots[e.sk]
 			}
 		}
 	}
@@ -684,7 +685,9 @@ func (s *Sim) gatherBlock(k *kern, blkN []meet) {
 		}
 		j := int(e.j)
 		sk := e.sk
-		e.sl = s.slots[sk]
+		if s.wc == nil {
+			e.sl = s.slots[sk]
+		}
 		if k.lvOn {
 			e.lv = s.stakeI[sk]
 			e.st = k.lvV[e.lv]
