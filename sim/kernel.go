@@ -663,10 +663,12 @@ func (s *Sim) pickBlock(k *kern, blkN []meet, b0 int, src *pcgSrc, r *rand.Rand)
 // partners.
 func (s *Sim) gatherBlock(k *kern, blkN []meet) {
 	counted := s.cnt != nil
-	// The partners' trustworthiness, group and counts, in a loop of
-	// their own so that many of these (random) reads are in flight at
-	// once; with w and the counts side by side (wc), their reads first, in
-	// a loop of a few instructions, so that more of them are in flight.
+	// The partners' trustworthiness, group and counts and the agents'
+	// slots, in loops of their own so that many of these (random) reads
+	// are in flight at once; with w and the counts side by side (wc),
+	// those reads, the groups' and the slots' first, in a loop of a few
+	// instructions, so that more of them are in flight (the stakes'
+	// level indexes there too were slower).
 	var wcv [kBlock]uint64
 	if wc := s.wc; wc != nil {
 		grp, slots := s.ag.grp, s.slots
