@@ -679,6 +679,14 @@ func (s *Sim) gatherBlock(k *kern, blkN []meet) {
 				e.sl = slots[e.sk]
 			}
 		}
+	} else {
+		w, slots := s.w, s.slots
+		for q := range blkN {
+			if e := &blkN[q]; e.ki >= 0 {
+				e.w = w[e.j]
+				e.sl = slots[e.sk]
+			}
+		}
 	}
 	for q := range blkN {
 		e := &blkN[q]
@@ -687,9 +695,6 @@ func (s *Sim) gatherBlock(k *kern, blkN []meet) {
 		}
 		j := int(e.j)
 		sk := e.sk
-		if s.wc == nil {
-			e.sl = s.slots[sk]
-		}
 		if k.lvOn {
 			e.lv = s.stakeI[sk]
 			e.st = k.lvV[e.lv]
@@ -701,11 +706,8 @@ func (s *Sim) gatherBlock(k *kern, blkN []meet) {
 			e.w = math.Float32frombits(uint32(v))
 			c := uint32(v >> 32)
 			e.c = [4]uint32{c & 0xff, c >> 8 & 0xff, c >> 16 & 0xff, c >> 24}
-		} else {
-			e.w = s.w[j]
-			if counted {
-				e.c = s.counts(j, k.fw)
-			}
+		} else if counted {
+			e.c = s.counts(j, k.fw)
 		}
 		if !k.plain && s.wc == nil {
 			e.g = s.ag.grp[j]
